@@ -1,0 +1,5 @@
+export { jsonObject, mediaType, readBody } from './body.js';
+export { errorHandler, notFoundHandler } from './errors.js';
+export { negotiate } from './negotiate.js';
+export { requestLog } from './request-log.js';
+export { type HttpsServerOptions, listenHttps, type RunningServer } from './server.js';

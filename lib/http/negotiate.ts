@@ -1,0 +1,27 @@
+import type { Request } from 'express';
+import { NotAcceptable } from '../errors.js';
+
+/**
+ * Picks the response media type from `offered` (preferred first) that the
+ * request's Accept header allows; no Accept header or a wildcard takes the first.
+ */
+export function negotiate(req: Request, offered: string[]): string {
+  const accept = req.headers.accept;
+  if (!accept) return offered[0];
+  const ranges = accept
+    .split(',')
+    .map((part) => {
+      const [type, ...params] = part.trim().toLowerCase().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { type: type.trim(), q: q ? Number(q.slice(2)) : 1 };
+    })
+    .filter((r) => r.type && !(r.q <= 0));
+  for (const range of ranges.sort((a, b) => b.q - a.q)) {
+    if (range.type === '*/*') return offered[0];
+    const found = offered.find(
+      (o) => o === range.type || (range.type.endsWith('/*') && o.startsWith(range.type.slice(0, -1))),
+    );
+    if (found) return found;
+  }
+  throw new NotAcceptable(offered);
+}

@@ -1,0 +1,3 @@
+export { FileStore, type FileStoreOptions, type FileStoreStats } from './file-store.js';
+export { MemoryStore } from './memory-store.js';
+export { type Store, UnknownCollection } from './store.js';
