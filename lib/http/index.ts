@@ -2,4 +2,4 @@ export { jsonObject, mediaType, readBody } from './body.js';
 export { errorHandler, notFoundHandler } from './errors.js';
 export { negotiate } from './negotiate.js';
 export { requestLog } from './request-log.js';
-export { type HttpsServerOptions, listenHttps, type RunningServer } from './server.js';
+export { type ListenOptions, listenHttps, type RunningServer, type TlsCredentials } from './server.js';

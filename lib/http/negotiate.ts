@@ -1,9 +1,11 @@
 import type { Request } from 'express';
-import { NotAcceptable } from '../errors.js';
 
 /**
  * Picks the response media type from `offered` (preferred first) that the
  * request's Accept header allows; no Accept header or a wildcard takes the first.
+ * When nothing matches it answers with the first offered type rather than 406:
+ * HTTP lets a server ignore Accept, and clients that send a generic
+ * `Accept: application/json` for a JWT resource should still get it.
  */
 export function negotiate(req: Request, offered: string[]): string {
   const accept = req.headers.accept;
@@ -23,5 +25,5 @@ export function negotiate(req: Request, offered: string[]): string {
     );
     if (found) return found;
   }
-  throw new NotAcceptable(offered);
+  return offered[0];
 }

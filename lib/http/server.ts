@@ -2,38 +2,48 @@ import type { RequestListener } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
-export interface HttpsServerOptions {
+export interface TlsCredentials {
   key: string;
   cert: string;
-  /** CA bundle used to verify client certificates when `requestCert` is set. */
+  /** CA bundle used to verify client certificates when the server requests them. */
   ca?: string;
-  requestCert?: boolean;
+}
+
+export interface ListenOptions {
   host: string;
   port: number;
+  /** Ask clients for a certificate (mutual TLS). Verification is left to the application. */
+  requestCert?: boolean;
 }
 
 export interface RunningServer {
   server: https.Server;
   port: number;
+  /** Installs (or replaces) the server's key and certificate. */
+  setCredentials(credentials: TlsCredentials): void;
+  setHandler(handler: RequestListener): void;
   close(): Promise<void>;
 }
 
-/** Starts an HTTPS server; port 0 picks a free port. Resolves once it listens. */
-export function listenHttps(handler: RequestListener, options: HttpsServerOptions): Promise<RunningServer> {
-  const server = https.createServer(
-    {
-      key: options.key,
-      cert: options.cert,
-      ca: options.ca,
-      requestCert: options.requestCert ?? false,
-      rejectUnauthorized: false,
-      minVersion: 'TLSv1.2',
-    },
-    handler,
-  );
+/**
+ * Binds an HTTPS server first and takes its certificate afterwards, so a
+ * service listening on port 0 can put its real URL into the certificates it
+ * issues before the first request is served.
+ */
+export function listenHttps(options: ListenOptions): Promise<RunningServer> {
+  const server = https.createServer({
+    requestCert: options.requestCert ?? false,
+    rejectUnauthorized: false,
+    minVersion: 'TLSv1.2',
+  });
   server.keepAliveTimeout = 30_000;
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
+  let current: RequestListener = (_req, res) => {
+    res.statusCode = 503;
+    res.end();
+  };
+  server.on('request', (req, res) => current(req, res));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -42,6 +52,15 @@ export function listenHttps(handler: RequestListener, options: HttpsServerOption
       resolve({
         server,
         port,
+        setCredentials: (c) =>
+          server.setSecureContext({
+            key: c.key,
+            cert: c.cert,
+            ca: c.ca,
+          }),
+        setHandler: (h) => {
+          current = h;
+        },
         close: () =>
           new Promise<void>((res) => {
             server.close(() => res());

@@ -1,0 +1,84 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FileStore, MemoryStore, UnknownCollection } from '../../lib/store/index.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'obmock-store-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('FileStore', () => {
+  it('makes a put durable before resolving: a reopened store reads it back', async () => {
+    const dir = tempDir();
+    const store = await FileStore.open(dir, { collections: { things: 4 } });
+    await store.put('things', 'a', { n: 1 });
+    await store.put('things', 'b', { n: 2 });
+    await store.delete('things', 'a');
+    const reopened = await FileStore.open(dir, { collections: { things: 4 } });
+    expect(reopened.get('things', 'a')).toBeUndefined();
+    expect(reopened.get('things', 'b')).toEqual({ n: 2 });
+    expect(reopened.list('things')).toEqual([{ n: 2 }]);
+  });
+
+  it('group-commits: 500 concurrent puts share far fewer commits, all durable', async () => {
+    const dir = tempDir();
+    const store = await FileStore.open(dir, { collections: { things: 8 } });
+    await Promise.all(Array.from({ length: 500 }, (_, i) => store.put('things', `id${i}`, { i })));
+    expect(store.stats.changes).toBe(500);
+    expect(store.stats.commits).toBeLessThan(10);
+    expect(store.stats.fileWrites).toBeLessThanOrEqual(store.stats.commits * 8);
+    const reopened = await FileStore.open(dir, { collections: { things: 8 } });
+    expect(reopened.list('things')).toHaveLength(500);
+  });
+
+  it('writes shard files atomically with mode 0600 and leaves no temp files', async () => {
+    const dir = tempDir();
+    const store = await FileStore.open(dir, { collections: { things: 2 } });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => store.put('things', `k${i}`, { i })));
+    const files = readdirSync(join(dir, 'things'));
+    expect(files.sort()).toEqual(['0.json', '1.json']);
+    for (const f of files) {
+      expect(statSync(join(dir, 'things', f)).mode & 0o777).toBe(0o600);
+      expect(() => JSON.parse(readFileSync(join(dir, 'things', f), 'utf8'))).not.toThrow();
+    }
+  });
+
+  it('rejects unknown collections and corrupt shard files', async () => {
+    const dir = tempDir();
+    const store = await FileStore.open(dir, { collections: { things: 1 } });
+    expect(() => store.get('nope', 'x')).toThrow(UnknownCollection);
+    await store.close();
+    await expect(store.put('things', 'x', 1)).rejects.toThrow('store is closed');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'things', '0.json'), '[1,2]');
+    await expect(FileStore.open(dir, { collections: { things: 1 } })).rejects.toThrow('is not a store shard');
+  });
+
+  it('flush waits for a commit in flight', async () => {
+    const dir = tempDir();
+    const store = await FileStore.open(dir, { collections: { things: 1 } });
+    void store.put('things', 'x', { v: 1 });
+    await store.flush();
+    const reopened = await FileStore.open(dir, { collections: { things: 1 } });
+    expect(reopened.get('things', 'x')).toEqual({ v: 1 });
+  });
+});
+
+describe('MemoryStore', () => {
+  it('has the same semantics in memory', async () => {
+    const store = new MemoryStore(['things']);
+    await store.put('things', 'a', { n: 1 });
+    expect(store.get('things', 'a')).toEqual({ n: 1 });
+    expect(store.list('things')).toEqual([{ n: 1 }]);
+    await store.delete('things', 'a');
+    expect(store.get('things', 'a')).toBeUndefined();
+    expect(() => store.list('other')).toThrow(UnknownCollection);
+  });
+});
