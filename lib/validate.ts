@@ -66,7 +66,11 @@ function checkString(field: string, s: string, rule: FieldRule, fail: Fail): voi
  * Checks `input` against `schema`; returns only the fields the schema names
  * (unknown fields are dropped, never stored).
  */
-export function validateObject(input: Record<string, unknown>, schema: Schema, fail: Fail): Record<string, unknown> {
+export function validateObject(
+  input: Record<string, unknown>,
+  schema: Schema,
+  fail: Fail,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [field, rule] of Object.entries(schema)) {
     const value = input[field];
@@ -75,7 +79,8 @@ export function validateObject(input: Record<string, unknown>, schema: Schema, f
       continue;
     }
     const types = Array.isArray(rule.type) ? rule.type : [rule.type];
-    if (!types.some((t) => matchesType(value, t))) fail(field, `${field} must be of type ${types.join(' or ')}`);
+    if (!types.some((t) => matchesType(value, t)))
+      fail(field, `${field} must be of type ${types.join(' or ')}`);
     if (rule.enum && !Array.isArray(value) && !rule.enum.includes(value as string | number))
       fail(field, `${field} must be one of: ${rule.enum.join(', ')}`);
     if (typeof value === 'string') checkString(field, value, rule, fail);
@@ -86,7 +91,8 @@ export function validateObject(input: Record<string, unknown>, schema: Schema, f
         fail(field, `${field} must have at most ${rule.maxItems} items`);
       value.forEach((item, i) => {
         if (typeof item !== 'string') return;
-        if (rule.enum && !rule.enum.includes(item)) fail(field, `${field}[${i}] must be one of: ${rule.enum.join(', ')}`);
+        if (rule.enum && !rule.enum.includes(item))
+          fail(field, `${field}[${i}] must be one of: ${rule.enum.join(', ')}`);
         checkString(`${field}[${i}]`, item, rule, fail);
       });
     }

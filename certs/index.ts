@@ -1,0 +1,41 @@
+export type { BuildCrlOptions } from './build-crl.js';
+export { buildCrl } from './build-crl.js';
+export { checkCsrForProfile } from './check-csr-for-profile.js';
+export type { CreateCsrOptions } from './create-csr.js';
+export { createCsr } from './create-csr.js';
+export { dnEquals } from './dn-equals.js';
+export type { DnToStringOptions } from './dn-to-string.js';
+export { dnToString } from './dn-to-string.js';
+export { CertificateParseError, CrlError, CsrError, DnParseError } from './errors.js';
+export { generateRsaKeyPair } from './generate-rsa-key-pair.js';
+export { isRevoked } from './is-revoked.js';
+export type { IssueRequest } from './issue-certificate.js';
+export { issueCertificate } from './issue-certificate.js';
+export type { KeyPoolOptions } from './key-pool.js';
+export { KeyPool } from './key-pool.js';
+export type { LoadOrCreateCaOptions } from './load-or-create-ca.js';
+export { CA_FILES, loadOrCreateCa } from './load-or-create-ca.js';
+export { parseCertificate } from './parse-certificate.js';
+export { parseCrl } from './parse-crl.js';
+export { MAX_CSR_PEM_BYTES, parseCsr } from './parse-csr.js';
+export { parseDn } from './parse-dn.js';
+export type {
+  CertificateAuthority,
+  CertificateInfo,
+  CertificateType,
+  DnAttribute,
+  IssuedCertificate,
+  IssuerCache,
+  KeyPair,
+  KeyUsageName,
+  ParsedCrl,
+  ParsedCsr,
+  Psd2Role,
+  RevokedEntry,
+  SubjectContext,
+  VerifyFailureReason,
+  VerifyResult,
+} from './types.js';
+export { CERTIFICATE_TYPES } from './types.js';
+export type { VerifyCertificateOptions } from './verify-certificate.js';
+export { verifyCertificate } from './verify-certificate.js';

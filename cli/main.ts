@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+import { UP_USAGE, up } from './commands/up.js';
+
+const USAGE = `obmock — a local copy of the UK Open Banking DCR ecosystem
+
+Usage: obmock <command> [options]
+
+Commands:
+  up      start the sandbox (directory) and keep it running
+
+Run 'obmock <command> --help' for a command's options.
+
+${UP_USAGE}`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'up':
+      return up(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`obmock: unknown command '${command}'\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`obmock: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

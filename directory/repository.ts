@@ -1,0 +1,142 @@
+import type { Store } from '../lib/store/index.js';
+import {
+  type AuthorisationServerRecord,
+  type CertificateRecord,
+  COLLECTIONS,
+  type CredentialRecord,
+  type MetaRecord,
+  type OrganisationRecord,
+  type SoftwareStatementRecord,
+} from './model.js';
+
+/** Store collection → shard count for the directory's data. */
+export function directoryCollections(certificateShards: number): Record<string, number> {
+  return {
+    [COLLECTIONS.organisations]: 8,
+    [COLLECTIONS.softwareStatements]: 8,
+    [COLLECTIONS.certificates]: certificateShards,
+    [COLLECTIONS.authorisationServers]: 2,
+    [COLLECTIONS.credentials]: 4,
+    [COLLECTIONS.meta]: 1,
+  };
+}
+
+function addTo(index: Map<string, Set<string>>, key: string, value: string): void {
+  let set = index.get(key);
+  if (!set) {
+    set = new Set();
+    index.set(key, set);
+  }
+  set.add(value);
+}
+
+/**
+ * Typed access to the directory's records, with in-memory indexes (certificates
+ * by organisation and by software statement) rebuilt from the store at start.
+ */
+export class DirectoryRepository {
+  private readonly certsByOrg = new Map<string, Set<string>>();
+  private readonly certsBySoftware = new Map<string, Set<string>>();
+  private readonly softwareByOrg = new Map<string, Set<string>>();
+
+  constructor(readonly store: Store) {
+    for (const cert of store.list<CertificateRecord>(COLLECTIONS.certificates)) this.indexCertificate(cert);
+    for (const ss of store.list<SoftwareStatementRecord>(COLLECTIONS.softwareStatements))
+      addTo(this.softwareByOrg, ss.OrganisationId, ss.Id);
+  }
+
+  private indexCertificate(cert: CertificateRecord): void {
+    addTo(this.certsByOrg, cert.OrganisationId, cert.kid);
+    if (cert.SoftwareStatementId) addTo(this.certsBySoftware, cert.SoftwareStatementId, cert.kid);
+    for (const ss of cert.Associations) addTo(this.certsBySoftware, ss, cert.kid);
+  }
+
+  // organisations
+  organisation(id: string): OrganisationRecord | undefined {
+    return this.store.get(COLLECTIONS.organisations, id);
+  }
+  organisations(): OrganisationRecord[] {
+    return this.store.list<OrganisationRecord>(COLLECTIONS.organisations);
+  }
+  putOrganisation(org: OrganisationRecord): Promise<void> {
+    return this.store.put(COLLECTIONS.organisations, org.OrganisationId, org);
+  }
+
+  // credentials
+  credential(hash: string): CredentialRecord | undefined {
+    return this.store.get(COLLECTIONS.credentials, hash);
+  }
+  credentialsOf(orgId: string): CredentialRecord[] {
+    return this.store
+      .list<CredentialRecord>(COLLECTIONS.credentials)
+      .filter((c) => c.OrganisationId === orgId);
+  }
+  putCredential(c: CredentialRecord): Promise<void> {
+    return this.store.put(COLLECTIONS.credentials, c.hash, c);
+  }
+  deleteCredential(hash: string): Promise<void> {
+    return this.store.delete(COLLECTIONS.credentials, hash);
+  }
+
+  // software statements
+  softwareStatement(id: string): SoftwareStatementRecord | undefined {
+    return this.store.get(COLLECTIONS.softwareStatements, id);
+  }
+  softwareStatementsOf(orgId: string): SoftwareStatementRecord[] {
+    const ids = this.softwareByOrg.get(orgId) ?? new Set<string>();
+    return [...ids].map((id) => this.softwareStatement(id)).filter((s): s is SoftwareStatementRecord => !!s);
+  }
+  putSoftwareStatement(ss: SoftwareStatementRecord): Promise<void> {
+    addTo(this.softwareByOrg, ss.OrganisationId, ss.Id);
+    return this.store.put(COLLECTIONS.softwareStatements, ss.Id, ss);
+  }
+
+  // certificates
+  certificate(kid: string): CertificateRecord | undefined {
+    return this.store.get(COLLECTIONS.certificates, kid);
+  }
+  certificatesOfOrganisation(orgId: string): CertificateRecord[] {
+    return this.resolve(this.certsByOrg.get(orgId));
+  }
+  /** Certificates issued for the software statement plus organisation certificates associated with it. */
+  certificatesOfSoftware(ssId: string): CertificateRecord[] {
+    return this.resolve(this.certsBySoftware.get(ssId));
+  }
+  allCertificates(): CertificateRecord[] {
+    return this.store.list<CertificateRecord>(COLLECTIONS.certificates);
+  }
+  putCertificate(cert: CertificateRecord): Promise<void> {
+    const previous = this.certificate(cert.kid);
+    if (previous) for (const ss of previous.Associations) this.certsBySoftware.get(ss)?.delete(cert.kid);
+    this.indexCertificate(cert);
+    return this.store.put(COLLECTIONS.certificates, cert.kid, cert);
+  }
+  private resolve(kids: Set<string> | undefined): CertificateRecord[] {
+    if (!kids) return [];
+    return [...kids].map((k) => this.certificate(k)).filter((c): c is CertificateRecord => !!c);
+  }
+
+  // authorisation servers
+  authorisationServer(id: string): AuthorisationServerRecord | undefined {
+    return this.store.get(COLLECTIONS.authorisationServers, id);
+  }
+  authorisationServersOf(orgId: string): AuthorisationServerRecord[] {
+    return this.store
+      .list<AuthorisationServerRecord>(COLLECTIONS.authorisationServers)
+      .filter((a) => a.OrganisationId === orgId);
+  }
+  putAuthorisationServer(a: AuthorisationServerRecord): Promise<void> {
+    return this.store.put(COLLECTIONS.authorisationServers, a.Id, a);
+  }
+  deleteAuthorisationServer(id: string): Promise<void> {
+    return this.store.delete(COLLECTIONS.authorisationServers, id);
+  }
+
+  // meta
+  meta(): MetaRecord {
+    return this.store.get<MetaRecord>(COLLECTIONS.meta, 'meta') ?? { crlNumber: 0 };
+  }
+  putMeta(meta: MetaRecord): Promise<void> {
+    return this.store.put(COLLECTIONS.meta, 'meta', meta);
+  }
+}

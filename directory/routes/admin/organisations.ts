@@ -1,0 +1,126 @@
+import type { Request, Response } from 'express';
+import { BadRequest, NotFound } from '../../../lib/errors.js';
+import { jsonObject } from '../../../lib/http/index.js';
+import { newOrganisationId, newSecret } from '../../../lib/ids.js';
+import { hashToken } from '../../auth.js';
+import type { DirectoryContext } from '../../context.js';
+import type { Contact, OrganisationRecord, OrganisationStatus, SoftwareRole } from '../../model.js';
+import { MEDIA, sendJson } from '../../respond.js';
+import { CONTACT, ORGANISATION_CREATE } from '../../validation/schemas.js';
+import { validateBody } from '../../validation/validate.js';
+import { adminOrganisationView } from '../../views/organisation.js';
+
+type OrganisationInput = Omit<
+  OrganisationRecord,
+  'OrganisationId' | 'CreatedAt' | 'ModifiedAt' | 'Status' | 'OrganisationIdentifier'
+> & { OrganisationIdentifier?: string };
+
+function parseOrganisation(req: Request): OrganisationInput {
+  const body = validateBody(jsonObject(req), ORGANISATION_CREATE);
+  const roles = [...new Set(body.Roles as SoftwareRole[])];
+  const contacts = ((body.Contacts as Record<string, unknown>[] | undefined) ?? []).map(
+    (c) => validateBody(c, CONTACT) as Contact,
+  );
+  return {
+    OrganisationName: body.OrganisationName as string,
+    OrganisationType: body.OrganisationType as OrganisationRecord['OrganisationType'],
+    Roles: roles,
+    OrganisationIdentifier: body.OrganisationIdentifier as string | undefined,
+    LegalName: (body.LegalName as string | undefined) ?? (body.OrganisationName as string),
+    Contacts: contacts,
+  };
+}
+
+async function issueCredential(ctx: DirectoryContext, orgId: string): Promise<string> {
+  const token = newSecret();
+  await ctx.repo.putCredential({
+    hash: hashToken(token),
+    OrganisationId: orgId,
+    createdAt: ctx.now().toISOString(),
+  });
+  return token;
+}
+
+/** POST /admin/organisations → 201 with OrganisationId and the organisation's AccessToken. */
+export function createOrganisation(ctx: DirectoryContext) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const input = parseOrganisation(req);
+    const id = newOrganisationId();
+    const now = ctx.now().toISOString();
+    if (input.OrganisationIdentifier !== undefined && !/^[A-Za-z0-9-]+$/.test(input.OrganisationIdentifier)) {
+      throw new BadRequest('OrganisationIdentifier must contain only letters, digits and hyphens');
+    }
+    const org: OrganisationRecord = {
+      ...input,
+      OrganisationId: id,
+      OrganisationIdentifier: input.OrganisationIdentifier ?? `PSDGB-OB-Unknown${id}`,
+      Status: 'Active',
+      CreatedAt: now,
+      ModifiedAt: now,
+    };
+    await ctx.repo.putOrganisation(org);
+    const token = await issueCredential(ctx, id);
+    res.location(`/admin/organisations/${id}`);
+    sendJson(req, res, 201, { ...adminOrganisationView(org), AccessToken: token }, [MEDIA.json]);
+  };
+}
+
+export function listOrganisations(ctx: DirectoryContext) {
+  return (req: Request, res: Response): void => {
+    sendJson(req, res, 200, ctx.repo.organisations().map(adminOrganisationView), [MEDIA.json]);
+  };
+}
+
+function organisationOr404(ctx: DirectoryContext, req: Request): OrganisationRecord {
+  const org = ctx.repo.organisation(String(req.params.OrganisationId));
+  if (!org) throw new NotFound(`organisation ${String(req.params.OrganisationId)} not found`);
+  return org;
+}
+
+export function getOrganisation(ctx: DirectoryContext) {
+  return (req: Request, res: Response): void => {
+    sendJson(req, res, 200, adminOrganisationView(organisationOr404(ctx, req)), [MEDIA.json]);
+  };
+}
+
+const TRANSITIONS: Record<string, { to: OrganisationStatus; from: OrganisationStatus[] }> = {
+  suspend: { to: 'Withdrawn', from: ['Active', 'Withdrawn'] },
+  reinstate: { to: 'Active', from: ['Active', 'Withdrawn'] },
+  revoke: { to: 'Revoked', from: ['Active', 'Withdrawn', 'Revoked'] },
+};
+
+/**
+ * POST /admin/organisations/{id}/suspend|reinstate|revoke. Suspension
+ * (status Withdrawn) is reversible; revocation is final and revokes every
+ * certificate of the organisation (they appear on the CRL).
+ */
+export function setOrganisationStatus(ctx: DirectoryContext, action: keyof typeof TRANSITIONS) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const org = organisationOr404(ctx, req);
+    const t = TRANSITIONS[action];
+    if (!t.from.includes(org.Status)) {
+      throw new BadRequest(`cannot ${action} an organisation that is ${org.Status}`);
+    }
+    const updated: OrganisationRecord = { ...org, Status: t.to, ModifiedAt: ctx.now().toISOString() };
+    await ctx.repo.putOrganisation(updated);
+    if (t.to === 'Revoked') {
+      const revokedAt = ctx.now().toISOString();
+      const active = ctx.repo
+        .certificatesOfOrganisation(org.OrganisationId)
+        .filter((c) => c.status === 'Active');
+      await Promise.all(active.map((c) => ctx.repo.putCertificate({ ...c, status: 'Revoked', revokedAt })));
+      if (active.length > 0) await ctx.crl.rebuild();
+    }
+    sendJson(req, res, 200, adminOrganisationView(updated), [MEDIA.json]);
+  };
+}
+
+/** POST /admin/organisations/{id}/token: a new AccessToken; the old ones stop working. */
+export function rotateOrganisationToken(ctx: DirectoryContext) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const org = organisationOr404(ctx, req);
+    for (const c of ctx.repo.credentialsOf(org.OrganisationId)) await ctx.repo.deleteCredential(c.hash);
+    const token = await issueCredential(ctx, org.OrganisationId);
+    sendJson(req, res, 200, { OrganisationId: org.OrganisationId, AccessToken: token }, [MEDIA.json]);
+  };
+}

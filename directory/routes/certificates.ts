@@ -1,0 +1,248 @@
+import type { Request, Response } from 'express';
+import {
+  type CertificateType,
+  CsrError,
+  checkCsrForProfile,
+  issueCertificate,
+  type ParsedCsr,
+  type Psd2Role,
+  parseCsr,
+  type SubjectContext,
+} from '../../certs/index.js';
+import { BadRequest, NotFound } from '../../lib/errors.js';
+import { jsonObject } from '../../lib/http/index.js';
+import { organisationInPath } from '../auth.js';
+import type { DirectoryContext } from '../context.js';
+import type {
+  CertificateRecord,
+  OrganisationRecord,
+  SoftwareRole,
+  SoftwareStatementRecord,
+} from '../model.js';
+import { MEDIA, sendJson } from '../respond.js';
+import { CERTIFICATE_ASSOCIATION } from '../validation/schemas.js';
+import { validateBody } from '../validation/validate.js';
+import { certificateView } from '../views/certificate.js';
+import { softwareStatementInPath } from './software-statements.js';
+
+export const SOFTWARE_CERT_TYPES = ['obtransport', 'obsigning'] as const;
+export const ORGANISATION_CERT_TYPES = ['obwac', 'obseal', 'qwac', 'qseal'] as const;
+
+const USE: Record<CertificateType, 'tls' | 'sig'> = {
+  obtransport: 'tls',
+  obwac: 'tls',
+  qwac: 'tls',
+  server: 'tls',
+  obsigning: 'sig',
+  obseal: 'sig',
+  qseal: 'sig',
+};
+
+const PSD2_ROLE: Record<SoftwareRole, Psd2Role> = {
+  ASPSP: 'PSP_AS',
+  PISP: 'PSP_PI',
+  AISP: 'PSP_AI',
+  CBPII: 'PSP_IC',
+};
+
+function certificateTypeInPath(req: Request, allowed: readonly string[]): CertificateType {
+  const type = String(req.params.CertificateType);
+  if (!allowed.includes(type)) {
+    throw new BadRequest(`certificate type '${type}' is not one of: ${allowed.join(', ')}`);
+  }
+  return type as CertificateType;
+}
+
+/** Step: parse the uploaded PEM as a CSR (signature checked); a failure names the field. */
+function parseUploadedCsr(req: Request): ParsedCsr {
+  const text = (req.rawBody ?? Buffer.alloc(0)).toString('utf8');
+  if (/-----BEGIN CERTIFICATE-----/.test(text) && !/CERTIFICATE REQUEST/.test(text)) {
+    throw new BadRequest(
+      'pem: upload a certificate signing request (CSR); this directory issues the certificate',
+    );
+  }
+  try {
+    return parseCsr(text);
+  } catch (err) {
+    if (err instanceof CsrError) throw new BadRequest(`CSR ${err.message}`);
+    throw err;
+  }
+}
+
+function subjectContext(org: OrganisationRecord, ss?: SoftwareStatementRecord): SubjectContext {
+  const roles = (ss?.Roles ?? org.Roles).map((r) => PSD2_ROLE[r]);
+  return {
+    orgId: org.OrganisationId,
+    softwareId: ss?.Id,
+    legalName: org.LegalName,
+    organisationIdentifier: org.OrganisationIdentifier,
+    roles,
+  };
+}
+
+/** Step: check the CSR against the profile, issue, store. */
+async function issueAndStore(
+  ctx: DirectoryContext,
+  type: CertificateType,
+  csr: ParsedCsr,
+  org: OrganisationRecord,
+  ss?: SoftwareStatementRecord,
+): Promise<CertificateRecord> {
+  const subject = subjectContext(org, ss);
+  try {
+    checkCsrForProfile(type, csr, subject);
+  } catch (err) {
+    if (err instanceof CsrError) throw new BadRequest(`CSR ${err.message}`);
+    throw err;
+  }
+  const issued = issueCertificate(ctx.ca, {
+    type,
+    csr,
+    ctx: subject,
+    validityDays: ctx.config.certificateValidityDays,
+    now: ctx.now(),
+  });
+  const jwk = csr.publicKey.export({ format: 'jwk' });
+  const record: CertificateRecord = {
+    kid: issued.kid,
+    OrganisationId: org.OrganisationId,
+    ...(ss ? { SoftwareStatementId: ss.Id } : {}),
+    Associations: [],
+    type,
+    use: USE[type],
+    status: 'Active',
+    pem: issued.pem,
+    serialHex: issued.serialHex,
+    notBefore: issued.notBefore.toISOString(),
+    notAfter: issued.notAfter.toISOString(),
+    kty: String(jwk.kty),
+    n: String(jwk.n ?? ''),
+    e: String(jwk.e ?? ''),
+    x5tS256: issued.x5tS256,
+    createdAt: ctx.now().toISOString(),
+  };
+  await ctx.repo.putCertificate(record);
+  return record;
+}
+
+function respondCreated(ctx: DirectoryContext, req: Request, res: Response, cert: CertificateRecord): void {
+  res.location(`/v2.1/organisation/${cert.OrganisationId}/certificate/kid/${cert.kid}`);
+  sendJson(req, res, 201, certificateView(ctx, cert), [MEDIA.jwk, MEDIA.json]);
+}
+
+/** POST …/software-statement/{id}/certificate/{obtransport|obsigning} with an application/x-pem-file CSR. */
+export function uploadSoftwareCsr(ctx: DirectoryContext) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const org = organisationInPath(ctx, req, 'write');
+    const ss = softwareStatementInPath(ctx, req, org);
+    const type = certificateTypeInPath(req, SOFTWARE_CERT_TYPES);
+    if (!ss.Active) throw new BadRequest(`software statement ${ss.Id} is not active`);
+    const csr = parseUploadedCsr(req);
+    respondCreated(ctx, req, res, await issueAndStore(ctx, type, csr, org, ss));
+  };
+}
+
+/** POST /v2.1/organisation/{id}/certificate/{obwac|obseal|qwac|qseal} with a CSR. */
+export function uploadOrganisationCsr(ctx: DirectoryContext) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const org = organisationInPath(ctx, req, 'write');
+    const type = certificateTypeInPath(req, ORGANISATION_CERT_TYPES);
+    const csr = parseUploadedCsr(req);
+    respondCreated(ctx, req, res, await issueAndStore(ctx, type, csr, org));
+  };
+}
+
+function sendKeys(ctx: DirectoryContext, req: Request, res: Response, certs: CertificateRecord[]): void {
+  sendJson(req, res, 200, { keys: certs.map((c) => certificateView(ctx, c)) }, [MEDIA.jwkSet, MEDIA.json]);
+}
+
+/** GET /v2.1/organisation/{id}/certificate[/{type}]: every certificate of the organisation (all types). */
+export function listOrganisationCertificates(ctx: DirectoryContext) {
+  return (req: Request, res: Response): void => {
+    const org = organisationInPath(ctx, req, 'read');
+    const type = req.params.CertificateType ? certificateTypeInPath(req, ORGANISATION_CERT_TYPES) : undefined;
+    const certs = ctx.repo
+      .certificatesOfOrganisation(org.OrganisationId)
+      .filter((c) => (type ? c.type === type : true));
+    sendKeys(ctx, req, res, certs);
+  };
+}
+
+/** GET …/software-statement/{id}/certificate[/{type}]. */
+export function listSoftwareCertificates(ctx: DirectoryContext) {
+  return (req: Request, res: Response): void => {
+    const org = organisationInPath(ctx, req, 'read');
+    const ss = softwareStatementInPath(ctx, req, org);
+    const type = req.params.CertificateType ? certificateTypeInPath(req, SOFTWARE_CERT_TYPES) : undefined;
+    const certs = ctx.repo.certificatesOfSoftware(ss.Id).filter((c) => (type ? c.type === type : true));
+    sendKeys(ctx, req, res, certs);
+  };
+}
+
+function certificateInPath(ctx: DirectoryContext, req: Request, org: OrganisationRecord): CertificateRecord {
+  const kid = String(req.params.CertificateOrKeyId);
+  const cert = ctx.repo.certificate(kid);
+  if (!cert || cert.OrganisationId !== org.OrganisationId) {
+    throw new NotFound(`certificate ${kid} not found in organisation ${org.OrganisationId}`);
+  }
+  return cert;
+}
+
+export function getCertificate(ctx: DirectoryContext) {
+  return (req: Request, res: Response): void => {
+    const org = organisationInPath(ctx, req, 'read');
+    sendJson(req, res, 200, certificateView(ctx, certificateInPath(ctx, req, org)), [MEDIA.jwk, MEDIA.json]);
+  };
+}
+
+/**
+ * DELETE /v2.1/organisation/{id}/certificate/kid/{kid} → 204. The certificate
+ * goes on the CRL and its key moves from the JWKS to the revoked JWKS.
+ * Revoking twice is a no-op 204.
+ */
+export function revokeCertificate(ctx: DirectoryContext) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const org = organisationInPath(ctx, req, 'write');
+    const cert = certificateInPath(ctx, req, org);
+    if (cert.status !== 'Revoked') {
+      await ctx.repo.putCertificate({ ...cert, status: 'Revoked', revokedAt: ctx.now().toISOString() });
+      await ctx.crl.rebuild();
+    }
+    res.status(204).end();
+  };
+}
+
+/** GET …/software-statement/{ss}/certificate/{obwac|obseal|qwac|qseal}/{kid}. */
+export function getAssociatedCertificate(ctx: DirectoryContext) {
+  return (req: Request, res: Response): void => {
+    const org = organisationInPath(ctx, req, 'read');
+    const ss = softwareStatementInPath(ctx, req, org);
+    const type = certificateTypeInPath(req, ORGANISATION_CERT_TYPES);
+    const cert = certificateInPath(ctx, req, org);
+    if (cert.type !== type || !cert.Associations.includes(ss.Id)) {
+      throw new NotFound(
+        `certificate ${cert.kid} is not a ${type} associated with software statement ${ss.Id}`,
+      );
+    }
+    sendJson(req, res, 200, certificateView(ctx, cert), [MEDIA.jwk, MEDIA.json]);
+  };
+}
+
+/**
+ * PUT …/software-statement/{ss}/certificate/{type}/{kid} `{"associate": true|false}`:
+ * an organisation certificate (OBWAC/OBSeal/QWAC/QSeal) joins or leaves the software's JWKS.
+ */
+export function associateCertificate(ctx: DirectoryContext) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const org = organisationInPath(ctx, req, 'write');
+    const ss = softwareStatementInPath(ctx, req, org);
+    const type = certificateTypeInPath(req, ORGANISATION_CERT_TYPES);
+    const { associate } = validateBody(jsonObject(req), CERTIFICATE_ASSOCIATION) as { associate: boolean };
+    const cert = certificateInPath(ctx, req, org);
+    if (cert.type !== type) throw new BadRequest(`certificate ${cert.kid} is a ${cert.type}, not a ${type}`);
+    const others = cert.Associations.filter((id) => id !== ss.Id);
+    const updated = { ...cert, Associations: associate ? [...others, ss.Id] : others };
+    await ctx.repo.putCertificate(updated);
+    sendJson(req, res, 200, certificateView(ctx, updated), [MEDIA.jwk, MEDIA.json]);
+  };
+}

@@ -1,0 +1,115 @@
+import type { Request, Response } from 'express';
+import { NotFound } from '../../lib/errors.js';
+import type { DirectoryContext } from '../context.js';
+import type { CertificateRecord } from '../model.js';
+import { MEDIA } from '../respond.js';
+import { certificateJwk } from '../views/certificate.js';
+
+function sendJwks(ctx: DirectoryContext, res: Response, certs: CertificateRecord[]): void {
+  res
+    .status(200)
+    .set('Cache-Control', 'max-age=60')
+    .type(MEDIA.json)
+    .send(JSON.stringify({ keys: certs.map((c) => certificateJwk(ctx, c)) }));
+}
+
+/** GET /keystore/openbanking.jwks: the directory's SSA signing key(s). */
+export function directoryJwks(ctx: DirectoryContext) {
+  return (_req: Request, res: Response): void => {
+    res
+      .status(200)
+      .set('Cache-Control', 'max-age=60')
+      .type(MEDIA.json)
+      .send(JSON.stringify({ keys: [ctx.ssaKey.publicJwk] }));
+  };
+}
+
+/**
+ * GET /keystore/{org}/{org}.jwks (organisation certificates),
+ * /keystore/{org}/{software_id}.jwks (software certificates and associated
+ * organisation certificates) and /keystore/{org}/{kid}.pem. Only active keys
+ * of active software statements are in a JWKS; revoked ones are in the revoked JWKS.
+ */
+export function organisationKeystore(ctx: DirectoryContext) {
+  return (req: Request, res: Response): void => {
+    const orgId = String(req.params.org);
+    const file = String(req.params.file);
+    const org = ctx.repo.organisation(orgId);
+    if (!org) throw new NotFound(`organisation ${orgId} not found`);
+    const pem = /^(.+)\.pem$/.exec(file);
+    if (pem) {
+      const cert = ctx.repo.certificate(pem[1]);
+      if (!cert || cert.OrganisationId !== orgId) throw new NotFound(`certificate ${pem[1]} not found`);
+      res.status(200).type(MEDIA.pem).send(cert.pem);
+      return;
+    }
+    const jwks = /^(.+)\.jwks$/.exec(file);
+    if (!jwks) throw new NotFound(`no keystore file ${file}`);
+    const id = jwks[1];
+    if (id === orgId) {
+      sendJwks(
+        ctx,
+        res,
+        ctx.repo
+          .certificatesOfOrganisation(orgId)
+          .filter((c) => !c.SoftwareStatementId && c.status === 'Active'),
+      );
+      return;
+    }
+    const ss = ctx.repo.softwareStatement(id);
+    if (!ss || ss.OrganisationId !== orgId) throw new NotFound(`no keystore file ${file}`);
+    sendJwks(
+      ctx,
+      res,
+      ss.Active ? ctx.repo.certificatesOfSoftware(id).filter((c) => c.status === 'Active') : [],
+    );
+  };
+}
+
+/** GET /keystore/{org}/revoked/{id}.jwks: revoked keys of the organisation or of one software statement. */
+export function revokedKeystore(ctx: DirectoryContext) {
+  return (req: Request, res: Response): void => {
+    const orgId = String(req.params.org);
+    const match = /^(.+)\.jwks$/.exec(String(req.params.file));
+    if (!match || !ctx.repo.organisation(orgId)) throw new NotFound('no such keystore file');
+    const id = match[1];
+    if (id === orgId) {
+      sendJwks(
+        ctx,
+        res,
+        ctx.repo
+          .certificatesOfOrganisation(orgId)
+          .filter((c) => !c.SoftwareStatementId && c.status === 'Revoked'),
+      );
+      return;
+    }
+    const ss = ctx.repo.softwareStatement(id);
+    if (!ss || ss.OrganisationId !== orgId) throw new NotFound('no such keystore file');
+    const certs = ctx.repo.certificatesOfSoftware(id);
+    sendJwks(ctx, res, ss.Active ? certs.filter((c) => c.status === 'Revoked') : certs);
+  };
+}
+
+/** GET /ca/root.pem, /ca/issuing.pem, /ca/bundle.pem, /ca/issuing.crl (DER), /ca/issuing.crl.pem. */
+export function caFile(ctx: DirectoryContext, which: 'root' | 'issuing' | 'bundle' | 'crl' | 'crl.pem') {
+  return (_req: Request, res: Response): void => {
+    res.set('Cache-Control', 'no-cache');
+    switch (which) {
+      case 'root':
+        res.type(MEDIA.pem).send(ctx.ca.rootCertPem);
+        return;
+      case 'issuing':
+        res.type(MEDIA.pem).send(ctx.ca.issuingCertPem);
+        return;
+      case 'bundle':
+        res.type(MEDIA.pem).send(ctx.ca.bundlePem);
+        return;
+      case 'crl':
+        res.type('application/pkix-crl').send(ctx.crl.der);
+        return;
+      case 'crl.pem':
+        res.type(MEDIA.pem).send(ctx.crl.pem);
+        return;
+    }
+  };
+}

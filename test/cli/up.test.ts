@@ -1,0 +1,113 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/** The built `obmock` binary, as a user runs it (npm test builds first). */
+const BIN = resolve(import.meta.dirname, '../../dist/cli/main.js');
+const work = mkdtempSync(join(tmpdir(), 'obmock-cli-'));
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) c.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function waitForFile(file: string, child: ChildProcess, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(file)) {
+    if (child.exitCode !== null) throw new Error(`obmock exited with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error('ready file never appeared');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('obmock up', () => {
+  it('is built', () => {
+    expect(existsSync(BIN), 'run `npm run build` first').toBe(true);
+  });
+
+  it('starts with --port 0, writes the ready file once it answers, stops on SIGTERM', async () => {
+    const ready = join(work, 'ready.json');
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'up',
+        '--data-dir',
+        join(work, 'data'),
+        '--port',
+        '0',
+        '--ready-file',
+        ready,
+        '--log-level',
+        'silent',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    children.push(child);
+    let stdout = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    await waitForFile(ready, child);
+    const info = JSON.parse(readFileSync(ready, 'utf8'));
+    expect(Object.keys(info).sort()).toEqual(['ca', 'directory']);
+    expect(info.directory.url).toMatch(/^https:\/\/localhost:\d+$/);
+    expect(info.directory.keystoreUrl).toBe(info.directory.url);
+    expect(info.directory.adminToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(statSync(ready).mode & 0o777).toBe(0o600);
+    for (const k of ['bundle', 'root', 'issuing']) expect(existsSync(info.ca[k])).toBe(true);
+    const jwks = execFileSync(
+      'curl',
+      ['-sS', '--cacert', info.ca.bundle, `${info.directory.keystoreUrl}/keystore/openbanking.jwks`],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(JSON.parse(jwks).keys[0].alg).toBe('PS256');
+    const orgs = execFileSync(
+      'curl',
+      [
+        '-sS',
+        '--cacert',
+        info.ca.bundle,
+        '-H',
+        `Authorization: Bearer ${info.directory.adminToken}`,
+        `${info.directory.url}/admin/organisations`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(JSON.parse(orgs)).toEqual([]);
+    expect(stdout).toContain('obmock is up');
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('refuses a bad flag value with a message naming it', () => {
+    let err = '';
+    try {
+      execFileSync(process.execPath, [BIN, 'up', '--port', 'abc'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (e) {
+      err = String((e as { stderr?: string }).stderr);
+      expect((e as { status?: number }).status).toBe(1);
+    }
+    expect(err).toContain('--port must be a whole number');
+  });
+
+  it('refuses an unknown command with usage and exit code 2', () => {
+    let status = 0;
+    try {
+      execFileSync(process.execPath, [BIN, 'frobnicate'], { stdio: 'ignore' });
+    } catch (e) {
+      status = (e as { status: number }).status;
+    }
+    expect(status).toBe(2);
+  });
+});
