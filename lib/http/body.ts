@@ -20,17 +20,19 @@ declare global {
  * Reads the whole body into `req.rawBody`, refusing other media types (415)
  * and bodies over `limit` bytes (413) without buffering them.
  */
-export function readBody(accepted: string[], limit: number) {
+export function readBody(acceptedTypes: string[] | (() => string[]), limit: number | (() => number)) {
   return (req: Request, _res: Response, next: NextFunction): void => {
+    const accepted = typeof acceptedTypes === 'function' ? acceptedTypes() : acceptedTypes;
+    const max = typeof limit === 'function' ? limit() : limit;
     const type = mediaType(req);
     if (!accepted.includes(type)) {
       next(new UnsupportedMediaType(req.headers['content-type'], accepted));
       return;
     }
     const declared = Number(req.headers['content-length'] ?? '0');
-    if (declared > limit) {
+    if (declared > max) {
       req.resume();
-      next(new PayloadTooLarge(limit));
+      next(new PayloadTooLarge(max));
       return;
     }
     const chunks: Buffer[] = [];
@@ -39,9 +41,9 @@ export function readBody(accepted: string[], limit: number) {
     req.on('data', (chunk: Buffer) => {
       if (failed) return;
       size += chunk.length;
-      if (size > limit) {
+      if (size > max) {
         failed = true;
-        next(new PayloadTooLarge(limit));
+        next(new PayloadTooLarge(max));
         return;
       }
       chunks.push(chunk);

@@ -1,4 +1,5 @@
 export { jsonObject, mediaType, readBody } from './body.js';
+export { type BoundedFetchOptions, boundedGet, FetchError } from './bounded-fetch.js';
 export { errorHandler, notFoundHandler } from './errors.js';
 export { negotiate } from './negotiate.js';
 export { requestLog } from './request-log.js';

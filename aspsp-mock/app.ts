@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, Router } from 'express';
+import { MethodNotAllowed } from '../lib/errors.js';
+import { errorHandler, notFoundHandler, readBody, requestLog } from '../lib/http/index.js';
+import type { Logger } from '../lib/logger.js';
+import type { BankContext } from './context.js';
+import { createConsent, getConsent } from './routes/consents.js';
+import { bankJwks, discovery } from './routes/discovery.js';
+import { deleteClient, getClient, registerClient, updateClient } from './routes/registration.js';
+import { tokenEndpoint } from './routes/token.js';
+
+const BODY_LIMIT = 64 * 1024;
+
+function otherMethods(allowed: string[]) {
+  return (_req: express.Request, _res: express.Response, next: express.NextFunction) =>
+    next(new MethodNotAllowed(allowed));
+}
+
+/** The routes of one bank, relative to its issuer URL. */
+export function createBankRouter(ctx: BankContext): Router {
+  const r = Router();
+  const jose = readBody(() => ctx.settings.registrationMediaTypes, BODY_LIMIT);
+  const form = readBody(['application/x-www-form-urlencoded'], BODY_LIMIT);
+  const json = readBody(['application/json'], BODY_LIMIT);
+  r.route('/.well-known/openid-configuration')
+    .get(discovery(ctx))
+    .all(otherMethods(['GET']));
+  r.route('/jwks')
+    .get(bankJwks(ctx))
+    .all(otherMethods(['GET']));
+  r.route('/register')
+    .post(jose, registerClient(ctx))
+    .all(otherMethods(['POST']));
+  r.route('/register/:ClientId')
+    .get(getClient(ctx))
+    .put(jose, updateClient(ctx))
+    .delete(deleteClient(ctx))
+    .all(otherMethods(['GET', 'PUT', 'DELETE']));
+  r.route('/token')
+    .post(form, tokenEndpoint(ctx))
+    .all(otherMethods(['POST']));
+  r.route('/open-banking/v3.1/aisp/account-access-consents')
+    .post(json, createConsent(ctx))
+    .all(otherMethods(['POST']));
+  r.route('/open-banking/v3.1/aisp/account-access-consents/:ConsentId')
+    .get(getConsent(ctx))
+    .all(otherMethods(['GET']));
+  return r;
+}
+
+/** One app hosting every bank under /banks/{id}. */
+export function createAspspApp(banks: BankContext[], logger: Logger): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestLog(logger));
+  app.use((req, res, next) => {
+    const id = req.headers['x-fapi-interaction-id'];
+    res.set('x-fapi-interaction-id', typeof id === 'string' && id.length <= 64 ? id : randomUUID());
+    next();
+  });
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', banks: banks.map((b) => b.id) });
+  });
+  for (const bank of banks) app.use(`/banks/${bank.id}`, createBankRouter(bank));
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

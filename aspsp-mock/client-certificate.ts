@@ -1,0 +1,38 @@
+import type { TLSSocket } from 'node:tls';
+import type { Request } from 'express';
+import type { CertificateInfo } from '../certs/index.js';
+import type { BankContext } from './context.js';
+import { InvalidClient } from './errors.js';
+
+/**
+ * The DER of the client certificate: from the TLS session (default), or —
+ * when the bank sits behind a TLS-terminating gateway — from the configured
+ * header holding the URL-encoded PEM (as nginx's $ssl_client_escaped_cert).
+ */
+export function presentedCertificate(ctx: BankContext, req: Request): Buffer | undefined {
+  if (ctx.mtlsHeader) {
+    const raw = req.headers[ctx.mtlsHeader.toLowerCase()];
+    if (typeof raw !== 'string' || raw === '') return undefined;
+    let pem: string;
+    try {
+      pem = decodeURIComponent(raw);
+    } catch {
+      return undefined;
+    }
+    const b64 = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(pem)?.[1];
+    return b64 ? Buffer.from(b64.replace(/\s+/g, ''), 'base64') : undefined;
+  }
+  const socket = req.socket as TLSSocket;
+  if (typeof socket.getPeerCertificate !== 'function') return undefined;
+  const peer = socket.getPeerCertificate(false);
+  return peer?.raw && peer.raw.length > 0 ? peer.raw : undefined;
+}
+
+/** Step: a client certificate is required, chains to the directory CA, is valid now and not revoked. */
+export async function requireClientCertificate(ctx: BankContext, req: Request): Promise<CertificateInfo> {
+  const der = presentedCertificate(ctx, req);
+  if (!der) throw new InvalidClient('a client certificate (mutual TLS) is required');
+  const check = await ctx.trust.checkClientCertificate(der, ctx.now());
+  if (!check.ok) throw new InvalidClient(`client certificate rejected (${check.reason}): ${check.message}`);
+  return check.info;
+}

@@ -1,0 +1,83 @@
+import type { LogLevel } from '../lib/logger.js';
+import { type BankSettings, STRICT_OB_V33 } from './settings.js';
+
+export interface BankDefinition {
+  /** Path segment of the bank's issuer URL: letters, digits, '-' and '_'. */
+  id: string;
+  /** Profile name (issue: bank profiles); 'ob-v3.3' is the strict default. */
+  profile: string;
+  settings: BankSettings;
+}
+
+/** Everything the bank process can be told, with defaults; checked once at start. */
+export interface AspspConfig {
+  dataDir: string;
+  host: string;
+  bindAddress: string;
+  port: number;
+  publicUrl?: string;
+  /** The directory this ecosystem trusts: its base URL, its CA bundle (PEM) and the admin token to enrol banks. */
+  directory: { url: string; caBundlePem: string; adminToken: string };
+  banks: BankDefinition[];
+  /** Header carrying the client certificate from a trusted TLS-terminating gateway (off by default). */
+  mtlsHeader?: string;
+  /** Extra https origins JWKS may be fetched from, besides the directory's. */
+  trustedJwksOrigins: string[];
+  jwksTimeoutMs: number;
+  jwksMaxBytes: number;
+  logLevel: LogLevel;
+}
+
+export const DEFAULT_BANK: BankDefinition = { id: 'default', profile: 'ob-v3.3', settings: STRICT_OB_V33 };
+
+export const ASPSP_DEFAULTS: Omit<AspspConfig, 'directory'> = {
+  dataDir: '.obmock',
+  host: 'localhost',
+  bindAddress: '127.0.0.1',
+  port: 8444,
+  banks: [DEFAULT_BANK],
+  trustedJwksOrigins: [],
+  jwksTimeoutMs: 3_000,
+  jwksMaxBytes: 256 * 1024,
+  logLevel: 'info',
+};
+
+export class AspspConfigError extends Error {}
+
+export function resolveAspspConfig(
+  overrides: Partial<AspspConfig> & Pick<AspspConfig, 'directory'>,
+): AspspConfig {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const c = { ...ASPSP_DEFAULTS, ...defined } as AspspConfig;
+  const fail = (key: string, why: string): never => {
+    throw new AspspConfigError(`bank config '${key}': ${why}`);
+  };
+  if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) fail('port', 'must be an integer 0–65535');
+  if (c.banks.length === 0) fail('banks', 'at least one bank is needed');
+  const ids = new Set<string>();
+  for (const b of c.banks) {
+    if (!/^[A-Za-z0-9_-]{1,40}$/.test(b.id))
+      fail('banks', `bank id '${b.id}' must be 1–40 letters, digits, '-' or '_'`);
+    if (ids.has(b.id)) fail('banks', `bank id '${b.id}' is used twice`);
+    ids.add(b.id);
+  }
+  if (c.mtlsHeader !== undefined && !/^[A-Za-z0-9-]{1,64}$/.test(c.mtlsHeader))
+    fail('mtlsHeader', 'must be a header name');
+  for (const o of c.trustedJwksOrigins) {
+    let u: URL | undefined;
+    try {
+      u = new URL(o);
+    } catch {
+      fail('trustedJwksOrigins', `'${o}' is not a URL`);
+    }
+    if (u && (u.protocol !== 'https:' || u.origin !== o.replace(/\/+$/, ''))) {
+      fail('trustedJwksOrigins', `'${o}' must be an https origin (scheme://host[:port])`);
+    }
+  }
+  try {
+    new URL(c.directory.url);
+  } catch {
+    fail('directory.url', 'must be a URL');
+  }
+  return c;
+}

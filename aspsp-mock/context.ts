@@ -1,0 +1,27 @@
+import type { Logger } from '../lib/logger.js';
+import type { Store } from '../lib/store/index.js';
+import type { BankSettings } from './settings.js';
+import type { DirectoryTrust } from './trust/directory-trust.js';
+import type { JwksFetcher } from './trust/jwks-fetcher.js';
+
+/** One bank hosted by the process: its identity, settings, store and trust anchors. */
+export interface BankContext {
+  id: string;
+  /** Issuer URL, e.g. https://localhost:8444/banks/default. */
+  issuer: string;
+  /** The bank's OB organisation id: the `aud` a registration request must carry. */
+  orgId: string;
+  profile: string;
+  settings: BankSettings;
+  store: Store;
+  trust: DirectoryTrust;
+  jwks: JwksFetcher;
+  /** Public JWKS of the bank's own signing key (OBSeal from the directory). */
+  publicJwks: { keys: Record<string, unknown>[] };
+  /** Name of a header carrying the client certificate from a trusted TLS-terminating gateway. */
+  mtlsHeader?: string;
+  logger: Logger;
+  now(): Date;
+}
+
+export const nowSeconds = (ctx: BankContext): number => Math.floor(ctx.now().getTime() / 1000);

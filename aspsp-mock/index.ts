@@ -1,0 +1,11 @@
+export { createAspspApp, createBankRouter } from './app.js';
+export {
+  type AspspConfig,
+  AspspConfigError,
+  type BankDefinition,
+  DEFAULT_BANK,
+  resolveAspspConfig,
+} from './config.js';
+export type { BankContext } from './context.js';
+export { type BankSettings, STRICT_OB_V33 } from './settings.js';
+export { type RunningAspsp, type RunningBank, startAspsp } from './start.js';

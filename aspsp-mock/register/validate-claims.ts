@@ -1,0 +1,165 @@
+import { type CertificateInfo, dnEquals, dnToString, parseDn } from '../../certs/index.js';
+import { validateObject } from '../../lib/validate.js';
+import { type BankContext, nowSeconds } from '../context.js';
+import { InvalidClientMetadata, InvalidRedirectUri, UnapprovedSoftwareStatement } from '../errors.js';
+import { SCOPE_ROLES } from '../settings.js';
+import { BASE62, metadataSchema, REDIRECT_SCHEMA, UUID_V4 } from './claim-schema.js';
+import type { SsaClaims } from './verify-ssa.js';
+
+type Claims = Record<string, unknown>;
+
+/** Step: every claim has the right type, presence and allowed value (tables in claim-schema). */
+export function checkClaimTypes(ctx: BankContext, claims: Claims): void {
+  const schema = metadataSchema(ctx.settings, claims);
+  // backchannel_user_code_parameter_supported: if present it must be false
+  delete schema.backchannel_user_code_parameter_supported;
+  validateObject(claims, REDIRECT_SCHEMA, (_f, m) => {
+    throw new InvalidRedirectUri(m);
+  });
+  validateObject(claims, schema, (_f, m) => {
+    throw new InvalidClientMetadata(m);
+  });
+  if (claims.backchannel_user_code_parameter_supported === true) {
+    throw new InvalidClientMetadata('backchannel_user_code_parameter_supported must be false');
+  }
+}
+
+/** Step: the request comes from the software the SSA describes. */
+export function checkIssuer(claims: Claims, ssa: SsaClaims): void {
+  const iss = claims.iss as string;
+  if (!BASE62.test(iss))
+    throw new InvalidClientMetadata(`iss '${iss}' is not a software_id (1–22 base62 characters)`);
+  if (iss !== ssa.software_id)
+    throw new InvalidClientMetadata(`iss '${iss}' does not match the SSA software_id`);
+  if (claims.software_id !== undefined && claims.software_id !== ssa.software_id) {
+    throw new InvalidClientMetadata('software_id does not match the SSA software_id');
+  }
+}
+
+/** Step: aud is this bank's OB organisation id. */
+export function checkAudience(ctx: BankContext, claims: Claims): void {
+  if (claims.aud !== ctx.orgId) {
+    throw new InvalidClientMetadata(`aud must be this bank's organisation id '${ctx.orgId}'`);
+  }
+}
+
+/** Step: iat/exp make a current, bounded validity window. */
+export function checkTimes(ctx: BankContext, claims: Claims): void {
+  const now = nowSeconds(ctx);
+  const skew = ctx.settings.clockSkewSeconds;
+  const iat = claims.iat as number;
+  const exp = claims.exp as number;
+  if (now > exp + skew) throw new InvalidClientMetadata('exp: the request has expired');
+  if (iat > now + skew) throw new InvalidClientMetadata('iat: the request is issued in the future');
+  if (exp <= iat) throw new InvalidClientMetadata('exp must be after iat');
+  if (exp - iat > ctx.settings.requestMaxLifetimeSeconds) {
+    throw new InvalidClientMetadata(`exp - iat exceeds ${ctx.settings.requestMaxLifetimeSeconds} s`);
+  }
+  if (typeof claims.nbf === 'number' && claims.nbf > now + skew)
+    throw new InvalidClientMetadata('nbf: the request is not yet valid');
+}
+
+export function checkJtiFormat(claims: Claims): void {
+  if (!UUID_V4.test(claims.jti as string)) throw new InvalidClientMetadata('jti must be a UUID v4');
+}
+
+function isLocalHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return (
+    h === 'localhost' || h.endsWith('.localhost') || h.startsWith('127.') || h === '::1' || h === '0.0.0.0'
+  );
+}
+
+/** Step: each redirect URI is https, not localhost, and one the SSA lists. */
+export function checkRedirectUris(claims: Claims, ssa: SsaClaims): void {
+  for (const uri of claims.redirect_uris as string[]) {
+    let url: URL;
+    try {
+      url = new URL(uri);
+    } catch {
+      throw new InvalidRedirectUri(`redirect_uris: '${uri}' is not a URL`);
+    }
+    if (url.protocol !== 'https:') throw new InvalidRedirectUri(`redirect_uris: '${uri}' must use https`);
+    if (isLocalHost(url.hostname))
+      throw new InvalidRedirectUri(`redirect_uris: '${uri}' must not point at localhost`);
+    if (url.hash) throw new InvalidRedirectUri(`redirect_uris: '${uri}' must not have a fragment`);
+    if (!ssa.software_redirect_uris.includes(uri)) {
+      throw new InvalidRedirectUri(`redirect_uris: '${uri}' is not in the SSA's software_redirect_uris`);
+    }
+  }
+}
+
+/** Step: each requested scope is allowed by the SSA's roles (openid always). */
+export function checkScope(claims: Claims, ssa: SsaClaims): void {
+  const scopes = (claims.scope as string).split(' ').filter(Boolean);
+  if (scopes.length === 0) throw new InvalidClientMetadata('scope is empty');
+  for (const s of scopes) {
+    if (s === 'openid') continue;
+    const role = SCOPE_ROLES[s];
+    if (!role) throw new InvalidClientMetadata(`scope '${s}' is not a known scope`);
+    if (!ssa.software_roles.includes(role)) {
+      throw new InvalidClientMetadata(
+        `scope '${s}' needs role ${role}, which the SSA's software_roles do not include`,
+      );
+    }
+  }
+}
+
+/**
+ * Step (tls_client_auth): tls_client_auth_subject_dn names the presented
+ * certificate, compared as distinguished names attribute by attribute
+ * (RFC 4514 string; any organizationIdentifier rendering).
+ */
+export function checkSubjectDn(claims: Claims, cert: CertificateInfo): void {
+  const dn = claims.tls_client_auth_subject_dn;
+  if (typeof dn !== 'string') return;
+  let parsed: ReturnType<typeof parseDn>;
+  try {
+    parsed = parseDn(dn);
+  } catch (err) {
+    throw new InvalidClientMetadata(
+      `tls_client_auth_subject_dn is not an RFC 4514 DN: ${(err as Error).message}`,
+    );
+  }
+  if (!dnEquals(parsed, cert.subject)) {
+    throw new InvalidClientMetadata(
+      `tls_client_auth_subject_dn '${dn}' does not match the client certificate subject '${dnToString(cert.subject)}'`,
+    );
+  }
+}
+
+/**
+ * Step: the TLS client certificate belongs to the SSA's software:
+ * legacy OB (OU = org_id, CN = software_id), or OBWAC/QWAC
+ * (organizationIdentifier PSDGB-OB-Unknown<org_id> or the SSA's authority claims, CN = org_id or any for QWAC).
+ */
+export function checkCertificateBinding(cert: CertificateInfo, ssa: SsaClaims): void {
+  const attr = (name: string) => cert.subject.filter((a) => a.name === name).map((a) => a.value);
+  const ou = attr('OU');
+  const cn = attr('CN');
+  const oi = attr('organizationIdentifier');
+  if (oi.length === 0) {
+    if (ou.includes(ssa.org_id) && cn.includes(ssa.software_id)) return;
+    throw new UnapprovedSoftwareStatement(
+      `client certificate (OU=${ou.join('+') || '-'}, CN=${cn.join('+') || '-'}) does not belong to software ${ssa.software_id} of organisation ${ssa.org_id}`,
+    );
+  }
+  const authority = ssa.organisation_competent_authority_claims as
+    | { authority_id?: string; registration_id?: string; authorisations?: { member_state?: string }[] }
+    | undefined;
+  const expected = new Set([`PSDGB-OB-Unknown${ssa.org_id}`]);
+  if (authority?.authority_id && authority.registration_id) {
+    for (const a of authority.authorisations ?? [{ member_state: 'GB' }]) {
+      const state = a.member_state ?? 'GB';
+      expected.add(`PSD${state}-${authority.authority_id}-${authority.registration_id}`);
+      // The UK is written both ways in organisation identifiers (PSDGB-…, PSDUK-…).
+      if (state === 'GB') expected.add(`PSDUK-${authority.authority_id}-${authority.registration_id}`);
+    }
+    if (authority.authority_id === 'FCA') expected.add(`PSDGB-FCA-${authority.registration_id}`);
+  }
+  if (!oi.some((v) => expected.has(v))) {
+    throw new UnapprovedSoftwareStatement(
+      `client certificate organizationIdentifier ${oi.join('+')} does not belong to organisation ${ssa.org_id}`,
+    );
+  }
+}

@@ -1,0 +1,52 @@
+import type { BankContext } from '../context.js';
+import { InvalidClientMetadata, InvalidSoftwareStatement } from '../errors.js';
+import { JwksError } from '../trust/jwks-fetcher.js';
+import { KEY_CARRYING_HEADERS, readCompactJws, signatureVerifies } from './jws.js';
+import type { SsaClaims } from './verify-ssa.js';
+
+/** Step: the request header is acceptable (alg, kid, no embedded key) before anything is fetched. */
+export function checkRequestHeader(ctx: BankContext, jws: string): { alg: string; kid: string } {
+  const header = readCompactJws(jws);
+  if (!header) throw new InvalidClientMetadata('request body is not a signed JWT (compact JWS)');
+  const alg = String(header.alg);
+  if (alg === 'none' || !ctx.settings.signingAlgs.includes(alg as never)) {
+    throw new InvalidClientMetadata(
+      `request signing alg '${alg}' is not accepted (${ctx.settings.signingAlgs.join(', ')})`,
+    );
+  }
+  for (const h of KEY_CARRYING_HEADERS) {
+    if (h in header)
+      throw new InvalidClientMetadata(
+        `request header must not carry '${h}'; the key comes from software_jwks_endpoint`,
+      );
+  }
+  if (typeof header.kid !== 'string' || header.kid === '')
+    throw new InvalidClientMetadata('request header has no kid');
+  return { alg, kid: header.kid };
+}
+
+/** Step: the request is signed by a `sig` key published at the SSA's software_jwks_endpoint. */
+export async function verifyRequestSignature(
+  ctx: BankContext,
+  jws: string,
+  header: { alg: string; kid: string },
+  ssa: SsaClaims,
+): Promise<void> {
+  let key: Awaited<ReturnType<BankContext['jwks']['key']>>;
+  try {
+    key = await ctx.jwks.key(ssa.software_jwks_endpoint, header.kid, 'sig');
+  } catch (err) {
+    if (err instanceof JwksError && err.kind === 'unknown_kid') {
+      throw new InvalidClientMetadata(
+        `request signed with kid '${header.kid}', which is not in the software JWKS`,
+      );
+    }
+    if (err instanceof JwksError && err.kind === 'untrusted_host') {
+      throw new InvalidSoftwareStatement(`software_jwks_endpoint: ${err.message}`);
+    }
+    throw new InvalidSoftwareStatement(`software_jwks_endpoint: ${(err as Error).message}`);
+  }
+  if (!(await signatureVerifies(jws, key.key, [header.alg]))) {
+    throw new InvalidClientMetadata(`request signature does not verify with key '${header.kid}'`);
+  }
+}

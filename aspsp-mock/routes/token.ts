@@ -1,0 +1,59 @@
+import type { Request, Response } from 'express';
+import { requireClientCertificate } from '../client-certificate.js';
+import type { BankContext } from '../context.js';
+import { InvalidClient, TokenError } from '../errors.js';
+import type { ClientRecord } from '../model.js';
+import { checkCertificateBinding } from '../register/validate-claims.js';
+import type { SsaClaims } from '../register/verify-ssa.js';
+import { issueAccessToken } from '../token/access-token.js';
+import { authenticateClient } from '../token/authenticate-client.js';
+
+function grantedScope(client: ClientRecord, requested: string | null): string {
+  const allowed = String(client.metadata.scope ?? '')
+    .split(' ')
+    .filter(Boolean);
+  if (requested === null || requested.trim() === '') return allowed.join(' ');
+  const wanted = requested.split(' ').filter(Boolean);
+  const extra = wanted.filter((s) => !allowed.includes(s));
+  if (extra.length > 0)
+    throw new TokenError('invalid_scope', `scope ${extra.join(' ')} was not registered for this client`);
+  return wanted.join(' ');
+}
+
+/**
+ * POST {issuer}/token — client_credentials with tls_client_auth,
+ * private_key_jwt, client_secret_basic or client_secret_post; tokens bound to
+ * the TLS client certificate. Errors per RFC 6749 §5.2.
+ */
+export function tokenEndpoint(ctx: BankContext) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const form = new URLSearchParams((req.rawBody ?? Buffer.alloc(0)).toString('utf8'));
+    const grant = form.get('grant_type');
+    if (!grant) throw new TokenError('invalid_request', 'grant_type is required');
+    if (grant !== 'client_credentials')
+      throw new TokenError('unsupported_grant_type', `grant_type '${grant}' is not supported here`);
+    const cert = await requireClientCertificate(ctx, req);
+    const client = await authenticateClient(ctx, req, form, cert, `${ctx.issuer}/token`);
+    try {
+      checkCertificateBinding(cert, client.ssaClaims as SsaClaims);
+    } catch {
+      throw new InvalidClient('the client certificate does not belong to this client');
+    }
+    const grants = client.metadata.grant_types as string[] | undefined;
+    if (!grants?.includes('client_credentials')) {
+      throw new TokenError('unauthorized_client', 'client_credentials is not among the client grant_types');
+    }
+    const scope = grantedScope(client, form.get('scope'));
+    const { token } = await issueAccessToken(ctx, client.client_id, scope, cert.der);
+    res
+      .status(200)
+      .set('Cache-Control', 'no-store')
+      .set('Pragma', 'no-cache')
+      .json({
+        access_token: token,
+        token_type: 'Bearer',
+        expires_in: ctx.settings.accessTokenLifetimeSeconds,
+        scope,
+      });
+  };
+}

@@ -1,0 +1,127 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Agent } from 'undici';
+import { listenHttps } from '../lib/http/index.js';
+import { createLogger, type Logger } from '../lib/logger.js';
+import { FileStore } from '../lib/store/index.js';
+import { createAspspApp } from './app.js';
+import { type AspspConfig, resolveAspspConfig } from './config.js';
+import type { BankContext } from './context.js';
+import { enrolBank } from './enrol.js';
+import { bankCollections } from './model.js';
+import { DirectoryTrust } from './trust/directory-trust.js';
+import { JwksFetcher } from './trust/jwks-fetcher.js';
+
+export interface RunningBank {
+  id: string;
+  issuer: string;
+  discovery: string;
+  orgId: string;
+  profile: string;
+  ctx: BankContext;
+}
+
+export interface RunningAspsp {
+  url: string;
+  port: number;
+  banks: RunningBank[];
+  close(): Promise<void>;
+}
+
+const firstCertificate = (bundle: string): string =>
+  /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(bundle)?.[0] ?? '';
+
+/**
+ * Starts the bank process: binds (port 0 → a free port), enrols every bank at
+ * the directory over HTTPS, then serves them all under /banks/{id} with the
+ * first bank's OBWAC as the TLS certificate, asking clients for theirs.
+ */
+export async function startAspsp(
+  overrides: Partial<AspspConfig> & Pick<AspspConfig, 'directory'>,
+  options: { logger?: Logger; now?: () => Date } = {},
+): Promise<RunningAspsp> {
+  const config = resolveAspspConfig(overrides);
+  const logger = options.logger ?? createLogger(config.logLevel, { service: 'bank' });
+  const now = options.now ?? (() => new Date());
+  const server = await listenHttps({ host: config.bindAddress, port: config.port, requestCert: true });
+  const dispatcher = new Agent({ connect: { ca: config.directory.caBundlePem }, keepAliveTimeout: 10_000 });
+  const stores: FileStore[] = [];
+  try {
+    const base = (config.publicUrl ?? `https://${config.host}:${server.port}`).replace(/\/+$/, '');
+    const directoryUrl = config.directory.url.replace(/\/+$/, '');
+    const directoryOrigin = new URL(directoryUrl).origin;
+    const banks: RunningBank[] = [];
+    let tls: { key: string; cert: string } | undefined;
+    for (const def of config.banks) {
+      const dir = resolve(config.dataDir, 'aspsp', def.id);
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const issuer = `${base}/banks/${def.id}`;
+      const discovery = `${issuer}/.well-known/openid-configuration`;
+      const identity = await enrolBank({
+        directory: { url: directoryUrl, adminToken: config.directory.adminToken, dispatcher },
+        dir,
+        bankId: def.id,
+        host: config.host,
+        discoveryUrl: discovery,
+      });
+      tls ??= {
+        key: identity.serverKeyPem,
+        cert: `${identity.serverCertPem.trim()}\n${firstCertificate(config.directory.caBundlePem)}\n`,
+      };
+      const store = await FileStore.open(join(dir, 'db'), { collections: bankCollections() });
+      stores.push(store);
+      const settings = { ...def.settings };
+      const nowMs = () => now().getTime();
+      const ctx: BankContext = {
+        id: def.id,
+        issuer,
+        orgId: identity.orgId,
+        profile: def.profile,
+        settings,
+        store,
+        trust: new DirectoryTrust(
+          directoryUrl,
+          config.directory.caBundlePem,
+          dispatcher,
+          () => settings.crlCacheSeconds,
+          nowMs,
+        ),
+        jwks: new JwksFetcher({
+          dispatcher,
+          trustedOrigins: () => [directoryOrigin, ...config.trustedJwksOrigins],
+          timeoutMs: config.jwksTimeoutMs,
+          maxBytes: config.jwksMaxBytes,
+          cacheSeconds: () => settings.jwksCacheSeconds,
+          now: nowMs,
+        }),
+        publicJwks: { keys: [identity.signingJwk] },
+        mtlsHeader: config.mtlsHeader,
+        logger: logger.child({ bank: def.id }),
+        now,
+      };
+      banks.push({ id: def.id, issuer, discovery, orgId: identity.orgId, profile: def.profile, ctx });
+    }
+    server.setCredentials({ ...tls!, ca: config.directory.caBundlePem });
+    server.setHandler(
+      createAspspApp(
+        banks.map((b) => b.ctx),
+        logger,
+      ),
+    );
+    logger.info('bank listening', { url: base, banks: banks.map((b) => b.id) });
+    return {
+      url: base,
+      port: server.port,
+      banks,
+      close: async () => {
+        await server.close();
+        await Promise.all(stores.map((s) => s.close()));
+        await dispatcher.close();
+      },
+    };
+  } catch (err) {
+    await server.close();
+    await dispatcher.close();
+    throw err;
+  }
+}

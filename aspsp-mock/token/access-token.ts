@@ -1,0 +1,59 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Request } from 'express';
+import { presentedCertificate } from '../client-certificate.js';
+import { type BankContext, nowSeconds } from '../context.js';
+import { InvalidToken } from '../errors.js';
+import { BANK_COLLECTIONS, type TokenRecord } from '../model.js';
+
+export const hashToken = (t: string): string => createHash('sha256').update(t).digest('hex');
+export const thumbprint = (der: Buffer): string => createHash('sha256').update(der).digest('base64url');
+
+/** Issues an opaque access token bound to the client certificate (RFC 8705 cnf.x5t#S256). */
+export async function issueAccessToken(
+  ctx: BankContext,
+  clientId: string,
+  scope: string,
+  certDer: Buffer,
+): Promise<{ token: string; record: TokenRecord }> {
+  const token = randomBytes(32).toString('base64url');
+  const record: TokenRecord = {
+    hash: hashToken(token),
+    client_id: clientId,
+    scope,
+    x5tS256: thumbprint(certDer),
+    expiresAt: nowSeconds(ctx) + ctx.settings.accessTokenLifetimeSeconds,
+  };
+  await ctx.store.put(BANK_COLLECTIONS.tokens, record.hash, record);
+  return { token, record };
+}
+
+export function bearerToken(req: Request): string | undefined {
+  const m = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(req.headers.authorization ?? '');
+  return m?.[1];
+}
+
+/**
+ * Resolves the bearer token: known, not expired, and presented over the same
+ * TLS client certificate it was issued to. Anything else is 401 invalid_token.
+ */
+export function requireAccessToken(ctx: BankContext, req: Request): TokenRecord {
+  const token = bearerToken(req);
+  if (!token) throw new InvalidToken('a bearer access token is required');
+  const record = ctx.store.get<TokenRecord>(BANK_COLLECTIONS.tokens, hashToken(token));
+  if (!record) throw new InvalidToken('the access token is not valid');
+  if (record.expiresAt < nowSeconds(ctx)) throw new InvalidToken('the access token has expired');
+  const der = presentedCertificate(ctx, req);
+  if (!der || thumbprint(der) !== record.x5tS256) {
+    throw new InvalidToken('the access token is bound to another client certificate (cnf.x5t#S256)');
+  }
+  return record;
+}
+
+export async function revokeToken(ctx: BankContext, record: TokenRecord): Promise<void> {
+  await ctx.store.delete(BANK_COLLECTIONS.tokens, record.hash);
+}
+
+export async function revokeClientTokens(ctx: BankContext, clientId: string): Promise<void> {
+  const tokens = ctx.store.list<TokenRecord>(BANK_COLLECTIONS.tokens).filter((t) => t.client_id === clientId);
+  await Promise.all(tokens.map((t) => revokeToken(ctx, t)));
+}
