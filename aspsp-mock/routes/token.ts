@@ -45,15 +45,11 @@ export function tokenEndpoint(ctx: BankContext) {
     }
     const scope = grantedScope(client, form.get('scope'));
     const { token } = await issueAccessToken(ctx, client.client_id, scope, cert.der);
-    res
-      .status(200)
-      .set('Cache-Control', 'no-store')
-      .set('Pragma', 'no-cache')
-      .json({
-        access_token: token,
-        token_type: 'Bearer',
-        expires_in: ctx.settings.accessTokenLifetimeSeconds,
-        scope,
-      });
+    res.status(200).set('Cache-Control', 'no-store').set('Pragma', 'no-cache').json({
+      access_token: token,
+      token_type: 'Bearer',
+      expires_in: ctx.settings.accessTokenLifetimeSeconds,
+      scope,
+    });
   };
 }
