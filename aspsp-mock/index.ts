@@ -7,5 +7,6 @@ export {
   resolveAspspConfig,
 } from './config.js';
 export type { BankContext } from './context.js';
+export { bankFromSpec, PROFILES, UnknownProfile } from './profiles.js';
 export { type BankSettings, STRICT_OB_V33 } from './settings.js';
 export { type RunningAspsp, type RunningBank, startAspsp } from './start.js';

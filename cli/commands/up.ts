@@ -1,21 +1,26 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { bankFromSpec, DEFAULT_BANK, type RunningAspsp, startAspsp } from '../../aspsp-mock/index.js';
 import { startDirectory } from '../../directory/index.js';
 import type { LogLevel } from '../../lib/logger.js';
 import { waitUntilAnswering } from '../wait-until-answering.js';
 
 export const UP_USAGE = `obmock up [options]
 
-Starts the sandbox on localhost over HTTPS and keeps it running until Ctrl-C.
+Starts the sandbox on localhost over HTTPS — directory, bank(s) — and keeps it
+running until Ctrl-C.
 
 Options:
-  --data-dir DIR      where keys, CA and data live (default .obmock; delete it to reset)
-  --host NAME         host name in URLs and server certificates (default localhost)
-  --bind ADDRESS      address to listen on (default 127.0.0.1)
-  --port N            directory port (default 8443; 0 = any free port)
-  --public-url URL    external base URL of the directory, if not https://HOST:PORT
-  --ready-file PATH   write a JSON file with URLs, CA paths and the admin token once up
-  --log-level LEVEL   debug | info | warn | error | silent (default info)
+  --data-dir DIR       where keys, CA and data live (default .obmock; delete it to reset)
+  --host NAME          host name in URLs and server certificates (default localhost)
+  --bind ADDRESS       address to listen on (default 127.0.0.1)
+  --port N             directory port (default 8443); the banks use N+1 (0 = any free ports)
+  --bank ID=PROFILE    host a bank with that profile (repeatable; default: default=ob-v3.3)
+  --mtls-header NAME   banks take the client certificate from this header, set by a
+                       trusted TLS-terminating gateway (see docs/bank.md for the risks)
+  --public-url URL     external base URL of the directory, if not https://HOST:PORT
+  --ready-file PATH    write a JSON file with URLs, CA paths and the admin token once up
+  --log-level LEVEL    debug | info | warn | error | silent (default info)
 `;
 
 function integer(name: string, value: string | undefined): number | undefined {
@@ -32,6 +37,8 @@ export async function up(argv: string[]): Promise<number> {
       host: { type: 'string' },
       bind: { type: 'string' },
       port: { type: 'string' },
+      bank: { type: 'string', multiple: true },
+      'mtls-header': { type: 'string' },
       'public-url': { type: 'string' },
       'ready-file': { type: 'string' },
       'log-level': { type: 'string' },
@@ -44,20 +51,44 @@ export async function up(argv: string[]): Promise<number> {
     process.stdout.write(UP_USAGE);
     return 0;
   }
+  const port = integer('port', values.port);
+  const banks = values.bank?.length ? values.bank.map(bankFromSpec) : [DEFAULT_BANK];
+  const logLevel = values['log-level'] as LogLevel | undefined;
   const directory = await startDirectory({
     dataDir: values['data-dir'],
     host: values.host,
     bindAddress: values.bind,
-    port: integer('port', values.port),
+    port,
     publicUrl: values['public-url'],
-    logLevel: values['log-level'] as LogLevel | undefined,
+    logLevel,
   });
-  const bundle = await readFile(directory.ca.bundle, 'utf8');
-  const config = directory.ctx.config;
-  await waitUntilAnswering(
-    { address: config.bindAddress, port: directory.port, servername: config.host, path: '/health' },
-    bundle,
-  );
+  let aspsp: RunningAspsp;
+  try {
+    const bundle = await readFile(directory.ca.bundle, 'utf8');
+    aspsp = await startAspsp({
+      dataDir: values['data-dir'],
+      host: values.host,
+      bindAddress: values.bind,
+      port: port === undefined ? undefined : port === 0 ? 0 : port + 1,
+      banks,
+      mtlsHeader: values['mtls-header'],
+      logLevel,
+      directory: { url: directory.url, caBundlePem: bundle, adminToken: directory.adminToken },
+    });
+    const config = directory.ctx.config;
+    for (const [p, path] of [
+      [directory.port, '/health'],
+      [aspsp.port, '/health'],
+    ] as const) {
+      await waitUntilAnswering(
+        { address: config.bindAddress, port: p, servername: config.host, path },
+        bundle,
+      );
+    }
+  } catch (err) {
+    await directory.close();
+    throw err;
+  }
   const ready = {
     directory: { url: directory.url, keystoreUrl: directory.keystoreUrl, adminToken: directory.adminToken },
     ca: {
@@ -66,18 +97,32 @@ export async function up(argv: string[]): Promise<number> {
       issuing: directory.ca.issuing,
       crl: directory.ca.crl,
     },
+    banks: aspsp.banks.map((b) => ({
+      id: b.id,
+      issuer: b.issuer,
+      discovery: b.discovery,
+      orgId: b.orgId,
+      profile: b.profile,
+    })),
   };
   if (values['ready-file']) {
     await writeFile(values['ready-file'], `${JSON.stringify(ready, null, 2)}\n`, { mode: 0o600 });
   }
-  process.stdout.write(
-    `obmock is up\n  directory  ${directory.url}\n  keystore   ${directory.keystoreUrl}/keystore/openbanking.jwks\n  CA bundle  ${directory.ca.bundle}\n  admin token in ${values['data-dir'] ?? '.obmock'}/directory/admin-token\n`,
-  );
+  const lines = [
+    'obmock is up',
+    `  directory  ${directory.url}`,
+    `  keystore   ${directory.keystoreUrl}/keystore/openbanking.jwks`,
+    ...aspsp.banks.map((b) => `  bank       ${b.id} (${b.profile})  ${b.discovery}`),
+    `  CA bundle  ${directory.ca.bundle}`,
+    `  admin token in ${values['data-dir'] ?? '.obmock'}/directory/admin-token`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await aspsp.close();
   await directory.close();
   return 0;
 }

@@ -54,7 +54,12 @@ describe('obmock up', () => {
     });
     await waitForFile(ready, child);
     const info = JSON.parse(readFileSync(ready, 'utf8'));
-    expect(Object.keys(info).sort()).toEqual(['ca', 'directory']);
+    expect(Object.keys(info).sort()).toEqual(['banks', 'ca', 'directory']);
+    expect(info.banks).toHaveLength(1);
+    expect(info.banks[0]).toMatchObject({ id: 'default', profile: 'ob-v3.3' });
+    expect(info.banks[0].issuer).toMatch(/^https:\/\/localhost:\d+\/banks\/default$/);
+    expect(info.banks[0].discovery).toBe(`${info.banks[0].issuer}/.well-known/openid-configuration`);
+    expect(info.banks[0].orgId).toMatch(/^[0-9A-Za-z]{18}$/);
     expect(info.directory.url).toMatch(/^https:\/\/localhost:\d+$/);
     expect(info.directory.keystoreUrl).toBe(info.directory.url);
     expect(info.directory.adminToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -80,11 +85,34 @@ describe('obmock up', () => {
       ],
       { encoding: 'utf8' },
     );
-    expect(JSON.parse(orgs)).toEqual([]);
+    expect(JSON.parse(orgs).map((o: { OrganisationId: string }) => o.OrganisationId)).toEqual([
+      info.banks[0].orgId,
+    ]);
+    const discovery = execFileSync('curl', ['-sS', '--cacert', info.ca.bundle, info.banks[0].discovery], {
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(discovery).registration_endpoint).toBe(`${info.banks[0].issuer}/register`);
     expect(stdout).toContain('obmock is up');
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+
+  it('refuses an unknown bank profile with a message naming it', () => {
+    let err = '';
+    try {
+      execFileSync(
+        process.execPath,
+        [BIN, 'up', '--port', '0', '--data-dir', join(work, 'bad'), '--bank', 'x=nope'],
+        {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+    } catch (e) {
+      err = String((e as { stderr?: string }).stderr);
+    }
+    expect(err).toContain("--bank 'x=nope': unknown profile 'nope'");
   });
 
   it('refuses a bad flag value with a message naming it', () => {
