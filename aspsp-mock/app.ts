@@ -5,7 +5,7 @@ import { errorHandler, notFoundHandler, readBody, requestLog } from '../lib/http
 import type { Logger } from '../lib/logger.js';
 import type { BankContext } from './context.js';
 import { createConsent, getConsent } from './routes/consents.js';
-import { bankJwks, discovery } from './routes/discovery.js';
+import { bankJwks, discovery, profileView } from './routes/discovery.js';
 import { deleteClient, getClient, registerClient, updateClient } from './routes/registration.js';
 import { tokenEndpoint } from './routes/token.js';
 
@@ -22,20 +22,25 @@ export function createBankRouter(ctx: BankContext): Router {
   const jose = readBody(() => ctx.settings.registrationMediaTypes, BODY_LIMIT);
   const form = readBody(['application/x-www-form-urlencoded'], BODY_LIMIT);
   const json = readBody(['application/json'], BODY_LIMIT);
-  r.route('/.well-known/openid-configuration')
+  const s = ctx.settings;
+  r.route(s.discoveryPath)
     .get(discovery(ctx))
     .all(otherMethods(['GET']));
   r.route('/jwks')
     .get(bankJwks(ctx))
     .all(otherMethods(['GET']));
-  r.route('/register')
+  r.route('/profile')
+    .get(profileView(ctx))
+    .all(otherMethods(['GET']));
+  r.route(s.registrationPath)
     .post(jose, registerClient(ctx))
     .all(otherMethods(['POST']));
-  r.route('/register/:ClientId')
-    .get(getClient(ctx))
-    .put(jose, updateClient(ctx))
-    .delete(deleteClient(ctx))
-    .all(otherMethods(['GET', 'PUT', 'DELETE']));
+  const manage = r.route(`${s.registrationPath}/:ClientId`);
+  const ops = s.managementOperations;
+  if (ops.includes('GET')) manage.get(getClient(ctx));
+  if (ops.includes('PUT')) manage.put(jose, updateClient(ctx));
+  if (ops.includes('DELETE')) manage.delete(deleteClient(ctx));
+  manage.all(otherMethods(ops));
   r.route('/token')
     .post(form, tokenEndpoint(ctx))
     .all(otherMethods(['POST']));

@@ -4,8 +4,10 @@ import { type BankSettings, STRICT_OB_V33 } from './settings.js';
 export interface BankDefinition {
   /** Path segment of the bank's issuer URL: letters, digits, '-' and '_'. */
   id: string;
-  /** Profile name (issue: bank profiles); 'ob-v3.3' is the strict default. */
+  /** Profile name; 'ob-v3.3' is the strict default. */
   profile: string;
+  description?: string;
+  chain?: string[];
   settings: BankSettings;
 }
 
@@ -28,7 +30,13 @@ export interface AspspConfig {
   logLevel: LogLevel;
 }
 
-export const DEFAULT_BANK: BankDefinition = { id: 'default', profile: 'ob-v3.3', settings: STRICT_OB_V33 };
+export const DEFAULT_BANK: BankDefinition = {
+  id: 'default',
+  profile: 'ob-v3.3',
+  description: 'Strict OB DCR v3.3.',
+  chain: ['ob-v3.3'],
+  settings: STRICT_OB_V33,
+};
 
 export const ASPSP_DEFAULTS: Omit<AspspConfig, 'directory'> = {
   dataDir: '.obmock',

@@ -12,6 +12,9 @@ export interface BankContext {
   /** The bank's OB organisation id: the `aud` a registration request must carry. */
   orgId: string;
   profile: string;
+  profileDescription: string;
+  /** Profiles applied, base first (the `extends` chain). */
+  profileChain: string[];
   settings: BankSettings;
   store: Store;
   trust: DirectoryTrust;

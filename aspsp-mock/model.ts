@@ -2,6 +2,8 @@ export interface ClientRecord {
   client_id: string;
   /** SHA-256 (hex) of the client secret, for the secret-based methods. */
   secretHash?: string;
+  /** SHA-256 (hex) of the RFC 7592 registration access token, when the bank uses them. */
+  ratHash?: string;
   client_id_issued_at: number;
   software_id: string;
   org_id: string;

@@ -1,22 +1,24 @@
 import type { BankDefinition } from './config.js';
-import { type BankSettings, STRICT_OB_V33 } from './settings.js';
+import { loadProfile, ProfileError } from './profile/load-profile.js';
 
-/** Shipped bank profiles by name. The strict OB v3.3 bank is the default. */
-export const PROFILES: Record<string, BankSettings> = {
-  'ob-v3.3': STRICT_OB_V33,
-};
+export class UnknownProfile extends ProfileError {}
 
-export class UnknownProfile extends Error {}
-
-/** `id=profile` (or just `id`, meaning the strict profile) → a bank definition. */
+/** `id=profile` (or just `id`, meaning the strict profile) → a bank definition; profile = shipped name or file path. */
 export function bankFromSpec(spec: string): BankDefinition {
-  const [id, profile = 'ob-v3.3', ...rest] = spec.split('=');
-  if (rest.length > 0 || !id) throw new UnknownProfile(`--bank '${spec}': expected id=profile`);
-  const settings = PROFILES[profile];
-  if (!settings) {
-    throw new UnknownProfile(
-      `--bank '${spec}': unknown profile '${profile}' (known: ${Object.keys(PROFILES).join(', ')})`,
-    );
+  const i = spec.indexOf('=');
+  const id = i < 0 ? spec : spec.slice(0, i);
+  const ref = i < 0 ? 'ob-v3.3' : spec.slice(i + 1);
+  if (!id || !ref) throw new UnknownProfile(`--bank '${spec}': expected id=profile`);
+  try {
+    const profile = loadProfile(ref);
+    return {
+      id,
+      profile: profile.name,
+      description: profile.description,
+      chain: profile.chain,
+      settings: profile.settings,
+    };
+  } catch (err) {
+    throw new UnknownProfile(`--bank '${spec}': ${(err as Error).message}`);
   }
-  return { id, profile, settings };
 }

@@ -56,7 +56,7 @@ export async function startAspsp(
       const dir = resolve(config.dataDir, 'aspsp', def.id);
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const issuer = `${base}/banks/${def.id}`;
-      const discovery = `${issuer}/.well-known/openid-configuration`;
+      const discovery = `${issuer}${def.settings.discoveryPath}`;
       const identity = await enrolBank({
         directory: { url: directoryUrl, adminToken: config.directory.adminToken, dispatcher },
         dir,
@@ -77,6 +77,8 @@ export async function startAspsp(
         issuer,
         orgId: identity.orgId,
         profile: def.profile,
+        profileDescription: def.description ?? '',
+        profileChain: def.chain ?? [def.profile],
         settings,
         store,
         trust: new DirectoryTrust(

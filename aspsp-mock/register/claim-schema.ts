@@ -1,41 +1,81 @@
 import type { Schema } from '../../lib/validate.js';
 import type { BankSettings } from '../settings.js';
 
-const BASE62 = /^[0-9a-zA-Z]{1,22}$/;
+export const BASE62 = /^[0-9a-zA-Z]{1,22}$/;
 export const UUID_V4 =
   /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
-export { BASE62 };
+
+/** Auth methods and grant types each DCR version knows. */
+const VERSION_AUTH_METHODS: Record<BankSettings['specVersion'], string[]> = {
+  '3.1': ['private_key_jwt', 'tls_client_auth'],
+  '3.2': [
+    'private_key_jwt',
+    'client_secret_jwt',
+    'client_secret_basic',
+    'client_secret_post',
+    'tls_client_auth',
+  ],
+  '3.3': [
+    'private_key_jwt',
+    'client_secret_jwt',
+    'client_secret_basic',
+    'client_secret_post',
+    'tls_client_auth',
+  ],
+};
+const VERSION_GRANTS: Record<BankSettings['specVersion'], string[]> = {
+  '3.1': ['client_credentials', 'authorization_code', 'refresh_token'],
+  '3.2': ['client_credentials', 'authorization_code', 'refresh_token'],
+  '3.3': ['client_credentials', 'authorization_code', 'refresh_token', 'urn:openid:params:grant-type:ciba'],
+};
+
+/** The claim that carries the certificate subject DN: renamed after v3.1. */
+export const subjectDnClaim = (s: BankSettings): string =>
+  s.specVersion === '3.1' ? 'tls_client_auth_dn' : 'tls_client_auth_subject_dn';
+
+/** Auth methods this bank accepts at registration: its setting, within what its DCR version knows. */
+export const acceptedAuthMethods = (s: BankSettings): string[] =>
+  s.tokenEndpointAuthMethods.filter((m) => VERSION_AUTH_METHODS[s.specVersion].includes(m));
+
+export const acceptedGrantTypes = (s: BankSettings): string[] =>
+  s.grantTypes.filter((g) => VERSION_GRANTS[s.specVersion].includes(g));
 
 /**
- * Types, presence and allowed values of the registration request's claims
- * (OB DCR v3.3), as tables. Conditional claims are required according to the
- * claims actually sent (e.g. tls_client_auth_subject_dn iff tls_client_auth).
+ * Types, presence and allowed values of the registration request's claims,
+ * as a table for the bank's DCR version. Conditional claims are required
+ * according to the claims actually sent (e.g. the subject DN iff tls_client_auth).
  */
 export function metadataSchema(settings: BankSettings, claims: Record<string, unknown>): Schema {
   const method = claims.token_endpoint_auth_method;
   const grants = Array.isArray(claims.grant_types) ? claims.grant_types : [];
   const ciba = grants.includes('urn:openid:params:grant-type:ciba');
   const algs = settings.signingAlgs;
-  return {
-    iss: { type: 'string', required: true, minLength: 1, maxLength: 22 },
-    iat: { type: 'integer', required: true },
-    exp: { type: 'integer', required: true },
-    aud: { type: 'string', required: true, minLength: 1 },
-    jti: { type: 'string', required: true, minLength: 36, maxLength: 36 },
-    token_endpoint_auth_method: { type: 'string', required: true, enum: settings.tokenEndpointAuthMethods },
-    grant_types: { type: 'string[]', required: true, minItems: 1, enum: settings.grantTypes },
+  const eidas = settings.trustModel === 'eidas';
+  const schema: Schema = {
+    iss: eidas
+      ? { type: 'string', minLength: 1, maxLength: 255 }
+      : { type: 'string', required: true, minLength: 1, maxLength: 22 },
+    iat: { type: 'integer', required: !eidas },
+    exp: { type: 'integer', required: !eidas },
+    aud: { type: ['string', 'string[]'], required: !eidas, minLength: 1 },
+    jti: { type: 'string', required: !eidas, minLength: 1, maxLength: 128 },
+    token_endpoint_auth_method: { type: 'string', required: true, enum: acceptedAuthMethods(settings) },
+    grant_types: { type: 'string[]', required: true, minItems: 1, enum: acceptedGrantTypes(settings) },
     response_types: { type: 'string[]', enum: settings.responseTypes },
-    software_id: { type: 'string', minLength: 1, maxLength: 22 },
-    scope: { type: 'string', required: true, minLength: 1, maxLength: 256 },
-    application_type: { type: 'string', required: true, enum: ['web', 'mobile'] },
-    id_token_signed_response_alg: { type: 'string', required: true, enum: algs },
-    request_object_signing_alg: { type: 'string', required: true, enum: algs },
+    software_id: { type: 'string', minLength: 1, maxLength: eidas ? 255 : 22 },
+    scope:
+      settings.specVersion === '3.1'
+        ? { type: 'string[]', required: !eidas, minItems: 1 }
+        : { type: 'string', required: !eidas, minLength: 1, maxLength: 256 },
+    application_type: { type: 'string', required: !eidas, enum: ['web', 'mobile'] },
+    id_token_signed_response_alg: { type: 'string', required: !eidas, enum: algs },
+    request_object_signing_alg: { type: 'string', required: !eidas, enum: algs },
     token_endpoint_auth_signing_alg: {
       type: 'string',
       required: method === 'private_key_jwt' || method === 'client_secret_jwt',
       enum: algs,
     },
-    tls_client_auth_subject_dn: {
+    [subjectDnClaim(settings)]: {
       type: 'string',
       required: method === 'tls_client_auth',
       minLength: 1,
@@ -53,11 +93,22 @@ export function metadataSchema(settings: BankSettings, claims: Record<string, un
       required: ciba,
       enum: ['RS256', 'PS256', 'ES256'],
     },
-    backchannel_user_code_parameter_supported: { type: 'boolean', enum: [] },
+    backchannel_user_code_parameter_supported: { type: 'boolean' },
   };
+  for (const [claim, value] of Object.entries(settings.requiredClaims)) {
+    schema[claim] = { type: 'string', required: true, enum: [value] };
+  }
+  return schema;
 }
 
 /** redirect_uris fail with invalid_redirect_uri rather than invalid_client_metadata. */
-export const REDIRECT_SCHEMA: Schema = {
-  redirect_uris: { type: 'string[]', required: true, minItems: 1, maxLength: 256 },
-};
+export function redirectSchema(settings: BankSettings): Schema {
+  return {
+    redirect_uris: {
+      type: 'string[]',
+      required: settings.trustModel !== 'eidas',
+      minItems: 1,
+      maxLength: 256,
+    },
+  };
+}

@@ -1,3 +1,4 @@
+import type { BankContext } from '../context.js';
 import type { ClientRecord } from '../model.js';
 
 /** JWT registered claims of the SSA that are not client metadata. */
@@ -7,13 +8,48 @@ export function flattenSsa(ssa: Record<string, unknown>): Record<string, unknown
   return Object.fromEntries(Object.entries(ssa).filter(([k]) => !NOT_FLATTENED.has(k)));
 }
 
-/** The registration response: SSA claims flattened, then the registered metadata. */
-export function clientView(client: ClientRecord, secret?: string): Record<string, unknown> {
+export interface IssuedCredentials {
+  secret?: string;
+  registrationAccessToken?: string;
+}
+
+/**
+ * The registration response: SSA claims flattened, then the registered
+ * metadata, shaped by the bank's response switches (scope form, timestamp
+ * unit and type).
+ */
+export function clientView(
+  ctx: BankContext,
+  client: ClientRecord,
+  issued: IssuedCredentials = {},
+): Record<string, unknown> {
+  const s = ctx.settings;
+  const time = (seconds: number): number | string => {
+    const value = s.clientIdIssuedAtUnit === 'milliseconds' ? seconds * 1000 : seconds;
+    return s.timestampFormat === 'string' ? String(value) : value;
+  };
+  const scope = client.metadata.scope;
+  const scopes = Array.isArray(scope)
+    ? scope
+    : typeof scope === 'string'
+      ? scope.split(' ').filter(Boolean)
+      : [];
   return {
     ...client.ssaClaims,
     ...client.metadata,
+    ...(scope === undefined ? {} : { scope: s.scopeFormat === 'array' ? scopes : scopes.join(' ') }),
     client_id: client.client_id,
-    ...(secret ? { client_secret: secret, client_secret_expires_at: 0 } : {}),
-    client_id_issued_at: client.client_id_issued_at,
+    ...(issued.secret
+      ? { client_secret: issued.secret, client_secret_expires_at: s.timestampFormat === 'string' ? '0' : 0 }
+      : {}),
+    client_id_issued_at: time(client.client_id_issued_at),
+    ...(s.managementAuth === 'registration-access-token'
+      ? {
+          registration_client_uri: `${ctx.issuer}${s.registrationPath}/${client.client_id}`,
+          ...(issued.registrationAccessToken
+            ? { registration_access_token: issued.registrationAccessToken }
+            : {}),
+        }
+      : {}),
   };
 }

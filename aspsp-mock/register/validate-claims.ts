@@ -3,7 +3,7 @@ import { validateObject } from '../../lib/validate.js';
 import { type BankContext, nowSeconds } from '../context.js';
 import { InvalidClientMetadata, InvalidRedirectUri, UnapprovedSoftwareStatement } from '../errors.js';
 import { SCOPE_ROLES } from '../settings.js';
-import { BASE62, metadataSchema, REDIRECT_SCHEMA, UUID_V4 } from './claim-schema.js';
+import { BASE62, metadataSchema, redirectSchema, subjectDnClaim, UUID_V4 } from './claim-schema.js';
 import type { SsaClaims } from './verify-ssa.js';
 
 type Claims = Record<string, unknown>;
@@ -11,9 +11,7 @@ type Claims = Record<string, unknown>;
 /** Step: every claim has the right type, presence and allowed value (tables in claim-schema). */
 export function checkClaimTypes(ctx: BankContext, claims: Claims): void {
   const schema = metadataSchema(ctx.settings, claims);
-  // backchannel_user_code_parameter_supported: if present it must be false
-  delete schema.backchannel_user_code_parameter_supported;
-  validateObject(claims, REDIRECT_SCHEMA, (_f, m) => {
+  validateObject(claims, redirectSchema(ctx.settings), (_f, m) => {
     throw new InvalidRedirectUri(m);
   });
   validateObject(claims, schema, (_f, m) => {
@@ -36,11 +34,18 @@ export function checkIssuer(claims: Claims, ssa: SsaClaims): void {
   }
 }
 
-/** Step: aud is this bank's OB organisation id. */
+/** Step: aud is what the bank expects — its OB organisation id by default (switch `audience`). */
 export function checkAudience(ctx: BankContext, claims: Claims): void {
-  if (claims.aud !== ctx.orgId) {
-    throw new InvalidClientMetadata(`aud must be this bank's organisation id '${ctx.orgId}'`);
-  }
+  const mode = ctx.settings.audience;
+  if (mode === 'any') return;
+  const [expected, what] =
+    mode === 'org-id'
+      ? [ctx.orgId, "this bank's organisation id"]
+      : mode === 'issuer'
+        ? [ctx.issuer, "this bank's issuer URL"]
+        : [mode.slice('fixed:'.length), 'the audience this bank expects'];
+  const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  if (!aud.includes(expected)) throw new InvalidClientMetadata(`aud must be ${what} '${expected}'`);
 }
 
 /** Step: iat/exp make a current, bounded validity window. */
@@ -89,9 +94,16 @@ export function checkRedirectUris(claims: Claims, ssa: SsaClaims): void {
   }
 }
 
+/** The requested scopes, whether sent as a string (v3.2+) or an array (v3.1). */
+export function scopeList(claims: Claims): string[] {
+  const scope = claims.scope;
+  if (Array.isArray(scope)) return scope.filter((s): s is string => typeof s === 'string');
+  return typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [];
+}
+
 /** Step: each requested scope is allowed by the SSA's roles (openid always). */
 export function checkScope(claims: Claims, ssa: SsaClaims): void {
-  const scopes = (claims.scope as string).split(' ').filter(Boolean);
+  const scopes = scopeList(claims);
   if (scopes.length === 0) throw new InvalidClientMetadata('scope is empty');
   for (const s of scopes) {
     if (s === 'openid') continue;
@@ -110,9 +122,15 @@ export function checkScope(claims: Claims, ssa: SsaClaims): void {
  * certificate, compared as distinguished names attribute by attribute
  * (RFC 4514 string; any organizationIdentifier rendering).
  */
-export function checkSubjectDn(claims: Claims, cert: CertificateInfo): void {
-  const dn = claims.tls_client_auth_subject_dn;
+export function checkSubjectDn(ctx: BankContext, claims: Claims, cert: CertificateInfo): void {
+  const name = subjectDnClaim(ctx.settings);
+  const dn = claims[name];
   if (typeof dn !== 'string') return;
+  if (ctx.settings.subjectDnMatch === 'string') {
+    const expected = dnToString(cert.subject, { oiForm: ctx.settings.subjectDnRendering });
+    if (dn !== expected) throw new InvalidClientMetadata(`${name} must be exactly '${expected}'`);
+    return;
+  }
   let parsed: ReturnType<typeof parseDn>;
   try {
     parsed = parseDn(dn);

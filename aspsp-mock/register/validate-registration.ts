@@ -3,6 +3,7 @@ import type { CertificateInfo } from '../../certs/index.js';
 import { requireClientCertificate } from '../client-certificate.js';
 import type { BankContext } from '../context.js';
 import { InvalidClientMetadata } from '../errors.js';
+import { checkTransportCertInJwks } from './check-transport-cert-in-jwks.js';
 import { unverifiedPayload } from './jws.js';
 import {
   checkAudience,
@@ -37,14 +38,15 @@ export async function validateRegistration(ctx: BankContext, req: Request): Prom
   if (!claims) throw new InvalidClientMetadata('request payload is not a JSON object');
   const ssa = await verifySsa(ctx, claims.software_statement);
   await verifyRequestSignature(ctx, jws, header, ssa);
-  checkCertificateBinding(cert, ssa);
+  if (ctx.settings.checkCertificateBinding) checkCertificateBinding(cert, ssa);
+  if (ctx.settings.requireTransportCertInJwks) await checkTransportCertInJwks(ctx, cert, ssa);
   checkClaimTypes(ctx, claims);
   checkIssuer(claims, ssa);
   checkAudience(ctx, claims);
   checkTimes(ctx, claims);
   checkJtiFormat(claims);
-  checkRedirectUris(claims, ssa);
+  if (ctx.settings.checkRedirectUris) checkRedirectUris(claims, ssa);
   checkScope(claims, ssa);
-  checkSubjectDn(claims, cert);
+  checkSubjectDn(ctx, claims, cert);
   return { claims, ssa, cert };
 }

@@ -1,19 +1,20 @@
 import type { Request, Response } from 'express';
 import type { BankContext } from '../context.js';
+import { acceptedAuthMethods, acceptedGrantTypes } from '../register/claim-schema.js';
 
 /** OIDC discovery metadata for one bank. */
 export function discoveryDocument(ctx: BankContext): Record<string, unknown> {
   const s = ctx.settings;
   return {
     issuer: ctx.issuer,
-    registration_endpoint: `${ctx.issuer}/register`,
+    registration_endpoint: `${ctx.issuer}${s.registrationPath}`,
     token_endpoint: `${ctx.issuer}/token`,
     jwks_uri: `${ctx.issuer}/jwks`,
     authorization_endpoint: `${ctx.issuer}/authorize`,
     scopes_supported: ['openid', 'accounts', 'payments', 'fundsconfirmations'],
     response_types_supported: s.responseTypes,
-    grant_types_supported: s.grantTypes,
-    token_endpoint_auth_methods_supported: s.tokenEndpointAuthMethods,
+    grant_types_supported: acceptedGrantTypes(s),
+    token_endpoint_auth_methods_supported: acceptedAuthMethods(s),
     token_endpoint_auth_signing_alg_values_supported: s.signingAlgs,
     id_token_signing_alg_values_supported: s.signingAlgs,
     request_object_signing_alg_values_supported: s.signingAlgs,
@@ -35,5 +36,18 @@ export function discovery(ctx: BankContext) {
 export function bankJwks(ctx: BankContext) {
   return (_req: Request, res: Response): void => {
     res.status(200).set('Cache-Control', 'max-age=60').json(ctx.publicJwks);
+  };
+}
+
+/** GET {issuer}/profile: the effective profile (every switch's value) of this bank. */
+export function profileView(ctx: BankContext) {
+  return (_req: Request, res: Response): void => {
+    res.status(200).json({
+      bank: ctx.id,
+      profile: ctx.profile,
+      description: ctx.profileDescription,
+      chain: ctx.profileChain,
+      switches: ctx.settings,
+    });
   };
 }

@@ -1,13 +1,14 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { Forbidden } from '../../lib/errors.js';
 import { type BankContext, nowSeconds } from '../context.js';
-import { InvalidClientMetadata, InvalidToken } from '../errors.js';
+import { InsufficientScope, InvalidClientMetadata, InvalidToken } from '../errors.js';
 import { BANK_COLLECTIONS, type ClientRecord } from '../model.js';
-import { clientView, flattenSsa } from '../register/client-view.js';
+import { subjectDnClaim } from '../register/claim-schema.js';
+import { clientView, flattenSsa, type IssuedCredentials } from '../register/client-view.js';
 import { rememberJti } from '../register/replay.js';
 import { type ValidatedRegistration, validateRegistration } from '../register/validate-registration.js';
-import { requireAccessToken, revokeClientTokens, revokeToken } from '../token/access-token.js';
+import { bearerToken, requireAccessToken, revokeClientTokens, revokeToken } from '../token/access-token.js';
 
 const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
 const METADATA = [
@@ -21,18 +22,21 @@ const METADATA = [
   'id_token_signed_response_alg',
   'request_object_signing_alg',
   'token_endpoint_auth_signing_alg',
-  'tls_client_auth_subject_dn',
   'backchannel_token_delivery_mode',
   'backchannel_client_notification_endpoint',
   'backchannel_authentication_request_signing_alg',
   'backchannel_user_code_parameter_supported',
+  'client_name',
 ] as const;
 
 /** The metadata actually registered (the request's, with defaults filled in). */
-function registeredMetadata(v: ValidatedRegistration): Record<string, unknown> {
+function registeredMetadata(ctx: BankContext, v: ValidatedRegistration): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of METADATA) if (v.claims[k] !== undefined) out[k] = v.claims[k];
+  for (const k of [...METADATA, subjectDnClaim(ctx.settings), ...Object.keys(ctx.settings.requiredClaims)]) {
+    if (v.claims[k] !== undefined) out[k] = v.claims[k];
+  }
   out.software_id = v.ssa.software_id;
+  out.redirect_uris ??= v.ssa.software_redirect_uris;
   out.response_types ??= ['code id_token'];
   out.software_statement = v.claims.software_statement;
   return out;
@@ -40,19 +44,61 @@ function registeredMetadata(v: ValidatedRegistration): Record<string, unknown> {
 
 /** A 36-character secret (the OB schema's maximum length). */
 const newSecret = (): string => randomBytes(27).toString('base64url');
-const hashSecret = (s: string): string => createHash('sha256').update(s).digest('hex');
+const hash = (s: string): string => createHash('sha256').update(s).digest('hex');
 
-/** POST {issuer}/register: validate → record the jti → create the client → 201. */
+function sameHash(value: string, expected: string | undefined): boolean {
+  if (!expected) return false;
+  const a = Buffer.from(hash(value), 'hex');
+  const b = Buffer.from(expected, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A new RFC 7592 registration access token when the bank uses them. */
+function registrationAccessToken(ctx: BankContext): { token?: string; ratHash?: string } {
+  if (ctx.settings.managementAuth !== 'registration-access-token') return {};
+  const token = randomBytes(32).toString('base64url');
+  return { token, ratHash: hash(token) };
+}
+
+/** Switch duplicateRegistration: what a second registration of the same software gets. */
+function existingClient(ctx: BankContext, softwareId: string): ClientRecord | undefined {
+  if (ctx.settings.duplicateRegistration === 'allow') return undefined;
+  const existing = ctx.store
+    .list<ClientRecord>(BANK_COLLECTIONS.clients)
+    .find((c) => c.software_id === softwareId);
+  if (existing && ctx.settings.duplicateRegistration === 'reject') {
+    throw new InvalidClientMetadata(
+      `software ${softwareId} is already registered at this bank (client_id ${existing.client_id})`,
+    );
+  }
+  return existing;
+}
+
+/** POST registration endpoint: validate → record the jti → create the client → 201 (switch createStatus). */
 export function registerClient(ctx: BankContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const v = await validateRegistration(ctx, req);
-    await rememberJti(ctx, 'register', v.claims.jti as string, v.claims.exp as number);
+    const existing = existingClient(ctx, v.ssa.software_id);
+    if (existing) {
+      res.status(200).set('Cache-Control', 'no-store').json(clientView(ctx, existing));
+      return;
+    }
+    if (typeof v.claims.jti === 'string') {
+      await rememberJti(
+        ctx,
+        'register',
+        v.claims.jti,
+        typeof v.claims.exp === 'number' ? v.claims.exp : nowSeconds(ctx) + 3600,
+      );
+    }
     const now = ctx.now();
-    const metadata = registeredMetadata(v);
+    const metadata = registeredMetadata(ctx, v);
     const secret = SECRET_METHODS.has(String(metadata.token_endpoint_auth_method)) ? newSecret() : undefined;
+    const rat = registrationAccessToken(ctx);
     const client: ClientRecord = {
       client_id: randomUUID(),
-      ...(secret ? { secretHash: hashSecret(secret) } : {}),
+      ...(secret ? { secretHash: hash(secret) } : {}),
+      ...(rat.ratHash ? { ratHash: rat.ratHash } : {}),
       client_id_issued_at: nowSeconds(ctx),
       software_id: v.ssa.software_id,
       org_id: v.ssa.org_id,
@@ -68,65 +114,118 @@ export function registerClient(ctx: BankContext) {
       client_id: client.client_id,
       software_id: client.software_id,
     });
-    res.status(201).set('Cache-Control', 'no-store').json(clientView(client, secret));
+    res
+      .status(ctx.settings.createStatus)
+      .set('Cache-Control', 'no-store')
+      .json(clientView(ctx, client, { secret, registrationAccessToken: rat.token }));
   };
 }
 
+interface Authorised {
+  client: ClientRecord;
+  /** A rotated registration access token to hand back, if the bank rotates them. */
+  rotated?: { token: string; ratHash: string };
+}
+
 /**
- * Authorises GET/PUT/DELETE /register/{ClientId}: a bound access token of
- * that client. An unknown or deleted client is 401 and the token is revoked;
- * another client's token is 403.
+ * Authorises a management call as the bank's profile says: a bound
+ * client-credentials token of that client (OB; optionally with a required
+ * scope), or an RFC 7592 registration access token. Unknown or deleted client
+ * → 401 (and a presented access token is revoked); another client's token → 403.
  */
-async function authoriseManagement(ctx: BankContext, req: Request): Promise<ClientRecord> {
-  const token = requireAccessToken(ctx, req);
+async function authoriseManagement(ctx: BankContext, req: Request): Promise<Authorised> {
   const clientId = String(req.params.ClientId);
   const client = ctx.store.get<ClientRecord>(BANK_COLLECTIONS.clients, clientId);
+  if (ctx.settings.managementAuth === 'registration-access-token') {
+    const presented = bearerToken(req);
+    if (!presented) throw new InvalidToken('a registration access token is required');
+    if (!client || !sameHash(presented, client.ratHash))
+      throw new InvalidToken('the registration access token is not valid');
+    if (!ctx.settings.rotateRegistrationAccessToken) return { client };
+    const next = registrationAccessToken(ctx);
+    return { client, rotated: { token: next.token!, ratHash: next.ratHash! } };
+  }
+  const token = requireAccessToken(ctx, req);
   if (!client) {
     await revokeToken(ctx, token);
     throw new InvalidToken(`client ${clientId} is not registered; the presented token has been revoked`);
   }
   if (token.client_id !== client.client_id) throw new Forbidden('the access token belongs to another client');
-  return client;
+  if (
+    ctx.settings.managementAuth === 'scoped-token' &&
+    !token.scope.split(' ').includes(ctx.settings.managementScope)
+  ) {
+    throw new InsufficientScope(
+      `managing a registration needs a token with scope ${ctx.settings.managementScope}`,
+    );
+  }
+  return { client };
+}
+
+async function applyRotation(
+  ctx: BankContext,
+  a: Authorised,
+  client: ClientRecord,
+): Promise<IssuedCredentials> {
+  if (!a.rotated) return {};
+  await ctx.store.put(BANK_COLLECTIONS.clients, client.client_id, { ...client, ratHash: a.rotated.ratHash });
+  return { registrationAccessToken: a.rotated.token };
 }
 
 export function getClient(ctx: BankContext) {
   return async (req: Request, res: Response): Promise<void> => {
-    const client = await authoriseManagement(ctx, req);
-    res.status(200).set('Cache-Control', 'no-store').json(clientView(client));
+    const a = await authoriseManagement(ctx, req);
+    const issued = await applyRotation(ctx, a, a.client);
+    res
+      .status(200)
+      .set('Cache-Control', 'no-store')
+      .json(clientView(ctx, a.client, issued));
   };
 }
 
 /** PUT: a full signed request for the same software; the client_id stays, metadata is replaced. */
 export function updateClient(ctx: BankContext) {
   return async (req: Request, res: Response): Promise<void> => {
-    const client = await authoriseManagement(ctx, req);
+    const a = await authoriseManagement(ctx, req);
+    const client = a.client;
     const v = await validateRegistration(ctx, req);
     if (v.ssa.software_id !== client.software_id) {
       throw new InvalidClientMetadata(
         `the request is for software ${v.ssa.software_id}, not this client's ${client.software_id}`,
       );
     }
-    await rememberJti(ctx, 'register', v.claims.jti as string, v.claims.exp as number);
-    const metadata = registeredMetadata(v);
+    if (typeof v.claims.jti === 'string') {
+      await rememberJti(
+        ctx,
+        'register',
+        v.claims.jti,
+        typeof v.claims.exp === 'number' ? v.claims.exp : nowSeconds(ctx) + 3600,
+      );
+    }
+    const metadata = registeredMetadata(ctx, v);
     const needsSecret = SECRET_METHODS.has(String(metadata.token_endpoint_auth_method));
     const secret = needsSecret && !client.secretHash ? newSecret() : undefined;
+    const { secretHash: _old, ...rest } = client;
     const updated: ClientRecord = {
-      ...client,
-      ...(secret ? { secretHash: hashSecret(secret) } : {}),
-      ...(needsSecret ? {} : { secretHash: undefined }),
+      ...rest,
+      ...(needsSecret ? { secretHash: secret ? hash(secret) : client.secretHash } : {}),
       metadata,
       ssaClaims: flattenSsa(v.ssa),
       software_jwks_endpoint: v.ssa.software_jwks_endpoint,
       updatedAt: ctx.now().toISOString(),
     };
     await ctx.store.put(BANK_COLLECTIONS.clients, updated.client_id, updated);
-    res.status(200).set('Cache-Control', 'no-store').json(clientView(updated, secret));
+    const issued = await applyRotation(ctx, a, updated);
+    res
+      .status(200)
+      .set('Cache-Control', 'no-store')
+      .json(clientView(ctx, updated, { ...issued, secret }));
   };
 }
 
 export function deleteClient(ctx: BankContext) {
   return async (req: Request, res: Response): Promise<void> => {
-    const client = await authoriseManagement(ctx, req);
+    const { client } = await authoriseManagement(ctx, req);
     await ctx.store.delete(BANK_COLLECTIONS.clients, client.client_id);
     await revokeClientTokens(ctx, client.client_id);
     res.status(204).end();

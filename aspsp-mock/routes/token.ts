@@ -3,15 +3,13 @@ import { requireClientCertificate } from '../client-certificate.js';
 import type { BankContext } from '../context.js';
 import { InvalidClient, TokenError } from '../errors.js';
 import type { ClientRecord } from '../model.js';
-import { checkCertificateBinding } from '../register/validate-claims.js';
+import { checkCertificateBinding, scopeList } from '../register/validate-claims.js';
 import type { SsaClaims } from '../register/verify-ssa.js';
 import { issueAccessToken } from '../token/access-token.js';
 import { authenticateClient } from '../token/authenticate-client.js';
 
 function grantedScope(client: ClientRecord, requested: string | null): string {
-  const allowed = String(client.metadata.scope ?? '')
-    .split(' ')
-    .filter(Boolean);
+  const allowed = scopeList(client.metadata);
   if (requested === null || requested.trim() === '') return allowed.join(' ');
   const wanted = requested.split(' ').filter(Boolean);
   const extra = wanted.filter((s) => !allowed.includes(s));
@@ -34,10 +32,12 @@ export function tokenEndpoint(ctx: BankContext) {
       throw new TokenError('unsupported_grant_type', `grant_type '${grant}' is not supported here`);
     const cert = await requireClientCertificate(ctx, req);
     const client = await authenticateClient(ctx, req, form, cert, `${ctx.issuer}/token`);
-    try {
-      checkCertificateBinding(cert, client.ssaClaims as SsaClaims);
-    } catch {
-      throw new InvalidClient('the client certificate does not belong to this client');
+    if (ctx.settings.checkCertificateBinding) {
+      try {
+        checkCertificateBinding(cert, client.ssaClaims as SsaClaims);
+      } catch {
+        throw new InvalidClient('the client certificate does not belong to this client');
+      }
     }
     const grants = client.metadata.grant_types as string[] | undefined;
     if (!grants?.includes('client_credentials')) {

@@ -132,7 +132,7 @@ export async function authenticateClient(
   }
   const client = loadClient(ctx, form.get('client_id'));
   requireMethod(client, 'tls_client_auth');
-  const dn = String(client.metadata.tls_client_auth_subject_dn ?? '');
+  const dn = String(client.metadata.tls_client_auth_subject_dn ?? client.metadata.tls_client_auth_dn ?? '');
   let matches = false;
   try {
     matches = dnEquals(parseDn(dn), cert.subject);
