@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import tls from 'node:tls';
 import { Agent } from 'undici';
 import { listenHttps } from '../lib/http/index.js';
 import { createLogger, type Logger } from '../lib/logger.js';
@@ -44,7 +45,11 @@ export async function startAspsp(
   const logger = options.logger ?? createLogger(config.logLevel, { service: 'bank' });
   const now = options.now ?? (() => new Date());
   const server = await listenHttps({ host: config.bindAddress, port: config.port, requestCert: true });
-  const dispatcher = new Agent({ connect: { ca: config.directory.caBundlePem }, keepAliveTimeout: 10_000 });
+  // The directory CA, plus the system roots for TPP-hosted (eIDAS) JWKS served with public certificates.
+  const dispatcher = new Agent({
+    connect: { ca: [config.directory.caBundlePem, ...tls.rootCertificates] },
+    keepAliveTimeout: 10_000,
+  });
   const stores: FileStore[] = [];
   try {
     const base = (config.publicUrl ?? `https://${config.host}:${server.port}`).replace(/\/+$/, '');

@@ -75,8 +75,11 @@ function isLocalHost(host: string): boolean {
   );
 }
 
-/** Step: each redirect URI is https, not localhost, and one the SSA lists. */
-export function checkRedirectUris(claims: Claims, ssa: SsaClaims): void {
+/**
+ * Step: each redirect URI is https, not localhost, and one the SSA lists
+ * (`unlistedAllowed`: an eIDAS statement without software_redirect_uris lists none).
+ */
+export function checkRedirectUris(claims: Claims, ssa: SsaClaims, unlistedAllowed = false): void {
   for (const uri of claims.redirect_uris as string[]) {
     let url: URL;
     try {
@@ -88,7 +91,10 @@ export function checkRedirectUris(claims: Claims, ssa: SsaClaims): void {
     if (isLocalHost(url.hostname))
       throw new InvalidRedirectUri(`redirect_uris: '${uri}' must not point at localhost`);
     if (url.hash) throw new InvalidRedirectUri(`redirect_uris: '${uri}' must not have a fragment`);
-    if (!ssa.software_redirect_uris.includes(uri)) {
+    if (
+      !(unlistedAllowed && ssa.software_redirect_uris.length === 0) &&
+      !ssa.software_redirect_uris.includes(uri)
+    ) {
       throw new InvalidRedirectUri(`redirect_uris: '${uri}' is not in the SSA's software_redirect_uris`);
     }
   }
@@ -156,6 +162,13 @@ export function checkCertificateBinding(cert: CertificateInfo, ssa: SsaClaims): 
   const ou = attr('OU');
   const cn = attr('CN');
   const oi = attr('organizationIdentifier');
+  if (typeof ssa.organisation_identifier === 'string') {
+    // eIDAS: the QWAC names the organisation that signed the software statement.
+    if (oi.includes(ssa.organisation_identifier)) return;
+    throw new UnapprovedSoftwareStatement(
+      `client certificate organizationIdentifier ${oi.join('+') || '-'} is not ${ssa.organisation_identifier}`,
+    );
+  }
   if (oi.length === 0) {
     if (ou.includes(ssa.org_id) && cn.includes(ssa.software_id)) return;
     throw new UnapprovedSoftwareStatement(

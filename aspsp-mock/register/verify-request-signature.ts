@@ -34,7 +34,12 @@ export async function verifyRequestSignature(
 ): Promise<void> {
   let key: Awaited<ReturnType<BankContext['jwks']['key']>>;
   try {
-    key = await ctx.jwks.key(ssa.software_jwks_endpoint, header.kid, 'sig');
+    key = await ctx.jwks.key(
+      ssa.software_jwks_endpoint,
+      header.kid,
+      'sig',
+      ctx.settings.trustModel === 'eidas',
+    );
   } catch (err) {
     if (err instanceof JwksError && err.kind === 'unknown_kid') {
       throw new InvalidClientMetadata(

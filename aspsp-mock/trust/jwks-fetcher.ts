@@ -38,14 +38,16 @@ export class JwksFetcher {
 
   constructor(private readonly options: JwksFetcherOptions) {}
 
-  private checkTrusted(url: string): void {
+  private checkTrusted(url: string, anyHttpsOrigin = false): void {
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch {
       throw new JwksError(`JWKS URL '${url.slice(0, 100)}' is not a URL`, 'untrusted_host');
     }
-    if (parsed.protocol !== 'https:' || !this.options.trustedOrigins().includes(parsed.origin)) {
+    if (parsed.protocol !== 'https:')
+      throw new JwksError(`JWKS URL ${parsed.origin} is not https`, 'untrusted_host');
+    if (!anyHttpsOrigin && !this.options.trustedOrigins().includes(parsed.origin)) {
       throw new JwksError(`JWKS URL host ${parsed.origin} is not trusted`, 'untrusted_host');
     }
   }
@@ -88,9 +90,13 @@ export class JwksFetcher {
     }
   }
 
-  /** All keys of a JWKS (cached). */
-  async keys(url: string): Promise<Record<string, unknown>[]> {
-    this.checkTrusted(url);
+  /**
+   * All keys of a JWKS (cached). `anyHttpsOrigin` lifts the origin list for
+   * eIDAS-style TPP-hosted JWKS, whose trust comes from the TLS certificate
+   * (directory CA or system roots) and the key's own x5c.
+   */
+  async keys(url: string, anyHttpsOrigin = false): Promise<Record<string, unknown>[]> {
+    this.checkTrusted(url, anyHttpsOrigin);
     const cached = this.cache.get(url);
     if (cached && this.options.now() - cached.fetchedAt < this.options.cacheSeconds() * 1000)
       return cached.keys;
@@ -102,6 +108,7 @@ export class JwksFetcher {
     url: string,
     kid: string | undefined,
     use?: string,
+    anyHttpsOrigin = false,
   ): Promise<{ jwk: Record<string, unknown>; key: KeyObject }> {
     const find = (keys: Record<string, unknown>[]) =>
       keys.find(
@@ -109,7 +116,7 @@ export class JwksFetcher {
           (kid === undefined ? true : k.kid === kid) &&
           (use === undefined || k.use === undefined || k.use === use),
       );
-    let jwk = find(await this.keys(url));
+    let jwk = find(await this.keys(url, anyHttpsOrigin));
     if (!jwk) jwk = find((await this.fetch(url)).keys);
     if (!jwk) throw new JwksError(`no key with kid '${String(kid).slice(0, 64)}' in ${url}`, 'unknown_kid');
     let key: KeyObject;

@@ -8,7 +8,10 @@ import type { BankDefinition } from '../../aspsp-mock/config.js';
 import { type RunningAspsp, type RunningBank, startAspsp } from '../../aspsp-mock/index.js';
 import { createCsr, type KeyPair, KeyPool } from '../../certs/index.js';
 import { type RunningDirectory, startDirectory } from '../../directory/index.js';
-import { silentLogger } from '../../lib/logger.js';
+import { createLogger, silentLogger } from '../../lib/logger.js';
+
+/** OBMOCK_TEST_LOG=debug shows the services' logs while a test runs. */
+const testLogger = process.env.OBMOCK_TEST_LOG ? createLogger(process.env.OBMOCK_TEST_LOG as 'debug') : silentLogger;
 
 /** Directory + bank over real HTTPS on ephemeral ports, with a temp data dir. */
 export interface TestSandbox {
@@ -28,7 +31,7 @@ export async function startTestSandbox(
   const dataDir = mkdtempSync(join(tmpdir(), 'obmock-sandbox-'));
   const directory = await startDirectory(
     { dataDir, port: 0, logLevel: 'silent' },
-    { logger: silentLogger, now: opts.now },
+    { logger: testLogger, now: opts.now },
   );
   const caBundle = readFileSync(directory.ca.bundle, 'utf8');
   const aspsp = await startAspsp(
@@ -40,7 +43,7 @@ export async function startTestSandbox(
       ...(opts.banks ? { banks: opts.banks } : {}),
       ...(opts.mtlsHeader ? { mtlsHeader: opts.mtlsHeader } : {}),
     },
-    { logger: silentLogger, now: opts.now },
+    { logger: testLogger, now: opts.now },
   );
   return {
     directory,

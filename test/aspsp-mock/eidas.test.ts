@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { SignJWT } from 'jose';
+import { Agent } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bankFromSpec } from '../../aspsp-mock/index.js';
+import { createCsr, type KeyPair } from '../../certs/index.js';
+import { call, sandboxKeys, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+
+/**
+ * The rfc7591-eidas profile: RFC 7591 JSON body, software statement signed by
+ * the TPP's own QSeal key (RS256 here), keys served by the TPP over TLS with
+ * its QWAC, mTLS with that QWAC, client_secret_post at the token endpoint.
+ */
+const OI = 'PSDUK-UKBXXX-12345678';
+let sb: TestSandbox;
+let jwksServer: https.Server;
+let jwksUrl = '';
+let qwac = { certPem: '', key: undefined as unknown as KeyPair };
+let qseal = { kid: '', key: undefined as unknown as KeyPair, jwk: {} as Record<string, unknown> };
+let mtls: Agent;
+let bank: TestSandbox['bank'];
+
+const pem = (b64: string) => `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
+
+beforeAll(async () => {
+  sb = await startTestSandbox({ banks: [bankFromSpec('eidas=rfc7591-eidas')] });
+  bank = sb.bank;
+  const plain = new Agent({ connect: { ca: sb.caBundle } });
+  const json = (token: string, body: unknown) => ({
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const org = (
+    await call(
+      plain,
+      'POST',
+      `${sb.directory.url}/admin/organisations`,
+      json(sb.directory.adminToken, {
+        OrganisationName: 'EU TPP',
+        OrganisationType: 'tpp',
+        Roles: ['AISP'],
+        LegalName: 'EU TPP GmbH',
+        OrganisationIdentifier: OI,
+      }),
+    )
+  ).json();
+  const [wacKey, sealKey] = await Promise.all([sandboxKeys.take(), sandboxKeys.take()]);
+  const subject = [
+    { name: 'C', value: 'GB' },
+    { name: 'O', value: 'EU TPP GmbH' },
+    { name: 'organizationIdentifier', value: OI },
+    { name: 'CN', value: 'tpp.localhost' },
+  ];
+  const upload = async (type: string, key: KeyPair, san: boolean) => {
+    const res = await call(
+      plain,
+      'POST',
+      `${sb.directory.url}/v2.1/organisation/${String(org.OrganisationId)}/certificate/${type}`,
+      {
+        headers: {
+          authorization: `Bearer ${String(org.AccessToken)}`,
+          'content-type': 'application/x-pem-file',
+        },
+        body: createCsr({ key, subject, ...(san ? { sanDns: ['localhost'], sanIps: ['127.0.0.1'] } : {}) }),
+      },
+    );
+    expect(res.status, res.text).toBe(201);
+    return res.json();
+  };
+  const wac = await upload('qwac', wacKey, true);
+  const seal = await upload('qseal', sealKey, false);
+  await plain.close();
+  qwac = { certPem: pem((wac.x5c as string[])[0]), key: wacKey };
+  qseal = {
+    kid: String(seal.kid),
+    key: sealKey,
+    jwk: { kty: seal.kty, n: seal.n, e: seal.e, kid: seal.kid, use: 'sig', x5c: seal.x5c },
+  };
+  // The TPP hosts its own JWKS over TLS with its QWAC.
+  jwksServer = https.createServer(
+    { key: wacKey.privateKeyPem, cert: qwac.certPem + sb.caBundle },
+    (_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [qseal.jwk] }));
+    },
+  );
+  await new Promise<void>((r) => jwksServer.listen(0, '127.0.0.1', r));
+  jwksUrl = `https://localhost:${(jwksServer.address() as AddressInfo).port}/jwks`;
+  mtls = new Agent({ connect: { ca: sb.caBundle, cert: qwac.certPem, key: wacKey.privateKeyPem } });
+});
+afterAll(async () => {
+  await mtls?.close();
+  jwksServer?.close();
+  await sb?.close();
+});
+
+function statement(
+  overrides: Record<string, unknown> = {},
+  alg = 'RS256',
+  key = qseal.key.privateKey,
+): Promise<string> {
+  return new SignJWT({
+    iss: OI,
+    aud: bank.issuer,
+    iat: Math.floor(Date.now() / 1000),
+    jti: randomUUID(),
+    software_id: 'eu-tpp-app',
+    software_client_name: 'EU TPP app',
+    software_jwks_endpoint: jwksUrl,
+    software_redirect_uris: ['https://eu-tpp.example/cb'],
+    software_roles: ['AISP'],
+    ...overrides,
+  })
+    .setProtectedHeader({ alg, kid: qseal.kid, typ: 'JWT' })
+    .sign(key);
+}
+
+const registerJson = (body: Record<string, unknown>, agent = mtls) =>
+  call(agent, 'POST', `${bank.issuer}/register`, {
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+describe('rfc7591-eidas profile', () => {
+  it('registers an RFC 7591 JSON request with a QSeal-signed statement, and the secret works at the token endpoint', async () => {
+    const res = await registerJson({
+      software_statement: await statement(),
+      token_endpoint_auth_method: 'client_secret_post',
+      grant_types: ['client_credentials'],
+      scope: 'accounts',
+      client_name: 'ignored unknowns are fine',
+      some_unknown_claim: { nested: true },
+    });
+    expect(res.status, res.text).toBe(201);
+    const client = res.json();
+    expect(client.redirect_uris).toEqual(['https://eu-tpp.example/cb']);
+    expect(client.software_id).toBe('eu-tpp-app');
+    expect(String(client.client_secret)).toHaveLength(36);
+    const token = await call(mtls, 'POST', `${bank.issuer}/token`, {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: String(client.client_id),
+        client_secret: String(client.client_secret),
+      }).toString(),
+    });
+    expect(token.status, token.text).toBe(200);
+    expect(token.json().scope).toBe('accounts');
+  });
+
+  it('refuses a statement whose iss is not the QWAC organisation', async () => {
+    const res = await registerJson({
+      software_statement: await statement({ iss: 'PSDUK-UKBXXX-99999999' }),
+      token_endpoint_auth_method: 'tls_client_auth',
+      grant_types: ['client_credentials'],
+      tls_client_auth_subject_dn: 'CN=tpp.localhost',
+    });
+    expect(res.status).toBe(400);
+    expect(res.json().error).toBe('unapproved_software_statement');
+  });
+
+  it('refuses a statement signed by another key', async () => {
+    const other = await sandboxKeys.take();
+    const res = await registerJson({
+      software_statement: await statement({}, 'RS256', other.privateKey),
+      token_endpoint_auth_method: 'client_secret_post',
+      grant_types: ['client_credentials'],
+    });
+    expect(res.status).toBe(400);
+    expect(res.json()).toEqual({
+      error: 'invalid_software_statement',
+      error_description:
+        'software_statement signature does not verify with the key at software_jwks_endpoint',
+    });
+  });
+
+  it('refuses a statement for another audience, and a JWS body (JSON only)', async () => {
+    const res = await registerJson({
+      software_statement: await statement({ aud: 'https://other-bank.example' }),
+      token_endpoint_auth_method: 'client_secret_post',
+      grant_types: ['client_credentials'],
+    });
+    expect(res.status).toBe(400);
+    expect(res.json().error_description).toMatch(/^software_statement aud must be this bank's issuer URL/);
+    const jws = await call(mtls, 'POST', `${bank.issuer}/register`, {
+      headers: { 'content-type': 'application/jose' },
+      body: await statement(),
+    });
+    expect(jws.status).toBe(415);
+  });
+
+  it('refuses a redirect URI the statement does not list', async () => {
+    const res = await registerJson({
+      software_statement: await statement(),
+      redirect_uris: ['https://evil.example/cb'],
+      token_endpoint_auth_method: 'client_secret_post',
+      grant_types: ['client_credentials'],
+    });
+    expect(res.status).toBe(400);
+    expect(res.json().error).toBe('invalid_redirect_uri');
+  });
+});
