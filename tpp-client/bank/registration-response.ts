@@ -1,0 +1,20 @@
+import type { HttpResponse } from '../http/create-http-client.js';
+import type { RegisteredClient, RegistrationResult } from '../types.js';
+import { failureFrom, invalidResponse, isSuccess, jsonObjectOf } from './bank-response.js';
+
+/** POST/GET/PUT /register answer → `{ok: true, client}` (a 2xx JSON object with a client_id) or a failure. */
+export function registrationResult(res: HttpResponse): RegistrationResult {
+  if (!isSuccess(res.status)) return failureFrom(res);
+  const body = jsonObjectOf(res.text);
+  if (!body) return invalidResponse(res, 'the registration response is not a JSON object');
+  if (typeof body.client_id !== 'string' || body.client_id === '') {
+    return invalidResponse(res, 'the registration response has no client_id');
+  }
+  return {
+    ok: true,
+    status: res.status,
+    headers: res.headers,
+    raw: res.text,
+    client: body as RegisteredClient,
+  };
+}

@@ -1,0 +1,90 @@
+import type { KeyPair, KeyPool } from '../../certs/index.js';
+import { createHttpClient, type HttpClient } from '../http/create-http-client.js';
+import { createLegacyCsr } from '../keys/create-legacy-csr.js';
+import { generateTppKey } from '../keys/generate-tpp-key.js';
+import { checkMaterial } from '../material/check-material.js';
+import { keystoreUrlFromSsa } from '../material/keystore-url-from-ssa.js';
+import type { TppMaterial } from '../types.js';
+import { createOrganisation, type NewOrganisation } from './create-organisation.js';
+import { createSoftwareStatement, type NewSoftwareStatement } from './create-software-statement.js';
+import type { DirectoryConnection } from './directory-call.js';
+import { fetchSsa } from './fetch-ssa.js';
+import { uploadCsr } from './upload-csr.js';
+
+export interface OnboardOptions {
+  /** Directory base URL, e.g. https://localhost:8443. */
+  directoryUrl: string;
+  /** PEM CA bundle the directory's server certificate chains to (also stored in the material). */
+  caBundlePem: string;
+  /** An existing organisation and its AccessToken, or the admin token and the organisation to create. */
+  organisation: { id: string; accessToken: string } | { adminToken: string; create: NewOrganisation };
+  /** ClientName, RedirectUri, Roles … of the software statement to create. */
+  softwareStatement: NewSoftwareStatement;
+  /** Signing algorithm recorded in the material; the directory certifies RSA keys only. Default PS256. */
+  signingAlg?: 'PS256' | 'RS256';
+  /** Keys to use instead of generating them. */
+  keys?: { transport?: KeyPair; signing?: KeyPair };
+  /** Pool to take generated RSA keys from (tests). */
+  keyPool?: KeyPool;
+  /** Per-call deadline; default 10 s. */
+  timeoutMs?: number;
+  /** A client trusting the directory's CA; created (and closed) here when absent. */
+  http?: HttpClient;
+}
+
+/**
+ * Onboards a TPP at a directory through its HTTP API, as a TPP does at the OB directory:
+ * (organisation, when an admin token is given) → software statement → transport CSR →
+ * certificate → signing CSR → certificate → SSA. CSRs use OB's documented subject
+ * `C=GB, O=OpenBanking, OU=<org_id>, CN=<software_id>`. The signing `kid` is the one the
+ * directory returns (the certificate's x5t), as published in the software JWKS.
+ */
+export async function onboardAtDirectory(opts: OnboardOptions): Promise<TppMaterial> {
+  const http = opts.http ?? createHttpClient({ ca: opts.caBundlePem, timeoutMs: opts.timeoutMs ?? 10_000 });
+  const dir: DirectoryConnection = { url: opts.directoryUrl.replace(/\/+$/, ''), http };
+  try {
+    const keys = Promise.all([
+      opts.keys?.transport ?? generateTppKey('transport', { pool: opts.keyPool }),
+      opts.keys?.signing ?? generateTppKey('signing', { pool: opts.keyPool }),
+    ]);
+    // A key that fails while the directory calls run must not become an unhandled rejection.
+    keys.catch(() => {});
+
+    const org =
+      'adminToken' in opts.organisation
+        ? await createOrganisation(dir, opts.organisation.adminToken, opts.organisation.create).then((o) => ({
+            id: o.organisationId,
+            accessToken: o.accessToken,
+          }))
+        : opts.organisation;
+    const ss = await createSoftwareStatement(dir, org.id, org.accessToken, opts.softwareStatement);
+    const [transportKey, signingKey] = await keys;
+    const subject = { organisationId: org.id, softwareStatementId: ss.id };
+    const target = { organisationId: org.id, accessToken: org.accessToken, softwareStatementId: ss.id };
+    const transport = await uploadCsr(dir, target, 'obtransport', createLegacyCsr(transportKey, subject));
+    const signing = await uploadCsr(dir, target, 'obsigning', createLegacyCsr(signingKey, subject));
+    const ssa = await fetchSsa(dir, org.id, ss.id, org.accessToken);
+
+    return checkMaterial({
+      organisationId: org.id,
+      softwareStatementId: ss.id,
+      clientIdAtDirectory: ss.clientId,
+      transport: { certPem: transport.certPem, keyPem: transportKey.privateKeyPem, kid: transport.kid },
+      signing: {
+        keyPem: signingKey.privateKeyPem,
+        kid: signing.kid,
+        certPem: signing.certPem,
+        alg: opts.signingAlg ?? 'PS256',
+      },
+      ssa,
+      caBundlePem: opts.caBundlePem,
+      directory: {
+        url: dir.url,
+        keystoreUrl: keystoreUrlFromSsa(ssa) ?? `${dir.url}/keystore`,
+        accessToken: org.accessToken,
+      },
+    });
+  } finally {
+    if (!opts.http) await http.close();
+  }
+}

@@ -1,0 +1,23 @@
+import { DiscoveryError } from '../errors.js';
+import type { HttpClient } from '../http/create-http-client.js';
+import type { Discovery } from '../types.js';
+import { validateDiscovery } from './validate-discovery.js';
+
+/**
+ * Fetches and validates a bank's OIDC discovery document from `url` (normally
+ * `<issuer>/.well-known/openid-configuration`; banks with a non-standard path give theirs).
+ * A non-200 answer, a body that is not JSON or a missing field → DiscoveryError.
+ */
+export async function fetchDiscovery(http: HttpClient, url: string): Promise<Discovery> {
+  const res = await http.request('GET', url, { headers: { Accept: 'application/json' } });
+  if (res.status !== 200) {
+    throw new DiscoveryError(`GET ${url} answered ${res.status}, expected 200`, { status: res.status });
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(res.text);
+  } catch {
+    throw new DiscoveryError(`GET ${url} answered with a body that is not JSON`, { status: res.status });
+  }
+  return validateDiscovery(doc, `discovery document at ${url}`);
+}

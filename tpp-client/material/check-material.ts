@@ -1,0 +1,115 @@
+import { createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { MaterialError } from '../errors.js';
+import { decodeSsa } from '../registration/decode-ssa.js';
+import { SIGNING_ALGS, type TppMaterial } from '../types.js';
+import { certificateBlocks } from './certificate-blocks.js';
+
+/**
+ * Checks that material is complete and consistent, naming the first bad field: certificates
+ * parse, each private key belongs to its certificate, the signing key suits its `alg`
+ * (PS256/RS256: RSA ≥ 2048, ES256: EC P-256), the SSA is a JWT for this organisation and
+ * software, the CA bundle holds certificates. Returns the material unchanged.
+ */
+export function checkMaterial(m: TppMaterial): TppMaterial {
+  nonEmpty(m.organisationId, 'organisationId');
+  nonEmpty(m.softwareStatementId, 'softwareStatementId');
+  const transportCert = leaf(m.transport?.certPem, 'transport.certPem');
+  const transportKey = privateKey(m.transport?.keyPem, 'transport.keyPem');
+  samePublicKey(transportKey, transportCert, 'transport.keyPem', 'the transport certificate');
+  if (transportKey.asymmetricKeyType !== 'rsa' && transportKey.asymmetricKeyType !== 'ec') {
+    throw new MaterialError('transport.keyPem', `a ${transportKey.asymmetricKeyType} key cannot do TLS here`);
+  }
+
+  nonEmpty(m.signing?.kid, 'signing.kid');
+  if (!SIGNING_ALGS.includes(m.signing.alg)) {
+    throw new MaterialError(
+      'signing.alg',
+      `must be one of ${SIGNING_ALGS.join(', ')} (got ${String(m.signing.alg)})`,
+    );
+  }
+  const signingKey = privateKey(m.signing.keyPem, 'signing.keyPem');
+  checkKeyForAlg(signingKey, m.signing.alg);
+  if (m.signing.certPem !== undefined) {
+    samePublicKey(
+      signingKey,
+      leaf(m.signing.certPem, 'signing.certPem'),
+      'signing.keyPem',
+      'the signing certificate',
+    );
+  }
+
+  nonEmpty(m.ssa, 'ssa');
+  let claims: ReturnType<typeof decodeSsa>;
+  try {
+    claims = decodeSsa(m.ssa.trim());
+  } catch (err) {
+    throw new MaterialError('ssa', (err as Error).message);
+  }
+  if (claims.software_id !== undefined && claims.software_id !== m.softwareStatementId) {
+    throw new MaterialError(
+      'ssa',
+      `software_id ${String(claims.software_id)} differs from softwareStatementId ${m.softwareStatementId}`,
+    );
+  }
+  if (claims.org_id !== undefined && claims.org_id !== m.organisationId) {
+    throw new MaterialError(
+      'ssa',
+      `org_id ${String(claims.org_id)} differs from organisationId ${m.organisationId}`,
+    );
+  }
+
+  const cas = certificateBlocks(m.caBundlePem ?? '');
+  if (cas.length === 0) throw new MaterialError('caBundlePem', 'holds no CERTIFICATE block');
+  cas.forEach((pem, i) => {
+    try {
+      new X509Certificate(pem);
+    } catch (err) {
+      throw new MaterialError(
+        'caBundlePem',
+        `certificate ${i + 1} does not parse: ${(err as Error).message}`,
+      );
+    }
+  });
+  return m;
+}
+
+function nonEmpty(value: unknown, field: string): void {
+  if (typeof value !== 'string' || value.trim() === '') throw new MaterialError(field, 'is missing');
+}
+
+function leaf(pem: unknown, field: string): X509Certificate {
+  if (typeof pem !== 'string') throw new MaterialError(field, 'is missing');
+  const blocks = certificateBlocks(pem);
+  if (blocks.length === 0) throw new MaterialError(field, 'holds no CERTIFICATE block');
+  try {
+    return new X509Certificate(blocks[0]);
+  } catch (err) {
+    throw new MaterialError(field, `does not parse: ${(err as Error).message}`);
+  }
+}
+
+function privateKey(pem: unknown, field: string): KeyObject {
+  if (typeof pem !== 'string' || pem.trim() === '') throw new MaterialError(field, 'is missing');
+  try {
+    return createPrivateKey(pem);
+  } catch (err) {
+    throw new MaterialError(field, `is not a usable unencrypted private key: ${(err as Error).message}`);
+  }
+}
+
+function samePublicKey(key: KeyObject, cert: X509Certificate, field: string, what: string): void {
+  const a = createPublicKey(key).export({ type: 'spki', format: 'der' });
+  const b = cert.publicKey.export({ type: 'spki', format: 'der' });
+  if (!a.equals(b)) throw new MaterialError(field, `does not belong to ${what}`);
+}
+
+function checkKeyForAlg(key: KeyObject, alg: string): void {
+  const d = key.asymmetricKeyDetails ?? {};
+  if (alg === 'ES256') {
+    if (key.asymmetricKeyType !== 'ec' || d.namedCurve !== 'prime256v1') {
+      throw new MaterialError('signing.keyPem', 'ES256 needs an EC P-256 key');
+    }
+  } else if (key.asymmetricKeyType !== 'rsa' || (d.modulusLength ?? 0) < 2048) {
+    throw new MaterialError('signing.keyPem', `${alg} needs an RSA key of at least 2048 bits`);
+  }
+}

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { dnToString, parseCertificate } from '../../certs/index.js';
+import { RequestObjectError } from '../errors.js';
+import { certificateBlocks } from '../material/certificate-blocks.js';
+import type { SigningAlg, TokenEndpointAuthMethod } from '../types.js';
+import { decodeSsa } from './decode-ssa.js';
+import { scopeForRoles } from './scope-for-roles.js';
+
+export const DEFAULT_GRANT_TYPES: readonly string[] = [
+  'client_credentials',
+  'authorization_code',
+  'refresh_token',
+];
+export const DEFAULT_RESPONSE_TYPES: readonly string[] = ['code id_token'];
+
+export interface RegistrationClaimsOptions {
+  /** The SSA (compact JWS): `software_statement`; `iss`, default redirect URIs and scope come from it. */
+  softwareStatement: string;
+  /** The bank's OB organisation id (discovery `ob_organisation_id`), or what the bank wants. */
+  aud: string;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** For tls_client_auth: the transport certificate whose subject becomes `tls_client_auth_subject_dn`. */
+  transportCertPem?: string;
+  /** For tls_client_auth: the subject DN string itself (wins over `transportCertPem`). */
+  tlsClientAuthSubjectDn?: string;
+  /** Rendering of organizationIdentifier in the DN: 'name' (default), 'oid' or 'hex' (RFC 4514 #…). */
+  subjectDnForm?: 'name' | 'oid' | 'hex';
+  /** Default: the SSA's software_redirect_uris. */
+  redirectUris?: string[];
+  /** Default client_credentials, authorization_code, refresh_token. */
+  grantTypes?: string[];
+  /** Default ['code id_token']. */
+  responseTypes?: string[];
+  /** Default from the SSA's software_roles (AISP → accounts, PISP → payments, CBPII → fundsconfirmations) plus openid. */
+  scope?: string;
+  /** Default 'web'. */
+  applicationType?: 'web' | 'mobile';
+  /** Default PS256. */
+  idTokenSignedResponseAlg?: SigningAlg;
+  /** Default PS256. */
+  requestObjectSigningAlg?: SigningAlg;
+  /** Sent only for private_key_jwt and client_secret_jwt; default PS256. */
+  tokenEndpointAuthSigningAlg?: SigningAlg;
+  /** Add the optional `software_id` claim (= the SSA's). Default false, as the OBIE conformance tool. */
+  includeSoftwareId?: boolean;
+  /** `iat`; default now. */
+  now?: Date;
+  /** `exp` − `iat` in seconds; default 300. */
+  lifetimeSeconds?: number;
+  /** Default a random UUID v4. */
+  jti?: string;
+  /**
+   * Applied last: each key replaces the claim, or removes it when the value is `undefined` —
+   * so a negative test changes exactly one thing. A claim named here is never required.
+   */
+  overrides?: Record<string, unknown>;
+}
+
+/** A registration request's claims, in the order OB DCR v3.3 lists them. */
+export type RegistrationClaims = Record<string, unknown>;
+
+/**
+ * Every claim of an OB DCR v3.3 registration request: required `iss` (= software_id), `iat`,
+ * `exp`, `aud`, `jti`, `redirect_uris`, `token_endpoint_auth_method`, `grant_types`, `scope`,
+ * `software_statement`, `application_type`, `id_token_signed_response_alg`,
+ * `request_object_signing_alg`; `response_types`; conditional
+ * `token_endpoint_auth_signing_alg` (iff private_key_jwt/client_secret_jwt) and
+ * `tls_client_auth_subject_dn` (iff tls_client_auth, RFC 4514 string of the transport
+ * certificate's subject); optional `software_id`. Then `overrides`.
+ */
+export function buildRegistrationClaims(opts: RegistrationClaimsOptions): RegistrationClaims {
+  const overrides = opts.overrides ?? {};
+  const overridden = (claim: string) => Object.hasOwn(overrides, claim);
+  const ssa = decodeSsa(opts.softwareStatement);
+  const require = <T>(claim: string, value: T | undefined, why: string): T | undefined => {
+    if (value === undefined && !overridden(claim)) {
+      throw new RequestObjectError(`cannot set ${claim}: ${why} (or give it in overrides)`);
+    }
+    return value;
+  };
+
+  const iat = Math.floor((opts.now ?? new Date()).getTime() / 1000);
+  const lifetime = opts.lifetimeSeconds ?? 300;
+  const method = opts.tokenEndpointAuthMethod;
+  const softwareId = typeof ssa.software_id === 'string' ? ssa.software_id : undefined;
+  const roles = Array.isArray(ssa.software_roles) ? ssa.software_roles.map(String) : undefined;
+  const ssaRedirects = Array.isArray(ssa.software_redirect_uris)
+    ? ssa.software_redirect_uris.map(String)
+    : undefined;
+
+  const claims: RegistrationClaims = {
+    iss: require('iss', softwareId, 'the SSA has no software_id'),
+    iat,
+    exp: iat + lifetime,
+    aud: opts.aud,
+    jti: opts.jti ?? randomUUID(),
+    redirect_uris: require('redirect_uris', opts.redirectUris ??
+      ssaRedirects, 'the SSA has no software_redirect_uris'),
+    token_endpoint_auth_method: method,
+  };
+  if (method === 'private_key_jwt' || method === 'client_secret_jwt') {
+    claims.token_endpoint_auth_signing_alg = opts.tokenEndpointAuthSigningAlg ?? 'PS256';
+  }
+  if (method === 'tls_client_auth') {
+    claims.tls_client_auth_subject_dn = require('tls_client_auth_subject_dn', opts.tlsClientAuthSubjectDn ??
+      subjectDn(
+        opts.transportCertPem,
+        opts.subjectDnForm,
+      ), 'tls_client_auth needs transportCertPem or tlsClientAuthSubjectDn');
+  }
+  claims.grant_types = [...(opts.grantTypes ?? DEFAULT_GRANT_TYPES)];
+  claims.response_types = [...(opts.responseTypes ?? DEFAULT_RESPONSE_TYPES)];
+  claims.scope = require('scope', opts.scope ??
+    (roles ? scopeForRoles(roles) : undefined), 'the SSA has no software_roles');
+  claims.software_statement = opts.softwareStatement;
+  if (opts.includeSoftwareId) claims.software_id = softwareId;
+  claims.application_type = opts.applicationType ?? 'web';
+  claims.id_token_signed_response_alg = opts.idTokenSignedResponseAlg ?? 'PS256';
+  claims.request_object_signing_alg = opts.requestObjectSigningAlg ?? 'PS256';
+
+  for (const [claim, value] of Object.entries(overrides)) {
+    if (value === undefined) delete claims[claim];
+    else claims[claim] = value;
+  }
+  for (const [claim, value] of Object.entries(claims)) if (value === undefined) delete claims[claim];
+  return claims;
+}
+
+function subjectDn(
+  certPem: string | undefined,
+  form: 'name' | 'oid' | 'hex' | undefined,
+): string | undefined {
+  if (certPem === undefined) return undefined;
+  const leaf = certificateBlocks(certPem)[0];
+  if (!leaf) throw new RequestObjectError('transportCertPem holds no CERTIFICATE block');
+  return dnToString(parseCertificate(leaf).subject, { oiForm: form ?? 'name' });
+}

@@ -1,0 +1,29 @@
+import { TppError } from '../errors.js';
+import type { Discovery, TokenEndpointAuthMethod } from '../types.js';
+
+/** Preferred order when a bank offers several methods. */
+export const DEFAULT_AUTH_METHOD_PREFERENCE: readonly TokenEndpointAuthMethod[] = [
+  'tls_client_auth',
+  'private_key_jwt',
+  'client_secret_basic',
+  'client_secret_post',
+];
+
+/**
+ * The first method of `preference` the bank lists in `token_endpoint_auth_methods_supported`
+ * (absent: OIDC's default, client_secret_basic). Throws TppError `no_common_auth_method`.
+ */
+export function chooseAuthMethod(
+  discovery: Pick<Discovery, 'token_endpoint_auth_methods_supported'>,
+  preference: readonly TokenEndpointAuthMethod[] = DEFAULT_AUTH_METHOD_PREFERENCE,
+): TokenEndpointAuthMethod {
+  const supported = discovery.token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
+  const chosen = preference.find((m) => supported.includes(m));
+  if (!chosen) {
+    throw new TppError(
+      'no_common_auth_method',
+      `the bank supports ${supported.join(', ') || 'no method'}; none of ${preference.join(', ')}`,
+    );
+  }
+  return chosen;
+}

@@ -1,0 +1,71 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { RequestObjectError } from '../errors.js';
+import { SIGNING_ALGS, type SigningAlg } from '../types.js';
+
+export interface SignJwtOptions {
+  /** Default PS256 for an RSA key, ES256 for an EC key. RS256 only with `allowRs256`. */
+  alg?: SigningAlg;
+  /** The key id as published in the software JWKS. */
+  kid: string;
+  /** RS256 is not FAPI: refused unless explicitly allowed (for quirk tests). */
+  allowRs256?: boolean;
+  /** Header `typ`; default 'JWT'. */
+  typ?: string;
+}
+
+/**
+ * Signs claims as a compact JWS with header `{alg, kid, typ}` and nothing else — never `x5c`
+ * or `x5u`. PS256/RS256 need an RSA key of at least 2048 bits, ES256 an EC P-256 key;
+ * 'none' and HMAC are never produced.
+ */
+export async function signJwt(
+  claims: Record<string, unknown>,
+  key: KeyObject | string,
+  opts: SignJwtOptions,
+): Promise<string> {
+  const privateKey = toKeyObject(key);
+  const alg = opts.alg ?? (privateKey.asymmetricKeyType === 'ec' ? 'ES256' : 'PS256');
+  if (!SIGNING_ALGS.includes(alg)) {
+    throw new RequestObjectError(
+      `alg ${String(alg)} is not one of ${SIGNING_ALGS.join(', ')}`,
+      'unsupported_alg',
+    );
+  }
+  if (alg === 'RS256' && !opts.allowRs256) {
+    throw new RequestObjectError(
+      'RS256 is not allowed by FAPI; pass allowRs256: true to sign with it anyway',
+      'unsupported_alg',
+    );
+  }
+  if (typeof opts.kid !== 'string' || opts.kid === '') throw new RequestObjectError('a kid is required');
+  checkKey(privateKey, alg);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg, kid: opts.kid, typ: opts.typ ?? 'JWT' })
+    .sign(privateKey);
+}
+
+function toKeyObject(key: KeyObject | string): KeyObject {
+  if (typeof key !== 'string') {
+    if (key.type !== 'private') throw new RequestObjectError('signing needs a private key');
+    return key;
+  }
+  try {
+    return createPrivateKey(key);
+  } catch (err) {
+    throw new RequestObjectError(`the signing key is not a usable private key: ${(err as Error).message}`);
+  }
+}
+
+function checkKey(key: KeyObject, alg: SigningAlg): void {
+  const d = key.asymmetricKeyDetails ?? {};
+  if (alg === 'ES256') {
+    if (key.asymmetricKeyType !== 'ec' || d.namedCurve !== 'prime256v1') {
+      throw new RequestObjectError('ES256 needs an EC P-256 key', 'unsupported_alg');
+    }
+    return;
+  }
+  if (key.asymmetricKeyType !== 'rsa' || (d.modulusLength ?? 0) < 2048) {
+    throw new RequestObjectError(`${alg} needs an RSA key of at least 2048 bits`, 'unsupported_alg');
+  }
+}
