@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { BANK_FAULT_USAGE, bankFault } from './commands/bank-fault.js';
 import { UP_USAGE, up } from './commands/up.js';
 
 const USAGE = `obmock — a local copy of the UK Open Banking DCR ecosystem
@@ -6,7 +7,8 @@ const USAGE = `obmock — a local copy of the UK Open Banking DCR ecosystem
 Usage: obmock <command> [options]
 
 Commands:
-  up      start the sandbox (directory) and keep it running
+  up          start the sandbox (directory) and keep it running
+  bank fault  add, list or clear injected faults of a running bank
 
 Run 'obmock <command> --help' for a command's options.
 
@@ -17,6 +19,11 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'up':
       return up(rest);
+    case 'bank':
+      // obmock bank fault …
+      if (rest[0] === 'fault') return bankFault(rest.slice(1));
+      process.stderr.write(`obmock bank: unknown subcommand '${rest[0] ?? ''}'\n\n${BANK_FAULT_USAGE}`);
+      return 2;
     case undefined:
     case 'help':
     case '--help':

@@ -3,18 +3,19 @@ import { parseArgs } from 'node:util';
 import { bankFromSpec, DEFAULT_BANK, type RunningAspsp, startAspsp } from '../../aspsp-mock/index.js';
 import { startDirectory } from '../../directory/index.js';
 import type { LogLevel } from '../../lib/logger.js';
+import { type RunningTppService, startTppService } from '../../tpp-client/service/index.js';
 import { waitUntilAnswering } from '../wait-until-answering.js';
 
 export const UP_USAGE = `obmock up [options]
 
-Starts the sandbox on localhost over HTTPS — directory, bank(s) — and keeps it
-running until Ctrl-C.
+Starts the sandbox on localhost over HTTPS — directory, bank(s), TPP — and keeps
+it running until Ctrl-C.
 
 Options:
   --data-dir DIR       where keys, CA and data live (default .obmock; delete it to reset)
   --host NAME          host name in URLs and server certificates (default localhost)
   --bind ADDRESS       address to listen on (default 127.0.0.1)
-  --port N             directory port (default 8443); the banks use N+1 (0 = any free ports)
+  --port N             directory port (default 8443); banks N+1, TPP N+2 (0 = any free ports)
   --bank ID=PROFILE    host a bank with that profile (repeatable; default: default=ob-v3.3)
   --mtls-header NAME   banks take the client certificate from this header, set by a
                        trusted TLS-terminating gateway (see docs/bank.md for the risks)
@@ -63,6 +64,7 @@ export async function up(argv: string[]): Promise<number> {
     logLevel,
   });
   let aspsp: RunningAspsp;
+  let tpp: RunningTppService;
   try {
     const bundle = await readFile(directory.ca.bundle, 'utf8');
     aspsp = await startAspsp({
@@ -75,10 +77,20 @@ export async function up(argv: string[]): Promise<number> {
       logLevel,
       directory: { url: directory.url, caBundlePem: bundle, adminToken: directory.adminToken },
     });
+    tpp = await startTppService({
+      dataDir: values['data-dir'],
+      host: values.host,
+      bindAddress: values.bind,
+      port: port === undefined ? undefined : port === 0 ? 0 : port + 2,
+      logLevel,
+      banks: Object.fromEntries(aspsp.banks.map((b) => [b.id, b.discovery])),
+      directory: { url: directory.url, caBundlePem: bundle, adminToken: directory.adminToken },
+    });
     const config = directory.ctx.config;
     for (const [p, path] of [
       [directory.port, '/health'],
       [aspsp.port, '/health'],
+      [tpp.port, '/health'],
     ] as const) {
       await waitUntilAnswering(
         { address: config.bindAddress, port: p, servername: config.host, path },
@@ -104,6 +116,7 @@ export async function up(argv: string[]): Promise<number> {
       orgId: b.orgId,
       profile: b.profile,
     })),
+    tpp: { url: tpp.url },
   };
   if (values['ready-file']) {
     await writeFile(values['ready-file'], `${JSON.stringify(ready, null, 2)}\n`, { mode: 0o600 });
@@ -113,6 +126,7 @@ export async function up(argv: string[]): Promise<number> {
     `  directory  ${directory.url}`,
     `  keystore   ${directory.keystoreUrl}/keystore/openbanking.jwks`,
     ...aspsp.banks.map((b) => `  bank       ${b.id} (${b.profile})  ${b.discovery}`),
+    `  tpp        ${tpp.url}  (POST /api/registrations {"bank":"<id>"} with the admin token)`,
     `  CA bundle  ${directory.ca.bundle}`,
     `  admin token in ${values['data-dir'] ?? '.obmock'}/directory/admin-token`,
   ];
@@ -122,6 +136,7 @@ export async function up(argv: string[]): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await tpp.close();
   await aspsp.close();
   await directory.close();
   return 0;

@@ -54,7 +54,8 @@ describe('obmock up', () => {
     });
     await waitForFile(ready, child);
     const info = JSON.parse(readFileSync(ready, 'utf8'));
-    expect(Object.keys(info).sort()).toEqual(['banks', 'ca', 'directory']);
+    expect(Object.keys(info).sort()).toEqual(['banks', 'ca', 'directory', 'tpp']);
+    expect(info.tpp.url).toMatch(/^https:\/\/localhost:\d+$/);
     expect(info.banks).toHaveLength(1);
     expect(info.banks[0]).toMatchObject({ id: 'default', profile: 'ob-v3.3' });
     expect(info.banks[0].issuer).toMatch(/^https:\/\/localhost:\d+\/banks\/default$/);
@@ -85,9 +86,15 @@ describe('obmock up', () => {
       ],
       { encoding: 'utf8' },
     );
-    expect(JSON.parse(orgs).map((o: { OrganisationId: string }) => o.OrganisationId)).toEqual([
+    const orgList = JSON.parse(orgs) as { OrganisationId: string; OrganisationType: string }[];
+    expect(orgList.filter((o) => o.OrganisationType === 'aspsp').map((o) => o.OrganisationId)).toEqual([
       info.banks[0].orgId,
     ]);
+    expect(orgList.filter((o) => o.OrganisationType === 'tpp')).toHaveLength(1);
+    const tppHealth = execFileSync('curl', ['-sS', '--cacert', info.ca.bundle, `${info.tpp.url}/health`], {
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(tppHealth).status).toBe('ok');
     const discovery = execFileSync('curl', ['-sS', '--cacert', info.ca.bundle, info.banks[0].discovery], {
       encoding: 'utf8',
     });

@@ -1,0 +1,105 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Agent } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bankFromSpec, DEFAULT_BANK } from '../../aspsp-mock/index.js';
+import { silentLogger } from '../../lib/logger.js';
+import { type RunningTppService, startTppService } from '../../tpp-client/service/index.js';
+import { call, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+
+let sb: TestSandbox;
+let tpp: RunningTppService;
+let agent: Agent;
+beforeAll(async () => {
+  sb = await startTestSandbox({ banks: [DEFAULT_BANK, bankFromSpec('picky=no-refresh-pairwise-scoped')] });
+  tpp = await startTppService(
+    {
+      dataDir: sb.dataDir,
+      port: 0,
+      banks: Object.fromEntries(sb.aspsp.banks.map((b) => [b.id, b.discovery])),
+      directory: { url: sb.directory.url, caBundlePem: sb.caBundle, adminToken: sb.directory.adminToken },
+    },
+    { logger: silentLogger },
+  );
+  agent = new Agent({ connect: { ca: sb.caBundle } });
+}, 60_000);
+afterAll(async () => {
+  await agent?.close();
+  await tpp?.close();
+  await sb?.close();
+});
+
+const admin = () => ({
+  authorization: `Bearer ${sb.directory.adminToken}`,
+  'content-type': 'application/json',
+});
+const post = (body: unknown, headers = admin()) =>
+  call(agent, 'POST', `${tpp.url}/api/registrations`, { headers, body: JSON.stringify(body) });
+
+describe('TPP service', () => {
+  it('serves over HTTPS with an OBWAC from the directory; JWKS empty before onboarding', async () => {
+    const health = await call(agent, 'GET', `${tpp.url}/health`);
+    expect(health.status).toBe(200);
+    const jwks = await call(agent, 'GET', `${tpp.url}/jwks`);
+    expect(jwks.json()).toEqual({ keys: [] });
+  });
+
+  it('POST /api/registrations onboards once and registers at a bank by id; secrets never shown in full', async () => {
+    const first = await post({ bank: 'default' });
+    expect(first.status, first.text).toBe(201);
+    expect(first.json()).toMatchObject({
+      bank: 'default',
+      status: 201,
+      token_endpoint_auth_method: 'tls_client_auth',
+    });
+    const second = await post({ bank: sb.bank.discovery, token_endpoint_auth_method: 'client_secret_basic' });
+    expect(second.status, second.text).toBe(201);
+    expect(String(second.json().client_secret)).toMatch(/^.{4}…$/);
+    const list = await call(agent, 'GET', `${tpp.url}/api/registrations`, { headers: admin() });
+    expect(list.status).toBe(200);
+    const regs = list.json() as unknown as { client_id: string; client_secret?: string }[];
+    expect(regs).toHaveLength(2);
+    expect(regs.every((r) => !r.client_secret || r.client_secret.length === 5)).toBe(true);
+    const jwks = (await call(agent, 'GET', `${tpp.url}/jwks`)).json() as {
+      keys: { use: string; d?: string }[];
+    };
+    expect(jwks.keys.map((k) => k.use).sort()).toEqual(['sig', 'tls']);
+    expect(jwks.keys.every((k) => k.d === undefined)).toBe(true);
+    const keyFile = join(sb.dataDir, 'tpp', 'material', 'signing.key.pem');
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+  });
+
+  it('reports a bank refusal as 502 with the bank error', async () => {
+    const res = await post({ bank: 'picky' });
+    expect(res.status).toBe(502);
+    expect(res.json()).toMatchObject({
+      error: 'registration_refused',
+      bank_status: 400,
+      bank_error: 'invalid_client_metadata',
+    });
+  });
+
+  it('refuses bad calls: no token 401, wrong token 403, bad body 400, unknown bank 400', async () => {
+    expect(
+      (await post({ bank: 'default' }, { authorization: '', 'content-type': 'application/json' })).status,
+    ).toBe(401);
+    expect(
+      (await post({ bank: 'default' }, { authorization: 'Bearer nope', 'content-type': 'application/json' }))
+        .status,
+    ).toBe(403);
+    const bad = await post({ bank: 42 });
+    expect(bad.status).toBe(400);
+    expect(bad.json()).toEqual({
+      error: 'invalid_request',
+      error_description: 'bank is required: a bank id or a discovery URL',
+    });
+    const unknown = await post({ bank: 'nowhere' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json().error_description).toMatch(/^unknown bank 'nowhere'/);
+    const garbage = await call(agent, 'POST', `${tpp.url}/api/registrations`, {
+      headers: admin(),
+      body: '{',
+    });
+    expect(garbage.status).toBe(400);
+  });
+});
