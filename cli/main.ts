@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { BANK_FAULT_USAGE, bankFault } from './commands/bank-fault.js';
+import { profiles } from './commands/profiles.js';
 import { UP_USAGE, up } from './commands/up.js';
 
 const USAGE = `obmock — a local copy of the UK Open Banking DCR ecosystem
@@ -7,7 +8,8 @@ const USAGE = `obmock — a local copy of the UK Open Banking DCR ecosystem
 Usage: obmock <command> [options]
 
 Commands:
-  up          start the sandbox (directory) and keep it running
+  up          start the sandbox (directory, banks, TPP) and keep it running
+  profiles    list the shipped bank profiles, show one, or print docs/profiles.md
   bank fault  add, list or clear injected faults of a running bank
 
 Run 'obmock <command> --help' for a command's options.
@@ -19,6 +21,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'up':
       return up(rest);
+    case 'profiles':
+      return profiles(rest);
     case 'bank':
       // obmock bank fault …
       if (rest[0] === 'fault') return bankFault(rest.slice(1));
