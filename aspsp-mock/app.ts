@@ -4,6 +4,7 @@ import { MethodNotAllowed } from '../lib/errors.js';
 import { errorHandler, notFoundHandler, readBody, requestLog } from '../lib/http/index.js';
 import type { Logger } from '../lib/logger.js';
 import type { BankContext } from './context.js';
+import { faultInjectingRouter } from './faults/inject.js';
 import { createConsent, getConsent } from './routes/consents.js';
 import { bankJwks, discovery, profileView } from './routes/discovery.js';
 import { deleteClient, getClient, registerClient, updateClient } from './routes/registration.js';
@@ -54,7 +55,11 @@ export function createBankRouter(ctx: BankContext): Router {
 }
 
 /** One app hosting every bank under /banks/{id}. */
-export function createAspspApp(banks: BankContext[], logger: Logger): Express {
+export function createAspspApp(
+  banks: BankContext[],
+  logger: Logger,
+  options: { adminToken?: string } = {},
+): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -67,7 +72,9 @@ export function createAspspApp(banks: BankContext[], logger: Logger): Express {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', banks: banks.map((b) => b.id) });
   });
-  for (const bank of banks) app.use(`/banks/${bank.id}`, createBankRouter(bank));
+  // Faults: each bank's routes behind fault injection, plus its admin API at /admin/faults (docs/faults.md).
+  for (const bank of banks)
+    app.use(`/banks/${bank.id}`, faultInjectingRouter(bank, createBankRouter, options.adminToken));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

@@ -1,4 +1,5 @@
 import type { LogLevel } from '../lib/logger.js';
+import type { FaultSpec } from './faults/spec.js';
 import { type BankSettings, STRICT_OB_V33 } from './settings.js';
 
 export interface BankDefinition {
@@ -9,6 +10,8 @@ export interface BankDefinition {
   description?: string;
   chain?: string[];
   settings: BankSettings;
+  /** Faults active from start (see docs/faults.md); more can be added through the admin API. */
+  faults?: FaultSpec[];
 }
 
 /** Everything the bank process can be told, with defaults; checked once at start. */

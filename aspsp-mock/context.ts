@@ -1,5 +1,6 @@
 import type { Logger } from '../lib/logger.js';
 import type { Store } from '../lib/store/index.js';
+import type { BankFaults } from './faults/state.js';
 import type { BankSettings } from './settings.js';
 import type { DirectoryTrust } from './trust/directory-trust.js';
 import type { JwksFetcher } from './trust/jwks-fetcher.js';
@@ -25,6 +26,8 @@ export interface BankContext {
   mtlsHeader?: string;
   logger: Logger;
   now(): Date;
+  /** Injected faults (mock-only), set in the bank definition or through {issuer}/admin/faults. */
+  faults: BankFaults;
 }
 
 export const nowSeconds = (ctx: BankContext): number => Math.floor(ctx.now().getTime() / 1000);

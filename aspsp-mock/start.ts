@@ -9,6 +9,7 @@ import { createAspspApp } from './app.js';
 import { type AspspConfig, resolveAspspConfig } from './config.js';
 import type { BankContext } from './context.js';
 import { enrolBank } from './enrol.js';
+import { createBankFaults } from './faults/setup.js';
 import { bankCollections } from './model.js';
 import { DirectoryTrust } from './trust/directory-trust.js';
 import { JwksFetcher } from './trust/jwks-fetcher.js';
@@ -42,6 +43,8 @@ export async function startAspsp(
   options: { logger?: Logger; now?: () => Date } = {},
 ): Promise<RunningAspsp> {
   const config = resolveAspspConfig(overrides);
+  // Faults: one fault state per bank, checked before anything starts.
+  const faults = new Map(config.banks.map((def) => [def.id, createBankFaults(def)]));
   const logger = options.logger ?? createLogger(config.logLevel, { service: 'bank' });
   const now = options.now ?? (() => new Date());
   const server = await listenHttps({ host: config.bindAddress, port: config.port, requestCert: true });
@@ -105,6 +108,7 @@ export async function startAspsp(
         mtlsHeader: config.mtlsHeader,
         logger: logger.child({ bank: def.id }),
         now,
+        faults: faults.get(def.id)!,
       };
       banks.push({ id: def.id, issuer, discovery, orgId: identity.orgId, profile: def.profile, ctx });
     }
@@ -113,6 +117,7 @@ export async function startAspsp(
       createAspspApp(
         banks.map((b) => b.ctx),
         logger,
+        { adminToken: config.directory.adminToken }, // the faults admin API takes the directory's admin token
       ),
     );
     logger.info('bank listening', { url: base, banks: banks.map((b) => b.id) });

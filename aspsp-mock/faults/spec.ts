@@ -149,7 +149,7 @@ export function checkFaultSpec(input: unknown): Fault {
   if (spec.seed !== undefined && spec.probability === undefined)
     fail('seed', 'seed applies only with probability');
   if (spec.kind.startsWith('directory_jwks_') && !spec.endpoints.every((e) => JWKS_ENDPOINTS.includes(e))) {
-    fail('endpoints', `kind '${spec.kind}' acts only on ${JWKS_ENDPOINTS.join(', ')}`);
+    fail('endpoints', `endpoints: kind '${spec.kind}' acts only on ${JWKS_ENDPOINTS.join(', ')}`);
   }
   const endpoints = spec.endpoints.includes('*') ? ['*' as const] : [...new Set(spec.endpoints)];
   return {

@@ -3,8 +3,8 @@ import {
   checkFaultSpec,
   type Fault,
   type FaultEndpoint,
-  FaultSpecError,
   type FaultSpec,
+  FaultSpecError,
   OUTCOME_KINDS,
 } from './spec.js';
 
@@ -40,6 +40,9 @@ export interface FaultDecision {
   /** The fault that decides the response (status, rate_limit, reset or a body rewrite). */
   outcome?: Fault;
 }
+
+/** Faults one bank holds at most (spent ones included, until deleted). */
+export const MAX_FAULTS = 1000;
 
 interface Entry {
   fault: Fault;
@@ -81,6 +84,8 @@ export class BankFaults {
   /** Checks and stores a fault; throws FaultSpecError (naming the field) when it is not valid. */
   add(spec: unknown): FaultView {
     const fault = checkFaultSpec(spec);
+    if (this.entries.length >= MAX_FAULTS)
+      throw new FaultSpecError('faults', `a bank holds at most ${MAX_FAULTS} faults; delete some first`);
     if (this.entries.some((e) => e.fault.id === fault.id))
       throw new FaultSpecError('id', `id '${fault.id}' is already used by another fault`);
     const entry = { fault, matched: 0, applied: 0 };

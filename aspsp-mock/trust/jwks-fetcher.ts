@@ -20,7 +20,13 @@ export interface JwksFetcherOptions {
   maxBytes: number;
   cacheSeconds: () => number;
   now: () => number;
+  /** Fault injection (mock-only): fetches of the URLs this names fail this way. */
+  injectFault?: (url: string) => InjectedJwksFault | undefined;
 }
+
+/** How an injected fault makes a JWKS fetch fail: no answer, or an answer that is not a JWKS. */
+export type InjectedJwksFault = 'unreachable' | 'garbage';
+const GARBAGE = Buffer.from('<html><body><h1>502 Bad Gateway</h1></body></html>\n');
 
 interface Entry {
   keys: Record<string, unknown>[];
@@ -37,6 +43,11 @@ export class JwksFetcher {
   private readonly inflight = new Map<string, Promise<Entry>>();
 
   constructor(private readonly options: JwksFetcherOptions) {}
+
+  /** A fetcher with its own (empty) cache whose fetches of the URLs `injectFault` names fail: for one faulted request. */
+  withInjectedFault(injectFault: (url: string) => InjectedJwksFault | undefined): JwksFetcher {
+    return new JwksFetcher({ ...this.options, injectFault });
+  }
 
   private checkTrusted(url: string, anyHttpsOrigin = false): void {
     let parsed: URL;
@@ -57,13 +68,18 @@ export class JwksFetcher {
     if (running) return running;
     const p = (async () => {
       let res: { status: number; body: Buffer };
+      const injected = this.options.injectFault?.(url);
       try {
-        res = await boundedGet(url, {
-          dispatcher: this.options.dispatcher,
-          timeoutMs: this.options.timeoutMs,
-          maxBytes: this.options.maxBytes,
-          headers: { accept: 'application/json' },
-        });
+        if (injected === 'unreachable') throw new Error('connection refused (injected fault)');
+        res =
+          injected === 'garbage'
+            ? { status: 200, body: GARBAGE }
+            : await boundedGet(url, {
+                dispatcher: this.options.dispatcher,
+                timeoutMs: this.options.timeoutMs,
+                maxBytes: this.options.maxBytes,
+                headers: { accept: 'application/json' },
+              });
       } catch (err) {
         throw new JwksError(`could not fetch JWKS ${url}: ${(err as FetchError).message}`, 'unreachable');
       }

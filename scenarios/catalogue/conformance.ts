@@ -1,0 +1,246 @@
+import { generateKeyPairSync } from 'node:crypto';
+import type { Scenario } from '../types.js';
+
+const DCR = 'OBIE conformance-dcr';
+const rsaPem = () =>
+  generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
+
+/** The public OBIE DCR conformance suite (DCR-001 … DCR-011) and the cases its forks add. */
+export const conformance: Scenario[] = [
+  {
+    id: 'DCR-001',
+    conformanceCase: 'DCR-001',
+    title: 'discovery advertises a valid registration_endpoint',
+    reference: `${DCR} DCR-001; OIDC Discovery §3; OB DCR v3.3 "Registration endpoint discovery"`,
+    tags: ['conformance', 'discovery'],
+    async run(t) {
+      await t.step('read the discovery document', async () => {
+        const d = t.discovery;
+        t.check(typeof d.registration_endpoint === 'string', 'registration_endpoint is missing');
+        const url = new URL(d.registration_endpoint);
+        t.check(url.protocol === 'https:', `registration_endpoint ${d.registration_endpoint} is not https`);
+        t.check(
+          typeof d.token_endpoint === 'string' && d.token_endpoint.startsWith('https://'),
+          'token_endpoint is missing or not https',
+        );
+        t.check(typeof d.issuer === 'string', 'issuer is missing');
+      });
+    },
+  },
+  {
+    id: 'DCR-002',
+    conformanceCase: 'DCR-002',
+    title: 'register → 201, client-credentials token → 200, delete → 204',
+    reference: `${DCR} DCR-002; OB DCR v3.3 POST /register, DELETE /register/{ClientId}`,
+    tags: ['conformance', 'register', 'happy-path'],
+    needs: ['management-delete'],
+    async run(t) {
+      const client = await t.step('register with a valid request', () => t.registerValid());
+      const token = await t.step('client-credentials token', async () => {
+        const res = await t.token(client);
+        t.expectStatus(res, 200);
+        return res.ok ? res.token.access_token : '';
+      });
+      await t.step('delete the registration', async () => {
+        const bearer =
+          t.target.hints.managementAuth === 'registration-access-token'
+            ? await t.managementToken(client)
+            : token;
+        t.expectStatus(await t.deleteRegistration(client.client_id, bearer), 204);
+      });
+    },
+  },
+  {
+    id: 'DCR-003',
+    conformanceCase: 'DCR-003',
+    title: 'after delete, GET of the registration → 401',
+    reference: `${DCR} DCR-003; OB DCR v3.3: unknown or deleted ClientId → 401`,
+    tags: ['conformance', 'management'],
+    needs: ['management-delete', 'management-get'],
+    async run(t) {
+      const client = await t.step('register', () => t.registerValid());
+      const token = await t.step('management token', () => t.managementToken(client));
+      await t.step('delete', async () =>
+        t.expectStatus(await t.deleteRegistration(client.client_id, token), 204),
+      );
+      await t.step('GET the deleted client', async () =>
+        t.expectStatus(await t.getRegistration(client.client_id, token), 401),
+      );
+    },
+  },
+  ...(
+    [
+      [
+        'DCR-004-expired',
+        'an expired request (exp in the past)',
+        { now: new Date(Date.now() - 3600_000), lifetimeSeconds: 300 },
+      ],
+      ['DCR-004-iss-url', "iss 'foo.is/invalid'", { overrides: { iss: 'foo.is/invalid' } }],
+      ['DCR-004-iss-empty', 'an empty iss', { overrides: { iss: '' } }],
+      ['DCR-004-iss-30', 'a 30-character iss', { overrides: { iss: 'A'.repeat(30) } }],
+      ['DCR-004-rs256', 'a request signed RS256', { alg: 'RS256' }],
+    ] as const
+  ).map(
+    ([id, what, opts]): Scenario => ({
+      id,
+      conformanceCase: 'DCR-004',
+      title: `${what} → 400`,
+      reference: `${DCR} DCR-004; OB DCR v3.3 request validation`,
+      tags: ['conformance', 'register', 'negative'],
+      needs: ['jws-requests'],
+      async run(t) {
+        const res = await t.step(`register with ${what}`, async () =>
+          t.register(await t.request(opts as never)),
+        );
+        t.expectError(res, 400, 'invalid_client_metadata');
+      },
+    }),
+  ),
+  {
+    id: 'DCR-005',
+    conformanceCase: 'DCR-005',
+    title: 'GET of the registration → 200 with a schema-valid body',
+    reference: `${DCR} DCR-005; OB DCR v3.3 OBClientRegistration1 schema`,
+    tags: ['conformance', 'management'],
+    needs: ['management-get'],
+    async run(t) {
+      const client = await t.step('register', () => t.registerValid());
+      const token = await t.step('management token', () => t.managementToken(client));
+      const res = await t.step('GET the client', () => t.getRegistration(client.client_id, token));
+      t.expectStatus(res, 200);
+      if (!res.ok) return;
+      const c = res.client;
+      t.check(c.client_id === client.client_id, 'client_id differs from the registration');
+      const body = JSON.parse(res.raw) as Record<string, unknown>;
+      for (const k of [
+        'scope',
+        'id_token_signed_response_alg',
+        'request_object_signing_alg',
+        'token_endpoint_auth_method',
+        'application_type',
+      ]) {
+        if (body[k] !== undefined && !(k === 'scope' && t.target.hints.specVersion === '3.1')) {
+          t.check(typeof body[k] === 'string', `${k} must be a string, got ${JSON.stringify(body[k])}`);
+        }
+      }
+      t.check(Array.isArray(body.redirect_uris), 'redirect_uris must be an array');
+      t.check(Array.isArray(body.grant_types), 'grant_types must be an array');
+    },
+  },
+  {
+    id: 'DCR-007',
+    conformanceCase: 'DCR-007',
+    title: 'GET with an empty bearer → 401',
+    reference: `${DCR} DCR-007; RFC 6750 §3.1`,
+    tags: ['conformance', 'management', 'negative'],
+    needs: ['management-get'],
+    async run(t) {
+      const client = await t.step('register', () => t.registerValid());
+      const res = await t.step('GET with an empty bearer', () => t.getRegistration(client.client_id, ''));
+      t.expectStatus(res, 401);
+    },
+  },
+  {
+    id: 'DCR-008',
+    conformanceCase: 'DCR-008',
+    title: 'PUT with a full request → 200',
+    reference: `${DCR} DCR-008; OB DCR v3.3 PUT /register/{ClientId}`,
+    tags: ['conformance', 'management'],
+    needs: ['management-put'],
+    async run(t) {
+      const client = await t.step('register', () => t.registerValid());
+      const token = await t.step('management token', () => t.managementToken(client));
+      const redirect = (t.claims().redirect_uris as string[] | undefined)?.slice(0, 1);
+      const res = await t.step('PUT a full request', async () =>
+        t.updateRegistration(
+          client.client_id,
+          token,
+          await t.request(redirect ? { redirectUris: redirect } : {}),
+        ),
+      );
+      t.expectStatus(res, 200);
+      if (res.ok) t.check(res.client.client_id === client.client_id, 'PUT changed the client_id');
+    },
+  },
+  {
+    id: 'DCR-009',
+    conformanceCase: 'DCR-009',
+    title: 'PUT to a deleted client → 401',
+    reference: `${DCR} DCR-009; OB DCR v3.3: unknown or deleted ClientId → 401`,
+    tags: ['conformance', 'management', 'negative'],
+    needs: ['management-put', 'management-delete'],
+    async run(t) {
+      const client = await t.step('register', () => t.registerValid());
+      const token = await t.step('management token', () => t.managementToken(client));
+      await t.step('delete', async () =>
+        t.expectStatus(await t.deleteRegistration(client.client_id, token), 204),
+      );
+      const res = await t.step('PUT to the deleted client', async () =>
+        t.updateRegistration(client.client_id, token, await t.request()),
+      );
+      t.expectStatus(res, 401);
+    },
+  },
+  {
+    id: 'DCR-010',
+    conformanceCase: 'DCR-010',
+    title: 'GET of a deleted client → 401',
+    reference: `${DCR} DCR-010; OB DCR v3.3`,
+    tags: ['conformance', 'management', 'negative'],
+    needs: ['management-get', 'management-delete'],
+    async run(t) {
+      const client = await t.step('register', () => t.registerValid());
+      const token = await t.step('management token', () => t.managementToken(client));
+      await t.step('delete', async () =>
+        t.expectStatus(await t.deleteRegistration(client.client_id, token), 204),
+      );
+      // a second, fresh token cannot be had for a deleted client: reuse the old one
+      t.expectStatus(
+        await t.step('GET the deleted client', () => t.getRegistration(client.client_id, token)),
+        401,
+      );
+    },
+  },
+  {
+    id: 'DCR-011',
+    conformanceCase: 'DCR-011',
+    title: "response_types ['id_token', 'token'] → 400",
+    reference: `${DCR} DCR-011; OB DCR v3.3 response_types enum`,
+    tags: ['conformance', 'register', 'negative'],
+    async run(t) {
+      const res = await t.step('register with response_types id_token, token', async () =>
+        t.register(await t.request({ responseTypes: ['id_token', 'token'] })),
+      );
+      t.expectError(res, 400, 'invalid_client_metadata');
+    },
+  },
+  {
+    id: 'DCR-FORK-wrong-request-key',
+    conformanceCase: 'fork',
+    title: 'request signed with a key not in the software JWKS → invalid_client_metadata',
+    reference: `${DCR} forks; OB DCR v3.3: the request is signed by a key of the SSA's software_jwks_endpoint`,
+    tags: ['conformance', 'register', 'negative', 'signature'],
+    needs: ['jws-requests'],
+    async run(t) {
+      const res = await t.step('register signed by an unknown key (same kid)', async () =>
+        t.register(await t.request({ signingKeyPem: rsaPem() })),
+      );
+      t.expectError(res, 400, 'invalid_client_metadata');
+    },
+  },
+  {
+    id: 'DCR-FORK-redirect-not-in-ssa',
+    conformanceCase: 'fork',
+    title: 'a redirect URI not in the SSA → invalid_redirect_uri',
+    reference: `${DCR} forks; OB DCR v3.3 redirect_uris ⊆ software_redirect_uris`,
+    tags: ['conformance', 'register', 'negative', 'redirect'],
+    async run(t) {
+      const res = await t.step('register with https://evil.example.com/cb', async () =>
+        t.register(await t.request({ redirectUris: ['https://evil.example.com/cb'] })),
+      );
+      t.expectError(res, 400, 'invalid_redirect_uri');
+    },
+  },
+];

@@ -1,0 +1,276 @@
+import {
+  type BankConnection,
+  type BankFailure,
+  buildRegistrationClaims,
+  chooseAuthMethod,
+  createHttpClient,
+  type Discovery,
+  deleteRegistration,
+  getRegistration,
+  getToken,
+  type HttpClient,
+  type RegisteredClient,
+  type RegistrationClaimsOptions,
+  register,
+  signRegistrationJwt,
+  type TokenEndpointAuthMethod,
+  type TppMaterial,
+  updateRegistration,
+} from '../tpp-client/index.js';
+import { recordingClient } from './recording-http.js';
+import type { Target } from './target.js';
+import type { Exchange, Need, StepRecord } from './types.js';
+
+export class ExpectationFailed extends Error {}
+export class Skipped extends Error {}
+
+type AnyResult =
+  | { ok: true; status: number }
+  | (Pick<BankFailure, 'ok' | 'status' | 'error'> & { error_description?: string });
+
+export interface RequestOptions extends Partial<RegistrationClaimsOptions> {
+  /** Signing algorithm of the request; RS256 allowed here on purpose (negative scenarios). */
+  alg?: 'PS256' | 'ES256' | 'RS256';
+  /** Sign with another key (PEM) / kid instead of the material's. */
+  signingKeyPem?: string;
+  kid?: string;
+}
+
+/** A TPP as scenarios use it: material, a recording mTLS client, a bank connection. */
+export class ScenarioTpp {
+  readonly http: HttpClient;
+  readonly bank: BankConnection;
+
+  constructor(
+    readonly material: TppMaterial,
+    discovery: Discovery,
+    record: (e: Exchange) => void,
+    label: string,
+  ) {
+    const base = createHttpClient({
+      ca: material.caBundlePem,
+      cert: material.transport.certPem,
+      key: material.transport.keyPem,
+      timeoutMs: 10_000,
+    });
+    this.http = recordingClient(base, label, record);
+    this.bank = { http: this.http, discovery };
+  }
+}
+
+/**
+ * What a scenario's steps use: the target bank, the TPP, request builders
+ * that change exactly one thing, and checks that fail the scenario with a
+ * message naming what was expected and what came back.
+ */
+export class ScenarioContext {
+  readonly steps: StepRecord[] = [];
+  private current: StepRecord | undefined;
+  readonly tpp: ScenarioTpp;
+  private readonly extra: ScenarioTpp[] = [];
+
+  constructor(
+    readonly target: Target,
+    readonly discovery: Discovery,
+  ) {
+    this.tpp = new ScenarioTpp(target.material, discovery, (e) => this.record(e), 'TPP');
+  }
+
+  private record(e: Exchange): void {
+    (this.current ?? this.openStep('(setup)')).exchanges.push(e);
+  }
+
+  private openStep(name: string): StepRecord {
+    const step: StepRecord = { name, ok: true, exchanges: [] };
+    this.steps.push(step);
+    this.current = step;
+    return step;
+  }
+
+  /** A named step; its HTTP exchanges are grouped under it in reports. */
+  async step<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const step = this.openStep(name);
+    try {
+      return await fn();
+    } catch (err) {
+      step.ok = false;
+      step.error = (err as Error).message;
+      throw err;
+    } finally {
+      this.current = undefined;
+    }
+  }
+
+  skip(reason: string): never {
+    throw new Skipped(reason);
+  }
+
+  fail(message: string): never {
+    throw new ExpectationFailed(message);
+  }
+
+  check(condition: boolean, message: string): void {
+    if (!condition) this.fail(message);
+  }
+
+  /** Is this need met by the target? */
+  has(need: Need): boolean {
+    const h = this.target.hints;
+    const methods = this.discovery.token_endpoint_auth_methods_supported ?? [];
+    const ops = h.managementOperations ?? ['GET', 'PUT', 'DELETE'];
+    switch (need) {
+      case 'our-directory':
+        return this.target.directory !== undefined;
+      case 'fault-injection':
+        return this.target.bankAdmin !== undefined;
+      case 'management-get':
+        return ops.includes('GET');
+      case 'management-put':
+        return ops.includes('PUT');
+      case 'management-delete':
+        return ops.includes('DELETE');
+      case 'tls_client_auth':
+      case 'private_key_jwt':
+      case 'client_secret_basic':
+      case 'client_secret_post':
+        return methods.includes(need);
+      case 'consents':
+        return true;
+      case 'jws-requests':
+        return (h.requestFormat ?? 'jws') === 'jws';
+      case 'ob-directory-trust':
+        return (h.trustModel ?? 'ob-directory') === 'ob-directory';
+    }
+  }
+
+  /** Another onboarded TPP (needs our directory). */
+  async newTpp(label = 'TPP-2'): Promise<ScenarioTpp> {
+    if (!this.target.directory) this.skip('needs the sandbox directory to onboard another TPP');
+    const material = await this.target.directory.newTpp();
+    const tpp = new ScenarioTpp(material, this.discovery, (e) => this.record(e), label);
+    this.extra.push(tpp);
+    return tpp;
+  }
+
+  /** The auth method for a valid request: the bank's preference order (tls_client_auth first). */
+  defaultAuthMethod(): TokenEndpointAuthMethod {
+    return chooseAuthMethod(this.discovery);
+  }
+
+  /** The registration claims of a valid request for `tpp`; options change exactly one thing. */
+  claims(opts: RequestOptions = {}, tpp: ScenarioTpp = this.tpp): Record<string, unknown> {
+    const h = this.target.hints;
+    const aud = h.audience ?? this.discovery.ob_organisation_id ?? this.discovery.issuer;
+    const { alg: _a, signingKeyPem: _k, kid: _kid, ...claimOpts } = opts;
+    return buildRegistrationClaims({
+      softwareStatement: tpp.material.ssa,
+      aud,
+      tokenEndpointAuthMethod: this.defaultAuthMethod(),
+      transportCertPem: tpp.material.transport.certPem,
+      subjectDnForm: h.subjectDnForm ?? 'name',
+      specVersion: h.specVersion ?? '3.3',
+      requestFormat: h.requestFormat ?? 'jws',
+      extraClaims: h.requiredClaims,
+      tokenEndpointAuthSigningAlg: 'PS256',
+      ...claimOpts,
+    } as RegistrationClaimsOptions) as Record<string, unknown>;
+  }
+
+  /** A signed registration request (or the JSON body for json-format banks). */
+  async request(opts: RequestOptions = {}, tpp: ScenarioTpp = this.tpp): Promise<string> {
+    const claims = this.claims(opts, tpp);
+    if ((this.target.hints.requestFormat ?? 'jws') === 'json') return JSON.stringify(claims);
+    return signRegistrationJwt(claims as never, opts.signingKeyPem ?? tpp.material.signing.keyPem, {
+      alg: opts.alg ?? 'PS256',
+      kid: opts.kid ?? tpp.material.signing.kid,
+      allowRs256: true,
+    });
+  }
+
+  mediaType(): string {
+    return this.target.hints.mediaType ?? 'application/jose';
+  }
+
+  /** POST the registration endpoint. */
+  register(body: string, opts: { mediaType?: string; tpp?: ScenarioTpp } = {}) {
+    const tpp = opts.tpp ?? this.tpp;
+    return register(tpp.bank, body, { mediaType: opts.mediaType ?? this.mediaType(), retry: false });
+  }
+
+  /** A valid registration that must succeed; returns the registered client. */
+  async registerValid(opts: RequestOptions = {}, tpp: ScenarioTpp = this.tpp): Promise<RegisteredClient> {
+    const res = await this.register(await this.request(opts, tpp), { tpp });
+    if (!res.ok)
+      this.fail(
+        `a valid registration was refused: ${res.status} ${res.error} ${res.error_description ?? ''}`,
+      );
+    const expected = this.target.hints.createStatus ?? 201;
+    this.check(res.status === expected, `registration answered ${res.status}, expected ${expected}`);
+    return res.client;
+  }
+
+  token(
+    client: RegisteredClient,
+    opts: { method?: string; scope?: string } = {},
+    tpp: ScenarioTpp = this.tpp,
+  ) {
+    return getToken(tpp.bank, client, {
+      ...(opts.method ? { method: opts.method as never } : {}),
+      ...(opts.scope !== undefined ? { scope: opts.scope } : {}),
+      signing: { keyPem: tpp.material.signing.keyPem, kid: tpp.material.signing.kid },
+      retry: false,
+    });
+  }
+
+  /** The bearer for managing `client`: its RFC 7592 token, or a client-credentials token (scoped if the bank wants). */
+  async managementToken(client: RegisteredClient, tpp: ScenarioTpp = this.tpp): Promise<string> {
+    if (this.target.hints.managementAuth === 'registration-access-token') {
+      if (!client.registration_access_token) this.fail('the bank returned no registration_access_token');
+      return client.registration_access_token;
+    }
+    const res = await this.token(client, { scope: this.target.hints.managementScope }, tpp);
+    if (!res.ok)
+      this.fail(
+        `client-credentials token refused: ${res.status} ${res.error} ${res.error_description ?? ''}`,
+      );
+    return res.token.access_token;
+  }
+
+  getRegistration(clientId: string, token: string | undefined, tpp: ScenarioTpp = this.tpp) {
+    return getRegistration(tpp.bank, clientId, token);
+  }
+
+  updateRegistration(clientId: string, token: string, body: string, tpp: ScenarioTpp = this.tpp) {
+    return updateRegistration(tpp.bank, clientId, token, body, { mediaType: this.mediaType() });
+  }
+
+  deleteRegistration(clientId: string, token: string | undefined, tpp: ScenarioTpp = this.tpp) {
+    return deleteRegistration(tpp.bank, clientId, token);
+  }
+
+  /** Expect an HTTP status (one of several allowed). */
+  expectStatus(res: AnyResult, expected: number | number[], what = 'the bank'): void {
+    const allowed = Array.isArray(expected) ? expected : [expected];
+    if (!allowed.includes(res.status)) {
+      const detail = res.ok
+        ? ''
+        : ` (${res.error}${res.error_description ? `: ${res.error_description}` : ''})`;
+      this.fail(`${what} answered ${res.status}${detail}; expected ${allowed.join(' or ')}`);
+    }
+  }
+
+  /** Expect a refusal with this status and OAuth/OB error code. */
+  expectError(res: AnyResult, status: number | number[], code: string | string[]): void {
+    this.expectStatus(res, status);
+    const codes = Array.isArray(code) ? code : [code];
+    if (res.ok || !codes.includes(res.error)) {
+      this.fail(
+        `expected error ${codes.join(' or ')}, got ${res.ok ? 'success' : `${res.error}: ${res.error_description ?? ''}`}`,
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.tpp, ...this.extra].map((t) => t.http.close()));
+  }
+}

@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BankDefinition } from '../aspsp-mock/config.js';
+import {
+  bankFromSpec,
+  DEFAULT_BANK,
+  type RunningAspsp,
+  type RunningBank,
+  startAspsp,
+} from '../aspsp-mock/index.js';
+import { KeyPool } from '../certs/index.js';
+import { type RunningDirectory, startDirectory } from '../directory/index.js';
+import { createLogger, type LogLevel, silentLogger } from '../lib/logger.js';
+import { onboardAtDirectory, type TppMaterial } from '../tpp-client/index.js';
+import { type RunningTppService, startTppService } from '../tpp-client/service/index.js';
+import { hintsFromSettings } from './hints.js';
+import type { Target } from './target.js';
+
+export interface SandboxOptions {
+  /** Banks to host, as `id=profile` (default: one strict bank `default`). */
+  banks?: string[];
+  /** Also host one bank per listed shipped profile, id = the profile name (for per-profile scenarios). */
+  profileBanks?: string[];
+  /** Data dir; default a fresh temp dir removed on stop(). */
+  dataDir?: string;
+  /** Start the TPP service too (default false: the library is enough for tests). */
+  tppService?: boolean;
+  logLevel?: LogLevel;
+  /** RSA keys generated ahead in the background for onboarding TPPs (2 per TPP). */
+  keyPoolSize?: number;
+}
+
+export interface Sandbox {
+  directory: RunningDirectory;
+  banks: RunningBank[];
+  tpp?: RunningTppService;
+  /** PEM bundle of the sandbox CA (root + issuing): trust it in your HTTPS clients. */
+  caBundle: string;
+  dataDir: string;
+  /** A TPP onboarded at the directory: organisation, software statement, transport and signing certificates, SSA. */
+  createTpp(opts?: { roles?: string[]; redirectUris?: string[] }): Promise<TppMaterial>;
+  /** A scenario target for one of the hosted banks, with the sandbox's directory powers. */
+  target(bankId?: string, material?: TppMaterial): Promise<Target>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Boots a private sandbox in-process — directory, bank(s), optionally the TPP
+ * service — on ephemeral loopback ports with a fresh data dir. For users'
+ * own tests and for the scenario runner.
+ */
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'obmock-sandbox-')));
+  const ownDir = opts.dataDir === undefined;
+  const logger = opts.logLevel ? createLogger(opts.logLevel) : silentLogger;
+  const keys = new KeyPool({ bits: 2048, size: opts.keyPoolSize ?? 4 });
+  const directory = await startDirectory(
+    { dataDir, port: 0, logLevel: opts.logLevel ?? 'silent' },
+    { logger },
+  );
+  const caBundle = readFileSync(directory.ca.bundle, 'utf8');
+  const defs: BankDefinition[] = [
+    ...(opts.banks?.map(bankFromSpec) ?? [DEFAULT_BANK]),
+    ...(opts.profileBanks ?? []).map((p) => bankFromSpec(`${p.replace(/[^A-Za-z0-9_-]/g, '-')}=${p}`)),
+  ];
+  let aspsp: RunningAspsp | undefined;
+  let tpp: RunningTppService | undefined;
+  try {
+    aspsp = await startAspsp(
+      {
+        dataDir,
+        port: 0,
+        logLevel: opts.logLevel ?? 'silent',
+        banks: defs,
+        directory: { url: directory.url, caBundlePem: caBundle, adminToken: directory.adminToken },
+      },
+      { logger },
+    );
+    if (opts.tppService) {
+      tpp = await startTppService(
+        {
+          dataDir,
+          port: 0,
+          banks: Object.fromEntries(aspsp.banks.map((b) => [b.id, b.discovery])),
+          directory: { url: directory.url, caBundlePem: caBundle, adminToken: directory.adminToken },
+        },
+        { logger },
+      );
+    }
+  } catch (err) {
+    await aspsp?.close();
+    await directory.close();
+    keys.close();
+    throw err;
+  }
+  const running = aspsp;
+  let counter = 0;
+  const createTpp = async (o: { roles?: string[]; redirectUris?: string[] } = {}): Promise<TppMaterial> => {
+    counter += 1;
+    const roles = o.roles ?? ['AISP', 'PISP'];
+    return onboardAtDirectory({
+      directoryUrl: directory.url,
+      caBundlePem: caBundle,
+      organisation: {
+        adminToken: directory.adminToken,
+        create: {
+          OrganisationName: `Sandbox TPP ${counter}`,
+          Roles: roles,
+          LegalName: `Sandbox TPP ${counter} Ltd`,
+        },
+      },
+      softwareStatement: {
+        ClientName: `Sandbox app ${counter}`,
+        RedirectUri: o.redirectUris ?? [
+          'https://tpp.example.com/cb',
+          'https://tpp.example.com/cb2',
+          'http://tpp.example.com/cb',
+          'https://localhost/cb',
+        ],
+        Roles: roles,
+      },
+      keyPool: keys,
+    });
+  };
+  const sandbox: Sandbox = {
+    directory,
+    banks: running.banks,
+    ...(tpp ? { tpp } : {}),
+    caBundle,
+    dataDir,
+    createTpp,
+    async target(bankId = running.banks[0].id, material?: TppMaterial): Promise<Target> {
+      const bank = running.banks.find((b) => b.id === bankId);
+      if (!bank)
+        throw new Error(`no bank '${bankId}' in this sandbox (${running.banks.map((b) => b.id).join(', ')})`);
+      return {
+        name: `sandbox bank ${bank.id} (${bank.profile})`,
+        discoveryUrl: bank.discovery,
+        hints: hintsFromSettings(bank.ctx.settings, bank),
+        material: material ?? (await createTpp()),
+        directory: {
+          url: directory.url,
+          adminToken: directory.adminToken,
+          caBundlePem: caBundle,
+          newTpp: () => createTpp(),
+        },
+        bankAdmin: { issuer: bank.issuer, adminToken: directory.adminToken },
+      };
+    },
+    async stop() {
+      keys.close();
+      await tpp?.close();
+      await running.close();
+      await directory.close();
+      if (ownDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return sandbox;
+}

@@ -1,0 +1,43 @@
+import type { TppMaterial } from '../tpp-client/index.js';
+
+/** What discovery cannot tell about a bank; defaults are the strict OB v3.3 behaviour. */
+export interface BankHints {
+  /** `aud` to send: the bank's OB org id (discovery ob_organisation_id), its issuer, or a fixed value. */
+  audience?: string;
+  mediaType?: 'application/jose' | 'application/jwt' | 'application/json';
+  specVersion?: '3.1' | '3.2' | '3.3';
+  subjectDnForm?: 'name' | 'oid' | 'hex';
+  requiredClaims?: Record<string, string>;
+  /** Scope the management token must carry (scoped-token banks). */
+  managementScope?: string;
+  managementAuth?: 'client-credentials' | 'scoped-token' | 'registration-access-token';
+  /** Management operations the bank implements (default all three). */
+  managementOperations?: ('GET' | 'PUT' | 'DELETE')[];
+  createStatus?: number;
+  duplicateRegistration?: 'allow' | 'reject' | 'return-existing';
+  requestFormat?: 'jws' | 'json';
+  trustModel?: 'ob-directory' | 'eidas';
+}
+
+/** Powers over the directory that only the sandbox's own directory gives. */
+export interface DirectoryPowers {
+  url: string;
+  adminToken: string;
+  caBundlePem: string;
+  /** A freshly onboarded TPP (its own organisation, software statement, certificates, SSA). */
+  newTpp(): Promise<TppMaterial>;
+}
+
+/** The bank under test and the TPP material to test it with. */
+export interface Target {
+  /** Label for reports. */
+  name: string;
+  discoveryUrl: string;
+  hints: BankHints;
+  /** The TPP used by most scenarios; its SSA is refreshed at the start of a run when possible. */
+  material: TppMaterial;
+  /** Present only when the directory is the sandbox's own. */
+  directory?: DirectoryPowers;
+  /** Present only when the bank is the sandbox's own: its admin API (faults). */
+  bankAdmin?: { issuer: string; adminToken: string };
+}
