@@ -157,9 +157,32 @@ export class ScenarioContext {
     return chooseAuthMethod(this.discovery);
   }
 
+  /** The SSA's first redirect URI a bank must accept (https, not localhost): the valid request's. */
+  validRedirect(tpp: ScenarioTpp = this.tpp): string[] | undefined {
+    let uris: unknown;
+    try {
+      uris = JSON.parse(
+        Buffer.from(tpp.material.ssa.split('.')[1] ?? '', 'base64url').toString(),
+      ).software_redirect_uris;
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(uris)) return undefined;
+    const ok = uris.find((u) => {
+      try {
+        const url = new URL(String(u));
+        return url.protocol === 'https:' && !/^(localhost|127\.|\[::1\])/.test(url.hostname);
+      } catch {
+        return false;
+      }
+    });
+    return ok ? [String(ok)] : undefined;
+  }
+
   /** The registration claims of a valid request for `tpp`; options change exactly one thing. */
   claims(opts: RequestOptions = {}, tpp: ScenarioTpp = this.tpp): Record<string, unknown> {
     const h = this.target.hints;
+    const redirect = this.validRedirect(tpp);
     const aud = h.audience ?? this.discovery.ob_organisation_id ?? this.discovery.issuer;
     const { alg: _a, signingKeyPem: _k, kid: _kid, ...claimOpts } = opts;
     return buildRegistrationClaims({
@@ -172,6 +195,7 @@ export class ScenarioContext {
       requestFormat: h.requestFormat ?? 'jws',
       extraClaims: h.requiredClaims,
       tokenEndpointAuthSigningAlg: 'PS256',
+      ...(redirect ? { redirectUris: redirect } : {}),
       ...claimOpts,
     } as RegistrationClaimsOptions) as Record<string, unknown>;
   }
