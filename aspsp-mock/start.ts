@@ -60,24 +60,30 @@ export async function startAspsp(
     const directoryOrigin = new URL(directoryUrl).origin;
     const banks: RunningBank[] = [];
     let tls: { key: string; cert: string } | undefined;
-    for (const def of config.banks) {
-      const dir = resolve(config.dataDir, 'aspsp', def.id);
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      const issuer = `${base}/banks/${def.id}`;
-      const discovery = `${issuer}${def.settings.discoveryPath}`;
-      const identity = await enrolBank({
-        directory: { url: directoryUrl, adminToken: config.directory.adminToken, dispatcher },
-        dir,
-        bankId: def.id,
-        host: config.host,
-        discoveryUrl: discovery,
-      });
+    // Banks enrol at the directory concurrently (key generation runs in the thread pool).
+    const enrolled = await Promise.all(
+      config.banks.map(async (def) => {
+        const dir = resolve(config.dataDir, 'aspsp', def.id);
+        await mkdir(dir, { recursive: true, mode: 0o700 });
+        const issuer = `${base}/banks/${def.id}`;
+        const discovery = `${issuer}${def.settings.discoveryPath}`;
+        const identity = await enrolBank({
+          directory: { url: directoryUrl, adminToken: config.directory.adminToken, dispatcher },
+          dir,
+          bankId: def.id,
+          host: config.host,
+          discoveryUrl: discovery,
+        });
+        const store = await FileStore.open(join(dir, 'db'), { collections: bankCollections() });
+        stores.push(store);
+        return { def, dir, issuer, discovery, identity, store };
+      }),
+    );
+    for (const { def, issuer, discovery, identity, store } of enrolled) {
       tls ??= {
         key: identity.serverKeyPem,
         cert: `${identity.serverCertPem.trim()}\n${firstCertificate(config.directory.caBundlePem)}\n`,
       };
-      const store = await FileStore.open(join(dir, 'db'), { collections: bankCollections() });
-      stores.push(store);
       const settings = { ...def.settings };
       const nowMs = () => now().getTime();
       const ctx: BankContext = {

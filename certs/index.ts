@@ -7,7 +7,7 @@ export { dnEquals } from './dn-equals.js';
 export type { DnToStringOptions } from './dn-to-string.js';
 export { dnToString } from './dn-to-string.js';
 export { CertificateParseError, CrlError, CsrError, DnParseError } from './errors.js';
-export { generateRsaKeyPair } from './generate-rsa-key-pair.js';
+export { generateRsaKeyPair, useKeyCache } from './generate-rsa-key-pair.js';
 export { isRevoked } from './is-revoked.js';
 export type { IssueRequest } from './issue-certificate.js';
 export { issueCertificate } from './issue-certificate.js';

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { BANK_FAULT_USAGE, bankFault } from './commands/bank-fault.js';
+import { health } from './commands/health.js';
 import { profiles } from './commands/profiles.js';
+import { SCENARIOS_USAGE, scenarios } from './commands/scenarios.js';
 import { UP_USAGE, up } from './commands/up.js';
 
 const USAGE = `obmock — a local copy of the UK Open Banking DCR ecosystem
@@ -9,12 +11,15 @@ Usage: obmock <command> [options]
 
 Commands:
   up          start the sandbox (directory, banks, TPP) and keep it running
+  scenarios   run the scenario catalogue (against a private sandbox, or --target any bank)
   profiles    list the shipped bank profiles, show one, or print docs/profiles.md
+  health      exit 0 when an HTTPS URL answers 200 (container health checks)
   bank fault  add, list or clear injected faults of a running bank
 
 Run 'obmock <command> --help' for a command's options.
 
-${UP_USAGE}`;
+${UP_USAGE}
+${SCENARIOS_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -23,6 +28,10 @@ async function main(argv: string[]): Promise<number> {
       return up(rest);
     case 'profiles':
       return profiles(rest);
+    case 'scenarios':
+      return scenarios(rest);
+    case 'health':
+      return health(rest);
     case 'bank':
       // obmock bank fault …
       if (rest[0] === 'fault') return bankFault(rest.slice(1));

@@ -1,21 +1,29 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import {
   type BankConnection,
   type BankFailure,
   buildRegistrationClaims,
   chooseAuthMethod,
   createHttpClient,
+  createLegacyCsr,
+  DEFAULT_GRANT_TYPES,
+  type DirectoryConnection,
   type Discovery,
   deleteRegistration,
+  directoryCall,
+  fetchDiscovery,
   getRegistration,
   getToken,
   type HttpClient,
   type RegisteredClient,
   type RegistrationClaimsOptions,
+  type RetryOptions,
   register,
   signRegistrationJwt,
   type TokenEndpointAuthMethod,
   type TppMaterial,
   updateRegistration,
+  uploadCsr,
 } from '../tpp-client/index.js';
 import { recordingClient } from './recording-http.js';
 import type { Target } from './target.js';
@@ -46,11 +54,13 @@ export class ScenarioTpp {
     discovery: Discovery,
     record: (e: Exchange) => void,
     label: string,
+    opts: { clientCertificate?: boolean } = {},
   ) {
     const base = createHttpClient({
       ca: material.caBundlePem,
-      cert: material.transport.certPem,
-      key: material.transport.keyPem,
+      ...(opts.clientCertificate === false
+        ? {}
+        : { cert: material.transport.certPem, key: material.transport.keyPem }),
       timeoutMs: 10_000,
     });
     this.http = recordingClient(base, label, record);
@@ -64,19 +74,28 @@ export class ScenarioTpp {
  * message naming what was expected and what came back.
  */
 export class ScenarioContext {
-  readonly steps: StepRecord[] = [];
+  readonly steps: StepRecord[];
   private current: StepRecord | undefined;
   readonly tpp: ScenarioTpp;
   private readonly extra: ScenarioTpp[] = [];
+  private readonly children: ScenarioContext[] = [];
+  private readonly cleanups: (() => Promise<void> | void)[] = [];
 
+  /** `parent`: a context for another bank within the parent's scenario (steps and exchanges go to the parent). */
   constructor(
     readonly target: Target,
     readonly discovery: Discovery,
+    private readonly parent?: ScenarioContext,
   ) {
+    this.steps = parent ? parent.steps : [];
     this.tpp = new ScenarioTpp(target.material, discovery, (e) => this.record(e), 'TPP');
   }
 
   private record(e: Exchange): void {
+    if (this.parent) {
+      this.parent.record(e);
+      return;
+    }
     (this.current ?? this.openStep('(setup)')).exchanges.push(e);
   }
 
@@ -89,6 +108,7 @@ export class ScenarioContext {
 
   /** A named step; its HTTP exchanges are grouped under it in reports. */
   async step<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    if (this.parent) return this.parent.step(name, fn);
     const step = this.openStep(name);
     try {
       return await fn();
@@ -152,6 +172,118 @@ export class ScenarioContext {
     return tpp;
   }
 
+  /** A TPP with other material (e.g. another certificate) at the same bank; `clientCertificate: false` sends none. */
+  tppWith(material: TppMaterial, label: string, opts: { clientCertificate?: boolean } = {}): ScenarioTpp {
+    const tpp = new ScenarioTpp(material, this.discovery, (e) => this.record(e), label, opts);
+    this.extra.push(tpp);
+    return tpp;
+  }
+
+  /** The sandbox directory's powers; skips the scenario when the directory is not ours. */
+  directoryPowers(): NonNullable<Target['directory']> {
+    if (!this.target.directory) this.skip('needs the sandbox directory');
+    return this.target.directory;
+  }
+
+  /** The directory's API over `tpp`'s client (recorded); skips when the directory is not ours. */
+  directory(tpp: ScenarioTpp = this.tpp): DirectoryConnection {
+    return { url: this.directoryPowers().url, http: tpp.http };
+  }
+
+  /**
+   * The same TPP over another valid transport certificate of its software: a CSR for the same
+   * key, uploaded to the directory with the organisation's token. Only the certificate differs.
+   */
+  async otherCertificate(label = 'TPP (2nd certificate)', tpp: ScenarioTpp = this.tpp): Promise<ScenarioTpp> {
+    const m = tpp.material;
+    const token = m.directory?.accessToken;
+    if (!token) this.skip("needs the TPP's directory access token to get another certificate");
+    const privateKey = createPrivateKey(m.transport.keyPem);
+    const csr = createLegacyCsr(
+      { privateKey, publicKey: createPublicKey(privateKey) },
+      { organisationId: m.organisationId, softwareStatementId: m.softwareStatementId },
+    );
+    const issued = await uploadCsr(
+      this.directory(tpp),
+      { organisationId: m.organisationId, accessToken: token, softwareStatementId: m.softwareStatementId },
+      'obtransport',
+      csr,
+    );
+    return this.tppWith(
+      { ...m, transport: { certPem: issued.certPem, keyPem: m.transport.keyPem, kid: issued.kid } },
+      label,
+    );
+  }
+
+  /** An SSA of `material` signed with this `iat` (unix seconds): the directory admin's `?iat=`. */
+  async ssaAt(material: TppMaterial, iat: number): Promise<string> {
+    const powers = this.directoryPowers();
+    if (powers.ssaAt) return powers.ssaAt(material, iat);
+    const org = encodeURIComponent(material.organisationId);
+    const ss = encodeURIComponent(material.softwareStatementId);
+    const res = await directoryCall(this.directory(), 'fetch a dated SSA', {
+      method: 'GET',
+      path: `/v2.1/organisation/${org}/software-statement/${ss}/software-statement-assertion?iat=${iat}`,
+      token: powers.adminToken,
+      accept: 'application/jwt',
+    });
+    return res.text.trim();
+  }
+
+  /** Runs `fn` when the scenario ends, pass or fail (servers, temp dirs). */
+  defer(fn: () => Promise<void> | void): void {
+    this.cleanups.push(fn);
+  }
+
+  /**
+   * A context for the target's neighbour bank of `profile` (its own discovery and hints, the
+   * same TPP material); skips when the target has no such bank.
+   */
+  async onBank(profile: string): Promise<ScenarioContext> {
+    const bank = this.target.profileBanks?.[profile];
+    if (!bank) this.skip(`the target has no neighbour bank with profile ${profile}`);
+    const discovery = await fetchDiscovery(this.tpp.http, bank.discoveryUrl);
+    const { profileBanks: _p, bankAdmin: _b, ...rest } = this.target;
+    const sub = new ScenarioContext(
+      {
+        ...rest,
+        name: `${this.target.name} / ${profile}`,
+        discoveryUrl: bank.discoveryUrl,
+        hints: bank.hints,
+      },
+      discovery,
+      this,
+    );
+    this.children.push(sub);
+    return sub;
+  }
+
+  /**
+   * Adds a fault at the bank (its admin API), runs `fn`, and deletes the fault whatever
+   * happens, so no other request meets it later.
+   */
+  async withFault<T>(
+    fault: Record<string, unknown>,
+    fn: (fault: Record<string, unknown>) => Promise<T>,
+  ): Promise<T> {
+    const admin = this.target.bankAdmin;
+    if (!admin) this.skip("needs the bank's fault admin API");
+    const url = `${admin.issuer}/admin/faults`;
+    const auth = { Authorization: `Bearer ${admin.adminToken}` };
+    const added = await this.tpp.http.request('POST', url, {
+      headers: { ...auth, 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(fault),
+    });
+    if (added.status !== 201) this.fail(`the bank refused the fault: ${added.status} ${added.text}`);
+    const stored = added.json() as Record<string, unknown>;
+    try {
+      return await fn(stored);
+    } finally {
+      const id = encodeURIComponent(String(stored.id));
+      await this.tpp.http.request('DELETE', `${url}/${id}`, { headers: auth }).catch(() => undefined);
+    }
+  }
+
   /** The auth method for a valid request: the bank's preference order (tls_client_auth first). */
   defaultAuthMethod(): TokenEndpointAuthMethod {
     return chooseAuthMethod(this.discovery);
@@ -184,6 +316,8 @@ export class ScenarioContext {
     const h = this.target.hints;
     const redirect = this.validRedirect(tpp);
     const aud = h.audience ?? this.discovery.ob_organisation_id ?? this.discovery.issuer;
+    const supported = this.discovery.grant_types_supported;
+    const grantTypes = supported ? DEFAULT_GRANT_TYPES.filter((g) => supported.includes(g)) : undefined;
     const { alg: _a, signingKeyPem: _k, kid: _kid, ...claimOpts } = opts;
     return buildRegistrationClaims({
       softwareStatement: tpp.material.ssa,
@@ -196,6 +330,7 @@ export class ScenarioContext {
       extraClaims: h.requiredClaims,
       tokenEndpointAuthSigningAlg: 'PS256',
       ...(redirect ? { redirectUris: redirect } : {}),
+      ...(grantTypes?.length ? { grantTypes } : {}),
       ...claimOpts,
     } as RegistrationClaimsOptions) as Record<string, unknown>;
   }
@@ -215,10 +350,17 @@ export class ScenarioContext {
     return this.target.hints.mediaType ?? 'application/jose';
   }
 
-  /** POST the registration endpoint. */
-  register(body: string, opts: { mediaType?: string; tpp?: ScenarioTpp } = {}) {
+  /** POST the registration endpoint (one attempt unless `retry` is given). */
+  register(
+    body: string,
+    opts: { mediaType?: string; tpp?: ScenarioTpp; retry?: RetryOptions; timeoutMs?: number } = {},
+  ) {
     const tpp = opts.tpp ?? this.tpp;
-    return register(tpp.bank, body, { mediaType: opts.mediaType ?? this.mediaType(), retry: false });
+    return register(tpp.bank, body, {
+      mediaType: opts.mediaType ?? this.mediaType(),
+      retry: opts.retry ?? false,
+      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    });
   }
 
   /** A valid registration that must succeed; returns the registered client. */
@@ -235,14 +377,14 @@ export class ScenarioContext {
 
   token(
     client: RegisteredClient,
-    opts: { method?: string; scope?: string } = {},
+    opts: { method?: string; scope?: string; retry?: RetryOptions } = {},
     tpp: ScenarioTpp = this.tpp,
   ) {
     return getToken(tpp.bank, client, {
       ...(opts.method ? { method: opts.method as never } : {}),
       ...(opts.scope !== undefined ? { scope: opts.scope } : {}),
       signing: { keyPem: tpp.material.signing.keyPem, kid: tpp.material.signing.kid },
-      retry: false,
+      retry: opts.retry ?? false,
     });
   }
 
@@ -295,6 +437,8 @@ export class ScenarioContext {
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.children.map((c) => c.close()));
+    for (const fn of this.cleanups.reverse()) await Promise.resolve(fn()).catch(() => undefined);
     await Promise.all([this.tpp, ...this.extra].map((t) => t.http.close()));
   }
 }

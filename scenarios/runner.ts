@@ -77,7 +77,13 @@ export async function runScenario(
   }
 }
 
-/** Runs scenarios against the target, `concurrency` at a time, in catalogue order in the results. */
+/** Scenarios with this tag change the bank for everyone (e.g. faults): they run alone, after the others. */
+export const SERIAL_TAG = 'serial';
+
+/**
+ * Runs scenarios against the target, `concurrency` at a time, then the `serial`-tagged ones
+ * one by one with nothing else running; results are in catalogue order.
+ */
 export async function runCatalogue(
   scenarios: Scenario[],
   target: Target,
@@ -86,15 +92,19 @@ export async function runCatalogue(
   const startedAt = new Date();
   const discovery = await discover(target);
   const results: ScenarioResult[] = new Array(scenarios.length);
+  const run = async (i: number): Promise<void> => {
+    results[i] = await runScenario(scenarios[i], target, discovery, opts.timeoutMs);
+    opts.onResult?.(results[i]);
+  };
+  const indices = scenarios.map((_s, i) => i);
+  const parallel = indices.filter((i) => !scenarios[i].tags.includes(SERIAL_TAG));
+  const serial = indices.filter((i) => scenarios[i].tags.includes(SERIAL_TAG));
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < scenarios.length) {
-      const i = next++;
-      results[i] = await runScenario(scenarios[i], target, discovery, opts.timeoutMs);
-      opts.onResult?.(results[i]);
-    }
+    while (next < parallel.length) await run(parallel[next++]);
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
+  for (const i of serial) await run(i);
   const count = (o: ScenarioResult['outcome']) => results.filter((r) => r.outcome === o).length;
   return {
     target: target.name,

@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,13 +11,19 @@ import {
   type RunningBank,
   startAspsp,
 } from '../aspsp-mock/index.js';
-import { KeyPool } from '../certs/index.js';
+import { issueCertificate, KeyPool, parseCsr, useKeyCache } from '../certs/index.js';
 import { type RunningDirectory, startDirectory } from '../directory/index.js';
 import { createLogger, type LogLevel, silentLogger } from '../lib/logger.js';
-import { onboardAtDirectory, type TppMaterial } from '../tpp-client/index.js';
+import {
+  createHttpClient,
+  createLegacyCsr,
+  directoryCall,
+  onboardAtDirectory,
+  type TppMaterial,
+} from '../tpp-client/index.js';
 import { type RunningTppService, startTppService } from '../tpp-client/service/index.js';
 import { hintsFromSettings } from './hints.js';
-import type { Target } from './target.js';
+import type { DirectoryPowers, ProfileBank, Target } from './target.js';
 
 export interface SandboxOptions {
   /** Banks to host, as `id=profile` (default: one strict bank `default`). */
@@ -30,6 +37,8 @@ export interface SandboxOptions {
   logLevel?: LogLevel;
   /** RSA keys generated ahead in the background for onboarding TPPs (2 per TPP). */
   keyPoolSize?: number;
+  /** Reuse RSA keys across runs from this folder (0600 files); see useKeyCache in certs. */
+  keyCacheDir?: string;
 }
 
 export interface Sandbox {
@@ -55,15 +64,17 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'obmock-sandbox-')));
   const ownDir = opts.dataDir === undefined;
   const logger = opts.logLevel ? createLogger(opts.logLevel) : silentLogger;
+  if (opts.keyCacheDir) useKeyCache(opts.keyCacheDir);
   const keys = new KeyPool({ bits: 2048, size: opts.keyPoolSize ?? 4 });
   const directory = await startDirectory(
     { dataDir, port: 0, logLevel: opts.logLevel ?? 'silent' },
     { logger },
   );
   const caBundle = readFileSync(directory.ca.bundle, 'utf8');
+  const profileBankIds = (opts.profileBanks ?? []).map((p) => [p, p.replace(/[^A-Za-z0-9_-]/g, '-')]);
   const defs: BankDefinition[] = [
     ...(opts.banks?.map(bankFromSpec) ?? [DEFAULT_BANK]),
-    ...(opts.profileBanks ?? []).map((p) => bankFromSpec(`${p.replace(/[^A-Za-z0-9_-]/g, '-')}=${p}`)),
+    ...profileBankIds.map(([p, id]) => bankFromSpec(`${id}=${p}`)),
   ];
   let aspsp: RunningAspsp | undefined;
   let tpp: RunningTppService | undefined;
@@ -124,6 +135,68 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       keyPool: keys,
     });
   };
+  const ssaAt = async (material: TppMaterial, iat: number): Promise<string> => {
+    const http = createHttpClient({ ca: caBundle, timeoutMs: 10_000 });
+    try {
+      const org = encodeURIComponent(material.organisationId);
+      const ss = encodeURIComponent(material.softwareStatementId);
+      const res = await directoryCall({ url: directory.url, http }, 'fetch a dated SSA', {
+        method: 'GET',
+        path: `/v2.1/organisation/${org}/software-statement/${ss}/software-statement-assertion?iat=${iat}`,
+        token: directory.adminToken,
+        accept: 'application/jwt',
+      });
+      return res.text.trim();
+    } finally {
+      await http.close();
+    }
+  };
+  const issueTransportCertificate = async (
+    material: TppMaterial,
+    o: { now?: Date; validityDays?: number },
+  ): Promise<TppMaterial> => {
+    const privateKey = createPrivateKey(material.transport.keyPem);
+    const csr = parseCsr(
+      createLegacyCsr(
+        { privateKey, publicKey: createPublicKey(privateKey) },
+        { organisationId: material.organisationId, softwareStatementId: material.softwareStatementId },
+      ),
+    );
+    const issued = issueCertificate(directory.ctx.ca, {
+      type: 'obtransport',
+      csr,
+      ctx: {
+        orgId: material.organisationId,
+        softwareId: material.softwareStatementId,
+        legalName: '',
+        organisationIdentifier: `PSDGB-OB-Unknown${material.organisationId}`,
+        roles: [],
+      },
+      ...(o.now ? { now: o.now } : {}),
+      ...(o.validityDays !== undefined ? { validityDays: o.validityDays } : {}),
+    });
+    return {
+      ...material,
+      transport: { certPem: issued.pem, keyPem: material.transport.keyPem, kid: issued.kid },
+    };
+  };
+  const powers: DirectoryPowers = {
+    url: directory.url,
+    adminToken: directory.adminToken,
+    caBundlePem: caBundle,
+    newTpp: () => createTpp(),
+    ssaAt,
+    issueTransportCertificate,
+  };
+  const profileBanks: Record<string, ProfileBank> = {};
+  for (const [profile, id] of profileBankIds) {
+    const bank = running.banks.find((b) => b.id === id);
+    if (bank)
+      profileBanks[profile] = {
+        discoveryUrl: bank.discovery,
+        hints: hintsFromSettings(bank.ctx.settings, bank),
+      };
+  }
   const sandbox: Sandbox = {
     directory,
     banks: running.banks,
@@ -140,13 +213,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         discoveryUrl: bank.discovery,
         hints: hintsFromSettings(bank.ctx.settings, bank),
         material: material ?? (await createTpp()),
-        directory: {
-          url: directory.url,
-          adminToken: directory.adminToken,
-          caBundlePem: caBundle,
-          newTpp: () => createTpp(),
-        },
+        directory: powers,
         bankAdmin: { issuer: bank.issuer, adminToken: directory.adminToken },
+        ...(profileBankIds.length > 0 ? { profileBanks } : {}),
       };
     },
     async stop() {

@@ -26,6 +26,28 @@ export interface DirectoryPowers {
   caBundlePem: string;
   /** A freshly onboarded TPP (its own organisation, software statement, certificates, SSA). */
   newTpp(): Promise<TppMaterial>;
+  /**
+   * An SSA of `material`'s software statement signed with this `iat` (unix seconds): back- or
+   * forward-dated (the directory's admin-only `?iat=`). Absent: scenarios ask the directory
+   * themselves with `adminToken`.
+   */
+  ssaAt?(material: TppMaterial, iat: number): Promise<string>;
+  /**
+   * `material` with a new transport certificate for the same key, organisation and software,
+   * issued straight from the directory CA with this clock and validity (e.g. one that expired
+   * long ago). It is not recorded at the directory: only the CA and the CRL know it. Needs the
+   * CA's key: only the in-process sandbox has it.
+   */
+  issueTransportCertificate?(
+    material: TppMaterial,
+    opts: { now?: Date; validityDays?: number },
+  ): Promise<TppMaterial>;
+}
+
+/** Another bank of the same sandbox, for scenarios about one bank profile. */
+export interface ProfileBank {
+  discoveryUrl: string;
+  hints: BankHints;
 }
 
 /** The bank under test and the TPP material to test it with. */
@@ -40,4 +62,6 @@ export interface Target {
   directory?: DirectoryPowers;
   /** Present only when the bank is the sandbox's own: its admin API (faults). */
   bankAdmin?: { issuer: string; adminToken: string };
+  /** Banks of other profiles next to the target, by profile name (the sandbox's `profileBanks`). */
+  profileBanks?: Record<string, ProfileBank>;
 }

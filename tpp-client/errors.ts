@@ -7,6 +7,8 @@
 export class TppError extends Error {
   readonly code: string;
   readonly status: number | undefined;
+  /** Set by `withRetry` when the call was attempted (and failed) this many times. */
+  attempts: number | undefined;
 
   constructor(code: string, message: string, status?: number) {
     super(message);

@@ -1,4 +1,8 @@
 export { accountAccessConsentsUrl } from './bank/account-access-consents-url.js';
+export type { ManagementTokenResult } from './bank/bank-registration.js';
+export { BankRegistration } from './bank/bank-registration.js';
+export type { BankCallOptions } from './bank/bank-request.js';
+export { bankRequest } from './bank/bank-request.js';
 export { failureFrom, invalidResponse, jsonObjectOf } from './bank/bank-response.js';
 export type { ClientAssertionOptions } from './bank/build-client-assertion.js';
 export { buildClientAssertion } from './bank/build-client-assertion.js';
@@ -7,9 +11,11 @@ export type { CreateConsentOptions } from './bank/create-consent.js';
 export { createConsent } from './bank/create-consent.js';
 export { deleteRegistration } from './bank/delete-registration.js';
 export { getConsent } from './bank/get-consent.js';
+export type { ManagementCallOptions } from './bank/get-registration.js';
 export { getRegistration } from './bank/get-registration.js';
 export type { GetTokenOptions } from './bank/get-token.js';
 export { getToken } from './bank/get-token.js';
+export { epochSeconds, normaliseClient } from './bank/normalise-client.js';
 export type { RegisterOptions } from './bank/register.js';
 export { register } from './bank/register.js';
 export { updateRegistration } from './bank/update-registration.js';
@@ -36,9 +42,14 @@ export type {
 } from './directory-api/upload-csr.js';
 export { uploadCsr } from './directory-api/upload-csr.js';
 export { discoveryUrl } from './discovery/discovery-url.js';
+export { fetchBankProfile } from './discovery/fetch-bank-profile.js';
 export { fetchDiscovery } from './discovery/fetch-discovery.js';
 export { mtlsEndpoint } from './discovery/mtls-endpoint.js';
 export { validateDiscovery } from './discovery/validate-discovery.js';
+export type { SelfSignedStatementOptions } from './eidas/build-self-signed-statement.js';
+export { buildSelfSignedStatement } from './eidas/build-self-signed-statement.js';
+export type { JwksDocument, ServedJwks, ServeJwksOptions } from './eidas/serve-jwks.js';
+export { serveJwks } from './eidas/serve-jwks.js';
 export type { TimeoutPhase } from './errors.js';
 export {
   DirectoryError,
@@ -58,12 +69,25 @@ export type {
 } from './http/create-http-client.js';
 export { createHttpClient } from './http/create-http-client.js';
 export { httpClientForMaterial } from './http/http-client-for-material.js';
+export type { RetryEvent, RetryOn, RetryOptions, StatusLike } from './http/with-retry.js';
+export {
+  backoff,
+  isRetryableNetworkError,
+  parseRetryAfter,
+  RETRY_IDEMPOTENT,
+  RETRY_UNPROCESSED,
+  RETRYABLE_NETWORK_CODES,
+  retryOnFor,
+  withRetry,
+} from './http/with-retry.js';
 export type { LegacyCsrSubject } from './keys/create-legacy-csr.js';
 export { createLegacyCsr } from './keys/create-legacy-csr.js';
 export type { OrganisationCsrSubject } from './keys/create-organisation-csr.js';
 export { createOrganisationCsr } from './keys/create-organisation-csr.js';
 export type { GenerateTppKeyOptions } from './keys/generate-tpp-key.js';
 export { generateTppKey } from './keys/generate-tpp-key.js';
+export type { CertificateJwkOptions } from './keys/jwk-for-certificate.js';
+export { jwkForCertificate } from './keys/jwk-for-certificate.js';
 export { certificateBlocks } from './material/certificate-blocks.js';
 export { checkMaterial } from './material/check-material.js';
 export { keystoreUrlFromSsa } from './material/keystore-url-from-ssa.js';
@@ -75,8 +99,26 @@ export type { SuppliedMaterial } from './material/material-from-supplied.js';
 export { materialFromSupplied } from './material/material-from-supplied.js';
 export { saveMaterial } from './material/save-material.js';
 export type {
+  AudienceForm,
+  BankOptions,
+  BankProfileDocument,
+  ManagementAuth,
+  RegistrationMediaType,
+  ResolvedBankOptions,
+  SubjectDnForm,
+} from './registration/bank-options.js';
+export {
+  audienceFor,
+  chooseMediaType,
+  hintsFromProfile,
+  optionsForBank,
+  REGISTRATION_MEDIA_TYPES,
+} from './registration/bank-options.js';
+export type {
+  DcrSpecVersion,
   RegistrationClaims,
   RegistrationClaimsOptions,
+  RegistrationRequestFormat,
 } from './registration/build-registration-claims.js';
 export {
   buildRegistrationClaims,
@@ -89,8 +131,14 @@ export { SCOPE_FOR_ROLE, scopeForRoles } from './registration/scope-for-roles.js
 export type { SignJwtOptions } from './registration/sign-jwt.js';
 export { signJwt } from './registration/sign-jwt.js';
 export { signRegistrationJwt } from './registration/sign-registration-jwt.js';
-export type { RegistrationRequestOptions, TppClientOptions } from './tpp-client.js';
-export { TppClient } from './tpp-client.js';
+export type {
+  RegisterAtOptions,
+  RegisterAtResult,
+  RegistrationBody,
+  RegistrationRequestOptions,
+  TppClientOptions,
+} from './tpp-client.js';
+export { ssaAgeSeconds, TppClient } from './tpp-client.js';
 export type {
   AccountAccessConsent,
   BankConnection,

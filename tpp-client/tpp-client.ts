@@ -1,30 +1,41 @@
+import { BankRegistration } from './bank/bank-registration.js';
 import { type CreateConsentOptions, createConsent } from './bank/create-consent.js';
 import { deleteRegistration } from './bank/delete-registration.js';
 import { getConsent } from './bank/get-consent.js';
-import { getRegistration } from './bank/get-registration.js';
+import { getRegistration, type ManagementCallOptions } from './bank/get-registration.js';
 import { type GetTokenOptions, getToken } from './bank/get-token.js';
 import { type RegisterOptions, register } from './bank/register.js';
 import { updateRegistration } from './bank/update-registration.js';
 import { refreshSsa } from './directory-api/refresh-ssa.js';
+import { fetchBankProfile } from './discovery/fetch-bank-profile.js';
 import { fetchDiscovery } from './discovery/fetch-discovery.js';
-import { RequestObjectError } from './errors.js';
 import type { HttpClient, HttpClientOptions } from './http/create-http-client.js';
 import { httpClientForMaterial } from './http/http-client-for-material.js';
+import type { RetryOptions } from './http/with-retry.js';
+import {
+  audienceFor,
+  type BankOptions,
+  hintsFromProfile,
+  optionsForBank,
+  type RegistrationMediaType,
+  type ResolvedBankOptions,
+} from './registration/bank-options.js';
 import {
   buildRegistrationClaims,
   type RegistrationClaims,
   type RegistrationClaimsOptions,
 } from './registration/build-registration-claims.js';
-import { chooseAuthMethod } from './registration/choose-auth-method.js';
+import { decodeSsa } from './registration/decode-ssa.js';
 import { signRegistrationJwt } from './registration/sign-registration-jwt.js';
 import type {
+  BankConnection,
+  BankFailure,
   ConsentResult,
   DeleteRegistrationResult,
   Discovery,
   RegisteredClient,
   RegistrationResult,
   SigningAlg,
-  TokenEndpointAuthMethod,
   TokenResult,
   TppMaterial,
 } from './types.js';
@@ -32,101 +43,189 @@ import type {
 export interface TppClientOptions extends Omit<HttpClientOptions, 'ca' | 'cert' | 'key' | 'timeoutMs'> {
   /** Per-call deadline; default 10 s. */
   timeoutMs?: number;
+  /**
+   * Retry policy of every bank call (see `withRetry`): by default 3 retries, 200 ms base
+   * back-off with full jitter, 5 s cap, Retry-After honoured; POST /register, /token and
+   * consents only on 429/503, GET/PUT/DELETE also on 502/504 and network failures.
+   * `false`: one attempt.
+   */
+  retry?: RetryOptions | false;
+  /**
+   * Where software statements come from when there is no directory SSA (eIDAS): called for
+   * each registration request with the bank's discovery, e.g. `buildSelfSignedStatement`.
+   * Default: the material's SSA.
+   */
+  softwareStatement?: (discovery: Discovery) => string | Promise<string>;
 }
 
 /** Registration request options; everything the material and discovery provide is optional. */
-export type RegistrationRequestOptions = Partial<RegistrationClaimsOptions> & {
-  /** Order to pick `token_endpoint_auth_method` from the bank's list, when not given. */
-  authMethodPreference?: readonly TokenEndpointAuthMethod[];
-  /** Header alg; default the material's signing alg. */
-  alg?: SigningAlg;
-  allowRs256?: boolean;
-  /** Header kid; default the material's signing kid. */
-  kid?: string;
+export type RegistrationRequestOptions = Partial<Omit<RegistrationClaimsOptions, 'aud'>> &
+  BankOptions & {
+    /** `aud` itself (wins over `audience`). */
+    aud?: string;
+    /** Header alg; default `signingAlg`, else the material's signing alg. */
+    alg?: SigningAlg;
+    allowRs256?: boolean;
+    /** Header kid; default the material's signing kid. */
+    kid?: string;
+  };
+
+/** Options of `registerAt` and `BankRegistration.update`. */
+export type RegisterAtOptions = Omit<RegistrationRequestOptions, 'softwareStatement'> & {
+  /** The statement to send, or a function making one (e.g. a fresh eIDAS self-signed statement). */
+  softwareStatement?: string | ((discovery: Discovery) => string | Promise<string>);
+  /** This call's retry policy instead of the client's. */
+  retry?: RetryOptions | false;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
 };
+
+/** A registration request ready to send. */
+export interface RegistrationBody {
+  /** The compact JWS, or the RFC 7591 JSON text. */
+  body: string;
+  mediaType: RegistrationMediaType;
+  claims: RegistrationClaims;
+  options: ResolvedBankOptions;
+}
+
+export type RegisterAtResult =
+  | (Extract<RegistrationResult, { ok: true }> & { registration: BankRegistration })
+  | BankFailure;
+
+/** Refresh an SSA this long before the bank's limit. */
+const SSA_AGE_MARGIN_SECONDS = 30;
 
 /**
  * One TPP (its material and mTLS client) talking to any number of banks, each given by its
  * discovery document. A thin layer over the functions of this library: it fills in the SSA,
- * the transport certificate, the signing key and kid, the bank's `aud` and auth method.
+ * the transport certificate, the signing key and kid, the bank's `aud` and auth method, and
+ * retries calls a real TPP would retry.
  */
 export class TppClient {
   readonly http: HttpClient;
+  readonly retry: RetryOptions | false;
   private current: TppMaterial;
+  private readonly statementSource: TppClientOptions['softwareStatement'];
 
   constructor(material: TppMaterial, options: TppClientOptions = {}) {
+    const { retry, softwareStatement, ...httpOptions } = options;
     this.current = material;
-    this.http = httpClientForMaterial(material, options);
+    this.retry = retry ?? {};
+    this.statementSource = softwareStatement;
+    this.http = httpClientForMaterial(material, httpOptions);
   }
 
   get material(): TppMaterial {
     return this.current;
   }
 
-  /** GET the bank's discovery document over mTLS and validate it. */
+  /** The bank as the bank-call functions take it: this client's mTLS connection and retry policy. */
+  bank(discovery: Discovery): BankConnection {
+    return { http: this.http, discovery, retry: this.retry };
+  }
+
+  /** GET the bank's discovery document over mTLS (retried as a GET) and validate it. */
   discover(url: string): Promise<Discovery> {
-    return fetchDiscovery(this.http, url);
+    return fetchDiscovery(this.http, url, { retry: this.retry });
+  }
+
+  /** obmock only: the bank's switches at `GET {issuer}/profile` as BankOptions hints; undefined elsewhere. */
+  async profileHints(discovery: Discovery): Promise<BankOptions | undefined> {
+    const doc = await fetchBankProfile(this.http, discovery.issuer);
+    return doc ? hintsFromProfile(doc) : undefined;
   }
 
   /**
-   * The registration claims for this bank: `aud` = discovery `ob_organisation_id`, auth method
-   * chosen from the bank's list, `tls_client_auth_subject_dn` from the transport certificate,
-   * `token_endpoint_auth_signing_alg` = the material's alg.
+   * The registration claims for this bank (`optionsForBank` with `opts` as hints): `aud` as
+   * `audience` says (default discovery `ob_organisation_id`), auth method chosen from the bank's
+   * list, the subject DN of the transport certificate in `subjectDnForm`, the DN claim and
+   * scope form of `specVersion`, `extraClaims`, `token_endpoint_auth_signing_alg` = the
+   * signing alg. `requestFormat` 'json' leaves out the JWT claims. The statement is
+   * `opts.softwareStatement` or the material's SSA (`registrationBody` also uses the client's
+   * `softwareStatement` source and refreshes an SSA that is too old).
    */
   registrationClaims(discovery: Discovery, opts: RegistrationRequestOptions = {}): RegistrationClaims {
-    const aud = opts.aud ?? discovery.ob_organisation_id;
-    if (aud === undefined && !Object.hasOwn(opts.overrides ?? {}, 'aud')) {
-      throw new RequestObjectError('the discovery has no ob_organisation_id: give aud (the bank OB org id)');
-    }
-    const { authMethodPreference, alg: _alg, allowRs256: _rs, kid: _kid, ...claimOpts } = opts;
-    return buildRegistrationClaims({
-      softwareStatement: this.current.ssa,
-      transportCertPem: this.current.transport.certPem,
-      tokenEndpointAuthSigningAlg: this.current.signing.alg,
-      ...claimOpts,
-      aud: aud ?? '',
-      tokenEndpointAuthMethod:
-        opts.tokenEndpointAuthMethod ?? chooseAuthMethod(discovery, authMethodPreference),
-    });
+    return this.claimsFor(discovery, opts, opts.softwareStatement ?? this.current.ssa).claims;
   }
 
-  /** `registrationClaims` signed with the material's signing key. */
+  /** `registrationClaims` signed with the material's signing key (or, for `requestFormat` json, as JSON text). */
   async registrationRequest(discovery: Discovery, opts: RegistrationRequestOptions = {}): Promise<string> {
-    return signRegistrationJwt(this.registrationClaims(discovery, opts), this.current.signing.keyPem, {
-      alg: opts.alg ?? this.current.signing.alg,
-      kid: opts.kid ?? this.current.signing.kid,
-      ...(opts.allowRs256 !== undefined ? { allowRs256: opts.allowRs256 } : {}),
+    return (await this.registrationBody(discovery, opts)).body;
+  }
+
+  /**
+   * The registration request for this bank and its media type. The software statement is
+   * `opts.softwareStatement`, else the client's `softwareStatement` source, else the
+   * material's SSA — refreshed from the directory first when `maxSsaAgeSeconds` says it is
+   * (nearly) too old.
+   */
+  async registrationBody(discovery: Discovery, opts: RegisterAtOptions = {}): Promise<RegistrationBody> {
+    const { softwareStatement, retry: _r, headers: _h, ...rest } = opts;
+    const statement = await this.statementFor(discovery, softwareStatement, rest.maxSsaAgeSeconds);
+    const { claims, options } = this.claimsFor(discovery, rest, statement);
+    const alg = opts.alg ?? opts.signingAlg ?? this.current.signing.alg;
+    const body =
+      options.requestFormat === 'json'
+        ? JSON.stringify(claims)
+        : await signRegistrationJwt(claims, this.current.signing.keyPem, {
+            alg,
+            kid: opts.kid ?? this.current.signing.kid,
+            ...(opts.allowRs256 !== undefined ? { allowRs256: opts.allowRs256 } : {}),
+          });
+    return { body, mediaType: options.mediaType, claims, options };
+  }
+
+  /**
+   * Registers at a bank the way it wants (`optionsForBank(discovery, opts)`): builds the
+   * request, POSTs it to the discovery's `registration_endpoint` with the right media type,
+   * and on success returns a `BankRegistration` to get tokens and read, update and delete it.
+   */
+  async registerAt(discovery: Discovery, opts: RegisterAtOptions = {}): Promise<RegisterAtResult> {
+    const { body, mediaType, options } = await this.registrationBody(discovery, opts);
+    const result = await register(this.bank(discovery), body, {
+      mediaType,
+      ...(opts.retry !== undefined ? { retry: opts.retry } : {}),
+      ...(opts.headers ? { headers: opts.headers } : {}),
     });
+    if (!result.ok) return result;
+    return { ...result, registration: new BankRegistration(this, discovery, options, result.client) };
   }
 
+  /** POST a registration request built elsewhere (`registrationRequest`); `opts.mediaType` default application/jose. */
   register(discovery: Discovery, jwt: string, opts?: RegisterOptions): Promise<RegistrationResult> {
-    return register({ http: this.http, discovery }, jwt, opts);
+    return register(this.bank(discovery), jwt, opts);
   }
 
+  /** GET a registration with a bearer of your choosing (`BankRegistration.read` picks it for you). */
   getRegistration(
     discovery: Discovery,
     clientId: string,
     accessToken: string | undefined,
+    opts?: ManagementCallOptions,
   ): Promise<RegistrationResult> {
-    return getRegistration({ http: this.http, discovery }, clientId, accessToken);
+    return getRegistration(this.bank(discovery), clientId, accessToken, opts);
   }
 
+  /** PUT a registration request built elsewhere (`BankRegistration.update` builds it for you). */
   updateRegistration(
     discovery: Discovery,
     clientId: string,
     accessToken: string | undefined,
     jwt: string,
-    opts?: { mediaType?: string },
+    opts?: ManagementCallOptions & { mediaType?: string },
   ): Promise<RegistrationResult> {
-    return updateRegistration({ http: this.http, discovery }, clientId, accessToken, jwt, opts);
+    return updateRegistration(this.bank(discovery), clientId, accessToken, jwt, opts);
   }
 
+  /** DELETE a registration with a bearer of your choosing (`BankRegistration.delete` picks it for you). */
   deleteRegistration(
     discovery: Discovery,
     clientId: string,
     accessToken: string | undefined,
+    opts?: ManagementCallOptions,
   ): Promise<DeleteRegistrationResult> {
-    return deleteRegistration({ http: this.http, discovery }, clientId, accessToken);
+    return deleteRegistration(this.bank(discovery), clientId, accessToken, opts);
   }
 
   /** A client-credentials token; private_key_jwt assertions are signed with the material's signing key. */
@@ -135,7 +234,7 @@ export class TppClient {
     client: Pick<RegisteredClient, 'client_id' | 'client_secret' | 'token_endpoint_auth_method'>,
     opts: GetTokenOptions = {},
   ): Promise<TokenResult> {
-    return getToken({ http: this.http, discovery }, client, { signing: this.current.signing, ...opts });
+    return getToken(this.bank(discovery), client, { signing: this.current.signing, ...opts });
   }
 
   createConsent(
@@ -143,11 +242,11 @@ export class TppClient {
     accessToken: string,
     opts?: CreateConsentOptions,
   ): Promise<ConsentResult> {
-    return createConsent({ http: this.http, discovery }, accessToken, opts);
+    return createConsent(this.bank(discovery), accessToken, opts);
   }
 
   getConsent(discovery: Discovery, accessToken: string, consentId: string): Promise<ConsentResult> {
-    return getConsent({ http: this.http, discovery }, accessToken, consentId);
+    return getConsent(this.bank(discovery), accessToken, consentId);
   }
 
   /** Replaces the material's SSA with a fresh one from its directory; returns the new material. */
@@ -159,4 +258,73 @@ export class TppClient {
   close(): Promise<void> {
     return this.http.close();
   }
+
+  private claimsFor(
+    discovery: Discovery,
+    opts: RegistrationRequestOptions,
+    softwareStatement: string,
+  ): { claims: RegistrationClaims; options: ResolvedBankOptions } {
+    const {
+      alg: _alg,
+      allowRs256: _rs,
+      kid: _kid,
+      aud,
+      audience,
+      authMethod,
+      authMethodPreference,
+      mediaType,
+      management,
+      managementScope,
+      maxSsaAgeSeconds,
+      signingAlg,
+      softwareStatement: _s,
+      ...claimOpts
+    } = opts;
+    const options = optionsForBank(discovery, {
+      ...opts,
+      ...((claimOpts.tokenEndpointAuthMethod ?? authMethod)
+        ? { authMethod: claimOpts.tokenEndpointAuthMethod ?? authMethod }
+        : {}),
+    });
+    const json = options.requestFormat === 'json';
+    const audValue =
+      aud ??
+      (json || Object.hasOwn(opts.overrides ?? {}, 'aud') ? undefined : audienceFor(discovery, audience));
+    const claims = buildRegistrationClaims({
+      transportCertPem: this.current.transport.certPem,
+      tokenEndpointAuthSigningAlg: signingAlg ?? this.current.signing.alg,
+      ...claimOpts,
+      softwareStatement,
+      specVersion: options.specVersion,
+      requestFormat: options.requestFormat,
+      subjectDnForm: options.subjectDnForm,
+      grantTypes: options.grantTypes,
+      responseTypes: options.responseTypes,
+      extraClaims: options.extraClaims,
+      ...(audValue !== undefined ? { aud: audValue } : {}),
+      tokenEndpointAuthMethod: options.authMethod,
+    });
+    return { claims, options };
+  }
+
+  private async statementFor(
+    discovery: Discovery,
+    given: RegisterAtOptions['softwareStatement'],
+    maxAgeSeconds: number | undefined,
+  ): Promise<string> {
+    if (typeof given === 'string') return given;
+    if (given) return given(discovery);
+    if (this.statementSource) return this.statementSource(discovery);
+    if (maxAgeSeconds !== undefined) {
+      const age = ssaAgeSeconds(this.current.ssa);
+      if (age === undefined || age + SSA_AGE_MARGIN_SECONDS > maxAgeSeconds) await this.refreshSsa();
+    }
+    return this.current.ssa;
+  }
+}
+
+/** Seconds since the SSA's `iat`; undefined when it has none. */
+export function ssaAgeSeconds(ssa: string, now: Date = new Date()): number | undefined {
+  const iat = decodeSsa(ssa).iat;
+  return typeof iat === 'number' ? Math.floor(now.getTime() / 1000) - iat : undefined;
 }

@@ -1,4 +1,5 @@
 import type { HttpClient } from './http/create-http-client.js';
+import type { RetryOptions } from './http/with-retry.js';
 
 /** JWS algorithms a TPP signs with. RS256 is not FAPI: only used when explicitly requested. */
 export type SigningAlg = 'PS256' | 'ES256' | 'RS256';
@@ -69,16 +70,28 @@ export interface Discovery {
   mtls_endpoint_aliases?: Record<string, string>;
   /** obmock extension: the bank's OB organisation id, the `aud` of registration requests. */
   ob_organisation_id?: string;
+  /** obmock extension: the Content-Types the registration endpoint accepts. */
+  ob_registration_media_types?: string[];
   [claim: string]: unknown;
 }
 
-/** A client as a bank returned it from POST/GET/PUT /register. */
+/**
+ * A client as a bank returned it from POST/GET/PUT /register, normalised (`normaliseClient`):
+ * `scope` a space-separated string even when the bank sent an array, `client_id_issued_at` and
+ * `client_secret_expires_at` numbers of seconds even when sent as strings or in milliseconds.
+ * Every other member is kept as received.
+ */
 export interface RegisteredClient {
   client_id: string;
   client_secret?: string;
   client_id_issued_at?: number;
   client_secret_expires_at?: number;
   token_endpoint_auth_method?: string;
+  scope?: string;
+  /** RFC 7592: the bearer for GET/PUT/DELETE of this registration (banks may rotate it). */
+  registration_access_token?: string;
+  /** RFC 7592: where this registration is managed. */
+  registration_client_uri?: string;
   [claim: string]: unknown;
 }
 
@@ -102,6 +115,8 @@ export interface BankFailure {
   headers: Record<string, string>;
   /** The body as received. */
   raw: string;
+  /** HTTP attempts the call took (1 without retries); set by every bank call. */
+  attempts?: number;
 }
 
 interface BankSuccess {
@@ -109,6 +124,8 @@ interface BankSuccess {
   status: number;
   headers: Record<string, string>;
   raw: string;
+  /** HTTP attempts the call took (1 without retries); set by every bank call. */
+  attempts?: number;
 }
 
 export type RegistrationResult = (BankSuccess & { client: RegisteredClient }) | BankFailure;
@@ -148,4 +165,10 @@ export interface SsaClaims {
 export interface BankConnection {
   http: HttpClient;
   discovery: Discovery;
+  /**
+   * Retry policy of this connection's calls (a call's own `retry` option wins); absent or
+   * false: one attempt. POST calls retry only on 429/503, GET/PUT/DELETE also on 502/504 and
+   * network failures (see `withRetry`).
+   */
+  retry?: RetryOptions | false;
 }

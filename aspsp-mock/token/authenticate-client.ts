@@ -63,6 +63,7 @@ async function privateKeyJwt(
       client.software_jwks_endpoint,
       typeof header.kid === 'string' ? header.kid : undefined,
       'sig',
+      ctx.settings.trustModel === 'eidas', // eIDAS clients publish their keys themselves
     );
   } catch (err) {
     throw new InvalidClient(`client_assertion key: ${(err as Error).message}`);

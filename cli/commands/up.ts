@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bankFromSpec, DEFAULT_BANK, type RunningAspsp, startAspsp } from '../../aspsp-mock/index.js';
-import { startDirectory } from '../../directory/index.js';
+import { type RunningDirectory, startDirectory } from '../../directory/index.js';
 import type { LogLevel } from '../../lib/logger.js';
 import { type RunningTppService, startTppService } from '../../tpp-client/service/index.js';
 import { waitUntilAnswering } from '../wait-until-answering.js';
@@ -12,22 +14,38 @@ Starts the sandbox on localhost over HTTPS — directory, bank(s), TPP — and k
 it running until Ctrl-C.
 
 Options:
-  --data-dir DIR       where keys, CA and data live (default .obmock; delete it to reset)
-  --host NAME          host name in URLs and server certificates (default localhost)
-  --bind ADDRESS       address to listen on (default 127.0.0.1)
-  --port N             directory port (default 8443); banks N+1, TPP N+2 (0 = any free ports)
-  --bank ID=PROFILE    host a bank with that profile (repeatable; default: default=ob-v3.3)
-  --mtls-header NAME   banks take the client certificate from this header, set by a
-                       trusted TLS-terminating gateway (see docs/bank.md for the risks)
-  --public-url URL     external base URL of the directory, if not https://HOST:PORT
-  --ready-file PATH    write a JSON file with URLs, CA paths and the admin token once up
-  --log-level LEVEL    debug | info | warn | error | silent (default info)
+  --data-dir DIR         where keys, CA and data live (default .obmock; delete it to reset)
+  --host NAME            host name in URLs and server certificates (default localhost)
+  --bind ADDRESS         address to listen on (default 127.0.0.1)
+  --port N               directory port (default 8443); banks N+1, TPP N+2 (0 = any free ports)
+  --bank ID=PROFILE      host a bank with that profile (repeatable; default: default=ob-v3.3)
+  --mtls-header NAME     banks take the client certificate from this header, set by a
+                         trusted TLS-terminating gateway (see docs/bank.md for the risks)
+  --public-url URL       external base URL of the directory, if not https://HOST:PORT
+  --services LIST        which services to run here: directory,bank,tpp (default all three)
+  --directory-url URL    the directory, when it runs elsewhere (its CA bundle and admin
+                         token are read from DIR/directory/, e.g. a shared volume)
+  --ready-file PATH      write a JSON file with URLs, CA paths and the admin token once up
+  --log-level LEVEL      debug | info | warn | error | silent (default info)
 `;
+
+const SERVICES = ['directory', 'bank', 'tpp'] as const;
+type Service = (typeof SERVICES)[number];
 
 function integer(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new Error(`--${name} must be a whole number (got '${value}')`);
   return Number(value);
+}
+
+/** Waits for a file another process (the directory container) writes on first start. */
+async function waitForFile(file: string, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`${file} did not appear within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return (await readFile(file, 'utf8')).trim();
 }
 
 export async function up(argv: string[]): Promise<number> {
@@ -41,6 +59,8 @@ export async function up(argv: string[]): Promise<number> {
       bank: { type: 'string', multiple: true },
       'mtls-header': { type: 'string' },
       'public-url': { type: 'string' },
+      services: { type: 'string' },
+      'directory-url': { type: 'string' },
       'ready-file': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -52,92 +72,124 @@ export async function up(argv: string[]): Promise<number> {
     process.stdout.write(UP_USAGE);
     return 0;
   }
+  const services = (values.services ?? SERVICES.join(',')).split(',').map((s) => s.trim()) as Service[];
+  const unknown = services.filter((s) => !SERVICES.includes(s));
+  if (unknown.length || services.length === 0)
+    throw new Error(`--services: unknown ${unknown.join(', ')} (use ${SERVICES.join(',')})`);
+  const runs = (s: Service) => services.includes(s);
+  if (!runs('directory') && !values['directory-url'])
+    throw new Error('--directory-url is needed when the directory runs elsewhere');
   const port = integer('port', values.port);
+  const portFor = (offset: number) => (port === undefined ? undefined : port === 0 ? 0 : port + offset);
   const banks = values.bank?.length ? values.bank.map(bankFromSpec) : [DEFAULT_BANK];
   const logLevel = values['log-level'] as LogLevel | undefined;
-  const directory = await startDirectory({
-    dataDir: values['data-dir'],
-    host: values.host,
-    bindAddress: values.bind,
-    port,
-    publicUrl: values['public-url'],
-    logLevel,
-  });
-  let aspsp: RunningAspsp;
-  let tpp: RunningTppService;
+  const dataDir = values['data-dir'] ?? '.obmock';
+  const common = { dataDir, host: values.host, bindAddress: values.bind, logLevel };
+
+  let directory: RunningDirectory | undefined;
+  let aspsp: RunningAspsp | undefined;
+  let tpp: RunningTppService | undefined;
+  const stop = async () => {
+    await tpp?.close();
+    await aspsp?.close();
+    await directory?.close();
+  };
   try {
-    const bundle = await readFile(directory.ca.bundle, 'utf8');
-    aspsp = await startAspsp({
-      dataDir: values['data-dir'],
-      host: values.host,
-      bindAddress: values.bind,
-      port: port === undefined ? undefined : port === 0 ? 0 : port + 1,
-      banks,
-      mtlsHeader: values['mtls-header'],
-      logLevel,
-      directory: { url: directory.url, caBundlePem: bundle, adminToken: directory.adminToken },
-    });
-    tpp = await startTppService({
-      dataDir: values['data-dir'],
-      host: values.host,
-      bindAddress: values.bind,
-      port: port === undefined ? undefined : port === 0 ? 0 : port + 2,
-      logLevel,
-      banks: Object.fromEntries(aspsp.banks.map((b) => [b.id, b.discovery])),
-      directory: { url: directory.url, caBundlePem: bundle, adminToken: directory.adminToken },
-    });
-    const config = directory.ctx.config;
-    for (const [p, path] of [
-      [directory.port, '/health'],
-      [aspsp.port, '/health'],
-      [tpp.port, '/health'],
-    ] as const) {
-      await waitUntilAnswering(
-        { address: config.bindAddress, port: p, servername: config.host, path },
-        bundle,
-      );
+    let trust: { url: string; caBundlePem: string; adminToken: string; bundlePath: string };
+    if (runs('directory')) {
+      directory = await startDirectory({ ...common, port, publicUrl: values['public-url'] });
+      trust = {
+        url: directory.url,
+        caBundlePem: await readFile(directory.ca.bundle, 'utf8'),
+        adminToken: directory.adminToken,
+        bundlePath: directory.ca.bundle,
+      };
+    } else {
+      const folder = resolve(dataDir, 'directory');
+      const bundlePath = join(folder, 'ca', 'bundle.pem');
+      trust = {
+        url: values['directory-url']!.replace(/\/+$/, ''),
+        caBundlePem: await waitForFile(bundlePath),
+        adminToken: await waitForFile(join(folder, 'admin-token')),
+        bundlePath,
+      };
     }
+    const directoryTrust = { url: trust.url, caBundlePem: trust.caBundlePem, adminToken: trust.adminToken };
+    if (runs('bank')) {
+      aspsp = await startAspsp({
+        ...common,
+        port: portFor(1),
+        banks,
+        mtlsHeader: values['mtls-header'],
+        directory: directoryTrust,
+      });
+    }
+    if (runs('tpp')) {
+      tpp = await startTppService({
+        ...common,
+        port: portFor(2),
+        banks: Object.fromEntries((aspsp?.banks ?? []).map((b) => [b.id, b.discovery])),
+        directory: directoryTrust,
+      });
+    }
+    const bind = values.bind ?? '127.0.0.1';
+    const servername = values.host ?? 'localhost';
+    for (const p of [directory?.port, aspsp?.port, tpp?.port]) {
+      if (p !== undefined)
+        await waitUntilAnswering({ address: bind, port: p, servername, path: '/health' }, trust.caBundlePem);
+    }
+    const ready = {
+      ...(directory
+        ? {
+            directory: {
+              url: directory.url,
+              keystoreUrl: directory.keystoreUrl,
+              adminToken: directory.adminToken,
+            },
+            ca: {
+              bundle: directory.ca.bundle,
+              root: directory.ca.root,
+              issuing: directory.ca.issuing,
+              crl: directory.ca.crl,
+            },
+          }
+        : {}),
+      ...(aspsp
+        ? {
+            banks: aspsp.banks.map((b) => ({
+              id: b.id,
+              issuer: b.issuer,
+              discovery: b.discovery,
+              orgId: b.orgId,
+              profile: b.profile,
+            })),
+          }
+        : {}),
+      ...(tpp ? { tpp: { url: tpp.url } } : {}),
+    };
+    if (values['ready-file'])
+      await writeFile(values['ready-file'], `${JSON.stringify(ready, null, 2)}\n`, { mode: 0o600 });
+    const lines = [
+      'obmock is up',
+      ...(directory
+        ? [`  directory  ${directory.url}`, `  keystore   ${directory.keystoreUrl}/keystore/openbanking.jwks`]
+        : []),
+      ...(aspsp?.banks ?? []).map((b) => `  bank       ${b.id} (${b.profile})  ${b.discovery}`),
+      ...(tpp
+        ? [`  tpp        ${tpp.url}  (POST /api/registrations {"bank":"<id>"} with the admin token)`]
+        : []),
+      `  CA bundle  ${trust.bundlePath}`,
+      `  admin token in ${dataDir}/directory/admin-token`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
   } catch (err) {
-    await directory.close();
+    await stop();
     throw err;
   }
-  const ready = {
-    directory: { url: directory.url, keystoreUrl: directory.keystoreUrl, adminToken: directory.adminToken },
-    ca: {
-      bundle: directory.ca.bundle,
-      root: directory.ca.root,
-      issuing: directory.ca.issuing,
-      crl: directory.ca.crl,
-    },
-    banks: aspsp.banks.map((b) => ({
-      id: b.id,
-      issuer: b.issuer,
-      discovery: b.discovery,
-      orgId: b.orgId,
-      profile: b.profile,
-    })),
-    tpp: { url: tpp.url },
-  };
-  if (values['ready-file']) {
-    await writeFile(values['ready-file'], `${JSON.stringify(ready, null, 2)}\n`, { mode: 0o600 });
-  }
-  const lines = [
-    'obmock is up',
-    `  directory  ${directory.url}`,
-    `  keystore   ${directory.keystoreUrl}/keystore/openbanking.jwks`,
-    ...aspsp.banks.map((b) => `  bank       ${b.id} (${b.profile})  ${b.discovery}`),
-    `  tpp        ${tpp.url}  (POST /api/registrations {"bank":"<id>"} with the admin token)`,
-    `  CA bundle  ${directory.ca.bundle}`,
-    `  admin token in ${values['data-dir'] ?? '.obmock'}/directory/admin-token`,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  await new Promise<void>((resolveStop) => {
+    process.once('SIGINT', () => resolveStop());
+    process.once('SIGTERM', () => resolveStop());
   });
-  await tpp.close();
-  await aspsp.close();
-  await directory.close();
+  await stop();
   return 0;
 }

@@ -1,7 +1,25 @@
 import type { Scenario } from '../types.js';
+import { certificates } from './certificates.js';
 import { conformance } from './conformance.js';
+import { consents } from './consents.js';
+import { faults } from './faults.js';
+import { management } from './management.js';
+import { profiles } from './profiles.js';
 import { registerRules } from './register-rules.js';
+import { rotation } from './rotation.js';
+import { ssa } from './ssa.js';
 import { token } from './token.js';
 
 /** The whole catalogue, in report order. */
-export const CATALOGUE: Scenario[] = [...conformance, ...registerRules, ...token];
+export const CATALOGUE: Scenario[] = [
+  ...conformance,
+  ...registerRules,
+  ...ssa,
+  ...certificates,
+  ...token,
+  ...management,
+  ...consents,
+  ...rotation,
+  ...profiles,
+  ...faults,
+];

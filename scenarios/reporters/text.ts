@@ -6,9 +6,16 @@
  */
 const XML_ILLEGAL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
-/** Removes the characters an XML 1.0 (and so an HTML) document cannot carry. */
+/** ANSI terminal sequences (colours, cursor moves): noise once the ESC is gone. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the sequences removed
+const ANSI_SEQUENCE = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+
+/**
+ * Removes the characters an XML 1.0 (and so an HTML) document cannot carry, and ANSI terminal
+ * sequences, which would otherwise leave `[31m` behind.
+ */
 export function stripIllegalXmlChars(text: string): string {
-  return text.replace(XML_ILLEGAL, '');
+  return text.replace(ANSI_SEQUENCE, '').replace(XML_ILLEGAL, '');
 }
 
 /** Text content for XML: illegal characters removed, `&`, `<` and `>` escaped. */
@@ -38,11 +45,11 @@ export function html(text: unknown): string {
 
 /** ANSI escape sequences and other control characters, which could rewrite a terminal. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-const TERMINAL_UNSAFE = /\u001b\[[0-9;?]*[ -/]*[@-~]|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const TERMINAL_UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
-/** One line for a terminal: control characters removed, runs of white space collapsed. */
+/** One line for a terminal: escape sequences and control characters removed, white space collapsed. */
 export function oneLine(text: string): string {
-  return text.replace(TERMINAL_UNSAFE, '').replace(/\s+/g, ' ').trim();
+  return text.replace(ANSI_SEQUENCE, '').replace(TERMINAL_UNSAFE, '').replace(/\s+/g, ' ').trim();
 }
 
 /** Cuts text to `max` characters, saying how much was left out. */

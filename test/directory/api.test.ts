@@ -385,6 +385,37 @@ describe('certificates, keystore, SSA and CRL', () => {
     }
   });
 
+  it('signs a back-dated SSA for the admin (?iat=, mock-only) and refuses it to the organisation', async () => {
+    const org = await createOrganisation(d);
+    const ss = await createSoftwareStatement(d, org);
+    const path = `/v2.1/organisation/${org.id}/software-statement/${ss.Id}/software-statement-assertion`;
+    const iat = Math.floor(Date.now() / 1000) - 7200;
+    const res = await request(d.app).get(`${path}?iat=${iat}`).set(bearer(d.adminToken));
+    expect(res.status).toBe(200);
+    const jwks = await request(d.app).get('/keystore/openbanking.jwks');
+    const { payload } = await jwtVerify(res.text, createLocalJWKSet(jwks.body), {
+      issuer: 'OpenBanking Ltd',
+      currentDate: new Date(iat * 1000),
+    });
+    expect(payload.iat).toBe(iat);
+    expect(payload.software_id).toBe(ss.Id);
+    const fresh = await request(d.app).get(path).set(bearer(d.adminToken));
+    const freshIat = JSON.parse(Buffer.from(fresh.text.split('.')[1], 'base64url').toString()).iat;
+    expect(Math.abs(freshIat - Date.now() / 1000)).toBeLessThan(60);
+
+    const byOrg = await request(d.app).get(`${path}?iat=${iat}`).set(bearer(org.token));
+    expect(byOrg.status).toBe(403);
+    expect(byOrg.body).toEqual({
+      error: 'access_denied',
+      error_description: 'iat is an admin-only parameter',
+    });
+    for (const bad of ['yesterday', '1.5', String(iat - 20 * 365 * 86400)]) {
+      const r = await request(d.app).get(`${path}?iat=${bad}`).set(bearer(d.adminToken));
+      expect(r.status, bad).toBe(400);
+      expect(r.body.error_description, bad).toMatch(/^iat must be/);
+    }
+  });
+
   it('revokes a certificate: 204, CRL lists it, key moves to the revoked JWKS, chain check fails', async () => {
     const org = await createOrganisation(d);
     const ss = await createSoftwareStatement(d, org);

@@ -11,7 +11,9 @@ import { type RunningDirectory, startDirectory } from '../../directory/index.js'
 import { createLogger, silentLogger } from '../../lib/logger.js';
 
 /** OBMOCK_TEST_LOG=debug shows the services' logs while a test runs. */
-const testLogger = process.env.OBMOCK_TEST_LOG ? createLogger(process.env.OBMOCK_TEST_LOG as 'debug') : silentLogger;
+const testLogger = process.env.OBMOCK_TEST_LOG
+  ? createLogger(process.env.OBMOCK_TEST_LOG as 'debug')
+  : silentLogger;
 
 /** Directory + bank over real HTTPS on ephemeral ports, with a temp data dir. */
 export interface TestSandbox {

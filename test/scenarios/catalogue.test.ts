@@ -1,31 +1,54 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shippedProfileNames } from '../../aspsp-mock/index.js';
 import { CATALOGUE, runCatalogue, type Sandbox, startSandbox } from '../../scenarios/index.js';
+import type { RunSummary } from '../../scenarios/types.js';
+
+const CONFORMANCE_CASES = [1, 2, 3, 4, 5, 7, 8, 9, 10, 11].map((n) => `DCR-${String(n).padStart(3, '0')}`);
 
 let sandbox: Sandbox;
+let summary: RunSummary;
 beforeAll(async () => {
-  sandbox = await startSandbox();
-}, 60_000);
+  sandbox = await startSandbox({ profileBanks: shippedProfileNames(), keyPoolSize: 8 });
+  summary = await runCatalogue(CATALOGUE, await sandbox.target());
+}, 120_000);
 afterAll(async () => {
   await sandbox?.stop();
 });
 
-describe('the scenario catalogue against the default sandbox', () => {
-  it('has unique ids, a reference and a tag for every scenario', () => {
+describe('the scenario catalogue against the default sandbox (with a bank per shipped profile)', () => {
+  it('has unique ids, a reference and a tag for every scenario, and at least 70 scenarios', () => {
     const ids = CATALOGUE.map((s) => s.id);
     expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBeGreaterThanOrEqual(70);
     for (const s of CATALOGUE) {
       expect(s.reference.length, s.id).toBeGreaterThan(5);
       expect(s.tags.length, s.id).toBeGreaterThan(0);
     }
   });
 
-  it('runs green: nothing fails, and nothing is skipped without a reason', async () => {
-    const summary = await runCatalogue(CATALOGUE, await sandbox.target());
+  it('runs green: nothing fails, and nothing is skipped without a reason', () => {
     const failed = summary.results.filter((r) => r.outcome === 'failed').map((r) => `${r.id}: ${r.reason}`);
     expect(failed).toEqual([]);
+    expect(summary.results).toHaveLength(CATALOGUE.length);
     expect(summary.passed + summary.skipped).toBe(CATALOGUE.length);
     for (const r of summary.results.filter((x) => x.outcome === 'skipped'))
       expect(r.reason, r.id).toBeTruthy();
-    expect(summary.passed).toBeGreaterThan(CATALOGUE.length * 0.8);
-  }, 180_000);
+    expect(summary.passed).toBeGreaterThan(CATALOGUE.length * 0.9);
+  });
+
+  it('passes every public conformance case DCR-001 … DCR-011 (there is no DCR-006)', () => {
+    for (const id of CONFORMANCE_CASES) {
+      const results = summary.results.filter((r) => r.conformanceCase === id);
+      expect(results.length, id).toBeGreaterThan(0);
+      for (const r of results) expect(r.outcome, `${r.id}: ${r.reason ?? ''}`).toBe('passed');
+    }
+    expect(summary.results.some((r) => r.conformanceCase === 'DCR-006')).toBe(false);
+  });
+
+  it('passes the happy path of every shipped bank profile', () => {
+    for (const profile of shippedProfileNames()) {
+      const r = summary.results.find((x) => x.id === `PROFILE-${profile}`);
+      expect(r?.outcome, `${profile}: ${r?.reason ?? ''}`).toBe('passed');
+    }
+  });
 });

@@ -137,6 +137,7 @@ describe('register', () => {
       client,
       headers: expect.objectContaining({ 'content-type': 'application/json' }),
       raw: JSON.stringify(client),
+      attempts: 1,
     });
     const [req] = stub.requests;
     expect([req.method, req.path, req.body]).toEqual(['POST', '/banks/one/register', 'h.p.s']);
@@ -165,6 +166,7 @@ describe('register', () => {
       error_description: 'redirect_uris: https://evil.example is not in the SSA',
       headers: expect.any(Object),
       raw: JSON.stringify(body),
+      attempts: 1,
     });
   });
 
@@ -250,6 +252,7 @@ describe('registration management', () => {
       status: 204,
       headers: expect.any(Object),
       raw: '',
+      attempts: 1,
     });
     expect(stub.requests[0].method).toBe('DELETE');
     reply = (_req, res) => sendJson(res, 405, { error: 'method_not_allowed' }, { Allow: 'GET' });

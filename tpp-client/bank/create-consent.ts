@@ -1,5 +1,7 @@
+import type { RetryOptions } from '../http/with-retry.js';
 import type { BankConnection, ConsentResult } from '../types.js';
 import { accountAccessConsentsUrl } from './account-access-consents-url.js';
+import { bankRequest } from './bank-request.js';
 import { consentResult } from './consent-response.js';
 import { resourceHeaders } from './resource-headers.js';
 
@@ -12,6 +14,8 @@ export interface CreateConsentOptions {
   resourceBaseUrl?: string;
   headers?: Record<string, string>;
   now?: Date;
+  /** Retry policy instead of the connection's (false: one attempt). Retried only on 429/503. */
+  retry?: RetryOptions | false;
 }
 
 /**
@@ -32,7 +36,8 @@ export async function createConsent(
     Data: { Permissions: opts.permissions ?? ['ReadAccountsBasic'], ExpirationDateTime: expiry },
     Risk: {},
   };
-  const res = await bank.http.request(
+  const res = await bankRequest(
+    bank,
     'POST',
     accountAccessConsentsUrl(bank.discovery, opts.resourceBaseUrl),
     {
@@ -42,6 +47,7 @@ export async function createConsent(
       }),
       body: JSON.stringify(body),
     },
+    opts.retry,
   );
-  return consentResult(res);
+  return { ...consentResult(res), attempts: res.attempts };
 }

@@ -1,7 +1,14 @@
 import type { BankConnection, RegistrationResult } from '../types.js';
+import { type BankCallOptions, bankRequest } from './bank-request.js';
 import { clientRegistrationUrl } from './client-registration-url.js';
 import { managementHeaders } from './management-headers.js';
 import { registrationResult } from './registration-response.js';
+
+/** Options of GET/PUT/DELETE of a registration. */
+export interface ManagementCallOptions extends BankCallOptions {
+  /** Where the registration lives, e.g. RFC 7592 `registration_client_uri`; default `{registration_endpoint}/{ClientId}`. */
+  url?: string;
+}
 
 /**
  * `GET {registration_endpoint}/{ClientId}` with `Authorization: Bearer <access token>` (OB: a
@@ -11,10 +18,14 @@ export async function getRegistration(
   bank: BankConnection,
   clientId: string,
   accessToken: string | undefined,
-  opts: { headers?: Record<string, string> } = {},
+  opts: ManagementCallOptions = {},
 ): Promise<RegistrationResult> {
-  const res = await bank.http.request('GET', clientRegistrationUrl(bank.discovery, clientId), {
-    headers: managementHeaders(accessToken, opts.headers),
-  });
-  return registrationResult(res);
+  const res = await bankRequest(
+    bank,
+    'GET',
+    opts.url ?? clientRegistrationUrl(bank.discovery, clientId),
+    { headers: managementHeaders(accessToken, opts.headers) },
+    opts.retry,
+  );
+  return { ...registrationResult(res), attempts: res.attempts };
 }

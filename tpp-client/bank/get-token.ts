@@ -1,5 +1,6 @@
 import { mtlsEndpoint } from '../discovery/mtls-endpoint.js';
 import { RequestObjectError } from '../errors.js';
+import type { RetryOptions } from '../http/with-retry.js';
 import type {
   BankConnection,
   RegisteredClient,
@@ -9,6 +10,7 @@ import type {
   TokenResult,
   TppMaterial,
 } from '../types.js';
+import { bankRequest } from './bank-request.js';
 import { failureFrom, invalidResponse, isSuccess, jsonObjectOf } from './bank-response.js';
 import { buildClientAssertion } from './build-client-assertion.js';
 
@@ -26,6 +28,8 @@ export interface GetTokenOptions {
   audience?: string;
   /** Extra form parameters. */
   params?: Record<string, string>;
+  /** Retry policy instead of the connection's (false: one attempt). Retried only on 429/503. */
+  retry?: RetryOptions | false;
 }
 
 /**
@@ -33,6 +37,7 @@ export interface GetTokenOptions {
  * authenticated by `tls_client_auth` (client_id in the form, the certificate in TLS),
  * `private_key_jwt` (RFC 7523 assertion), `client_secret_basic` (RFC 6749 2.3.1 Basic header) or
  * `client_secret_post`. A 200 with `access_token` → `{ok: true, token}`; anything else a failure.
+ * A retried call signs a fresh client assertion for each attempt (its `jti` is single-use).
  */
 export async function getToken(
   bank: BankConnection,
@@ -40,33 +45,21 @@ export async function getToken(
   opts: GetTokenOptions = {},
 ): Promise<TokenResult> {
   const method = (opts.method ?? client.token_endpoint_auth_method ?? 'tls_client_auth') as TokenAuthMethod;
-  const form = new URLSearchParams({ grant_type: 'client_credentials' });
-  if (opts.scope !== undefined) form.set('scope', opts.scope);
   const headers: Record<string, string> = {
     'Content-Type': 'application/x-www-form-urlencoded',
     Accept: 'application/json',
   };
+  const form = new URLSearchParams({ grant_type: 'client_credentials' });
+  if (opts.scope !== undefined) form.set('scope', opts.scope);
   switch (method) {
     case 'tls_client_auth':
       form.set('client_id', client.client_id);
       break;
-    case 'private_key_jwt': {
+    case 'private_key_jwt':
       if (!opts.signing) throw new RequestObjectError('private_key_jwt needs the signing key (opts.signing)');
       form.set('client_id', client.client_id);
       form.set('client_assertion_type', JWT_BEARER);
-      form.set(
-        'client_assertion',
-        await buildClientAssertion({
-          clientId: client.client_id,
-          audience: opts.audience ?? bank.discovery.token_endpoint,
-          key: opts.signing.keyPem,
-          kid: opts.signing.kid,
-          ...(opts.signing.alg !== undefined ? { alg: opts.signing.alg } : {}),
-          ...(opts.allowRs256 !== undefined ? { allowRs256: opts.allowRs256 } : {}),
-        }),
-      );
       break;
-    }
     case 'client_secret_basic': {
       const secret = requireSecret(client, method);
       const pair = `${formEncode(client.client_id)}:${formEncode(secret)}`;
@@ -84,14 +77,36 @@ export async function getToken(
   }
   for (const [name, value] of Object.entries(opts.params ?? {})) form.set(name, value);
 
-  const res = await bank.http.request('POST', mtlsEndpoint(bank.discovery, 'token_endpoint'), {
-    headers,
-    body: form.toString(),
-  });
-  if (!isSuccess(res.status)) return failureFrom(res);
+  const signing = opts.signing;
+  const res = await bankRequest(
+    bank,
+    'POST',
+    mtlsEndpoint(bank.discovery, 'token_endpoint'),
+    async () => {
+      if (method !== 'private_key_jwt' || !signing) return { headers, body: form.toString() };
+      const withAssertion = new URLSearchParams(form);
+      withAssertion.set(
+        'client_assertion',
+        await buildClientAssertion({
+          clientId: client.client_id,
+          audience: opts.audience ?? bank.discovery.token_endpoint,
+          key: signing.keyPem,
+          kid: signing.kid,
+          ...(signing.alg !== undefined ? { alg: signing.alg } : {}),
+          ...(opts.allowRs256 !== undefined ? { allowRs256: opts.allowRs256 } : {}),
+        }),
+      );
+      return { headers, body: withAssertion.toString() };
+    },
+    opts.retry,
+  );
+  if (!isSuccess(res.status)) return { ...failureFrom(res), attempts: res.attempts };
   const body = jsonObjectOf(res.text);
   if (!body || typeof body.access_token !== 'string' || typeof body.token_type !== 'string') {
-    return invalidResponse(res, 'the token response has no access_token or token_type');
+    return {
+      ...invalidResponse(res, 'the token response has no access_token or token_type'),
+      attempts: res.attempts,
+    };
   }
   return {
     ok: true,
@@ -99,6 +114,7 @@ export async function getToken(
     headers: res.headers,
     raw: res.text,
     token: body as TokenResponse,
+    attempts: res.attempts,
   };
 }
 

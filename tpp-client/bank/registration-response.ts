@@ -1,8 +1,12 @@
 import type { HttpResponse } from '../http/create-http-client.js';
 import type { RegisteredClient, RegistrationResult } from '../types.js';
 import { failureFrom, invalidResponse, isSuccess, jsonObjectOf } from './bank-response.js';
+import { normaliseClient } from './normalise-client.js';
 
-/** POST/GET/PUT /register answer → `{ok: true, client}` (a 2xx JSON object with a client_id) or a failure. */
+/**
+ * POST/GET/PUT /register answer → `{ok: true, client}` (a 2xx JSON object with a client_id,
+ * normalised by `normaliseClient`) or a failure.
+ */
 export function registrationResult(res: HttpResponse): RegistrationResult {
   if (!isSuccess(res.status)) return failureFrom(res);
   const body = jsonObjectOf(res.text);
@@ -15,6 +19,6 @@ export function registrationResult(res: HttpResponse): RegistrationResult {
     status: res.status,
     headers: res.headers,
     raw: res.text,
-    client: body as RegisteredClient,
+    client: normaliseClient(body as RegisteredClient),
   };
 }

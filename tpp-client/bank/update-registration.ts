@@ -1,22 +1,33 @@
 import type { BankConnection, RegistrationResult } from '../types.js';
+import { bankRequest } from './bank-request.js';
 import { clientRegistrationUrl } from './client-registration-url.js';
+import type { ManagementCallOptions } from './get-registration.js';
 import { managementHeaders } from './management-headers.js';
 import { registrationResult } from './registration-response.js';
 
-/** `PUT {registration_endpoint}/{ClientId}` with a full signed registration request as the body. */
+/**
+ * `PUT {registration_endpoint}/{ClientId}` with a full registration request as the body (signed,
+ * or RFC 7591 JSON with `mediaType` application/json).
+ */
 export async function updateRegistration(
   bank: BankConnection,
   clientId: string,
   accessToken: string | undefined,
-  jwt: string,
-  opts: { mediaType?: string; headers?: Record<string, string> } = {},
+  body: string,
+  opts: ManagementCallOptions & { mediaType?: string } = {},
 ): Promise<RegistrationResult> {
-  const res = await bank.http.request('PUT', clientRegistrationUrl(bank.discovery, clientId), {
-    headers: managementHeaders(accessToken, {
-      'Content-Type': opts.mediaType ?? 'application/jose',
-      ...opts.headers,
-    }),
-    body: jwt,
-  });
-  return registrationResult(res);
+  const res = await bankRequest(
+    bank,
+    'PUT',
+    opts.url ?? clientRegistrationUrl(bank.discovery, clientId),
+    {
+      headers: managementHeaders(accessToken, {
+        'Content-Type': opts.mediaType ?? 'application/jose',
+        ...opts.headers,
+      }),
+      body,
+    },
+    opts.retry,
+  );
+  return { ...registrationResult(res), attempts: res.attempts };
 }

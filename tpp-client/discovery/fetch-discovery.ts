@@ -1,15 +1,28 @@
-import { DiscoveryError } from '../errors.js';
+import { DiscoveryError, TppError } from '../errors.js';
 import type { HttpClient } from '../http/create-http-client.js';
+import { type RetryOptions, withRetry } from '../http/with-retry.js';
 import type { Discovery } from '../types.js';
 import { validateDiscovery } from './validate-discovery.js';
 
 /**
  * Fetches and validates a bank's OIDC discovery document from `url` (normally
  * `<issuer>/.well-known/openid-configuration`; banks with a non-standard path give theirs).
- * A non-200 answer, a body that is not JSON or a missing field → DiscoveryError.
+ * A non-200 answer, a body that is not JSON or a missing field → DiscoveryError. With `retry`,
+ * a 429/502/503/504 or a network failure is retried (a GET is idempotent).
  */
-export async function fetchDiscovery(http: HttpClient, url: string): Promise<Discovery> {
-  const res = await http.request('GET', url, { headers: { Accept: 'application/json' } });
+export async function fetchDiscovery(
+  http: HttpClient,
+  url: string,
+  opts: { retry?: RetryOptions | false } = {},
+): Promise<Discovery> {
+  const get = () => http.request('GET', url, { headers: { Accept: 'application/json' } });
+  let res: Awaited<ReturnType<typeof get>>;
+  try {
+    res = opts.retry ? await withRetry(get, opts.retry) : await get();
+  } catch (err) {
+    if (err instanceof TppError && err.attempts === undefined) err.attempts = 1;
+    throw err;
+  }
   if (res.status !== 200) {
     throw new DiscoveryError(`GET ${url} answered ${res.status}, expected 200`, { status: res.status });
   }

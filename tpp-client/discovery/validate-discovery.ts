@@ -11,6 +11,7 @@ const STRING_LISTS = [
   'grant_types_supported',
   'response_types_supported',
   'scopes_supported',
+  'ob_registration_media_types',
 ] as const;
 
 /**

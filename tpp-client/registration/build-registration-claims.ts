@@ -13,12 +13,28 @@ export const DEFAULT_GRANT_TYPES: readonly string[] = [
 ];
 export const DEFAULT_RESPONSE_TYPES: readonly string[] = ['code id_token'];
 
+/** OB DCR versions whose request shapes differ: 3.1 names the DN claim `tls_client_auth_dn` and sends `scope` as an array. */
+export type DcrSpecVersion = '3.1' | '3.2' | '3.3';
+
+/** `jws`: the signed OB request object; `json`: an RFC 7591 JSON body (no iss/iat/exp/aud/jti). */
+export type RegistrationRequestFormat = 'jws' | 'json';
+
 export interface RegistrationClaimsOptions {
-  /** The SSA (compact JWS): `software_statement`; `iss`, default redirect URIs and scope come from it. */
+  /**
+   * The software statement (compact JWS): `software_statement`; `iss`, default redirect URIs and
+   * scope come from it. An OB directory SSA, or an eIDAS self-signed statement.
+   */
   softwareStatement: string;
-  /** The bank's OB organisation id (discovery `ob_organisation_id`), or what the bank wants. */
-  aud: string;
+  /**
+   * The bank's OB organisation id (discovery `ob_organisation_id`), or what the bank wants
+   * (its issuer URL, a fixed name). Required for `jws`, not sent in `json`.
+   */
+  aud?: string;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** Default '3.3'. '3.1': the DN goes in `tls_client_auth_dn` and `scope` is a JSON array. */
+  specVersion?: DcrSpecVersion;
+  /** Default 'jws'. 'json' leaves out the JWT claims iss, iat, exp, aud and jti. */
+  requestFormat?: RegistrationRequestFormat;
   /** For tls_client_auth: the transport certificate whose subject becomes `tls_client_auth_subject_dn`. */
   transportCertPem?: string;
   /** For tls_client_auth: the subject DN string itself (wins over `transportCertPem`). */
@@ -31,8 +47,12 @@ export interface RegistrationClaimsOptions {
   grantTypes?: string[];
   /** Default ['code id_token']. */
   responseTypes?: string[];
-  /** Default from the SSA's software_roles (AISP → accounts, PISP → payments, CBPII → fundsconfirmations) plus openid. */
-  scope?: string;
+  /**
+   * Default from the SSA's software_roles (AISP → accounts, PISP → payments, CBPII →
+   * fundsconfirmations) plus openid. Sent space-separated (v3.2+) or as an array (v3.1),
+   * whichever form is given.
+   */
+  scope?: string | readonly string[];
   /** Default 'web'. */
   applicationType?: 'web' | 'mobile';
   /** Default PS256. */
@@ -49,6 +69,8 @@ export interface RegistrationClaimsOptions {
   lifetimeSeconds?: number;
   /** Default a random UUID v4. */
   jti?: string;
+  /** Claims some banks require besides the spec's, e.g. `{ subject_type: 'pairwise' }`; before `overrides`. */
+  extraClaims?: Record<string, unknown>;
   /**
    * Applied last: each key replaces the claim, or removes it when the value is `undefined` —
    * so a negative test changes exactly one thing. A claim named here is never required.
@@ -66,7 +88,10 @@ export type RegistrationClaims = Record<string, unknown>;
  * `request_object_signing_alg`; `response_types`; conditional
  * `token_endpoint_auth_signing_alg` (iff private_key_jwt/client_secret_jwt) and
  * `tls_client_auth_subject_dn` (iff tls_client_auth, RFC 4514 string of the transport
- * certificate's subject); optional `software_id`. Then `overrides`.
+ * certificate's subject); optional `software_id`. Then `extraClaims`, then `overrides`.
+ *
+ * `specVersion` '3.1' names the DN claim `tls_client_auth_dn` and sends `scope` as an array;
+ * `requestFormat` 'json' (RFC 7591 body) leaves out iss, iat, exp, aud and jti.
  */
 export function buildRegistrationClaims(opts: RegistrationClaimsOptions): RegistrationClaims {
   const overrides = opts.overrides ?? {};
@@ -88,21 +113,29 @@ export function buildRegistrationClaims(opts: RegistrationClaimsOptions): Regist
     ? ssa.software_redirect_uris.map(String)
     : undefined;
 
-  const claims: RegistrationClaims = {
-    iss: require('iss', softwareId, 'the SSA has no software_id'),
-    iat,
-    exp: iat + lifetime,
-    aud: opts.aud,
-    jti: opts.jti ?? randomUUID(),
-    redirect_uris: require('redirect_uris', opts.redirectUris ??
-      ssaRedirects, 'the SSA has no software_redirect_uris'),
-    token_endpoint_auth_method: method,
-  };
+  const json = opts.requestFormat === 'json';
+  const v31 = opts.specVersion === '3.1';
+  const claims: RegistrationClaims = json
+    ? {}
+    : {
+        iss: require('iss', softwareId, 'the SSA has no software_id'),
+        iat,
+        exp: iat + lifetime,
+        aud: require('aud', opts.aud, "the bank's expected audience is not known"),
+        jti: opts.jti ?? randomUUID(),
+      };
+  // An RFC 7591 request may leave redirect_uris out (the bank uses the statement's).
+  const redirects = opts.redirectUris ?? ssaRedirects;
+  claims.redirect_uris = json
+    ? redirects
+    : require('redirect_uris', redirects, 'the SSA has no software_redirect_uris');
+  claims.token_endpoint_auth_method = method;
   if (method === 'private_key_jwt' || method === 'client_secret_jwt') {
     claims.token_endpoint_auth_signing_alg = opts.tokenEndpointAuthSigningAlg ?? 'PS256';
   }
   if (method === 'tls_client_auth') {
-    claims.tls_client_auth_subject_dn = require('tls_client_auth_subject_dn', opts.tlsClientAuthSubjectDn ??
+    const dnClaim = v31 ? 'tls_client_auth_dn' : 'tls_client_auth_subject_dn';
+    claims[dnClaim] = require(dnClaim, opts.tlsClientAuthSubjectDn ??
       subjectDn(
         opts.transportCertPem,
         opts.subjectDnForm,
@@ -110,20 +143,33 @@ export function buildRegistrationClaims(opts: RegistrationClaimsOptions): Regist
   }
   claims.grant_types = [...(opts.grantTypes ?? DEFAULT_GRANT_TYPES)];
   claims.response_types = [...(opts.responseTypes ?? DEFAULT_RESPONSE_TYPES)];
-  claims.scope = require('scope', opts.scope ??
+  const scope = require('scope', opts.scope ??
     (roles ? scopeForRoles(roles) : undefined), 'the SSA has no software_roles');
+  claims.scope =
+    scope === undefined
+      ? undefined
+      : v31
+        ? scopeList(scope)
+        : typeof scope === 'string'
+          ? scope
+          : scope.join(' ');
   claims.software_statement = opts.softwareStatement;
   if (opts.includeSoftwareId) claims.software_id = softwareId;
   claims.application_type = opts.applicationType ?? 'web';
   claims.id_token_signed_response_alg = opts.idTokenSignedResponseAlg ?? 'PS256';
   claims.request_object_signing_alg = opts.requestObjectSigningAlg ?? 'PS256';
 
+  for (const [claim, value] of Object.entries(opts.extraClaims ?? {})) claims[claim] = value;
   for (const [claim, value] of Object.entries(overrides)) {
     if (value === undefined) delete claims[claim];
     else claims[claim] = value;
   }
   for (const [claim, value] of Object.entries(claims)) if (value === undefined) delete claims[claim];
   return claims;
+}
+
+function scopeList(scope: string | readonly string[]): string[] {
+  return typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [...scope];
 }
 
 function subjectDn(

@@ -1,0 +1,50 @@
+import type { KeyPair } from '../../certs/index.js';
+
+/**
+ * One benchmark figure: a value measured through the real service and a floor
+ * it is compared to, both measured in the same run. ratio = value / floor.
+ */
+export interface Figure {
+  /** Stable name, used by `--only` and in the JSON output. */
+  name: string;
+  /** Unit of both value and floor (they are always comparable). */
+  unit: string;
+  /** What the value is, one line. */
+  description: string;
+  /** What the floor is, one line. */
+  floorDescription: string;
+  /** The ratio this figure should reach (value / floor ≥ target). */
+  target: number;
+  run(ctx: RunContext): Promise<Measurement>;
+}
+
+export interface Measurement {
+  value: number;
+  floor: number;
+  /** Extra facts for the human report (latencies, operation counts…). */
+  notes?: string[];
+}
+
+export interface RunContext {
+  /** Measured operations per load phase (default 2000, `--ops`). */
+  ops: number;
+  /** Warm-up operations before each measured phase. */
+  warmup: number;
+  /** Requests in flight (one per connection). */
+  concurrency: number;
+  /** Node flags for spawned servers (e.g. --cpu-prof), from `--profile`. */
+  serverNodeArgs: string[];
+  /** Progress to stderr. */
+  log(message: string): void;
+  /** RSA-2048 key pairs generated once per run and shared by the figures. */
+  keys(): Promise<KeyPair[]>;
+}
+
+/** One line of `--json` output. */
+export interface FigureResult {
+  name: string;
+  value: number;
+  unit: string;
+  floor: number;
+  ratio: number;
+}

@@ -1,0 +1,83 @@
+import { HttpTimeoutError, type RetryEvent } from '../../tpp-client/index.js';
+import type { Scenario } from '../types.js';
+
+const FAULTS = 'docs/faults.md (sandbox bank fault injection)';
+
+/**
+ * The TPP library against a misbehaving bank: faults added through the bank's admin API,
+ * count-based and on one endpoint, deleted afterwards; tagged `serial` so they run alone.
+ */
+export const faults: Scenario[] = [
+  {
+    id: 'FAULT-register-429-retry',
+    title: '429 with Retry-After on a registration → the library waits and retries: 2 attempts, 201',
+    reference: `RFC 6585 §4; RFC 9110 §10.2.3 Retry-After; ${FAULTS} kind rate_limit`,
+    tags: ['faults', 'serial', 'retry', 'register'],
+    needs: ['fault-injection'],
+    async run(t) {
+      const body = await t.request();
+      const retries: RetryEvent[] = [];
+      const fault = { kind: 'rate_limit', endpoints: ['register'], count: 1, retryAfterSeconds: 1 };
+      const res = await t.withFault(fault, () =>
+        t.step('register (the next registration gets 429, Retry-After: 1)', () =>
+          t.register(body, { retry: { retries: 2, onRetry: (e) => retries.push(e) } }),
+        ),
+      );
+      t.expectStatus(res, t.target.hints.createStatus ?? 201);
+      t.check(res.attempts === 2, `the registration took ${res.attempts} attempts, expected 2`);
+      t.check(
+        retries[0]?.status === 429 && retries[0].fromRetryAfter && retries[0].delayMs === 1000,
+        `the retry did not wait the Retry-After of 1 s (${JSON.stringify(retries[0] ?? null)})`,
+      );
+    },
+  },
+  {
+    id: 'FAULT-token-503-retry',
+    title: '503 on a token request → the library retries: 2 attempts, 200',
+    reference: `RFC 9110 §15.6.4; RFC 6749 §5.2 temporarily_unavailable; ${FAULTS} kind status`,
+    tags: ['faults', 'serial', 'retry', 'token'],
+    needs: ['fault-injection'],
+    async run(t) {
+      const client = await t.step('register', () => t.registerValid());
+      const retries: RetryEvent[] = [];
+      const fault = { kind: 'status', status: 503, endpoints: ['token'], count: 1 };
+      const res = await t.withFault(fault, () =>
+        t.step('client-credentials token (the next token request gets 503)', () =>
+          t.token(client, { retry: { retries: 2, baseDelayMs: 50, onRetry: (e) => retries.push(e) } }),
+        ),
+      );
+      t.expectStatus(res, 200);
+      t.check(res.attempts === 2, `the token request took ${res.attempts} attempts, expected 2`);
+      t.check(
+        retries[0]?.status === 503,
+        `the first attempt was not a 503 (${JSON.stringify(retries[0] ?? null)})`,
+      );
+    },
+  },
+  {
+    id: 'FAULT-register-latency-timeout',
+    title: 'a registration answered after 3 s with a 1 s client timeout → timeout; the next one → 201',
+    reference: `${FAULTS} kind latency; the TPP library's per-call deadline (timeoutMs)`,
+    tags: ['faults', 'serial', 'timeout', 'register'],
+    needs: ['fault-injection'],
+    async run(t) {
+      const fault = { kind: 'latency', latencyMs: 3000, endpoints: ['register'], count: 1 };
+      await t.withFault(fault, async () => {
+        const outcome = await t.step('register with a 1 s deadline (the bank waits 3 s)', async () => {
+          const started = Date.now();
+          try {
+            const res = await t.register(await t.request(), { timeoutMs: 1000 });
+            return `an answer (${res.status}) after ${Date.now() - started} ms`;
+          } catch (err) {
+            return err instanceof HttpTimeoutError
+              ? undefined
+              : `${(err as Error).name}: ${(err as Error).message}`;
+          }
+        });
+        t.check(outcome === undefined, `expected an HttpTimeoutError, got ${outcome}`);
+        // The fault is spent: a new request (new jti) goes through.
+        await t.step('register again', () => t.registerValid());
+      });
+    },
+  },
+];

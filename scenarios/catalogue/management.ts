@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { decodeSsa } from '../../tpp-client/index.js';
+import type { ScenarioContext } from '../context.js';
+import type { Scenario } from '../types.js';
+
+const OB = 'OB DCR v3.3';
+
+/** The claims a request body carries: the JWS payload, or the JSON body of RFC 7591 banks. */
+function sentClaims(body: string): Record<string, unknown> {
+  if (body.trimStart().startsWith('{')) return JSON.parse(body) as Record<string, unknown>;
+  return JSON.parse(Buffer.from(body.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+}
+
+/** Every redirect URI of the TPP's SSA a bank must accept (https, not localhost). */
+function acceptableRedirects(t: ScenarioContext): string[] {
+  const uris = decodeSsa(t.tpp.material.ssa).software_redirect_uris;
+  if (!Array.isArray(uris)) return [];
+  return uris.map(String).filter((u) => {
+    try {
+      const url = new URL(u);
+      return url.protocol === 'https:' && !/^(localhost|127\.|\[::1\])/.test(url.hostname);
+    } catch {
+      return false;
+    }
+  });
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** GET | PUT | DELETE /register/{ClientId}: what comes back, and who may ask (OB DCR v3.3, RFC 7592). */
+export const management: Scenario[] = [
+  {
+    id: 'MGMT-GET-metadata',
+    title: 'GET returns the registered redirect_uris and token_endpoint_auth_method',
+    reference: `${OB} GET /register/{ClientId}: the registered metadata (RFC 7592 §2.1)`,
+    tags: ['management', 'happy-path'],
+    needs: ['management-get'],
+    async run(t) {
+      const body = await t.request();
+      const sent = sentClaims(body);
+      const created = await t.step('register', () => t.register(body));
+      t.expectStatus(created, t.target.hints.createStatus ?? 201);
+      if (!created.ok) return;
+      const token = await t.step('management token', () => t.managementToken(created.client));
+      const res = await t.step('GET the client', () => t.getRegistration(created.client.client_id, token));
+      t.expectStatus(res, 200);
+      if (!res.ok) return;
+      t.check(
+        same(res.client.redirect_uris, sent.redirect_uris),
+        `redirect_uris ${JSON.stringify(res.client.redirect_uris)}, registered ${JSON.stringify(sent.redirect_uris)}`,
+      );
+      t.check(
+        res.client.token_endpoint_auth_method === sent.token_endpoint_auth_method,
+        `token_endpoint_auth_method ${String(res.client.token_endpoint_auth_method)}, registered ${String(sent.token_endpoint_auth_method)}`,
+      );
+    },
+  },
+  {
+    id: 'MGMT-PUT-redirect',
+    title: 'PUT with another redirect URI → 200, and GET shows it',
+    reference: `${OB} PUT /register/{ClientId} replaces the metadata (RFC 7592 §2.2)`,
+    tags: ['management', 'happy-path'],
+    needs: ['management-put', 'management-get'],
+    async run(t) {
+      const [first, second] = acceptableRedirects(t);
+      if (!second) t.skip('the SSA lists fewer than two acceptable redirect URIs');
+      const client = await t.step(`register with ${first}`, () => t.registerValid({ redirectUris: [first] }));
+      const token = await t.step('management token', () => t.managementToken(client));
+      const put = await t.step(`PUT with ${second}`, async () =>
+        t.updateRegistration(client.client_id, token, await t.request({ redirectUris: [second] })),
+      );
+      t.expectStatus(put, 200);
+      // RFC 7592 banks may rotate the registration access token on each call.
+      const next = (put.ok && put.client.registration_access_token) || token;
+      const res = await t.step('GET the client', () => t.getRegistration(client.client_id, next));
+      t.expectStatus(res, 200);
+      if (res.ok)
+        t.check(
+          same(res.client.redirect_uris, [second]),
+          `redirect_uris ${JSON.stringify(res.client.redirect_uris)} after the PUT, expected ${JSON.stringify([second])}`,
+        );
+    },
+  },
+  {
+    id: 'MGMT-PUT-redirect-not-in-ssa',
+    title: 'PUT with a redirect URI the SSA does not list → 400 invalid_redirect_uri',
+    reference: `${OB} PUT /register/{ClientId}: the request is validated as for POST`,
+    tags: ['management', 'negative', 'redirect'],
+    needs: ['management-put'],
+    async run(t) {
+      const client = await t.step('register', () => t.registerValid());
+      const token = await t.step('management token', () => t.managementToken(client));
+      const res = await t.step('PUT with https://attacker.example.net/callback', async () =>
+        t.updateRegistration(
+          client.client_id,
+          token,
+          await t.request({ redirectUris: ['https://attacker.example.net/callback'] }),
+        ),
+      );
+      t.expectError(res, 400, 'invalid_redirect_uri');
+    },
+  },
+  {
+    id: 'MGMT-GET-no-token',
+    title: 'GET without an Authorization header → 401',
+    reference: `${OB}; RFC 6750 §3.1`,
+    tags: ['management', 'negative'],
+    needs: ['management-get'],
+    async run(t) {
+      const client = await t.step('register', () => t.registerValid());
+      const res = await t.step('GET without a token', () => t.getRegistration(client.client_id, undefined));
+      t.expectStatus(res, 401);
+    },
+  },
+  {
+    id: 'MGMT-GET-other-client-token',
+    title: "GET with another client's token → 401 or 403",
+    reference: `${OB}: the token must be the client's own; RFC 7592 §2`,
+    tags: ['management', 'negative'],
+    needs: ['management-get'],
+    async run(t) {
+      const client = await t.step('register a first client', () => t.registerValid());
+      const other = await t.step('register a second client', () => t.registerValid());
+      const token = await t.step("the second client's management token", () => t.managementToken(other));
+      const res = await t.step("GET the first client with the second's token", () =>
+        t.getRegistration(client.client_id, token),
+      );
+      t.expectStatus(res, [401, 403]);
+    },
+  },
+  {
+    id: 'MGMT-GET-token-other-certificate',
+    title: 'GET with a token presented over another certificate → 401',
+    reference: 'RFC 8705 §3 (certificate-bound access tokens); OB DCR v3.3',
+    tags: ['management', 'negative', 'certificate'],
+    needs: ['management-get', 'our-directory'],
+    async run(t) {
+      if (t.target.hints.managementAuth === 'registration-access-token')
+        t.skip('registration access tokens are not bound to a certificate');
+      const client = await t.step('register', () => t.registerValid());
+      const token = await t.step('management token', () => t.managementToken(client));
+      const other = await t.step('another transport certificate of the same software', () =>
+        t.otherCertificate(),
+      );
+      const res = await t.step('GET with the token over the other certificate', () =>
+        t.getRegistration(client.client_id, token, other),
+      );
+      t.expectStatus(res, 401);
+    },
+  },
+  {
+    id: 'MGMT-GET-unknown-client',
+    title: 'GET of an unknown client id → 401',
+    reference: `${OB}: an unknown ClientId → 401`,
+    tags: ['management', 'negative'],
+    needs: ['management-get'],
+    async run(t) {
+      const client = await t.step('register', () => t.registerValid());
+      const token = await t.step('management token', () => t.managementToken(client));
+      const res = await t.step('GET a client id nobody registered', () =>
+        t.getRegistration(randomUUID(), token),
+      );
+      t.expectStatus(res, 401);
+    },
+  },
+  {
+    id: 'MGMT-DELETE-then-token',
+    title: 'after DELETE, a token request for the client → 401 invalid_client',
+    reference: `${OB} DELETE /register/{ClientId}; RFC 6749 §5.2 invalid_client`,
+    tags: ['management', 'negative', 'token'],
+    needs: ['management-delete'],
+    async run(t) {
+      const client = await t.step('register', () => t.registerValid());
+      const token = await t.step('management token', () => t.managementToken(client));
+      await t.step('delete', async () =>
+        t.expectStatus(await t.deleteRegistration(client.client_id, token), 204),
+      );
+      const res = await t.step('token for the deleted client', () => t.token(client));
+      t.expectError(res, 401, 'invalid_client');
+    },
+  },
+];

@@ -1,0 +1,12 @@
+export type { DecodedCertificate } from './certificates.js';
+export { exchangeCertificates, findCertificates } from './certificates.js';
+export type { ConsoleOptions } from './console.js';
+export { consoleProgress, consoleSummary } from './console.js';
+export { exchangeText, failureText } from './exchange-text.js';
+export { toHtmlReport } from './html.js';
+export { JSON_REPORT_FORMAT, JSON_REPORT_VERSION, toJsonReport } from './json.js';
+export { toJUnitXml } from './junit.js';
+export { maskSummary, maskText } from './mask.js';
+export { sequenceDiagram } from './sequence.js';
+export type { ReportFormat, WriteReportsOptions, WrittenReports } from './write.js';
+export { REPORT_FILES, writeReports } from './write.js';

@@ -1,0 +1,138 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import {
+  createHttpClient,
+  loadMaterial,
+  loadSuppliedMaterial,
+  onboardAtDirectory,
+  refreshSsa,
+  type TppMaterial,
+} from '../tpp-client/index.js';
+import type { BankHints, Target } from './target.js';
+
+/**
+ * The file `obmock scenarios --target URL --tpp-config FILE` reads: the TPP
+ * material a bank under test trusts, given one of three ways, plus hints about
+ * the bank that discovery cannot give.
+ *
+ * {
+ *   "material": { "transportCert": "transport.pem", "transportKey": "transport.key", "signingKey": "signing.key",
+ *                 "signingKid": "…", "ssa": "ssa.jwt", "caBundle": "ca.pem" }      // files, e.g. from a real sandbox
+ *   | "materialDir": ".obmock/tpp/material"                                        // saved by obmock's TPP library
+ *   | "directory": { "url": "https://localhost:8443", "caBundle": "ca.pem",
+ *                    "adminToken": "…" | "adminTokenFile": "…/admin-token" }      // an obmock directory: onboard a TPP
+ *   "hints": { "audience": "…", "mediaType": "application/jose", … },             // optional, see BankHints
+ *   "caBundle": "bank-ca.pem"                                                     // optional: extra CAs for the bank's server certificate
+ * }
+ * Paths are relative to the config file. With `directory.adminToken` (an obmock
+ * directory) the scenarios that revoke, suspend or onboard more TPPs run too.
+ */
+export interface TppConfigFile {
+  material?: {
+    transportCert: string;
+    transportKey: string;
+    signingKey: string;
+    signingKid: string;
+    ssa: string;
+    caBundle: string | string[];
+    signingAlg?: 'PS256' | 'ES256' | 'RS256';
+  };
+  materialDir?: string;
+  directory?: { url: string; caBundle: string; adminToken?: string; adminTokenFile?: string };
+  hints?: BankHints;
+  caBundle?: string | string[];
+}
+
+export class TppConfigError extends Error {}
+
+/** Builds a scenario target for a bank that is not ours from the config file. */
+export async function targetFromConfig(discoveryUrl: string, file: string): Promise<Target> {
+  let config: TppConfigFile;
+  try {
+    config = JSON.parse(await readFile(file, 'utf8')) as TppConfigFile;
+  } catch (err) {
+    throw new TppConfigError(`--tpp-config ${file}: ${(err as Error).message}`);
+  }
+  const base = dirname(resolve(file));
+  const at = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  const ways = ['material', 'materialDir', 'directory'].filter(
+    (k) => config[k as keyof TppConfigFile] !== undefined,
+  );
+  if (ways.length !== 1)
+    throw new TppConfigError(
+      `--tpp-config ${file}: give exactly one of material, materialDir, directory (got ${ways.join(', ') || 'none'})`,
+    );
+  const extraCas =
+    config.caBundle === undefined
+      ? []
+      : await Promise.all(
+          (Array.isArray(config.caBundle) ? config.caBundle : [config.caBundle]).map((p) =>
+            readFile(at(p), 'utf8'),
+          ),
+        );
+  let material: TppMaterial;
+  let directory: Target['directory'];
+  if (config.material) {
+    const m = config.material;
+    material = await loadSuppliedMaterial({
+      transportCert: at(m.transportCert),
+      transportKey: at(m.transportKey),
+      signingKey: at(m.signingKey),
+      signingKid: m.signingKid,
+      ssa: at(m.ssa),
+      caBundle: (Array.isArray(m.caBundle) ? m.caBundle : [m.caBundle]).map(at),
+      ...(m.signingAlg ? { signingAlg: m.signingAlg } : {}),
+    });
+  } else if (config.materialDir) {
+    material = await loadMaterial(at(config.materialDir));
+    if (material.directory?.accessToken) material = await refreshSsa(material).catch(() => material);
+  } else {
+    const dir = config.directory!;
+    const adminToken =
+      dir.adminToken ??
+      (dir.adminTokenFile ? (await readFile(at(dir.adminTokenFile), 'utf8')).trim() : undefined);
+    if (!adminToken)
+      throw new TppConfigError(`--tpp-config ${file}: directory needs adminToken or adminTokenFile`);
+    const d = { url: dir.url, adminToken };
+    const caBundlePem = await readFile(at(dir.caBundle), 'utf8');
+    const onboard = () =>
+      onboardAtDirectory({
+        directoryUrl: d.url,
+        caBundlePem,
+        organisation: {
+          adminToken: d.adminToken,
+          create: { OrganisationName: 'obmock conformance TPP', Roles: ['AISP', 'PISP'] },
+        },
+        softwareStatement: {
+          ClientName: 'obmock conformance',
+          RedirectUri: ['https://tpp.example.com/cb', 'https://tpp.example.com/cb2'],
+          Roles: ['AISP', 'PISP'],
+        },
+      });
+    material = await onboard();
+    directory = { url: d.url, adminToken: d.adminToken, caBundlePem, newTpp: onboard };
+  }
+  if (extraCas.length)
+    material = { ...material, caBundlePem: [material.caBundlePem, ...extraCas].join('\n') };
+  // Reachability check now, with a clear message, rather than 70 identical failures later.
+  const http = createHttpClient({
+    ca: material.caBundlePem,
+    cert: material.transport.certPem,
+    key: material.transport.keyPem,
+    timeoutMs: 10_000,
+  });
+  try {
+    await http.request('GET', discoveryUrl);
+  } catch (err) {
+    throw new TppConfigError(`cannot reach ${discoveryUrl}: ${(err as Error).message}`);
+  } finally {
+    await http.close();
+  }
+  return {
+    name: discoveryUrl,
+    discoveryUrl,
+    hints: config.hints ?? {},
+    material,
+    ...(directory ? { directory } : {}),
+  };
+}

@@ -1,0 +1,215 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseBenchArgs, UsageError, warmupFor } from '../../bench/lib/args.js';
+import { bracketWithFloor } from '../../bench/lib/floors.js';
+import { cloneCertificate, prepopulateCertificates } from '../../bench/lib/prepopulate.js';
+import { bestRate, measureLoad, measureSyncRate, percentile } from '../../bench/lib/rate.js';
+import { formatReport, toResult } from '../../bench/lib/report.js';
+import type { Figure } from '../../bench/lib/types.js';
+import { directoryPaths } from '../../directory/index.js';
+import { type CertificateRecord, COLLECTIONS } from '../../directory/model.js';
+import { directoryCollections } from '../../directory/repository.js';
+import { FileStore } from '../../lib/store/index.js';
+
+describe('bench args', () => {
+  it('defaults to every figure, 2000 ops, human output', () => {
+    expect(parseBenchArgs([])).toEqual({
+      json: false,
+      only: [],
+      ops: 2000,
+      profileDir: undefined,
+      help: false,
+    });
+  });
+
+  it('reads --json, repeated and comma-separated --only, --ops', () => {
+    const o = parseBenchArgs(['--json', '--only', 'a,b', '--only', 'c', '--ops', '50']);
+    expect(o).toMatchObject({ json: true, only: ['a', 'b', 'c'], ops: 50 });
+  });
+
+  it('refuses a bad --ops and unknown flags', () => {
+    expect(() => parseBenchArgs(['--ops', '0'])).toThrow(UsageError);
+    expect(() => parseBenchArgs(['--ops', '1e3'])).toThrow(UsageError);
+    expect(() => parseBenchArgs(['--frobnicate'])).toThrow(UsageError);
+  });
+
+  it('warms up with a tenth of the operations, 20 to 200', () => {
+    expect([warmupFor(1), warmupFor(1000), warmupFor(2000), warmupFor(50_000)]).toEqual([20, 100, 200, 200]);
+  });
+});
+
+describe('rates', () => {
+  it('percentile uses the nearest rank', () => {
+    const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(sorted, 0.5)).toBe(50);
+    expect(percentile(sorted, 0.99)).toBe(99);
+    expect(percentile([7], 0.99)).toBe(7);
+    expect(percentile([], 0.5)).toBeNaN();
+  });
+
+  it('measureSyncRate runs at least minOps', () => {
+    let calls = 0;
+    const r = measureSyncRate(() => calls++, { warmupOps: 3, minOps: 10, minMs: 0 });
+    expect(r.ops).toBeGreaterThanOrEqual(10);
+    expect(calls).toBe(r.ops + 3);
+    expect(r.opsPerSec).toBeGreaterThan(0);
+  });
+
+  it('bestRate keeps the fastest round', () => {
+    const r = bestRate([
+      { opsPerSec: 10, ops: 1, elapsedMs: 100 },
+      { opsPerSec: 30, ops: 3, elapsedMs: 100 },
+      { opsPerSec: 20, ops: 2, elapsedMs: 100 },
+    ]);
+    expect(r.opsPerSec).toBe(30);
+  });
+
+  it('measureLoad runs warm-up then exactly ops operations, never more than concurrency at once', async () => {
+    const seen: number[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const r = await measureLoad({
+      ops: 40,
+      warmup: 5,
+      concurrency: 4,
+      op: async (i) => {
+        seen.push(i);
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        inFlight--;
+      },
+    });
+    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 45 }, (_, i) => i));
+    expect(maxInFlight).toBe(4);
+    expect(r.ops).toBe(40);
+    expect(r.p99Ms).toBeGreaterThanOrEqual(r.p50Ms);
+    expect(r.clientCpuMsPerOp).toBeGreaterThanOrEqual(0);
+  });
+
+  it('measureLoad stops at the first failure and rethrows it', async () => {
+    let calls = 0;
+    await expect(
+      measureLoad({
+        ops: 1000,
+        warmup: 0,
+        concurrency: 2,
+        op: async (i) => {
+          calls++;
+          await Promise.resolve();
+          if (i === 3) throw new Error('boom');
+        },
+      }),
+    ).rejects.toThrow('boom');
+    expect(calls).toBeLessThan(10);
+  });
+
+  it('bracketWithFloor measures rounds on both sides of the load', async () => {
+    const order: string[] = [];
+    let n = 0;
+    const out = await bracketWithFloor(
+      () => {
+        order.push('floor');
+        n++;
+        return { opsPerSec: n, ops: 1, elapsedMs: 1 };
+      },
+      async () => {
+        order.push('load');
+        return 'done';
+      },
+    );
+    expect(order).toEqual(['floor', 'floor', 'load', 'floor', 'floor']);
+    expect(out.result).toBe('done');
+    expect(out.floor.opsPerSec).toBe(4);
+  });
+});
+
+describe('prepopulation', () => {
+  const source: CertificateRecord = {
+    kid: 'k',
+    OrganisationId: 'org',
+    SoftwareStatementId: 'ss',
+    Associations: [],
+    type: 'obtransport',
+    use: 'tls',
+    status: 'Active',
+    pem: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n',
+    serialHex: '01',
+    notBefore: '2025-01-01T00:00:00.000Z',
+    notAfter: '2027-01-01T00:00:00.000Z',
+    n: 'n',
+    e: 'AQAB',
+    kty: 'RSA',
+    x5tS256: 's',
+    createdAt: '2025-01-01T00:00:00.000Z',
+  };
+
+  it('tops a directory store up to the total, durably, through a FileStore', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'obmock-bench-test-'));
+    try {
+      const open = () => FileStore.open(directoryPaths(dataDir).db, { collections: directoryCollections(4) });
+      const before = await open();
+      await before.put(COLLECTIONS.certificates, source.kid, source);
+      await before.close();
+      const r = await prepopulateCertificates(dataDir, 50, 4);
+      expect(r).toEqual({ existing: 1, added: 49, organisations: 1, softwareStatements: 1 });
+      const after = await open();
+      const certs = after.list<CertificateRecord>(COLLECTIONS.certificates);
+      expect(certs).toHaveLength(50);
+      expect(new Set(certs.map((c) => c.kid)).size).toBe(50);
+      await after.close();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('clones a record with a new kid, x5t#S256 and serial, same shape and owner', () => {
+    const a = cloneCertificate(source, '2025-02-02T00:00:00.000Z');
+    const b = cloneCertificate(source, '2025-02-02T00:00:00.000Z');
+    expect(Object.keys(a).sort()).toEqual(Object.keys(source).sort());
+    expect(a).toMatchObject({ OrganisationId: 'org', SoftwareStatementId: 'ss', pem: source.pem });
+    expect(a.kid).toMatch(/^[A-Za-z0-9_-]{27}$/);
+    expect(a.serialHex).toMatch(/^[0-7][0-9a-f]{31}$/);
+    expect(new Set([source.kid, a.kid, b.kid]).size).toBe(3);
+    expect(a.serialHex).not.toBe(b.serialHex);
+    expect(a.Associations).not.toBe(source.Associations);
+  });
+});
+
+describe('report', () => {
+  const figure: Figure = {
+    name: 'demo_per_s',
+    unit: 'ops/s',
+    description: 'demo value',
+    floorDescription: 'demo floor',
+    target: 0.3,
+    run: async () => ({ value: 1, floor: 1 }),
+  };
+
+  it('rounds results and computes the ratio', () => {
+    expect(toResult(figure, { value: 123.456, floor: 1000.04 })).toEqual({
+      name: 'demo_per_s',
+      value: 123.5,
+      unit: 'ops/s',
+      floor: 1000,
+      ratio: 0.123,
+    });
+  });
+
+  it('shows value, floor, ratio and whether the target is met', () => {
+    const text = formatReport(
+      [
+        { figure, result: toResult(figure, { value: 400, floor: 1000 }), notes: ['a note'] },
+        { figure: { ...figure, name: 'broken' }, error: 'request failed' },
+      ],
+      'settings',
+      '0.00',
+    );
+    expect(text).toMatch(/demo_per_s\s+400\.0 ops\/s\s+1,000\.0 ops\/s\s+0\.400\s+≥ 0\.30\s+yes/);
+    expect(text).toMatch(/broken\s+FAILED/);
+    expect(text).toContain('a note');
+    expect(text).toContain('FAILED: request failed');
+  });
+});

@@ -1,0 +1,106 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+/**
+ * No Docker engine runs here, so the compose file and Dockerfile are checked
+ * for structure: services, health checks, ports, volumes, and commands the
+ * built CLI accepts.
+ */
+const root = resolve(import.meta.dirname, '../..');
+const BIN = resolve(root, 'dist/cli/main.js');
+const compose = parse(readFileSync(resolve(root, 'docker-compose.yml'), 'utf8')) as {
+  services: Record<
+    string,
+    {
+      build?: string;
+      image?: string;
+      command: string[];
+      ports?: string[];
+      volumes?: string[];
+      healthcheck?: { test: string[] };
+      depends_on?: Record<string, { condition: string }>;
+      profiles?: string[];
+    }
+  >;
+  volumes: Record<string, unknown>;
+};
+const run = promisify(execFile);
+
+describe('docker-compose.yml', () => {
+  it('has the three services and the one-shot scenarios service, from one image', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['bank', 'directory', 'scenarios', 'tpp']);
+    const images = new Set(Object.values(compose.services).map((s) => s.image));
+    expect([...images]).toEqual(['obmock:local']);
+    expect(compose.services.directory.build).toBe('.');
+  });
+
+  it.each([
+    ['directory', 8443],
+    ['bank', 8444],
+    ['tpp', 8445],
+  ])('%s: health check on its own host and port, port published, data volume mounted', (name, port) => {
+    const s = compose.services[name];
+    expect(s.ports).toEqual([`${port}:${port}`]);
+    expect(s.volumes).toContain('obmock-data:/data');
+    const test = s.healthcheck?.test ?? [];
+    expect(test.slice(0, 4)).toEqual(['CMD', 'node', 'dist/cli/main.js', 'health']);
+    expect(test[4]).toBe(`https://${name}:${port}/health`);
+    expect(test.slice(5)).toEqual(['--ca', '/data/directory/ca/bundle.pem']);
+    const cmd = s.command;
+    expect(cmd[0]).toBe('up');
+    expect(cmd[cmd.indexOf('--services') + 1]).toBe(name);
+    expect(cmd[cmd.indexOf('--host') + 1]).toBe(name);
+    expect(cmd[cmd.indexOf('--port') + 1]).toBe('8443'); // base port: directory +0, bank +1, tpp +2
+    if (name !== 'directory') {
+      expect(cmd[cmd.indexOf('--directory-url') + 1]).toBe('https://directory:8443');
+      expect(s.depends_on?.directory.condition).toBe('service_healthy');
+    }
+  });
+
+  it('the scenarios service targets the bank, writes reports to a volume, and waits for a healthy bank', () => {
+    const s = compose.services.scenarios;
+    expect(s.command[0]).toBe('scenarios');
+    expect(s.command[s.command.indexOf('--target') + 1]).toBe(
+      'https://bank:8444/banks/default/.well-known/openid-configuration',
+    );
+    expect(s.command[s.command.indexOf('--out') + 1]).toBe('/reports');
+    expect(s.volumes).toContain('reports:/reports');
+    expect(s.depends_on?.bank.condition).toBe('service_healthy');
+    const config = JSON.parse(readFileSync(resolve(root, 'docker/tpp-config.json'), 'utf8'));
+    expect(config.directory.url).toBe('https://directory:8443');
+    expect(Object.keys(compose.volumes).sort()).toEqual(['obmock-data', 'reports']);
+  });
+
+  it.each(['directory', 'bank', 'tpp', 'scenarios'])(
+    'the %s command is one the built CLI accepts',
+    async (name) => {
+      const cmd = compose.services[name].command;
+      const { stdout } = await run(process.execPath, [BIN, ...cmd, '--help']);
+      expect(stdout).toMatch(/^obmock (up|scenarios)/);
+      for (const test of [compose.services[name].healthcheck?.test].filter(Boolean) as string[][]) {
+        const help = await run(process.execPath, [BIN, test[3], '--help']);
+        expect(help.stdout).toMatch(/^obmock health/);
+      }
+    },
+  );
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(resolve(root, 'Dockerfile'), 'utf8');
+  it('builds every source folder the build compiles and runs the CLI', () => {
+    expect(dockerfile).toMatch(/^FROM node:20-/m);
+    const build = JSON.parse(readFileSync(resolve(root, 'tsconfig.build.json'), 'utf8')) as {
+      include: string[];
+    };
+    for (const entry of build.include)
+      expect(dockerfile, entry).toMatch(new RegExp(`^COPY ${entry.replace('.', '\\.')} `, 'm'));
+    expect(dockerfile).toContain('RUN npm ci');
+    expect(dockerfile).toContain('ENTRYPOINT ["node", "dist/cli/main.js"]');
+    expect(dockerfile).toMatch(/EXPOSE 8443 8444 8445/);
+    expect(dockerfile).toContain('--bind", "0.0.0.0"');
+  });
+});
