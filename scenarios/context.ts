@@ -113,8 +113,10 @@ export class ScenarioContext {
     try {
       return await fn();
     } catch (err) {
-      step.ok = false;
-      step.error = (err as Error).message;
+      if (!(err instanceof Skipped)) {
+        step.ok = false;
+        step.error = (err as Error).message;
+      }
       throw err;
     } finally {
       this.current = undefined;
@@ -270,17 +272,21 @@ export class ScenarioContext {
     if (!admin) this.skip("needs the bank's fault admin API");
     const url = `${admin.issuer}/admin/faults`;
     const auth = { Authorization: `Bearer ${admin.adminToken}` };
-    const added = await this.tpp.http.request('POST', url, {
-      headers: { ...auth, 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify(fault),
+    const stored = await this.step(`add a fault: ${JSON.stringify(fault)}`, async () => {
+      const added = await this.tpp.http.request('POST', url, {
+        headers: { ...auth, 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(fault),
+      });
+      if (added.status !== 201) this.fail(`the bank refused the fault: ${added.status} ${added.text}`);
+      return added.json() as Record<string, unknown>;
     });
-    if (added.status !== 201) this.fail(`the bank refused the fault: ${added.status} ${added.text}`);
-    const stored = added.json() as Record<string, unknown>;
     try {
       return await fn(stored);
     } finally {
       const id = encodeURIComponent(String(stored.id));
-      await this.tpp.http.request('DELETE', `${url}/${id}`, { headers: auth }).catch(() => undefined);
+      await this.step(`delete fault ${String(stored.id)}`, () =>
+        this.tpp.http.request('DELETE', `${url}/${id}`, { headers: auth }).catch(() => undefined),
+      );
     }
   }
 

@@ -17,12 +17,22 @@ export interface SyncRate {
 }
 
 /**
- * The best of several rates: on a shared machine other processes only ever
- * slow a round down, so the fastest round is the closest to what the CPU does.
+ * The median of several rates (mean of the middle two for an even count). Floor
+ * rounds bracket a load phase; their median sees the same machine conditions
+ * (other processes included) as the load phase did, where the best round would
+ * compare a quiet moment with a busy one.
  */
-export function bestRate(rates: SyncRate[]): SyncRate {
-  if (rates.length === 0) throw new RangeError('bestRate: no rates');
-  return rates.reduce((best, r) => (r.opsPerSec > best.opsPerSec ? r : best));
+export function medianRate(rates: SyncRate[]): SyncRate {
+  if (rates.length === 0) throw new RangeError('medianRate: no rates');
+  const sorted = [...rates].sort((a, b) => a.opsPerSec - b.opsPerSec);
+  const mid = sorted.length >> 1;
+  if (sorted.length % 2 === 1) return sorted[mid];
+  const [a, b] = [sorted[mid - 1], sorted[mid]];
+  return {
+    opsPerSec: (a.opsPerSec + b.opsPerSec) / 2,
+    ops: a.ops + b.ops,
+    elapsedMs: a.elapsedMs + b.elapsedMs,
+  };
 }
 
 /** Ops/s of a synchronous operation run back to back on this thread. */

@@ -81,6 +81,8 @@ export const profiles: Scenario[] = shippedProfileNames().map(
     reference: `aspsp-mock/profiles/${profile}.json; docs/profiles.md`,
     tags: ['profile', 'happy-path'],
     async run(t) {
+      if (!t.target.profileBanks?.[profile])
+        t.skip(`the target has no neighbour bank with profile ${profile} (sandbox option profileBanks)`);
       const bank = await t.step(`discover the ${profile} bank`, () => t.onBank(profile));
       let tpp = bank.tpp;
       if (!bank.has('ob-directory-trust')) {

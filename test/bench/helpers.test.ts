@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseBenchArgs, UsageError, warmupFor } from '../../bench/lib/args.js';
 import { bracketWithFloor } from '../../bench/lib/floors.js';
 import { cloneCertificate, prepopulateCertificates } from '../../bench/lib/prepopulate.js';
-import { bestRate, measureLoad, measureSyncRate, percentile } from '../../bench/lib/rate.js';
+import { measureLoad, measureSyncRate, medianRate, percentile } from '../../bench/lib/rate.js';
 import { formatReport, toResult } from '../../bench/lib/report.js';
 import type { Figure } from '../../bench/lib/types.js';
 import { directoryPaths } from '../../directory/index.js';
@@ -57,13 +57,11 @@ describe('rates', () => {
     expect(r.opsPerSec).toBeGreaterThan(0);
   });
 
-  it('bestRate keeps the fastest round', () => {
-    const r = bestRate([
-      { opsPerSec: 10, ops: 1, elapsedMs: 100 },
-      { opsPerSec: 30, ops: 3, elapsedMs: 100 },
-      { opsPerSec: 20, ops: 2, elapsedMs: 100 },
-    ]);
-    expect(r.opsPerSec).toBe(30);
+  it('medianRate keeps the middle round, or the mean of the middle two', () => {
+    const round = (opsPerSec: number) => ({ opsPerSec, ops: opsPerSec, elapsedMs: 1000 });
+    expect(medianRate([round(10), round(30), round(20)]).opsPerSec).toBe(20);
+    expect(medianRate([round(40), round(10), round(30), round(20)]).opsPerSec).toBe(25);
+    expect(() => medianRate([])).toThrow(RangeError);
   });
 
   it('measureLoad runs warm-up then exactly ops operations, never more than concurrency at once', async () => {
@@ -120,9 +118,9 @@ describe('rates', () => {
         return 'done';
       },
     );
-    expect(order).toEqual(['floor', 'floor', 'load', 'floor', 'floor']);
+    expect(order).toEqual(['floor', 'floor', 'floor', 'load', 'floor', 'floor', 'floor']);
     expect(out.result).toBe('done');
-    expect(out.floor.opsPerSec).toBe(4);
+    expect(out.floor.opsPerSec).toBe(3.5);
   });
 });
 
