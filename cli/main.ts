@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { BANK_FAULT_USAGE, bankFault } from './commands/bank-fault.js';
+import { demo } from './commands/demo.js';
 import { health } from './commands/health.js';
 import { profiles } from './commands/profiles.js';
 import { SCENARIOS_USAGE, scenarios } from './commands/scenarios.js';
@@ -12,6 +13,7 @@ Usage: obmock <command> [options]
 Commands:
   up          start the sandbox (directory, banks, TPP) and keep it running
   scenarios   run the scenario catalogue (against a private sandbox, or --target any bank)
+  demo        a narrated happy-path walk-through for workshops (JWTs and certificates decoded)
   profiles    list the shipped bank profiles, show one, or print docs/profiles.md
   health      exit 0 when an HTTPS URL answers 200 (container health checks)
   bank fault  add, list or clear injected faults of a running bank
@@ -32,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
       return scenarios(rest);
     case 'health':
       return health(rest);
+    case 'demo':
+      return demo(rest);
     case 'bank':
       // obmock bank fault …
       if (rest[0] === 'fault') return bankFault(rest.slice(1));
