@@ -10,7 +10,7 @@ export { CertificateParseError, CrlError, CsrError, DnParseError } from './error
 export { generateRsaKeyPair, useKeyCache } from './generate-rsa-key-pair.js';
 export { isRevoked } from './is-revoked.js';
 export type { IssueRequest } from './issue-certificate.js';
-export { issueCertificate } from './issue-certificate.js';
+export { issueCertificate, issueCertificateAsync } from './issue-certificate.js';
 export type { KeyPoolOptions } from './key-pool.js';
 export { KeyPool } from './key-pool.js';
 export type { LoadOrCreateCaOptions } from './load-or-create-ca.js';

@@ -5,7 +5,7 @@ import { attributeName } from './dn-names.js';
 import { ipToBytes, isDnsName } from './ip-and-dns.js';
 import { OID } from './oids.js';
 import { toPem } from './pem.js';
-import { signSha256WithRsa } from './sign.js';
+import { signSha256WithRsa, signSha256WithRsaAsync } from './sign.js';
 import type {
   CertificateAuthority,
   CertificateType,
@@ -79,6 +79,46 @@ const BACKDATE_MS = 5 * 60_000;
  * node:crypto (one RSA signature). Re-checks the CSR against the profile (CsrError).
  */
 export function issueCertificate(ca: CertificateAuthority, req: IssueRequest): IssuedCertificate {
+  const prepared = prepareCertificate(ca, req);
+  return finishCertificate(prepared, signSha256WithRsa(prepared.tbs, ca.issuingKey));
+}
+
+/**
+ * The same as issueCertificate, with the CA signature computed in node's
+ * thread pool, so a server keeps handling other requests meanwhile.
+ */
+export async function issueCertificateAsync(
+  ca: CertificateAuthority,
+  req: IssueRequest,
+): Promise<IssuedCertificate> {
+  const prepared = prepareCertificate(ca, req);
+  return finishCertificate(prepared, await signSha256WithRsaAsync(prepared.tbs, ca.issuingKey));
+}
+
+interface PreparedCertificate {
+  tbs: Buffer;
+  serial: Buffer;
+  notBefore: Date;
+  notAfter: Date;
+  subject: DnAttribute[];
+}
+
+function finishCertificate(p: PreparedCertificate, der: Buffer): IssuedCertificate {
+  const x5t = createHash('sha1').update(der).digest('base64url');
+  return {
+    pem: toPem(der, 'CERTIFICATE'),
+    der,
+    serialHex: p.serial.toString('hex'),
+    notBefore: p.notBefore,
+    notAfter: p.notAfter,
+    subject: p.subject,
+    x5t,
+    x5tS256: createHash('sha256').update(der).digest('base64url'),
+    kid: x5t,
+  };
+}
+
+function prepareCertificate(ca: CertificateAuthority, req: IssueRequest): PreparedCertificate {
   const { type, csr, ctx } = req;
   checkCsrForProfile(type, csr, ctx);
   const profile = PROFILES[type];
@@ -139,19 +179,7 @@ export function issueCertificate(ca: CertificateAuthority, req: IssueRequest): I
     spki: spki.node,
     extensions,
   });
-  const der = signSha256WithRsa(tbs, ca.issuingKey);
-  const x5t = createHash('sha1').update(der).digest('base64url');
-  return {
-    pem: toPem(der, 'CERTIFICATE'),
-    der,
-    serialHex: serial.toString('hex'),
-    notBefore,
-    notAfter,
-    subject,
-    x5t,
-    x5tS256: createHash('sha256').update(der).digest('base64url'),
-    kid: x5t,
-  };
+  return { tbs, serial, notBefore, notAfter, subject };
 }
 
 function attr(oid: string, value: string): DnAttribute {

@@ -147,10 +147,50 @@ function csrStructure(der: Buffer): CsrStructure {
   }
 }
 
+/** DER tag-length-value at `at`: where the value starts and where the element ends. */
+function tlv(buf: Buffer, at: number): { tag: number; start: number; end: number } {
+  const tag = buf[at];
+  let len = buf[at + 1];
+  let start = at + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n < 1 || n > 3) throw new RangeError('bad DER length');
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[start + i];
+    start += n;
+  }
+  const end = start + len;
+  if (end > buf.length) throw new RangeError('DER element overruns its buffer');
+  return { tag, start, end };
+}
+
+const RSA_ENCRYPTION_ALG = Buffer.from('300d06092a864886f70d0101010500', 'hex');
+
+/**
+ * For plain rsaEncryption keys, the PKCS#1 RSAPublicKey inside the SPKI: OpenSSL 3 imports
+ * that ~30× faster than the SPKI wrapper. Anything else (EC, RSA-PSS, odd encodings): undefined.
+ */
+function pkcs1FromSpki(spkiDer: Buffer): Buffer | undefined {
+  try {
+    const outer = tlv(spkiDer, 0);
+    if (outer.tag !== 0x30) return undefined;
+    const alg = tlv(spkiDer, outer.start);
+    if (!spkiDer.subarray(outer.start, alg.end).equals(RSA_ENCRYPTION_ALG)) return undefined;
+    const bits = tlv(spkiDer, alg.end);
+    if (bits.tag !== 0x03 || spkiDer[bits.start] !== 0 || bits.end !== outer.end) return undefined;
+    return spkiDer.subarray(bits.start + 1, bits.end);
+  } catch {
+    return undefined;
+  }
+}
+
 function checkPublicKey(spkiDer: Buffer): { publicKey: KeyObject; keyType: 'RSA' | 'EC'; keyBits: number } {
   let publicKey: KeyObject;
   try {
-    publicKey = createPublicKey({ key: spkiDer, format: 'der', type: 'spki' });
+    const pkcs1 = pkcs1FromSpki(spkiDer);
+    publicKey = pkcs1
+      ? createPublicKey({ key: pkcs1, format: 'der', type: 'pkcs1' })
+      : createPublicKey({ key: spkiDer, format: 'der', type: 'spki' });
     rememberSpkiDer(publicKey, Buffer.from(spkiDer));
   } catch (err) {
     throw new CsrError('publicKey', `the public key cannot be read: ${(err as Error).message}`);

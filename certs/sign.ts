@@ -18,3 +18,16 @@ export function signSha256WithRsa(tbsDer: Buffer, key: KeyObject): Buffer {
   const signature = sign('sha256', tbsDer, key);
   return wrapDer(0x30, [tbsDer, SHA256_WITH_RSA_DER, toDer(bitString(signature))]);
 }
+
+/** signSha256WithRsa with the RSA operation in node's thread pool. */
+export function signSha256WithRsaAsync(tbsDer: Buffer, key: KeyObject): Promise<Buffer> {
+  if (key.type !== 'private' || key.asymmetricKeyType !== 'rsa') {
+    return Promise.reject(new TypeError('signing key must be an RSA private key'));
+  }
+  return new Promise((resolve, reject) => {
+    sign('sha256', tbsDer, key, (err, signature) => {
+      if (err) reject(err);
+      else resolve(wrapDer(0x30, [tbsDer, SHA256_WITH_RSA_DER, toDer(bitString(signature))]));
+    });
+  });
+}

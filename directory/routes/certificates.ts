@@ -3,7 +3,7 @@ import {
   type CertificateType,
   CsrError,
   checkCsrForProfile,
-  issueCertificate,
+  issueCertificateAsync,
   type ParsedCsr,
   type Psd2Role,
   parseCsr,
@@ -95,7 +95,7 @@ async function issueAndStore(
     if (err instanceof CsrError) throw new BadRequest(`CSR ${err.message}`);
     throw err;
   }
-  const issued = issueCertificate(ctx.ca, {
+  const issued = await issueCertificateAsync(ctx.ca, {
     type,
     csr,
     ctx: subject,
