@@ -6,16 +6,20 @@
  */
 import { resolve } from 'node:path';
 import { generateRsaKeyPair, type KeyPair } from '../certs/index.js';
+import { catalogue } from './figures/catalogue.js';
 import { certIssuance } from './figures/cert-issuance.js';
+import { e2e } from './figures/e2e.js';
+import { register } from './figures/register.js';
 import { ssa } from './figures/ssa.js';
 import { storeWriteAmplification } from './figures/store-write-amplification.js';
+import { token } from './figures/token.js';
 import { parseBenchArgs, USAGE, UsageError, warmupFor } from './lib/args.js';
 import { killDirectoryProcesses } from './lib/directory-process.js';
 import { formatReport, machineLoad, type Row, toResult } from './lib/report.js';
 import { removeTempDirs } from './lib/temp-dir.js';
 import type { Figure, RunContext } from './lib/types.js';
 
-const FIGURES: Figure[] = [certIssuance, ssa, storeWriteAmplification];
+const FIGURES: Figure[] = [certIssuance, ssa, storeWriteAmplification, register, token, e2e, catalogue];
 
 const CONCURRENCY = 8;
 /** Distinct client keys (hence CSRs) cycled through per software statement. */

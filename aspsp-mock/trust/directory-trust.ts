@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { type CertificateInfo, verifyCertificate } from '../../certs/index.js';
 import { boundedGet } from '../../lib/http/index.js';
@@ -14,6 +14,7 @@ export type ClientCertificateCheck =
 export class DirectoryTrust {
   private crl: { der: Buffer; fetchedAt: number } | undefined;
   private crlFetch: Promise<Buffer> | undefined;
+  private readonly passed = new Map<string, { crl: Buffer; info: CertificateInfo }>();
 
   constructor(
     readonly directoryUrl: string,
@@ -50,16 +51,26 @@ export class DirectoryTrust {
     return this.crlFetch;
   }
 
-  /** Chain to the directory CA, validity now, not on the CRL. */
+  /**
+   * Chain to the directory CA, validity now, not on the CRL. A passed check is
+   * remembered for the same certificate until the CRL is fetched again (a
+   * keep-alive client presents the same certificate on every request).
+   */
   async checkClientCertificate(der: Buffer, now: Date): Promise<ClientCertificateCheck> {
+    const crlDer = await this.crlDer();
+    const key = createHash('sha256').update(der).digest('hex');
+    const hit = this.passed.get(key);
+    if (hit && hit.crl === crlDer && now >= hit.info.notBefore && now <= hit.info.notAfter)
+      return { ok: true, info: hit.info };
     try {
       new X509Certificate(der);
     } catch {
       return { ok: false, reason: 'malformed', message: 'the client certificate cannot be parsed' };
     }
-    const crlDer = await this.crlDer();
     const result = verifyCertificate(der, { ca: { bundlePem: this.caBundlePem }, crlDer, now });
-    if (result.ok) return { ok: true, info: result.info };
-    return { ok: false, reason: result.reason, message: result.message };
+    if (!result.ok) return { ok: false, reason: result.reason, message: result.message };
+    if (this.passed.size >= 1000) this.passed.clear();
+    this.passed.set(key, { crl: crlDer, info: result.info });
+    return { ok: true, info: result.info };
   }
 }

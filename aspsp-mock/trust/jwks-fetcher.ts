@@ -31,6 +31,8 @@ const GARBAGE = Buffer.from('<html><body><h1>502 Bad Gateway</h1></body></html>\
 interface Entry {
   keys: Record<string, unknown>[];
   fetchedAt: number;
+  /** Public KeyObjects made from this set's JWKs, by kid. */
+  objects?: Map<string, KeyObject>;
 }
 
 /**
@@ -135,10 +137,15 @@ export class JwksFetcher {
     let jwk = find(await this.keys(url, anyHttpsOrigin));
     if (!jwk) jwk = find((await this.fetch(url)).keys);
     if (!jwk) throw new JwksError(`no key with kid '${String(kid).slice(0, 64)}' in ${url}`, 'unknown_kid');
+    const entry = this.cache.get(url);
+    const cached = entry?.objects?.get(String(jwk.kid));
+    if (cached && entry?.keys.includes(jwk)) return { jwk, key: cached };
     let key: KeyObject;
     try {
       const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, k: _k, ...pub } = jwk;
       key = createPublicKey({ key: pub as never, format: 'jwk' });
+      if (entry?.keys.includes(jwk) && jwk.kid !== undefined)
+        (entry.objects ??= new Map()).set(String(jwk.kid), key);
     } catch {
       throw new JwksError(`key '${String(kid)}' in ${url} is not a usable public key`, 'malformed');
     }

@@ -46,19 +46,31 @@ function table(header: string[], rows: string[][], rightAligned: Set<number>): s
 const number = (n: number) =>
   n.toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
+function targetText(f: Figure): string {
+  if (f.target === undefined) return '—';
+  const ratio = `${f.lowerIsBetter ? '≤' : '≥'} ${f.target.toFixed(2)}`;
+  return f.valueLimit === undefined ? ratio : `${ratio}, < ${f.valueLimit} ${f.unit}`;
+}
+
+function targetMet(f: Figure, value: number, ratio: number): string {
+  if (f.target === undefined) return '—';
+  const ratioOk = f.lowerIsBetter ? ratio <= f.target : ratio >= f.target;
+  const valueOk = f.valueLimit === undefined || value < f.valueLimit;
+  return ratioOk && valueOk ? 'yes' : 'NO';
+}
+
 /** The human report: machine, table with targets, then what each value and floor is. */
 export function formatReport(rows: Row[], settings: string, loadAtStart: string): string {
   const body = rows.map((row) => {
-    if ('error' in row)
-      return [row.figure.name, 'FAILED', '', '', `≥ ${row.figure.target.toFixed(2)}`, 'FAILED'];
+    if ('error' in row) return [row.figure.name, 'FAILED', '', '', targetText(row.figure), 'FAILED'];
     const { result, figure } = row;
     return [
       figure.name,
       `${number(result.value)} ${result.unit}`,
       `${number(result.floor)} ${result.unit}`,
       result.ratio.toFixed(3),
-      `≥ ${figure.target.toFixed(2)}`,
-      result.ratio >= figure.target ? 'yes' : 'NO',
+      targetText(figure),
+      targetMet(figure, result.value, result.ratio),
     ];
   });
   const out = [

@@ -13,8 +13,12 @@ export interface Figure {
   description: string;
   /** What the floor is, one line. */
   floorDescription: string;
-  /** The ratio this figure should reach (value / floor ≥ target). */
-  target: number;
+  /** The ratio this figure should reach: value / floor ≥ target, or ≤ target when `lowerIsBetter`; undefined: reported only. */
+  target?: number;
+  /** Times and latencies: a smaller value (and ratio) is better. */
+  lowerIsBetter?: boolean;
+  /** An absolute bound the value itself should meet (e.g. catalogue wall time under 30 s). */
+  valueLimit?: number;
   run(ctx: RunContext): Promise<Measurement>;
 }
 
