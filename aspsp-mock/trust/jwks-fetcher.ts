@@ -144,8 +144,10 @@ export class JwksFetcher {
     try {
       const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, k: _k, ...pub } = jwk;
       key = createPublicKey({ key: pub as never, format: 'jwk' });
-      if (entry?.keys.includes(jwk) && jwk.kid !== undefined)
-        (entry.objects ??= new Map()).set(String(jwk.kid), key);
+      if (entry?.keys.includes(jwk) && jwk.kid !== undefined) {
+        entry.objects ??= new Map();
+        entry.objects.set(String(jwk.kid), key);
+      }
     } catch {
       throw new JwksError(`key '${String(kid)}' in ${url} is not a usable public key`, 'malformed');
     }
