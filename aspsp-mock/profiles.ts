@@ -17,6 +17,7 @@ export function bankFromSpec(spec: string): BankDefinition {
       description: profile.description,
       chain: profile.chain,
       settings: profile.settings,
+      ...(profile.faults.length ? { faults: profile.faults } : {}),
     };
   } catch (err) {
     throw new UnknownProfile(`--bank '${spec}': ${(err as Error).message}`);

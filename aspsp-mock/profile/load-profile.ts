@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { checkFaultSpec, type FaultSpec } from '../faults/spec.js';
 import { type BankSettings, STRICT_OB_V33 } from '../settings.js';
 import { SWITCHES } from './switches.js';
 
@@ -13,6 +15,8 @@ export interface Profile {
   settings: BankSettings;
   /** The chain of profile names applied, base first. */
   chain: string[];
+  /** Faults active from start: every profile's in the chain, base first (see docs/faults.md). */
+  faults: FaultSpec[];
 }
 
 interface ProfileFile {
@@ -20,6 +24,7 @@ interface ProfileFile {
   description?: unknown;
   extends?: unknown;
   switches?: unknown;
+  faults?: unknown;
 }
 
 /** Folder of the shipped profiles (JSON files). Works from source and from the build. */
@@ -42,7 +47,7 @@ export function shippedProfileNames(): string[] {
 }
 
 function locate(ref: string, from: string | undefined): string {
-  if (/^[a-z0-9][a-z0-9.-]*$/.test(ref) && !ref.endsWith('.json')) {
+  if (/^[a-z0-9][a-z0-9.-]*$/.test(ref) && !/\.(json|ya?ml)$/.test(ref)) {
     const file = join(shippedProfilesDir(), `${ref}.json`);
     if (existsSync(file)) return file;
     throw new ProfileError(`unknown profile '${ref}' (shipped: ${shippedProfileNames().join(', ')})`);
@@ -52,17 +57,22 @@ function locate(ref: string, from: string | undefined): string {
   return file;
 }
 
+/** A profile file is JSON, or YAML when it ends in .yaml/.yml. */
 function readProfileFile(file: string): ProfileFile {
   let doc: unknown;
+  const yaml = /\.ya?ml$/i.test(file);
   try {
-    doc = JSON.parse(readFileSync(file, 'utf8'));
+    const text = readFileSync(file, 'utf8');
+    doc = yaml ? parseYaml(text) : JSON.parse(text);
   } catch (err) {
-    throw new ProfileError(`profile ${file}: not valid JSON (${(err as Error).message})`);
+    throw new ProfileError(
+      `profile ${file}: not valid ${yaml ? 'YAML' : 'JSON'} (${(err as Error).message})`,
+    );
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
-    throw new ProfileError(`profile ${file}: must be a JSON object`);
+    throw new ProfileError(`profile ${file}: must be an object`);
   const unknownKeys = Object.keys(doc).filter(
-    (k) => !['name', 'description', 'extends', 'switches', '$comment'].includes(k),
+    (k) => !['name', 'description', 'extends', 'switches', 'faults', '$comment'].includes(k),
   );
   if (unknownKeys.length)
     throw new ProfileError(`profile ${file}: unknown top-level key(s) ${unknownKeys.join(', ')}`);
@@ -126,6 +136,16 @@ export function loadProfile(ref: string): Profile {
     seen.push(file);
     const doc = readProfileFile(file);
     layers.push({ file, doc, switches: checkSwitches(`profile ${file.split('/').pop()}`, doc.switches) });
+    if (doc.faults !== undefined) {
+      if (!Array.isArray(doc.faults)) throw new ProfileError(`profile ${file}: "faults" must be an array`);
+      doc.faults.forEach((f, i) => {
+        try {
+          checkFaultSpec(f);
+        } catch (err) {
+          throw new ProfileError(`profile ${file}: faults[${i}]: ${(err as Error).message}`);
+        }
+      });
+    }
     if (doc.extends !== undefined && typeof doc.extends !== 'string')
       throw new ProfileError(`profile ${file}: "extends" must be a string`);
     from = file;
@@ -141,5 +161,8 @@ export function loadProfile(ref: string): Profile {
     description: typeof top.doc.description === 'string' ? top.doc.description : '',
     settings,
     chain: layers.map((l) => (typeof l.doc.name === 'string' ? l.doc.name : l.file)).reverse(),
+    faults: [...layers]
+      .reverse()
+      .flatMap((l) => (Array.isArray(l.doc.faults) ? (l.doc.faults as FaultSpec[]) : [])),
   };
 }

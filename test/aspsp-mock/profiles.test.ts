@@ -143,6 +143,56 @@ describe('profile loading and validation', () => {
   });
 });
 
+describe('YAML profiles and faults in profiles', () => {
+  it('reads a YAML profile that extends a shipped one', () => {
+    const file = write(
+      'bank.yaml',
+      'name: yaml-bank\ndescription: from YAML\nextends: ob-v3.2\nswitches:\n  audience: issuer\n  createStatus: 200\n',
+    );
+    const p = loadProfile(file);
+    expect(p.chain).toEqual(['ob-v3.3', 'ob-v3.2', 'yaml-bank']);
+    expect(p.settings.specVersion).toBe('3.2');
+    expect(p.settings.audience).toBe('issuer');
+    expect(p.settings.createStatus).toBe(200);
+  });
+
+  it('collects faults along the chain and refuses a bad one, naming it', () => {
+    const parent = write('parent.json', {
+      name: 'parent',
+      faults: [{ kind: 'latency', endpoints: ['token'], count: 1, latencyMs: 10 }],
+    });
+    const child = write(
+      'child.yaml',
+      `name: child\nextends: ${parent}\nfaults:\n  - kind: status\n    status: 503\n    endpoints: [discovery]\n    count: 1\n`,
+    );
+    expect(loadProfile(child).faults.map((f) => f.kind)).toEqual(['latency', 'status']);
+    const bad = write(
+      'bad-fault.yaml',
+      'faults:\n  - kind: meteor\n    endpoints: [register]\n    count: 1\n',
+    );
+    expect(() => loadProfile(bad)).toThrow(/faults\[0\]: .*kind/);
+  });
+
+  it('a bank started with a profile fault produces it for exactly the chosen requests', async () => {
+    const { startTestSandbox } = await import('../helpers/sandbox.js');
+    const { Agent } = await import('undici');
+    const file = write(
+      'flaky.yaml',
+      'name: flaky\nfaults:\n  - kind: status\n    status: 503\n    endpoints: [discovery]\n    count: 1\n',
+    );
+    const sb = await startTestSandbox({ banks: [bankFromSpec(`flaky=${file}`)] });
+    const agent = new Agent({ connect: { ca: sb.caBundle } });
+    try {
+      const { call } = await import('../helpers/sandbox.js');
+      expect((await call(agent, 'GET', sb.bank.discovery)).status).toBe(503);
+      expect((await call(agent, 'GET', sb.bank.discovery)).status).toBe(200);
+    } finally {
+      await agent.close();
+      await sb.close();
+    }
+  });
+});
+
 describe('docs/profiles.md', () => {
   it('is exactly what the switch table and shipped profiles generate, and names every switch', () => {
     const doc = readFileSync(resolve(import.meta.dirname, '../../docs/profiles.md'), 'utf8');
