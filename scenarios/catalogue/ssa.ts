@@ -10,10 +10,12 @@ const HOUR = 3600;
 
 /** One RSA key for forging signatures, made once (off the event loop) and shared. */
 let forger: Promise<KeyObject> | undefined;
-const forgingKey = (): Promise<KeyObject> =>
-  (forger ??= new Promise((resolve, reject) =>
+function forgingKey(): Promise<KeyObject> {
+  forger ??= new Promise((resolve, reject) =>
     generateKeyPair('rsa', { modulusLength: 2048 }, (err, _pub, priv) => (err ? reject(err) : resolve(priv))),
-  ));
+  );
+  return forger;
+}
 
 const part = (jws: string, i: number) =>
   JSON.parse(Buffer.from(jws.split('.')[i] ?? '', 'base64url').toString()) as Record<string, unknown>;

@@ -75,18 +75,20 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.volumes).sort()).toEqual(['obmock-data', 'reports']);
   });
 
-  it.each(['directory', 'bank', 'tpp', 'scenarios'])(
-    'the %s command is one the built CLI accepts',
-    async (name) => {
-      const cmd = compose.services[name].command;
-      const { stdout } = await run(process.execPath, [BIN, ...cmd, '--help']);
-      expect(stdout).toMatch(/^obmock (up|scenarios)/);
-      for (const test of [compose.services[name].healthcheck?.test].filter(Boolean) as string[][]) {
-        const help = await run(process.execPath, [BIN, test[3], '--help']);
-        expect(help.stdout).toMatch(/^obmock health/);
-      }
-    },
-  );
+  it.each([
+    'directory',
+    'bank',
+    'tpp',
+    'scenarios',
+  ])('the %s command is one the built CLI accepts', async (name) => {
+    const cmd = compose.services[name].command;
+    const { stdout } = await run(process.execPath, [BIN, ...cmd, '--help']);
+    expect(stdout).toMatch(/^obmock (up|scenarios)/);
+    for (const test of [compose.services[name].healthcheck?.test].filter(Boolean) as string[][]) {
+      const help = await run(process.execPath, [BIN, test[3], '--help']);
+      expect(help.stdout).toMatch(/^obmock health/);
+    }
+  });
 });
 
 describe('Dockerfile', () => {
