@@ -44,26 +44,34 @@ export function organisationKeystore(ctx: DirectoryContext) {
       return;
     }
     const jwks = /^(.+)\.jwks$/.exec(file);
-    if (!jwks) throw new NotFound(`no keystore file ${file}`);
-    const id = jwks[1];
-    if (id === orgId) {
-      sendJwks(
-        ctx,
-        res,
-        ctx.repo
-          .certificatesOfOrganisation(orgId)
-          .filter((c) => !c.SoftwareStatementId && c.status === 'Active'),
-      );
-      return;
-    }
-    const ss = ctx.repo.softwareStatement(id);
-    if (!ss || ss.OrganisationId !== orgId) throw new NotFound(`no keystore file ${file}`);
-    sendJwks(
-      ctx,
-      res,
-      ss.Active ? ctx.repo.certificatesOfSoftware(id).filter((c) => c.status === 'Active') : [],
-    );
+    const certs = jwks ? jwksCertificates(ctx, orgId, jwks[1], 'Active') : undefined;
+    if (!certs) throw new NotFound(`no keystore file ${file}`);
+    sendJwks(ctx, res, certs);
   };
+}
+
+/**
+ * The keys of `{id}.jwks` in an organisation's keystore: its organisation
+ * certificates (id = the organisation) or one software statement's, with the
+ * given status. A deactivated software statement has no active keys: all its
+ * keys are listed as revoked. Undefined when there is no such file.
+ */
+function jwksCertificates(
+  ctx: DirectoryContext,
+  orgId: string,
+  id: string,
+  status: 'Active' | 'Revoked',
+): CertificateRecord[] | undefined {
+  if (id === orgId) {
+    return ctx.repo
+      .certificatesOfOrganisation(orgId)
+      .filter((c) => !c.SoftwareStatementId && c.status === status);
+  }
+  const ss = ctx.repo.softwareStatement(id);
+  if (!ss || ss.OrganisationId !== orgId) return undefined;
+  const certs = ctx.repo.certificatesOfSoftware(id);
+  if (!ss.Active) return status === 'Active' ? [] : certs;
+  return certs.filter((c) => c.status === status);
 }
 
 /** GET /keystore/{org}/revoked/{id}.jwks: revoked keys of the organisation or of one software statement. */
@@ -71,22 +79,10 @@ export function revokedKeystore(ctx: DirectoryContext) {
   return (req: Request, res: Response): void => {
     const orgId = String(req.params.org);
     const match = /^(.+)\.jwks$/.exec(String(req.params.file));
-    if (!match || !ctx.repo.organisation(orgId)) throw new NotFound('no such keystore file');
-    const id = match[1];
-    if (id === orgId) {
-      sendJwks(
-        ctx,
-        res,
-        ctx.repo
-          .certificatesOfOrganisation(orgId)
-          .filter((c) => !c.SoftwareStatementId && c.status === 'Revoked'),
-      );
-      return;
-    }
-    const ss = ctx.repo.softwareStatement(id);
-    if (!ss || ss.OrganisationId !== orgId) throw new NotFound('no such keystore file');
-    const certs = ctx.repo.certificatesOfSoftware(id);
-    sendJwks(ctx, res, ss.Active ? certs.filter((c) => c.status === 'Revoked') : certs);
+    const certs =
+      match && ctx.repo.organisation(orgId) ? jwksCertificates(ctx, orgId, match[1], 'Revoked') : undefined;
+    if (!certs) throw new NotFound('no such keystore file');
+    sendJwks(ctx, res, certs);
   };
 }
 
