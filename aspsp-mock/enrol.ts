@@ -1,8 +1,8 @@
-import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Dispatcher, request } from 'undici';
-import { createCsr, generateRsaKeyPair, type KeyPair, parseCertificate } from '../certs/index.js';
+import { createCsr, loadOrCreateRsaKeyFile, parseCertificate, toPem } from '../certs/index.js';
+import { readTextIfExists } from '../lib/read-text-if-exists.js';
 
 export interface BankIdentity {
   orgId: string;
@@ -44,36 +44,6 @@ async function call(
   return { status: res.statusCode, text, json: () => JSON.parse(text) };
 }
 
-async function readText(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
-async function loadOrCreateKey(file: string): Promise<KeyPair> {
-  const pem = await readText(file);
-  if (pem) {
-    const privateKey = createPrivateKey(pem);
-    const publicKey = createPublicKey(privateKey);
-    return {
-      privateKey,
-      publicKey,
-      privateKeyPem: pem,
-      publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    };
-  }
-  const pair = await generateRsaKeyPair(2048);
-  await writeFile(file, pair.privateKeyPem, { mode: 0o600 });
-  return pair;
-}
-
-function pemFromX5c(b64: string): string {
-  return `-----BEGIN CERTIFICATE-----\n${b64.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
-}
-
 function expect2xx(what: string, res: { status: number; text: string }): void {
   if (res.status < 200 || res.status > 299)
     throw new Error(`${what}: directory answered ${res.status} ${res.text.slice(0, 300)}`);
@@ -95,10 +65,9 @@ export async function enrolBank(opts: {
   const d = opts.directory;
   const idFile = join(opts.dir, 'identity.json');
   const tokenFile = join(opts.dir, 'access-token');
-  let stored: StoredIdentity | undefined = (await readText(idFile))
-    ? JSON.parse((await readText(idFile))!)
-    : undefined;
-  let token = (await readText(tokenFile))?.trim();
+  const storedText = await readTextIfExists(idFile);
+  let stored: StoredIdentity | undefined = storedText ? JSON.parse(storedText) : undefined;
+  let token = (await readTextIfExists(tokenFile))?.trim();
   if (stored && token) {
     const check = await call(d, 'GET', `/v2.1/organisation/${stored.orgId}`, token);
     if (check.status !== 200) stored = undefined;
@@ -128,7 +97,7 @@ export async function enrolBank(opts: {
     { name: 'CN', value: cn },
   ];
 
-  const serverKey = await loadOrCreateKey(join(opts.dir, 'server.key.pem'));
+  const serverKey = await loadOrCreateRsaKeyFile(join(opts.dir, 'server.key.pem'));
   const stillGood = (pem: string | undefined) => {
     if (!pem) return false;
     const info = parseCertificate(pem);
@@ -149,10 +118,10 @@ export async function enrolBank(opts: {
       data: csr,
     });
     expect2xx('OBWAC for the bank', res);
-    stored.obwacPem = pemFromX5c((res.json() as { x5c: string[] }).x5c[0]);
+    stored.obwacPem = toPem(Buffer.from((res.json() as { x5c: string[] }).x5c[0], 'base64'), 'CERTIFICATE');
   }
 
-  const signingKey = await loadOrCreateKey(join(opts.dir, 'signing.key.pem'));
+  const signingKey = await loadOrCreateRsaKeyFile(join(opts.dir, 'signing.key.pem'));
   if (!stored.signingJwk) {
     const csr = createCsr({ key: signingKey, subject: subject(orgId) });
     const res = await call(d, 'POST', `/v2.1/organisation/${orgId}/certificate/obseal`, token, {

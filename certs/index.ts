@@ -15,10 +15,12 @@ export type { KeyPoolOptions } from './key-pool.js';
 export { KeyPool } from './key-pool.js';
 export type { LoadOrCreateCaOptions } from './load-or-create-ca.js';
 export { CA_FILES, loadOrCreateCa } from './load-or-create-ca.js';
+export { loadOrCreateRsaKeyFile } from './load-or-create-key-file.js';
 export { parseCertificate } from './parse-certificate.js';
 export { parseCrl } from './parse-crl.js';
 export { MAX_CSR_PEM_BYTES, parseCsr } from './parse-csr.js';
 export { parseDn } from './parse-dn.js';
+export { toPem } from './pem.js';
 export type {
   CertificateAuthority,
   CertificateInfo,

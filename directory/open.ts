@@ -1,17 +1,16 @@
-import { createPrivateKey } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   type CertificateAuthority,
   createCsr,
-  generateRsaKeyPair,
   issueCertificate,
-  type KeyPair,
   loadOrCreateCa,
+  loadOrCreateRsaKeyFile,
   parseCsr,
 } from '../certs/index.js';
 import { newSecret } from '../lib/ids.js';
 import { createLogger, type Logger } from '../lib/logger.js';
+import { readTextIfExists } from '../lib/read-text-if-exists.js';
 import { FileStore, type Store } from '../lib/store/index.js';
 import { hashToken } from './auth.js';
 import type { DirectoryConfig } from './config.js';
@@ -33,14 +32,11 @@ export function directoryPaths(dataDir: string) {
 }
 
 async function readOrCreate(file: string, make: () => string): Promise<string> {
-  try {
-    return (await readFile(file, 'utf8')).trim();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    const value = make();
-    await writeFile(file, `${value}\n`, { mode: 0o600 });
-    return value;
-  }
+  const existing = await readTextIfExists(file);
+  if (existing !== undefined) return existing.trim();
+  const value = make();
+  await writeFile(file, `${value}\n`, { mode: 0o600 });
+  return value;
 }
 
 export interface OpenDirectoryOptions {
@@ -95,24 +91,7 @@ export async function serverCredentials(
   keysDir: string,
   host: string,
 ): Promise<{ key: string; cert: string }> {
-  const keyFile = join(keysDir, 'server.key.pem');
-  let pair: KeyPair;
-  try {
-    const pem = await readFile(keyFile, 'utf8');
-    const privateKey = createPrivateKey(pem);
-    const { createPublicKey } = await import('node:crypto');
-    const publicKey = createPublicKey(privateKey);
-    pair = {
-      privateKey,
-      publicKey,
-      privateKeyPem: pem,
-      publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    };
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    pair = await generateRsaKeyPair(2048);
-    await writeFile(keyFile, pair.privateKeyPem, { mode: 0o600 });
-  }
+  const pair = await loadOrCreateRsaKeyFile(join(keysDir, 'server.key.pem'));
   const dns = [...new Set(['localhost', host].filter((h) => !/^\d+\.\d+\.\d+\.\d+$/.test(h)))];
   const ips = [...new Set(['127.0.0.1', host].filter((h) => /^\d+\.\d+\.\d+\.\d+$/.test(h)))];
   const csr = parseCsr(

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type CertificateAuthority,
@@ -9,19 +9,11 @@ import {
   parseCertificate,
   parseCsr,
 } from '../certs/index.js';
+import { readTextIfExists } from '../lib/read-text-if-exists.js';
 import type { SsaSigningKey } from './context.js';
 
 const KEY_FILE = 'ssa-signing.key.pem';
 const CERT_FILE = 'ssa-signing.pem';
-
-async function readIfExists(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
 
 /** The public JWK of a certificate's key with its x5c/x5t members. */
 export function certificateJwk(
@@ -46,8 +38,8 @@ export function certificateJwk(
 export async function loadOrCreateSsaKey(dir: string, ca: CertificateAuthority): Promise<SsaSigningKey> {
   const keyFile = join(dir, KEY_FILE);
   const certFile = join(dir, CERT_FILE);
-  let keyPem = await readIfExists(keyFile);
-  let certPem = await readIfExists(certFile);
+  let keyPem = await readTextIfExists(keyFile);
+  let certPem = await readTextIfExists(certFile);
   if (!keyPem || !certPem) {
     const pair = await generateRsaKeyPair(2048);
     const csr = parseCsr(

@@ -1,4 +1,3 @@
-import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,12 +10,11 @@ import {
   type RunningBank,
   startAspsp,
 } from '../aspsp-mock/index.js';
-import { issueCertificate, KeyPool, parseCsr, useKeyCache } from '../certs/index.js';
+import { KeyPool, useKeyCache } from '../certs/index.js';
 import { type RunningDirectory, startDirectory } from '../directory/index.js';
 import { createLogger, type LogLevel, silentLogger } from '../lib/logger.js';
 import {
   createHttpClient,
-  createLegacyCsr,
   directoryCall,
   onboardAtDirectory,
   type TppMaterial,
@@ -24,6 +22,7 @@ import {
 import { type RunningTppService, startTppService } from '../tpp-client/service/index.js';
 import { hintsFromSettings } from './hints.js';
 import type { DirectoryPowers, ProfileBank, Target } from './target.js';
+import { withTransportCertificateFrom } from './transport-certificate.js';
 
 export interface SandboxOptions {
   /** Banks to host, as `id=profile` (default: one strict bank `default`). */
@@ -154,32 +153,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const issueTransportCertificate = async (
     material: TppMaterial,
     o: { now?: Date; validityDays?: number },
-  ): Promise<TppMaterial> => {
-    const privateKey = createPrivateKey(material.transport.keyPem);
-    const csr = parseCsr(
-      createLegacyCsr(
-        { privateKey, publicKey: createPublicKey(privateKey) },
-        { organisationId: material.organisationId, softwareStatementId: material.softwareStatementId },
-      ),
-    );
-    const issued = issueCertificate(directory.ctx.ca, {
-      type: 'obtransport',
-      csr,
-      ctx: {
-        orgId: material.organisationId,
-        softwareId: material.softwareStatementId,
-        legalName: '',
-        organisationIdentifier: `PSDGB-OB-Unknown${material.organisationId}`,
-        roles: [],
-      },
-      ...(o.now ? { now: o.now } : {}),
-      ...(o.validityDays !== undefined ? { validityDays: o.validityDays } : {}),
-    });
-    return {
-      ...material,
-      transport: { certPem: issued.pem, keyPem: material.transport.keyPem, kid: issued.kid },
-    };
-  };
+  ): Promise<TppMaterial> => withTransportCertificateFrom(directory.ctx.ca, material, o);
   const powers: DirectoryPowers = {
     url: directory.url,
     adminToken: directory.adminToken,

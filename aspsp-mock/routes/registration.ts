@@ -42,6 +42,16 @@ function registeredMetadata(ctx: BankContext, v: ValidatedRegistration): Record<
   return out;
 }
 
+/**
+ * A signed request's jti is single-use until its exp (JSON bodies have none).
+ * Recorded only once every check passed, so a refused request can be fixed and resent.
+ */
+function rememberRequestJti(ctx: BankContext, claims: Record<string, unknown>): Promise<void> {
+  if (typeof claims.jti !== 'string') return Promise.resolve();
+  const exp = typeof claims.exp === 'number' ? claims.exp : nowSeconds(ctx) + 3600;
+  return rememberJti(ctx, 'register', claims.jti, exp);
+}
+
 /** A 36-character secret (the OB schema's maximum length). */
 const newSecret = (): string => randomBytes(27).toString('base64url');
 const hash = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -83,14 +93,7 @@ export function registerClient(ctx: BankContext) {
       res.status(200).set('Cache-Control', 'no-store').json(clientView(ctx, existing));
       return;
     }
-    if (typeof v.claims.jti === 'string') {
-      await rememberJti(
-        ctx,
-        'register',
-        v.claims.jti,
-        typeof v.claims.exp === 'number' ? v.claims.exp : nowSeconds(ctx) + 3600,
-      );
-    }
+    await rememberRequestJti(ctx, v.claims);
     const now = ctx.now();
     const metadata = registeredMetadata(ctx, v);
     const secret = SECRET_METHODS.has(String(metadata.token_endpoint_auth_method)) ? newSecret() : undefined;
@@ -194,14 +197,7 @@ export function updateClient(ctx: BankContext) {
         `the request is for software ${v.ssa.software_id}, not this client's ${client.software_id}`,
       );
     }
-    if (typeof v.claims.jti === 'string') {
-      await rememberJti(
-        ctx,
-        'register',
-        v.claims.jti,
-        typeof v.claims.exp === 'number' ? v.claims.exp : nowSeconds(ctx) + 3600,
-      );
-    }
+    await rememberRequestJti(ctx, v.claims);
     const metadata = registeredMetadata(ctx, v);
     const needsSecret = SECRET_METHODS.has(String(metadata.token_endpoint_auth_method));
     const secret = needsSecret && !client.secretHash ? newSecret() : undefined;

@@ -1,9 +1,9 @@
-import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { issueCertificate, loadOrCreateCa, parseCsr } from '../../certs/index.js';
-import { createLegacyCsr, directoryCall, getToken, type TppMaterial } from '../../tpp-client/index.js';
+import { loadOrCreateCa } from '../../certs/index.js';
+import { directoryCall, getToken, type TppMaterial } from '../../tpp-client/index.js';
+import { withTransportCertificateFrom } from '../transport-certificate.js';
 import type { Scenario } from '../types.js';
 
 const OB = 'OB DCR v3.3';
@@ -14,25 +14,7 @@ async function fromThrowawayCa(material: TppMaterial): Promise<TppMaterial> {
   const dir = await mkdtemp(join(tmpdir(), 'obmock-untrusted-ca-'));
   try {
     const ca = await loadOrCreateCa(dir, { crlUrl: 'https://untrusted-ca.invalid/crl', rootKeyBits: 2048 });
-    const privateKey = createPrivateKey(material.transport.keyPem);
-    const csr = parseCsr(
-      createLegacyCsr(
-        { privateKey, publicKey: createPublicKey(privateKey) },
-        { organisationId: material.organisationId, softwareStatementId: material.softwareStatementId },
-      ),
-    );
-    const issued = issueCertificate(ca, {
-      type: 'obtransport',
-      csr,
-      ctx: {
-        orgId: material.organisationId,
-        softwareId: material.softwareStatementId,
-        legalName: '',
-        organisationIdentifier: `PSDGB-OB-Unknown${material.organisationId}`,
-        roles: [],
-      },
-    });
-    return { ...material, transport: { ...material.transport, certPem: issued.pem, kid: issued.kid } };
+    return withTransportCertificateFrom(ca, material);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,3 +1,4 @@
+import { toPem } from '../../certs/index.js';
 import { DirectoryError } from '../errors.js';
 import { type DirectoryConnection, directoryCall, directoryJson } from './directory-call.js';
 
@@ -61,6 +62,5 @@ export async function uploadCsr(
 }
 
 function derBase64ToPem(b64: string): string {
-  const lines = b64.replace(/\s+/g, '').match(/.{1,64}/g) ?? [];
-  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+  return toPem(Buffer.from(b64.replace(/\s+/g, ''), 'base64'), 'CERTIFICATE');
 }

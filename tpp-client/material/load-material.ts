@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readTextIfExists } from '../../lib/read-text-if-exists.js';
 import { MaterialError } from '../errors.js';
 import type { SigningAlg, TppMaterial } from '../types.js';
 import { checkMaterial } from './check-material.js';
@@ -22,7 +23,7 @@ export async function loadMaterial(dir: string): Promise<TppMaterial> {
   const directory = json.directory === undefined ? undefined : object(json.directory, 'directory');
   const transportKeyFile = String(transport.keyFile ?? MATERIAL_FILES.transportKey);
   const signingKeyFile = String(signing.keyFile ?? MATERIAL_FILES.signingKey);
-  const token = directory ? await readOptional(join(dir, MATERIAL_FILES.directoryToken)) : undefined;
+  const token = directory ? await readTextIfExists(join(dir, MATERIAL_FILES.directoryToken)) : undefined;
 
   return checkMaterial({
     organisationId: json.organisationId as string,
@@ -67,14 +68,5 @@ async function readText(file: string, field: string): Promise<string> {
     return await readFile(file, 'utf8');
   } catch (err) {
     throw new MaterialError(field, `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-}
-
-async function readOptional(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
   }
 }
