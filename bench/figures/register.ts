@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { KeyPool, parseCertificate, verifyCertificate } from '../../certs/index.js';
 import { bankPool, onboardBenchTpp, registrationRequests } from '../lib/bank-setup.js';
 import { bracketWithFloor, describeRounds } from '../lib/floors.js';
+import { send } from '../lib/http.js';
 import { describeLoad, measureLoad, measureSyncRate } from '../lib/rate.js';
 import { withSandboxProcess } from '../lib/sandbox-process.js';
 import { withTempDir } from '../lib/temp-dir.js';
@@ -61,15 +62,11 @@ export const register: Figure = {
               concurrency: ctx.concurrency,
               serverPid: s.pid,
               op: async (i) => {
-                const res = await pool.request({
-                  method: 'POST',
-                  path,
-                  headers: { 'content-type': 'application/jose' },
-                  body: jwts[i],
-                });
-                const text = await res.body.text();
-                if (res.statusCode !== 201)
-                  throw new Error(`register: expected 201, got ${res.statusCode}: ${text.slice(0, 300)}`);
+                await send(
+                  pool,
+                  { method: 'POST', path, headers: { 'content-type': 'application/jose' }, body: jwts[i] },
+                  201,
+                );
               },
             }),
           );

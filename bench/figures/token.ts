@@ -9,6 +9,7 @@ import {
 } from '../../certs/index.js';
 import { bankPool, onboardBenchTpp, registrationRequests } from '../lib/bank-setup.js';
 import { bracketWithFloor, describeRounds } from '../lib/floors.js';
+import { send, sendJson } from '../lib/http.js';
 import { describeLoad, measureLoad, measureSyncRate } from '../lib/rate.js';
 import { withSandboxProcess } from '../lib/sandbox-process.js';
 import { withTempDir } from '../lib/temp-dir.js';
@@ -32,14 +33,16 @@ export const token: Figure = {
         const base = new URL(s.issuer).pathname;
         try {
           const [jwt] = await registrationRequests(s, m, 1);
-          const reg = await pool.request({
-            method: 'POST',
-            path: `${base}/register`,
-            headers: { 'content-type': 'application/jose' },
-            body: jwt,
-          });
-          const client = (await reg.body.json()) as { client_id: string };
-          if (reg.statusCode !== 201) throw new Error(`register: ${reg.statusCode}`);
+          const client = await sendJson<{ client_id: string }>(
+            pool,
+            {
+              method: 'POST',
+              path: `${base}/register`,
+              headers: { 'content-type': 'application/jose' },
+              body: jwt,
+            },
+            201,
+          );
           const form = new URLSearchParams({
             grant_type: 'client_credentials',
             client_id: client.client_id,
@@ -67,15 +70,16 @@ export const token: Figure = {
               concurrency: ctx.concurrency,
               serverPid: s.pid,
               op: async () => {
-                const res = await pool.request({
-                  method: 'POST',
-                  path: `${base}/token`,
-                  headers: { 'content-type': 'application/x-www-form-urlencoded' },
-                  body: form,
-                });
-                const text = await res.body.text();
-                if (res.statusCode !== 200)
-                  throw new Error(`token: expected 200, got ${res.statusCode}: ${text.slice(0, 300)}`);
+                await send(
+                  pool,
+                  {
+                    method: 'POST',
+                    path: `${base}/token`,
+                    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+                    body: form,
+                  },
+                  200,
+                );
               },
             }),
           );
