@@ -1,31 +1,25 @@
 /**
  * obmock's programmatic API: start a private sandbox in your own tests, onboard
- * TPPs, register at its banks with the TPP library, or run the scenario
- * catalogue against any bank.
+ * TPPs, register at its banks with the TPP library, inject faults, or run the
+ * scenario catalogue against any bank. docs/api.md lists it.
  *
  *   import { startSandbox, TppClient } from 'obmock';
  */
-export { loadProfile, shippedProfileNames } from './aspsp-mock/index.js';
+export { loadProfile, type Profile, shippedProfileNames } from './aspsp-mock/profile/load-profile.js';
+export { CATALOGUE } from './scenarios/catalogue/index.js';
+export { type RunOptions, runCatalogue } from './scenarios/runner.js';
 export {
-  type BankHints,
-  CATALOGUE,
-  type RunSummary,
-  runCatalogue,
+  type FaultSpec,
+  type FaultView,
   type Sandbox,
-  type SandboxOptions,
-  type Scenario,
-  type ScenarioResult,
-  selectScenarios,
+  type SandboxBank,
+  type SandboxFaults,
+  type SandboxRegistration,
+  type SandboxStartOptions,
+  type SandboxStartOptions as SandboxOptions,
   startSandbox,
-  type Target,
-} from './scenarios/index.js';
-export {
-  buildRegistrationClaims,
-  createHttpClient,
-  type Discovery,
-  onboardAtDirectory,
-  type RegisteredClient,
-  signRegistrationJwt,
-  TppClient,
-  type TppMaterial,
-} from './tpp-client/index.js';
+} from './scenarios/sandbox-api.js';
+export { selectScenarios } from './scenarios/select.js';
+export type { BankHints, Target } from './scenarios/target.js';
+export type { Outcome, RunSummary, Scenario, ScenarioResult } from './scenarios/types.js';
+export * from './tpp-client/index.js';

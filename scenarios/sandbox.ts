@@ -13,6 +13,7 @@ import {
 import { KeyPool, useKeyCache } from '../certs/index.js';
 import { type RunningDirectory, startDirectory } from '../directory/index.js';
 import { createLogger, type LogLevel, silentLogger } from '../lib/logger.js';
+import { removeOnExit } from '../lib/remove-on-exit.js';
 import {
   createHttpClient,
   directoryCall,
@@ -20,7 +21,9 @@ import {
   type TppMaterial,
 } from '../tpp-client/index.js';
 import { type RunningTppService, startTppService } from '../tpp-client/service/index.js';
+import { type RegisterAtOptions, TppClient } from '../tpp-client/tpp-client.js';
 import { hintsFromSettings } from './hints.js';
+import type { SandboxFaults, SandboxRegistration } from './sandbox-types.js';
 import type { DirectoryPowers, ProfileBank, Target } from './target.js';
 import { withTransportCertificateFrom } from './transport-certificate.js';
 
@@ -47,12 +50,30 @@ export interface Sandbox {
   /** PEM bundle of the sandbox CA (root + issuing): trust it in your HTTPS clients. */
   caBundle: string;
   dataDir: string;
-  /** A TPP onboarded at the directory: organisation, software statement, transport and signing certificates, SSA. */
+  /**
+   * A TPP onboarded at the directory: organisation, software statement, transport and signing
+   * certificates, SSA. The statement lists `redirectUris` (default one valid https URI).
+   */
   createTpp(opts?: { roles?: string[]; redirectUris?: string[] }): Promise<TppMaterial>;
+  /** One call: a fresh TPP registers at a bank (default the first) the way its profile wants. */
+  registerAt(bankId?: string, opts?: RegisterAtOptions): Promise<SandboxRegistration>;
+  /** Fault injection in-process, the same faults as the banks' admin API. */
+  faults: SandboxFaults;
   /** A scenario target for one of the hosted banks, with the sandbox's directory powers. */
   target(bankId?: string, material?: TppMaterial): Promise<Target>;
   stop(): Promise<void>;
 }
+
+/**
+ * The statement of a scenario's TPP also lists a second https URI and the URIs a bank must
+ * refuse (http, localhost), so the redirect scenarios can ask for them.
+ */
+const SCENARIO_REDIRECT_URIS = [
+  'https://tpp.example.com/cb',
+  'https://tpp.example.com/cb2',
+  'http://tpp.example.com/cb',
+  'https://localhost/cb',
+];
 
 /**
  * Boots a private sandbox in-process — directory, bank(s), optionally the TPP
@@ -62,19 +83,36 @@ export interface Sandbox {
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'obmock-sandbox-')));
   const ownDir = opts.dataDir === undefined;
+  // A temp dir holds a CA private key and the admin token: gone on every exit path.
+  const forget = ownDir ? removeOnExit(dataDir) : () => {};
   const logger = opts.logLevel ? createLogger(opts.logLevel) : silentLogger;
   if (opts.keyCacheDir) useKeyCache(opts.keyCacheDir);
-  const keys = new KeyPool({ bits: 2048, size: opts.keyPoolSize ?? 4 });
-  const directory = await startDirectory(
-    { dataDir, port: 0, logLevel: opts.logLevel ?? 'silent' },
-    { logger },
-  );
-  const caBundle = readFileSync(directory.ca.bundle, 'utf8');
+  const removeOwnDir = async () => {
+    if (!ownDir) return;
+    await rm(dataDir, { recursive: true, force: true });
+    forget();
+  };
   const profileBankIds = (opts.profileBanks ?? []).map((p) => [p, p.replace(/[^A-Za-z0-9_-]/g, '-')]);
-  const defs: BankDefinition[] = [
-    ...(opts.banks?.map(bankFromSpec) ?? [DEFAULT_BANK]),
-    ...profileBankIds.map(([p, id]) => bankFromSpec(`${id}=${p}`)),
-  ];
+  let defs: BankDefinition[];
+  try {
+    defs = [
+      ...(opts.banks?.map(bankFromSpec) ?? [DEFAULT_BANK]),
+      ...profileBankIds.map(([p, id]) => bankFromSpec(`${id}=${p}`)),
+    ];
+  } catch (err) {
+    await removeOwnDir();
+    throw err;
+  }
+  const keys = new KeyPool({ bits: 2048, size: opts.keyPoolSize ?? 4 });
+  let directory: RunningDirectory;
+  try {
+    directory = await startDirectory({ dataDir, port: 0, logLevel: opts.logLevel ?? 'silent' }, { logger });
+  } catch (err) {
+    keys.close();
+    await removeOwnDir();
+    throw err;
+  }
+  const caBundle = readFileSync(directory.ca.bundle, 'utf8');
   let aspsp: RunningAspsp | undefined;
   let tpp: RunningTppService | undefined;
   try {
@@ -103,6 +141,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     await aspsp?.close();
     await directory.close();
     keys.close();
+    await removeOwnDir();
     throw err;
   }
   const running = aspsp;
@@ -123,12 +162,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       },
       softwareStatement: {
         ClientName: `Sandbox app ${counter}`,
-        RedirectUri: o.redirectUris ?? [
-          'https://tpp.example.com/cb',
-          'https://tpp.example.com/cb2',
-          'http://tpp.example.com/cb',
-          'https://localhost/cb',
-        ],
+        RedirectUri: o.redirectUris ?? ['https://tpp.example.com/cb'],
         Roles: roles,
       },
       keyPool: keys,
@@ -158,7 +192,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     url: directory.url,
     adminToken: directory.adminToken,
     caBundlePem: caBundle,
-    newTpp: () => createTpp(),
+    newTpp: () => createTpp({ redirectUris: SCENARIO_REDIRECT_URIS }),
     ssaAt,
     issueTransportCertificate,
   };
@@ -171,6 +205,28 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         hints: hintsFromSettings(bank.ctx.settings, bank),
       };
   }
+  const bankById = (bankId = running.banks[0].id): RunningBank => {
+    const bank = running.banks.find((b) => b.id === bankId);
+    if (!bank)
+      throw new Error(`no bank '${bankId}' in this sandbox (${running.banks.map((b) => b.id).join(', ')})`);
+    return bank;
+  };
+  const faults: SandboxFaults = {
+    add: (spec, bankId) => bankById(bankId).ctx.faults.add(spec),
+    list: (bankId) => bankById(bankId).ctx.faults.list(),
+    remove: (faultId, bankId) => bankById(bankId).ctx.faults.remove(faultId),
+    clear: (bankId) => bankById(bankId).ctx.faults.clear(),
+  };
+  const clients = new Set<TppClient>();
+  const registerAt = async (bankId?: string, opts: RegisterAtOptions = {}): Promise<SandboxRegistration> => {
+    const bank = bankById(bankId);
+    const tpp = new TppClient(await createTpp());
+    clients.add(tpp);
+    const discovery = await tpp.discover(bank.discovery);
+    const hints = await tpp.profileHints(discovery);
+    const result = await tpp.registerAt(discovery, { ...hints, ...opts });
+    return { tpp, bank: discovery, result };
+  };
   const sandbox: Sandbox = {
     directory,
     banks: running.banks,
@@ -178,26 +234,28 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     caBundle,
     dataDir,
     createTpp,
-    async target(bankId = running.banks[0].id, material?: TppMaterial): Promise<Target> {
-      const bank = running.banks.find((b) => b.id === bankId);
-      if (!bank)
-        throw new Error(`no bank '${bankId}' in this sandbox (${running.banks.map((b) => b.id).join(', ')})`);
+    registerAt,
+    faults,
+    async target(bankId?: string, material?: TppMaterial): Promise<Target> {
+      const bank = bankById(bankId);
       return {
         name: `sandbox bank ${bank.id} (${bank.profile})`,
         discoveryUrl: bank.discovery,
         hints: hintsFromSettings(bank.ctx.settings, bank),
-        material: material ?? (await createTpp()),
+        material: material ?? (await createTpp({ redirectUris: SCENARIO_REDIRECT_URIS })),
         directory: powers,
         bankAdmin: { issuer: bank.issuer, adminToken: directory.adminToken },
         ...(profileBankIds.length > 0 ? { profileBanks } : {}),
       };
     },
     async stop() {
+      for (const client of clients) await client.close();
+      clients.clear();
       keys.close();
       await tpp?.close();
       await running.close();
       await directory.close();
-      if (ownDir) await rm(dataDir, { recursive: true, force: true });
+      await removeOwnDir();
     },
   };
   return sandbox;

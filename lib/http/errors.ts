@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError, NotFound, toErrorResponse } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { maskSecrets } from '../mask-secrets.js';
 
 /** Express errors (bad URL encoding, aborted body…) carry a 4xx `status`; keep it, hide the rest. */
 function normalise(err: unknown): unknown {
@@ -23,6 +24,15 @@ export function errorHandler(logger: Logger) {
         method: req.method,
         path: req.path,
         error: err instanceof Error ? err.message : String(err),
+      });
+    } else {
+      // Every refusal, with the code and description the client got (credentials masked).
+      logger.info('refused', {
+        method: req.method,
+        path: req.path,
+        status,
+        error: body.error,
+        error_description: maskSecrets(String(body.error_description ?? '')),
       });
     }
     if (res.headersSent) {

@@ -41,7 +41,11 @@ export interface RegistrationClaimsOptions {
   tlsClientAuthSubjectDn?: string;
   /** Rendering of organizationIdentifier in the DN: 'name' (default), 'oid' or 'hex' (RFC 4514 #…). */
   subjectDnForm?: 'name' | 'oid' | 'hex';
-  /** Default: the SSA's software_redirect_uris. */
+  /**
+   * Default: the SSA's software_redirect_uris that a bank accepts under OB DCR (https, host
+   * not localhost, at most 256 characters); test-only entries of a statement stay out unless
+   * asked for here.
+   */
   redirectUris?: string[];
   /** Default client_credentials, authorization_code, refresh_token. */
   grantTypes?: string[];
@@ -110,7 +114,7 @@ export function buildRegistrationClaims(opts: RegistrationClaimsOptions): Regist
   const softwareId = typeof ssa.software_id === 'string' ? ssa.software_id : undefined;
   const roles = Array.isArray(ssa.software_roles) ? ssa.software_roles.map(String) : undefined;
   const ssaRedirects = Array.isArray(ssa.software_redirect_uris)
-    ? ssa.software_redirect_uris.map(String)
+    ? ssa.software_redirect_uris.map(String).filter(registrableRedirectUri)
     : undefined;
 
   const json = opts.requestFormat === 'json';
@@ -125,10 +129,10 @@ export function buildRegistrationClaims(opts: RegistrationClaimsOptions): Regist
         jti: opts.jti ?? randomUUID(),
       };
   // An RFC 7591 request may leave redirect_uris out (the bank uses the statement's).
-  const redirects = opts.redirectUris ?? ssaRedirects;
+  const redirects = opts.redirectUris ?? (ssaRedirects?.length ? ssaRedirects : undefined);
   claims.redirect_uris = json
     ? redirects
-    : require('redirect_uris', redirects, 'the SSA has no software_redirect_uris');
+    : require('redirect_uris', redirects, 'the SSA lists no https redirect URI');
   claims.token_endpoint_auth_method = method;
   if (method === 'private_key_jwt' || method === 'client_secret_jwt') {
     claims.token_endpoint_auth_signing_alg = opts.tokenEndpointAuthSigningAlg ?? 'PS256';
@@ -166,6 +170,13 @@ export function buildRegistrationClaims(opts: RegistrationClaimsOptions): Regist
   }
   for (const [claim, value] of Object.entries(claims)) if (value === undefined) delete claims[claim];
   return claims;
+}
+
+/** OB DCR's rule for a redirect URI: https, a host other than localhost, at most 256 characters. */
+function registrableRedirectUri(uri: string): boolean {
+  if (uri.length > 256 || !URL.canParse(uri)) return false;
+  const url = new URL(uri);
+  return url.protocol === 'https:' && url.hostname !== 'localhost' && !url.hostname.endsWith('.localhost');
 }
 
 function scopeList(scope: string | readonly string[]): string[] {
