@@ -1,13 +1,23 @@
 import type { BankDefinition } from './config.js';
-import { loadProfile, ProfileError } from './profile/load-profile.js';
+import { loadProfile, ProfileError, shippedProfileNames } from './profile/load-profile.js';
 
 export class UnknownProfile extends ProfileError {}
 
-/** `id=profile` (or just `id`, meaning the strict profile) → a bank definition; profile = shipped name or file path. */
+/**
+ * `id=profile` → a bank definition; profile = shipped name or file path. A bare shipped
+ * profile name is `name=name`; any other bare word is refused (it used to mean a strict bank
+ * with that id, which silently ignored a mistyped profile).
+ */
 export function bankFromSpec(spec: string): BankDefinition {
   const i = spec.indexOf('=');
-  const id = i < 0 ? spec : spec.slice(0, i);
-  const ref = i < 0 ? 'ob-v3.3' : spec.slice(i + 1);
+  if (i < 0) {
+    if (shippedProfileNames().includes(spec)) return bankFromSpec(`${spec}=${spec}`);
+    throw new UnknownProfile(
+      `--bank '${spec}': not a shipped profile (${shippedProfileNames().join(', ')}); give id=profile, e.g. ${spec || 'mybank'}=ob-v3.3 or ${spec || 'mybank'}=./my-profile.yaml`,
+    );
+  }
+  const id = spec.slice(0, i);
+  const ref = spec.slice(i + 1);
   if (!id || !ref) throw new UnknownProfile(`--bank '${spec}': expected id=profile`);
   try {
     const profile = loadProfile(ref);

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-import { BANK_FAULT_USAGE, bankFault } from './commands/bank-fault.js';
-import { demo } from './commands/demo.js';
-import { health } from './commands/health.js';
-import { profiles } from './commands/profiles.js';
+import { readFileSync } from 'node:fs';
+import { bankFault } from './commands/bank-fault.js';
+import { DEMO_USAGE, demo } from './commands/demo.js';
+import { HEALTH_USAGE, health } from './commands/health.js';
+import { PROFILES_USAGE, profiles } from './commands/profiles.js';
 import { SCENARIOS_USAGE, scenarios } from './commands/scenarios.js';
 import { UP_USAGE, up } from './commands/up.js';
+import { isUsageError } from './usage-error.js';
 
 const USAGE = `obmock — a local copy of the UK Open Banking DCR ecosystem
 
@@ -18,38 +20,82 @@ Commands:
   health      exit 0 when an HTTPS URL answers 200 (container health checks)
   bank fault  add, list or clear injected faults of a running bank
 
+Options: --help (also after any command), --version.
 Run 'obmock <command> --help' for a command's options.
+`;
 
-${UP_USAGE}
-${SCENARIOS_USAGE}`;
+const BANK_USAGE = `obmock bank <subcommand>
+
+Subcommands:
+  fault       add, list or clear injected faults of a running bank ('obmock bank fault --help')
+`;
+
+interface Command {
+  usage: string;
+  run(argv: string[]): number | Promise<number>;
+}
+
+const bank = (argv: string[]): number | Promise<number> => {
+  if (argv[0] === 'fault') return bankFault(argv.slice(1));
+  if (argv[0] === undefined || argv[0] === '--help' || argv[0] === '-h') {
+    process.stdout.write(BANK_USAGE);
+    return argv[0] === undefined ? 2 : 0;
+  }
+  process.stderr.write(`obmock bank: unknown subcommand '${argv[0]}'\n\n${BANK_USAGE}`);
+  return 2;
+};
+
+const COMMANDS: Record<string, Command> = {
+  up: { usage: UP_USAGE, run: up },
+  scenarios: { usage: SCENARIOS_USAGE, run: scenarios },
+  demo: { usage: DEMO_USAGE, run: demo },
+  profiles: { usage: PROFILES_USAGE, run: profiles },
+  health: { usage: HEALTH_USAGE, run: health },
+  bank: { usage: BANK_USAGE, run: bank },
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'up':
-      return up(rest);
-    case 'profiles':
-      return profiles(rest);
-    case 'scenarios':
-      return scenarios(rest);
-    case 'health':
-      return health(rest);
-    case 'demo':
-      return demo(rest);
-    case 'bank':
-      // obmock bank fault …
-      if (rest[0] === 'fault') return bankFault(rest.slice(1));
-      process.stderr.write(`obmock bank: unknown subcommand '${rest[0] ?? ''}'\n\n${BANK_FAULT_USAGE}`);
-      return 2;
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(USAGE);
-      return command === undefined ? 2 : 0;
-    default:
-      process.stderr.write(`obmock: unknown command '${command}'\n\n${USAGE}`);
-      return 2;
+  const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(`obmock ${version()}\n`);
+    return 0;
+  }
+  if (name === undefined || name === '--help' || name === '-h') {
+    process.stdout.write(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === 'help') {
+    const topic = rest[0] === undefined ? undefined : COMMANDS[rest[0]];
+    process.stdout.write(topic?.usage ?? USAGE);
+    return rest[0] === undefined || topic ? 0 : 2;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write(`obmock: unknown command '${name}'\n\n${USAGE}`);
+    return 2;
+  }
+  if (name !== 'up') {
+    // `up` stops its servers itself on a signal; every other command exits, and process
+    // 'exit' handlers remove its temporary folders (a sandbox's CA key and admin token).
+    process.once('SIGINT', () => process.exit(130));
+    process.once('SIGTERM', () => process.exit(143));
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (!isUsageError(err)) throw err;
+    const where = name === 'bank' ? 'bank fault' : name;
+    process.stderr.write(
+      `obmock ${where}: ${(err as Error).message}\nRun 'obmock ${where} --help' for the options.\n`,
+    );
+    return 2;
   }
 }
 

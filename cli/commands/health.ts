@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { parseArgs } from 'node:util';
+import { UsageError } from '../usage-error.js';
+import { wholeNumber } from '../whole-number.js';
 
 export const HEALTH_USAGE = `obmock health URL [--ca FILE] [--timeout-ms N]
 
@@ -24,9 +26,11 @@ export async function health(argv: string[]): Promise<number> {
     return 0;
   }
   const url = positionals[0];
-  if (!url || positionals.length > 1) throw new Error('obmock health: give exactly one URL');
+  if (!url || positionals.length > 1) throw new UsageError('give exactly one URL');
+  if (!URL.canParse(url) || new URL(url).protocol !== 'https:')
+    throw new UsageError(`'${url}' is not an https URL`);
+  const timeout = wholeNumber('timeout-ms', values['timeout-ms'], { min: 1, max: 600_000 }) ?? 3000;
   const ca = values.ca ? readFileSync(values.ca, 'utf8') : undefined;
-  const timeout = Number(values['timeout-ms'] ?? '3000');
   return new Promise((resolveCode) => {
     const req = https.get(url, { ca, timeout }, (res) => {
       res.resume();

@@ -11,6 +11,8 @@ import {
 } from '../../scenarios/index.js';
 import { consoleProgress, consoleSummary, writeReports } from '../../scenarios/reporters/index.js';
 import { targetFromConfig } from '../../scenarios/tpp-config.js';
+import { UsageError } from '../usage-error.js';
+import { wholeNumber } from '../whole-number.js';
 
 export const SCENARIOS_USAGE = `obmock scenarios [options]
 
@@ -60,15 +62,13 @@ export async function scenarios(argv: string[]): Promise<number> {
   }
   const reporters = (values.reporter ?? ['console']) as ReporterName[];
   const bad = reporters.filter((r) => !REPORTERS.includes(r));
-  if (bad.length) throw new Error(`--reporter ${bad.join(', ')}: use ${REPORTERS.join(', ')}`);
+  if (bad.length) throw new UsageError(`--reporter ${bad.join(', ')}: use ${REPORTERS.join(', ')}`);
   if ((values.target === undefined) !== (values['tpp-config'] === undefined)) {
-    throw new Error('--target and --tpp-config go together (conformance mode)');
+    throw new UsageError('--target and --tpp-config go together (conformance mode)');
   }
   if (values.target && values.bank)
-    throw new Error('--bank configures the sandbox bank; it does not apply with --target');
-  const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32)
-    throw new Error('--concurrency must be 1–32');
+    throw new UsageError('--bank configures the sandbox bank; it does not apply with --target');
+  const concurrency = wholeNumber('concurrency', values.concurrency, { min: 1, max: 32 }) ?? 4;
   const selected = selectScenarios(CATALOGUE, values.only ?? [], values.skip ?? []);
   if (values.list) {
     for (const s of selected) process.stdout.write(`${s.id.padEnd(34)} ${s.title}\n`);

@@ -6,7 +6,9 @@ import { bankFromSpec, DEFAULT_BANK, type RunningAspsp, startAspsp } from '../..
 import { type RunningDirectory, startDirectory } from '../../directory/index.js';
 import type { LogLevel } from '../../lib/logger.js';
 import { type RunningTppService, startTppService } from '../../tpp-client/service/index.js';
+import { UsageError } from '../usage-error.js';
 import { waitUntilAnswering } from '../wait-until-answering.js';
+import { wholeNumber } from '../whole-number.js';
 
 export const UP_USAGE = `obmock up [options]
 
@@ -17,8 +19,10 @@ Options:
   --data-dir DIR         where keys, CA and data live (default .obmock; delete it to reset)
   --host NAME            host name in URLs and server certificates (default localhost)
   --bind ADDRESS         address to listen on (default 127.0.0.1)
-  --port N               directory port (default 8443); banks N+1, TPP N+2 (0 = any free ports)
-  --bank ID=PROFILE      host a bank with that profile (repeatable; default: default=ob-v3.3)
+  --port N               directory port (default $OBMOCK_PORT, else 8443); banks N+1, TPP N+2
+                         (0 = any free ports)
+  --bank ID=PROFILE      host a bank with that profile (repeatable; default: default=ob-v3.3);
+                         a shipped profile's name alone means NAME=NAME
   --mtls-header NAME     banks take the client certificate from this header, set by a
                          trusted TLS-terminating gateway (see docs/bank.md for the risks)
   --public-url URL       external base URL of the directory, if not https://HOST:PORT
@@ -30,13 +34,8 @@ Options:
 `;
 
 const SERVICES = ['directory', 'bank', 'tpp'] as const;
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 type Service = (typeof SERVICES)[number];
-
-function integer(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new Error(`--${name} must be a whole number (got '${value}')`);
-  return Number(value);
-}
 
 /** Waits for a file another process (the directory container) writes on first start. */
 async function waitForFile(file: string, timeoutMs = 60_000): Promise<string> {
@@ -75,14 +74,17 @@ export async function up(argv: string[]): Promise<number> {
   const services = (values.services ?? SERVICES.join(',')).split(',').map((s) => s.trim()) as Service[];
   const unknown = services.filter((s) => !SERVICES.includes(s));
   if (unknown.length || services.length === 0)
-    throw new Error(`--services: unknown ${unknown.join(', ')} (use ${SERVICES.join(',')})`);
+    throw new UsageError(`--services: unknown ${unknown.join(', ')} (use ${SERVICES.join(',')})`);
   const runs = (s: Service) => services.includes(s);
   if (!runs('directory') && !values['directory-url'])
-    throw new Error('--directory-url is needed when the directory runs elsewhere');
-  const port = integer('port', values.port);
+    throw new UsageError('--directory-url is needed when the directory runs elsewhere');
+  // Banks and TPP listen on port+1 and port+2.
+  const port = wholeNumber('port', values.port ?? process.env.OBMOCK_PORT, { min: 0, max: 65_533 });
   const portFor = (offset: number) => (port === undefined ? undefined : port === 0 ? 0 : port + offset);
   const banks = values.bank?.length ? values.bank.map(bankFromSpec) : [DEFAULT_BANK];
   const logLevel = values['log-level'] as LogLevel | undefined;
+  if (logLevel !== undefined && !LOG_LEVELS.includes(logLevel))
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')} (got '${logLevel}')`);
   const dataDir = values['data-dir'] ?? '.obmock';
   const common = { dataDir, host: values.host, bindAddress: values.bind, logLevel };
 

@@ -116,8 +116,11 @@ describe('profile loading and validation', () => {
     expect(() => loadProfile(join(dir, 'missing.json'))).toThrow("profile file '");
   });
 
-  it('bankFromSpec: id=profile, id alone = strict, errors name the flag', () => {
-    expect(bankFromSpec('x').settings).toEqual(STRICT_OB_V33);
+  it('bankFromSpec: id=profile, a bare shipped name = that profile, other bare words refused', () => {
+    expect(bankFromSpec('x=ob-v3.3').settings).toEqual(STRICT_OB_V33);
+    expect(bankFromSpec('pingfederate')).toMatchObject({ id: 'pingfederate', profile: 'pingfederate' });
+    expect(() => bankFromSpec('pingfedrate')).toThrow("--bank 'pingfedrate': not a shipped profile");
+    expect(() => bankFromSpec('pingfedrate')).toThrow('give id=profile, e.g. pingfedrate=ob-v3.3');
     expect(bankFromSpec('y=ob-v3.1').settings.specVersion).toBe('3.1');
     expect(() => bankFromSpec('z=nope')).toThrow("--bank 'z=nope': unknown profile 'nope'");
   });
