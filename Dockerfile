@@ -1,7 +1,7 @@
 # One image for every obmock service: directory, bank, TPP, and the one-shot scenario run.
-FROM node:20-bookworm-slim
+# Build stage: all dependencies (TypeScript is a dev dependency), compile, then drop dev deps.
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
-ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
@@ -14,7 +14,20 @@ COPY cli cli
 COPY lib lib
 COPY bench bench
 COPY index.ts ./
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+# Runtime stage: compiled code, production dependencies and the shipped profiles; no compiler,
+# no sources; runs as the unprivileged 'node' user.
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/package.json /app/package-lock.json ./
+COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/dist dist
+COPY aspsp-mock/profiles aspsp-mock/profiles
+COPY docs docs
+RUN mkdir -p /data /reports && chown node:node /data /reports
+USER node
 VOLUME ["/data"]
 EXPOSE 8443 8444 8445
 ENTRYPOINT ["node", "dist/cli/main.js"]

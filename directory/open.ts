@@ -31,12 +31,15 @@ export function directoryPaths(dataDir: string) {
   };
 }
 
-async function readOrCreate(file: string, make: () => string): Promise<string> {
+/** The value in `file`, or a new one and the function that writes it (0600). */
+async function readOrMake(
+  file: string,
+  make: () => string,
+): Promise<{ value: string; persist(): Promise<void> }> {
   const existing = await readTextIfExists(file);
-  if (existing !== undefined) return existing.trim();
+  if (existing !== undefined) return { value: existing.trim(), persist: async () => {} };
   const value = make();
-  await writeFile(file, `${value}\n`, { mode: 0o600 });
-  return value;
+  return { value, persist: () => writeFile(file, `${value}\n`, { mode: 0o600 }) };
 }
 
 export interface OpenDirectoryOptions {
@@ -50,11 +53,14 @@ export interface OpenDirectoryOptions {
 /**
  * Loads (or on first start creates) the CA, the SSA signing key, the admin
  * token and the database, and rebuilds the CRL: everything the app needs.
+ * A new admin token is written by `persistAdminToken`, which the caller runs
+ * once the directory answers: other processes (the bank's container) wait for
+ * that file, so it must not appear before the directory is ready.
  */
 export async function openDirectoryContext(
   config: DirectoryConfig,
   options: OpenDirectoryOptions,
-): Promise<{ ctx: DirectoryContext; adminToken: string }> {
+): Promise<{ ctx: DirectoryContext; adminToken: string; persistAdminToken(): Promise<void> }> {
   const paths = directoryPaths(config.dataDir);
   for (const dir of [paths.root, paths.ca, paths.keys, paths.db])
     await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -64,7 +70,7 @@ export async function openDirectoryContext(
     options.store ??
     (await FileStore.open(paths.db, { collections: directoryCollections(config.certificateShards) }));
   const repo = new DirectoryRepository(store);
-  const adminToken = await readOrCreate(paths.adminToken, newSecret);
+  const { value: adminToken, persist: persistAdminToken } = await readOrMake(paths.adminToken, newSecret);
   const ssaKey = await loadOrCreateSsaKey(paths.keys, ca);
   const crl = new CrlPublisher(ca, repo, paths.ca, now);
   await crl.rebuild();
@@ -79,7 +85,7 @@ export async function openDirectoryContext(
     baseUrl: options.baseUrl,
     now,
   };
-  return { ctx, adminToken };
+  return { ctx, adminToken, persistAdminToken };
 }
 
 /**

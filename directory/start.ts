@@ -17,22 +17,43 @@ export interface RunningDirectory {
 }
 
 /**
- * Starts the directory over HTTPS: binds first (port 0 → a free port), then
- * loads its data with the real URL, installs a server certificate from the
- * local CA and starts answering.
+ * Starts the directory over HTTPS. On a given port it loads its data, makes its
+ * server certificate from the local CA and only then listens, with both in
+ * place; on port 0 it binds first to learn its URL (nobody can connect to a
+ * port not yet announced). Either way a new admin token file is written last,
+ * once the directory answers: processes that wait for it (the bank container)
+ * never find a directory that is not ready.
  */
 export async function startDirectory(
   overrides: Partial<DirectoryConfig> = {},
   options: { store?: Store; logger?: Logger; now?: () => Date } = {},
 ): Promise<RunningDirectory> {
   const config = resolveDirectoryConfig(overrides);
-  const server = await listenHttps({ host: config.bindAddress, port: config.port });
+  const bindFirst = config.port === 0;
+  let server = bindFirst ? await listenHttps({ host: config.bindAddress, port: 0 }) : undefined;
   try {
-    const baseUrl = (config.publicUrl ?? `https://${config.host}:${server.port}`).replace(/\/+$/, '');
-    const { ctx, adminToken } = await openDirectoryContext(config, { ...options, baseUrl });
+    const port = server?.port ?? config.port;
+    const baseUrl = (config.publicUrl ?? `https://${config.host}:${port}`).replace(/\/+$/, '');
+    const { ctx, adminToken, persistAdminToken } = await openDirectoryContext(config, {
+      ...options,
+      baseUrl,
+    });
     const paths = directoryPaths(config.dataDir);
-    server.setCredentials(await serverCredentials(ctx.ca, paths.keys, config.host));
-    server.setHandler(createDirectoryApp(ctx));
+    const credentials = await serverCredentials(ctx.ca, paths.keys, config.host);
+    const handler = createDirectoryApp(ctx);
+    if (server) {
+      server.setCredentials(credentials);
+      server.setHandler(handler);
+    } else {
+      server = await listenHttps({ host: config.bindAddress, port, credentials, handler }).catch(
+        async (err: unknown) => {
+          await ctx.repo.store.close();
+          throw err;
+        },
+      );
+    }
+    const running = server;
+    await persistAdminToken();
     ctx.logger.info('directory listening', { url: baseUrl });
     return {
       url: baseUrl,
@@ -47,12 +68,12 @@ export async function startDirectory(
       },
       ctx,
       close: async () => {
-        await server.close();
+        await running.close();
         await ctx.repo.store.close();
       },
     };
   } catch (err) {
-    await server.close();
+    await server?.close();
     throw err;
   }
 }

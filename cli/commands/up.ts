@@ -29,6 +29,8 @@ Options:
   --services LIST        which services to run here: directory,bank,tpp (default all three)
   --directory-url URL    the directory, when it runs elsewhere (its CA bundle and admin
                          token are read from DIR/directory/, e.g. a shared volume)
+  --bank-discovery ID=URL  a bank the TPP service knows by ID when the banks run elsewhere
+                         (repeatable; e.g. default=https://bank:8444/banks/default/.well-known/openid-configuration)
   --ready-file PATH      write a JSON file with URLs, CA paths and the admin token once up
   --log-level LEVEL      debug | info | warn | error | silent (default info)
 `;
@@ -36,6 +38,21 @@ Options:
 const SERVICES = ['directory', 'bank', 'tpp'] as const;
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 type Service = (typeof SERVICES)[number];
+
+/** `--bank-discovery ID=URL` values → {id: discovery URL}. */
+function bankDiscoveries(specs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const spec of specs) {
+    const i = spec.indexOf('=');
+    const url = spec.slice(i + 1);
+    if (i < 1 || !URL.canParse(url) || new URL(url).protocol !== 'https:')
+      throw new UsageError(
+        `--bank-discovery '${spec}': expected ID=https://…/.well-known/openid-configuration`,
+      );
+    out[spec.slice(0, i)] = url;
+  }
+  return out;
+}
 
 /** Waits for a file another process (the directory container) writes on first start. */
 async function waitForFile(file: string, timeoutMs = 60_000): Promise<string> {
@@ -60,6 +77,7 @@ export async function up(argv: string[]): Promise<number> {
       'public-url': { type: 'string' },
       services: { type: 'string' },
       'directory-url': { type: 'string' },
+      'bank-discovery': { type: 'string', multiple: true },
       'ready-file': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -130,7 +148,10 @@ export async function up(argv: string[]): Promise<number> {
       tpp = await startTppService({
         ...common,
         port: portFor(2),
-        banks: Object.fromEntries((aspsp?.banks ?? []).map((b) => [b.id, b.discovery])),
+        banks: {
+          ...bankDiscoveries(values['bank-discovery'] ?? []),
+          ...Object.fromEntries((aspsp?.banks ?? []).map((b) => [b.id, b.discovery])),
+        },
         directory: directoryTrust,
       });
     }

@@ -14,6 +14,10 @@ export interface ListenOptions {
   port: number;
   /** Ask clients for a certificate (mutual TLS). Verification is left to the application. */
   requestCert?: boolean;
+  /** Key and certificate from the first connection on (when the URL is known before binding). */
+  credentials?: TlsCredentials;
+  /** The request handler from the first request on (default: 503 until setHandler). */
+  handler?: RequestListener;
 }
 
 export interface RunningServer {
@@ -35,14 +39,17 @@ export function listenHttps(options: ListenOptions): Promise<RunningServer> {
     requestCert: options.requestCert ?? false,
     rejectUnauthorized: false,
     minVersion: 'TLSv1.2',
+    ...(options.credentials ?? {}),
   });
   server.keepAliveTimeout = 30_000;
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
-  let current: RequestListener = (_req, res) => {
-    res.statusCode = 503;
-    res.end();
-  };
+  let current: RequestListener =
+    options.handler ??
+    ((_req, res) => {
+      res.statusCode = 503;
+      res.end();
+    });
   server.on('request', (req, res) => current(req, res));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
