@@ -23,6 +23,7 @@ import {
   writeReports,
 } from '../../scenarios/reporters/index.js';
 import type { Exchange, RunSummary, ScenarioResult } from '../../scenarios/types.js';
+import { systemTool } from '../helpers/system-tool.js';
 
 const ORG_ID = '0015800001041REAAY';
 const SOFTWARE_ID = '4pHhkZQaBOGdp5zbkSsGF8';
@@ -378,6 +379,12 @@ describe('JSON report', () => {
   });
 });
 
+const XMLLINT = systemTool({
+  names: ['xmllint'],
+  install: 'apt-get install -y libxml2-utils (.ci/run installs it)',
+  neededFor: 'the JUnit schema tests',
+});
+
 function xmllint(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync('xmllint', args, { encoding: 'utf8' });
   if (r.error) {
@@ -397,23 +404,26 @@ describe('JUnit report', () => {
     writeFileSync(file, xml);
   });
 
-  it('validates against the JUnit XML schema', () => {
+  it.skipIf(XMLLINT.skip)('validates against the JUnit XML schema', () => {
     const r = xmllint(['--noout', '--schema', SCHEMA, file]);
     expect(r.stderr).toContain('validates');
     expect(r.status).toBe(0);
   });
 
-  it('the schema is not vacuous: it rejects a testcase without a name and two outcomes', () => {
-    const bad = join(tempDir(), 'bad.xml');
-    writeFileSync(
-      bad,
-      '<testsuites><testsuite name="x" tests="1"><testcase classname="a"><skipped/><failure/></testcase></testsuite></testsuites>',
-    );
-    const r = xmllint(['--noout', '--schema', SCHEMA, bad]);
-    expect(r.status).not.toBe(0);
-  });
+  it.skipIf(XMLLINT.skip)(
+    'the schema is not vacuous: it rejects a testcase without a name and two outcomes',
+    () => {
+      const bad = join(tempDir(), 'bad.xml');
+      writeFileSync(
+        bad,
+        '<testsuites><testsuite name="x" tests="1"><testcase classname="a"><skipped/><failure/></testcase></testsuite></testsuites>',
+      );
+      const r = xmllint(['--noout', '--schema', SCHEMA, bad]);
+      expect(r.status).not.toBe(0);
+    },
+  );
 
-  it('an empty run with no target name still validates', () => {
+  it.skipIf(XMLLINT.skip)('an empty run with no target name still validates', () => {
     const empty = join(tempDir(), 'empty.xml');
     const run: RunSummary = { ...summary, target: '', results: [], passed: 0, failed: 0, skipped: 0 };
     writeFileSync(empty, toJUnitXml(run));
@@ -439,24 +449,27 @@ describe('JUnit report', () => {
     expect(xml).toContain('<property name="reference" value="OB DCR v3.3 §3.1.2: PS256 or ES256 only"/>');
   });
 
-  it("puts the failing step and its HTTP exchange in the failure's text, escaped", () => {
-    const text = xmllint(['--xpath', 'string(//testcase[2]/failure)', file]).stdout;
-    expect(text).toContain('Step: register with RS256');
-    expect(text).toContain(`POST https://${BANK}/register`);
-    expect(text).toContain('HTTP 201');
-    expect(text).toContain('content-type: application/jose');
-    expect(text).toContain('"client_id": "client-456"');
-    expect(text).toContain('<script>alert("x")</script>'); // restored by the parser: it was escaped
-    const message = xmllint(['--xpath', 'string(//testcase[2]/failure/@message)', file]).stdout;
-    // what the attribute carried, once parsed: the reason minus the characters XML cannot hold
-    // and the terminal colour sequences
-    const legal = `<script>alert("x")</script> & 'q' ]]> red  ok 🙂`;
-    expect(message.replace(/\n$/, '')).toBe(`expected 400 invalid_client_metadata, got 201 ${legal}`);
-    const error = xmllint(['--xpath', 'string(//testcase[4]/error)', file]).stdout;
-    expect(error).toContain(`GET https://${BANK}/register/client-123`);
-    expect(error).toContain('no response: connect ECONNREFUSED');
-    expectNoPlantedSecret(xml);
-  });
+  it.skipIf(XMLLINT.skip)(
+    "puts the failing step and its HTTP exchange in the failure's text, escaped",
+    () => {
+      const text = xmllint(['--xpath', 'string(//testcase[2]/failure)', file]).stdout;
+      expect(text).toContain('Step: register with RS256');
+      expect(text).toContain(`POST https://${BANK}/register`);
+      expect(text).toContain('HTTP 201');
+      expect(text).toContain('content-type: application/jose');
+      expect(text).toContain('"client_id": "client-456"');
+      expect(text).toContain('<script>alert("x")</script>'); // restored by the parser: it was escaped
+      const message = xmllint(['--xpath', 'string(//testcase[2]/failure/@message)', file]).stdout;
+      // what the attribute carried, once parsed: the reason minus the characters XML cannot hold
+      // and the terminal colour sequences
+      const legal = `<script>alert("x")</script> & 'q' ]]> red  ok 🙂`;
+      expect(message.replace(/\n$/, '')).toBe(`expected 400 invalid_client_metadata, got 201 ${legal}`);
+      const error = xmllint(['--xpath', 'string(//testcase[4]/error)', file]).stdout;
+      expect(error).toContain(`GET https://${BANK}/register/client-123`);
+      expect(error).toContain('no response: connect ECONNREFUSED');
+      expectNoPlantedSecret(xml);
+    },
+  );
 });
 
 describe('HTML report (text)', () => {
@@ -469,6 +482,13 @@ describe('HTML report (text)', () => {
     expect(page).not.toMatch(/<(link|img|iframe)\b|src=|href="(https?:)?\/\//i);
     expectNoPlantedSecret(page);
   });
+});
+
+const CHROMIUM = systemTool({
+  names: ['chromium', 'chromium-browser'],
+  env: 'CHROMIUM_PATH',
+  install: 'apt-get install -y chromium (.ci/run installs it), or set CHROMIUM_PATH',
+  neededFor: 'the HTML report browser tests',
 });
 
 function findChromium(): string {
@@ -487,7 +507,7 @@ function findChromium(): string {
   return path;
 }
 
-describe('HTML report (headless Chromium)', () => {
+describe.skipIf(CHROMIUM.skip)('HTML report (headless Chromium)', () => {
   it('shows every scenario with its status, the diagrams, and decoded JWTs on opening an exchange', async () => {
     const executablePath = findChromium();
     const { chromium } = await import('playwright-core');
