@@ -13,6 +13,7 @@ import { createBankFaults } from './faults/setup.js';
 import { bankCollections } from './model.js';
 import { DirectoryTrust } from './trust/directory-trust.js';
 import { JwksFetcher } from './trust/jwks-fetcher.js';
+import { parseOriginRule } from './trust/origin-rules.js';
 
 export interface RunningBank {
   id: string;
@@ -58,6 +59,8 @@ export async function startAspsp(
     const base = (config.publicUrl ?? `https://${config.host}:${server.port}`).replace(/\/+$/, '');
     const directoryUrl = config.directory.url.replace(/\/+$/, '');
     const directoryOrigin = new URL(directoryUrl).origin;
+    const ownOrigins = [directoryOrigin, new URL(base).origin];
+    const tppOrigins = config.tppJwksOrigins.map(parseOriginRule);
     const banks: RunningBank[] = [];
     let tls: { key: string; cert: string } | undefined;
     // Banks enrol at the directory concurrently (key generation runs in the thread pool).
@@ -105,6 +108,9 @@ export async function startAspsp(
         jwks: new JwksFetcher({
           dispatcher,
           trustedOrigins: () => [directoryOrigin, ...config.trustedJwksOrigins],
+          tppOrigins: () => tppOrigins,
+          ownOrigins: () => ownOrigins,
+          logger: logger.child({ bank: def.id }),
           timeoutMs: config.jwksTimeoutMs,
           maxBytes: config.jwksMaxBytes,
           cacheSeconds: () => settings.jwksCacheSeconds,

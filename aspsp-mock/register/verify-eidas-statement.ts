@@ -1,4 +1,5 @@
 import { type CertificateInfo, parseCertificate } from '../../certs/index.js';
+import { checkClientCertificate } from '../client-certificate.js';
 import { type BankContext, nowSeconds } from '../context.js';
 import { InvalidSoftwareStatement, UnapprovedSoftwareStatement } from '../errors.js';
 import { JwksError } from '../trust/jwks-fetcher.js';
@@ -71,7 +72,7 @@ export async function verifyEidasStatement(
     if (!Array.isArray(x5c) || typeof x5c[0] !== 'string')
       throw new InvalidSoftwareStatement('software statement key: x5c is malformed');
     const der = Buffer.from(x5c[0], 'base64');
-    const check = await ctx.trust.checkClientCertificate(der, ctx.now());
+    const check = await checkClientCertificate(ctx, der);
     if (!check.ok)
       throw new InvalidSoftwareStatement(
         `software statement key certificate rejected (${check.reason}): ${check.message}`,
