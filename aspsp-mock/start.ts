@@ -11,6 +11,7 @@ import type { BankContext } from './context.js';
 import { enrolBank } from './enrol.js';
 import { createBankFaults } from './faults/setup.js';
 import { bankCollections } from './model.js';
+import { schedulePurge } from './purge-expired.js';
 import { DirectoryTrust } from './trust/directory-trust.js';
 import { JwksFetcher } from './trust/jwks-fetcher.js';
 import { parseOriginRule } from './trust/origin-rules.js';
@@ -132,12 +133,14 @@ export async function startAspsp(
         { adminToken: config.directory.adminToken }, // the faults admin API takes the directory's admin token
       ),
     );
+    const stopPurges = banks.map((b) => schedulePurge(b.ctx));
     logger.info('bank listening', { url: base, banks: banks.map((b) => b.id) });
     return {
       url: base,
       port: server.port,
       banks,
       close: async () => {
+        for (const stop of stopPurges) stop();
         await server.close();
         await Promise.all(stores.map((s) => s.close()));
         await dispatcher.close();
