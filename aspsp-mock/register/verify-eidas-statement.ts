@@ -1,4 +1,5 @@
 import { type CertificateInfo, parseCertificate } from '../../certs/index.js';
+import { redirectUriProblem } from '../../lib/redirect-uri.js';
 import { checkClientCertificate } from '../client-certificate.js';
 import { type BankContext, nowSeconds } from '../context.js';
 import { InvalidSoftwareStatement, UnapprovedSoftwareStatement } from '../errors.js';
@@ -108,6 +109,12 @@ export async function verifyEidasStatement(
   if (typeof claims.exp === 'number' && now > claims.exp + skew)
     throw new InvalidSoftwareStatement('software_statement has expired');
   const redirects = claims.software_redirect_uris;
+  if (Array.isArray(redirects)) {
+    redirects.forEach((r, i) => {
+      const problem = typeof r === 'string' ? redirectUriProblem(r) : 'must be a string';
+      if (problem) throw new InvalidSoftwareStatement(`software_redirect_uris[${i}] ${problem}`);
+    });
+  }
   const roles = claims.software_roles;
   return {
     ...claims,

@@ -1,3 +1,5 @@
+import { isLoopbackHost } from '../../lib/loopback-host.js';
+
 /**
  * Origin allowlist entries for TPP-hosted (eIDAS) JWKS: `https://host:port`
  * (exactly that origin), `https://host` (port 443), `https://host:*` (any
@@ -38,20 +40,6 @@ export function originAllowed(url: URL, rules: readonly OriginRule[]): boolean {
     (r) =>
       (r.port === '*' || r.port === portOf(url)) &&
       (r.subdomains ? host.endsWith(`.${r.host}`) : host === r.host),
-  );
-}
-
-/** Names and addresses that reach this machine whatever the configured host name. */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return (
-    h === 'localhost' ||
-    h.endsWith('.localhost') ||
-    /^127\.\d+\.\d+\.\d+$/.test(h) ||
-    h === '0.0.0.0' ||
-    h === '::1' ||
-    h === '::' ||
-    /^::ffff:(127\.|7f)/.test(h)
   );
 }
 
