@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import type { CertificateInfo } from '../certs/index.js';
 import type { BankContext } from './context.js';
 import { InvalidClient } from './errors.js';
+import type { ClientCertificateCheck } from './trust/directory-trust.js';
 
 /**
  * The DER of the client certificate: from the TLS session (default), or —
@@ -28,11 +29,24 @@ export function presentedCertificate(ctx: BankContext, req: Request): Buffer | u
   return peer?.raw && peer.raw.length > 0 ? peer.raw : undefined;
 }
 
+/**
+ * The one revocation check of the bank: the certificate chains to the
+ * directory CA, is valid at the time of the call and is not on the directory's
+ * CRL (refetched after the profile's `crlCacheSeconds`). Every
+ * certificate-authenticated route — token, register, management, resources —
+ * goes through here, so another revocation source (OCSP) plugs in at one place.
+ * The clock is read after the CRL arrived; its freshness is judged with the
+ * profile's clock-skew tolerance.
+ */
+export function checkClientCertificate(ctx: BankContext, der: Buffer): Promise<ClientCertificateCheck> {
+  return ctx.trust.checkClientCertificate(der, () => ctx.now(), ctx.settings.clockSkewSeconds);
+}
+
 /** Step: a client certificate is required, chains to the directory CA, is valid now and not revoked. */
 export async function requireClientCertificate(ctx: BankContext, req: Request): Promise<CertificateInfo> {
   const der = presentedCertificate(ctx, req);
   if (!der) throw new InvalidClient('a client certificate (mutual TLS) is required');
-  const check = await ctx.trust.checkClientCertificate(der, ctx.now());
+  const check = await checkClientCertificate(ctx, der);
   if (!check.ok) throw new InvalidClient(`client certificate rejected (${check.reason}): ${check.message}`);
   return check.info;
 }

@@ -1,6 +1,7 @@
 import type { LogLevel } from '../lib/logger.js';
 import type { FaultSpec } from './faults/spec.js';
 import { type BankSettings, STRICT_OB_V33 } from './settings.js';
+import { parseOriginRule } from './trust/origin-rules.js';
 
 export interface BankDefinition {
   /** Path segment of the bank's issuer URL: letters, digits, '-' and '_'. */
@@ -28,6 +29,14 @@ export interface AspspConfig {
   mtlsHeader?: string;
   /** Extra https origins JWKS may be fetched from, besides the directory's. */
   trustedJwksOrigins: string[];
+  /**
+   * Where a bank with self-signed (eIDAS) software statements may fetch the
+   * TPP-hosted JWKS a statement names: `https://host[:port|:*]` or
+   * `https://*.domain[:port|:*]`. The default allows only what `obmock up`
+   * itself needs: a TPP serving its keys on this machine as `https://localhost`.
+   * The sandbox's own directory and bank origins are never fetched, whatever this says.
+   */
+  tppJwksOrigins: string[];
   jwksTimeoutMs: number;
   jwksMaxBytes: number;
   logLevel: LogLevel;
@@ -48,6 +57,7 @@ export const ASPSP_DEFAULTS: Omit<AspspConfig, 'directory'> = {
   port: 8444,
   banks: [DEFAULT_BANK],
   trustedJwksOrigins: [],
+  tppJwksOrigins: ['https://localhost:*'],
   jwksTimeoutMs: 3_000,
   jwksMaxBytes: 256 * 1024,
   logLevel: 'info',
@@ -83,6 +93,13 @@ export function resolveAspspConfig(
     }
     if (u && (u.protocol !== 'https:' || u.origin !== o.replace(/\/+$/, ''))) {
       fail('trustedJwksOrigins', `'${o}' must be an https origin (scheme://host[:port])`);
+    }
+  }
+  for (const o of c.tppJwksOrigins) {
+    try {
+      parseOriginRule(o);
+    } catch (err) {
+      fail('tppJwksOrigins', (err as Error).message);
     }
   }
   try {

@@ -11,8 +11,10 @@ import type { BankContext } from './context.js';
 import { enrolBank } from './enrol.js';
 import { createBankFaults } from './faults/setup.js';
 import { bankCollections } from './model.js';
+import { schedulePurge } from './purge-expired.js';
 import { DirectoryTrust } from './trust/directory-trust.js';
 import { JwksFetcher } from './trust/jwks-fetcher.js';
+import { parseOriginRule } from './trust/origin-rules.js';
 
 export interface RunningBank {
   id: string;
@@ -58,6 +60,8 @@ export async function startAspsp(
     const base = (config.publicUrl ?? `https://${config.host}:${server.port}`).replace(/\/+$/, '');
     const directoryUrl = config.directory.url.replace(/\/+$/, '');
     const directoryOrigin = new URL(directoryUrl).origin;
+    const ownOrigins = [directoryOrigin, new URL(base).origin];
+    const tppOrigins = config.tppJwksOrigins.map(parseOriginRule);
     const banks: RunningBank[] = [];
     let tls: { key: string; cert: string } | undefined;
     // Banks enrol at the directory concurrently (key generation runs in the thread pool).
@@ -105,6 +109,9 @@ export async function startAspsp(
         jwks: new JwksFetcher({
           dispatcher,
           trustedOrigins: () => [directoryOrigin, ...config.trustedJwksOrigins],
+          tppOrigins: () => tppOrigins,
+          ownOrigins: () => ownOrigins,
+          logger: logger.child({ bank: def.id }),
           timeoutMs: config.jwksTimeoutMs,
           maxBytes: config.jwksMaxBytes,
           cacheSeconds: () => settings.jwksCacheSeconds,
@@ -126,12 +133,14 @@ export async function startAspsp(
         { adminToken: config.directory.adminToken }, // the faults admin API takes the directory's admin token
       ),
     );
+    const stopPurges = banks.map((b) => schedulePurge(b.ctx));
     logger.info('bank listening', { url: base, banks: banks.map((b) => b.id) });
     return {
       url: base,
       port: server.port,
       banks,
       close: async () => {
+        for (const stop of stopPurges) stop();
         await server.close();
         await Promise.all(stores.map((s) => s.close()));
         await dispatcher.close();

@@ -17,6 +17,8 @@ export interface VerifyCertificateOptions {
   /** CRL of the leaf's issuer (DER); when given, its signature, freshness and entries are checked. */
   crlDer?: Buffer;
   now?: Date;
+  /** Tolerance (seconds) when judging the CRL's thisUpdate/nextUpdate against `now`: the relying party's clock skew. */
+  crlSkewSeconds?: number;
 }
 
 const MAX_CHAIN = 5;
@@ -113,14 +115,15 @@ export function verifyCertificate(leaf: string | Buffer, opts: VerifyCertificate
         reason: 'bad_crl',
         message: `the CRL signature does not verify with "${issuer.name}"`,
       };
-    if (t < crl.thisUpdate.getTime()) {
+    const skewMs = Math.max(0, opts.crlSkewSeconds ?? 0) * 1000;
+    if (t + skewMs < crl.thisUpdate.getTime()) {
       return {
         ok: false,
         reason: 'bad_crl',
         message: `the CRL is not valid before ${crl.thisUpdate.toISOString()}`,
       };
     }
-    if (crl.nextUpdate && t > crl.nextUpdate.getTime()) {
+    if (crl.nextUpdate && t - skewMs > crl.nextUpdate.getTime()) {
       return { ok: false, reason: 'bad_crl', message: `the CRL expired at ${crl.nextUpdate.toISOString()}` };
     }
     if (isRevoked(crl, info.serialHex)) {

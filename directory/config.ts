@@ -24,6 +24,13 @@ export interface DirectoryConfig {
   ssaEnvironment: string;
   /** Shard files per store collection (lowdb rewrites a whole file per write). */
   certificateShards: number;
+  /**
+   * Most active certificates a software statement may have in its keystore
+   * JWKS (its own transport/signing certificates plus associated organisation
+   * certificates). 20 keeps the JWKS near 60 KiB, well inside the 256 KiB a
+   * bank fetches; beyond it a CSR upload or an association is refused with 409.
+   */
+  maxActiveCertificatesPerSoftware: number;
   logLevel: LogLevel;
 }
 
@@ -36,6 +43,7 @@ export const DIRECTORY_DEFAULTS: DirectoryConfig = {
   bodyLimitBytes: 64 * 1024,
   ssaEnvironment: 'sandbox',
   certificateShards: 128,
+  maxActiveCertificatesPerSoftware: 20,
   logLevel: 'info',
 };
 
@@ -79,6 +87,12 @@ export function resolveDirectoryConfig(overrides: Partial<DirectoryConfig> = {})
     fail('ssaEnvironment', 'must be a string');
   if (!Number.isInteger(c.certificateShards) || c.certificateShards < 1 || c.certificateShards > 4096)
     fail('certificateShards', 'must be an integer 1–4096');
+  if (
+    !Number.isInteger(c.maxActiveCertificatesPerSoftware) ||
+    c.maxActiveCertificatesPerSoftware < 1 ||
+    c.maxActiveCertificatesPerSoftware > 60
+  )
+    fail('maxActiveCertificatesPerSoftware', 'must be an integer 1–60');
   if (!LEVELS.includes(c.logLevel)) fail('logLevel', `must be one of ${LEVELS.join(', ')}`);
   if (isAbsolute(c.dataDir) === false && c.dataDir.includes('\0')) fail('dataDir', 'must be a folder path');
   return c;

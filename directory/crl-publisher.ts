@@ -1,15 +1,18 @@
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildCrl, type CertificateAuthority } from '../certs/index.js';
+import { writeFileAtomic } from '../lib/write-file-atomic.js';
 import type { DirectoryRepository } from './repository.js';
 
 /**
  * Keeps the issuing CA's CRL: rebuilt from the revoked certificates at start
  * and after each revocation, served from memory and mirrored to the CA folder.
+ * Rebuilds run one after the other, so the files on disk always end with the
+ * newest CRL (the one served), and each file is replaced atomically.
  */
 export class CrlPublisher {
   der: Buffer = Buffer.alloc(0);
   pem = '';
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ca: CertificateAuthority,
@@ -18,7 +21,13 @@ export class CrlPublisher {
     private readonly now: () => Date,
   ) {}
 
-  async rebuild(): Promise<void> {
+  rebuild(): Promise<void> {
+    const run = this.queue.then(() => this.rebuildNow());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async rebuildNow(): Promise<void> {
     const meta = this.repo.meta();
     const crlNumber = meta.crlNumber + 1;
     const revoked = this.repo
@@ -26,10 +35,10 @@ export class CrlPublisher {
       .filter((c) => c.status === 'Revoked')
       .map((c) => ({ serialHex: c.serialHex, revokedAt: new Date(c.revokedAt ?? c.createdAt) }));
     const crl = buildCrl(this.ca, revoked, { crlNumber, now: this.now() });
+    await this.repo.putMeta({ ...meta, crlNumber });
+    await writeFileAtomic(join(this.caDir, 'issuing.crl.pem'), crl.pem);
+    await writeFileAtomic(join(this.caDir, 'issuing.crl'), crl.der);
     this.der = crl.der;
     this.pem = crl.pem;
-    await this.repo.putMeta({ ...meta, crlNumber });
-    await writeFile(join(this.caDir, 'issuing.crl.pem'), crl.pem);
-    await writeFile(join(this.caDir, 'issuing.crl'), crl.der);
   }
 }

@@ -1,3 +1,5 @@
+import { redirectUriProblem } from './redirect-uri.js';
+
 /**
  * Table-driven validation of JSON objects: a schema says, per field, its type,
  * whether it is required and its limits. Every failure goes through `fail`
@@ -11,8 +13,12 @@ export interface FieldRule {
   minLength?: number;
   maxLength?: number;
   enum?: readonly (string | number)[];
-  /** `uri`: absolute http(s) URL; `https-uri`: absolute https URL. Applied to strings and string items. */
-  format?: 'uri' | 'https-uri';
+  /**
+   * `uri`: absolute http(s) URL; `https-uri`: absolute https URL;
+   * `redirect-uri`: absolute http(s) URL acceptable as an OAuth redirection
+   * endpoint (see redirect-uri.ts). Applied to strings and string items.
+   */
+  format?: 'uri' | 'https-uri' | 'redirect-uri';
   minItems?: number;
   maxItems?: number;
 }
@@ -58,7 +64,10 @@ function checkString(field: string, s: string, rule: FieldRule, fail: Fail): voi
     fail(field, `${field} must be at least ${rule.minLength} characters`);
   if (rule.maxLength !== undefined && s.length > rule.maxLength)
     fail(field, `${field} must be at most ${rule.maxLength} characters`);
-  if (rule.format && !isUrl(s, rule.format === 'https-uri'))
+  if (rule.format === 'redirect-uri') {
+    const problem = redirectUriProblem(s);
+    if (problem) fail(field, `${field} ${problem}`);
+  } else if (rule.format && !isUrl(s, rule.format === 'https-uri'))
     fail(field, `${field} must be an absolute ${rule.format === 'https-uri' ? 'https' : 'http(s)'} URL`);
 }
 

@@ -109,6 +109,7 @@ export function redirectSchema(settings: BankSettings): Schema {
       required: settings.trustModel !== 'eidas',
       minItems: 1,
       maxLength: 256,
+      format: 'redirect-uri',
     },
   };
 }

@@ -1,4 +1,6 @@
 import { type CertificateInfo, parseCertificate } from '../../certs/index.js';
+import { redirectUriProblem } from '../../lib/redirect-uri.js';
+import { checkClientCertificate } from '../client-certificate.js';
 import { type BankContext, nowSeconds } from '../context.js';
 import { InvalidSoftwareStatement, UnapprovedSoftwareStatement } from '../errors.js';
 import { JwksError } from '../trust/jwks-fetcher.js';
@@ -71,7 +73,7 @@ export async function verifyEidasStatement(
     if (!Array.isArray(x5c) || typeof x5c[0] !== 'string')
       throw new InvalidSoftwareStatement('software statement key: x5c is malformed');
     const der = Buffer.from(x5c[0], 'base64');
-    const check = await ctx.trust.checkClientCertificate(der, ctx.now());
+    const check = await checkClientCertificate(ctx, der);
     if (!check.ok)
       throw new InvalidSoftwareStatement(
         `software statement key certificate rejected (${check.reason}): ${check.message}`,
@@ -107,6 +109,12 @@ export async function verifyEidasStatement(
   if (typeof claims.exp === 'number' && now > claims.exp + skew)
     throw new InvalidSoftwareStatement('software_statement has expired');
   const redirects = claims.software_redirect_uris;
+  if (Array.isArray(redirects)) {
+    redirects.forEach((r, i) => {
+      const problem = typeof r === 'string' ? redirectUriProblem(r) : 'must be a string';
+      if (problem) throw new InvalidSoftwareStatement(`software_redirect_uris[${i}] ${problem}`);
+    });
+  }
   const roles = claims.software_roles;
   return {
     ...claims,

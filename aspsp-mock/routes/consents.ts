@@ -31,8 +31,8 @@ const PERMISSIONS = new Set([
   'ReadStatementsDetail',
 ]);
 
-function requireAccountsToken(ctx: BankContext, req: Request): TokenRecord {
-  const token = requireAccessToken(ctx, req);
+async function requireAccountsToken(ctx: BankContext, req: Request): Promise<TokenRecord> {
+  const token = await requireAccessToken(ctx, req);
   if (!token.scope.split(' ').includes('accounts'))
     throw new InsufficientScope('the access token lacks scope accounts');
   return token;
@@ -58,7 +58,7 @@ function view(ctx: BankContext, c: ConsentRecord): Record<string, unknown> {
 /** POST …/aisp/account-access-consents: needs a certificate-bound token with scope accounts. */
 export function createConsent(ctx: BankContext) {
   return async (req: Request, res: Response): Promise<void> => {
-    const token = requireAccountsToken(ctx, req);
+    const token = await requireAccountsToken(ctx, req);
     const body = jsonObject(req);
     const data = body.Data as Record<string, unknown> | undefined;
     const perms = data?.Permissions;
@@ -91,8 +91,8 @@ export function createConsent(ctx: BankContext) {
 }
 
 export function getConsent(ctx: BankContext) {
-  return (req: Request, res: Response): void => {
-    const token = requireAccountsToken(ctx, req);
+  return async (req: Request, res: Response): Promise<void> => {
+    const token = await requireAccountsToken(ctx, req);
     const consent = ctx.store.get<ConsentRecord>(BANK_COLLECTIONS.consents, String(req.params.ConsentId));
     if (!consent || consent.client_id !== token.client_id) throw new NotFound('no such consent');
     res.status(200).json(view(ctx, consent));

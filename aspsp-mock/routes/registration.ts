@@ -148,7 +148,7 @@ async function authoriseManagement(ctx: BankContext, req: Request): Promise<Auth
     const next = registrationAccessToken(ctx);
     return { client, rotated: { token: next.token!, ratHash: next.ratHash! } };
   }
-  const token = requireAccessToken(ctx, req);
+  const token = await requireAccessToken(ctx, req);
   if (!client) {
     await revokeToken(ctx, token);
     throw new InvalidToken(`client ${clientId} is not registered; the presented token has been revoked`);

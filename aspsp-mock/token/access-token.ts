@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Request } from 'express';
-import { presentedCertificate } from '../client-certificate.js';
+import { checkClientCertificate, presentedCertificate } from '../client-certificate.js';
 import { type BankContext, nowSeconds } from '../context.js';
 import { InvalidToken } from '../errors.js';
 import { BANK_COLLECTIONS, type TokenRecord } from '../model.js';
@@ -34,9 +34,10 @@ export function bearerToken(req: Request): string | undefined {
 
 /**
  * Resolves the bearer token: known, not expired, and presented over the same
- * TLS client certificate it was issued to. Anything else is 401 invalid_token.
+ * TLS client certificate it was issued to, which is still trusted and not
+ * revoked at the time of this call. Anything else is 401 invalid_token.
  */
-export function requireAccessToken(ctx: BankContext, req: Request): TokenRecord {
+export async function requireAccessToken(ctx: BankContext, req: Request): Promise<TokenRecord> {
   const token = bearerToken(req);
   if (!token) throw new InvalidToken('a bearer access token is required');
   const record = ctx.store.get<TokenRecord>(BANK_COLLECTIONS.tokens, hashToken(token));
@@ -46,6 +47,8 @@ export function requireAccessToken(ctx: BankContext, req: Request): TokenRecord 
   if (!der || thumbprint(der) !== record.x5tS256) {
     throw new InvalidToken('the access token is bound to another client certificate (cnf.x5t#S256)');
   }
+  const check = await checkClientCertificate(ctx, der);
+  if (!check.ok) throw new InvalidToken(`client certificate rejected (${check.reason}): ${check.message}`);
   return record;
 }
 

@@ -2,10 +2,14 @@ import { createHash, X509Certificate } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { type CertificateInfo, verifyCertificate } from '../../certs/index.js';
 import { boundedGet } from '../../lib/http/index.js';
+import { LruCache } from '../../lib/lru-cache.js';
 
 export type ClientCertificateCheck =
   | { ok: true; info: CertificateInfo }
   | { ok: false; reason: string; message: string };
+
+/** Certificates whose check passed against the current CRL (a keep-alive client presents the same one on every call). */
+const PASSED_ENTRIES = 1_000;
 
 /**
  * Everything the bank trusts comes from the directory: its CA (chain), its CRL
@@ -14,7 +18,9 @@ export type ClientCertificateCheck =
 export class DirectoryTrust {
   private crl: { der: Buffer; fetchedAt: number } | undefined;
   private crlFetch: Promise<Buffer> | undefined;
-  private readonly passed = new Map<string, { crl: Buffer; info: CertificateInfo }>();
+  private readonly passed = new LruCache<string, { crl: Buffer; info: CertificateInfo }>({
+    maxEntries: PASSED_ENTRIES,
+  });
 
   constructor(
     readonly directoryUrl: string,
@@ -52,12 +58,19 @@ export class DirectoryTrust {
   }
 
   /**
-   * Chain to the directory CA, validity now, not on the CRL. A passed check is
-   * remembered for the same certificate until the CRL is fetched again (a
-   * keep-alive client presents the same certificate on every request).
+   * Chain to the directory CA, validity at the time of the call, not on the
+   * CRL. The clock is read once the CRL is in hand (a CRL published while it
+   * was being fetched is not "from the future"), and the CRL's freshness is
+   * judged with `skewSeconds` of tolerance. A passed check is remembered for
+   * the same certificate until the CRL is fetched again.
    */
-  async checkClientCertificate(der: Buffer, now: Date): Promise<ClientCertificateCheck> {
+  async checkClientCertificate(
+    der: Buffer,
+    clock: () => Date,
+    skewSeconds = 0,
+  ): Promise<ClientCertificateCheck> {
     const crlDer = await this.crlDer();
+    const now = clock();
     const key = createHash('sha256').update(der).digest('hex');
     const hit = this.passed.get(key);
     if (hit && hit.crl === crlDer && now >= hit.info.notBefore && now <= hit.info.notAfter)
@@ -67,9 +80,13 @@ export class DirectoryTrust {
     } catch {
       return { ok: false, reason: 'malformed', message: 'the client certificate cannot be parsed' };
     }
-    const result = verifyCertificate(der, { ca: { bundlePem: this.caBundlePem }, crlDer, now });
+    const result = verifyCertificate(der, {
+      ca: { bundlePem: this.caBundlePem },
+      crlDer,
+      now,
+      crlSkewSeconds: skewSeconds,
+    });
     if (!result.ok) return { ok: false, reason: result.reason, message: result.message };
-    if (this.passed.size >= 1000) this.passed.clear();
     this.passed.set(key, { crl: crlDer, info: result.info });
     return { ok: true, info: result.info };
   }

@@ -1,11 +1,20 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { boundedGet, type FetchError } from '../../lib/http/index.js';
+import { boundedGet } from '../../lib/http/index.js';
+import type { Logger } from '../../lib/logger.js';
+import { LruCache } from '../../lib/lru-cache.js';
+import { isOwnService, type OriginRule, originAllowed } from './origin-rules.js';
 
+/**
+ * A JWKS that cannot be used. `message` is what the caller may be told: the URL
+ * and a generic reason, never what answered there (status, TLS or socket
+ * errors) — that is `detail`, which goes to the log only.
+ */
 export class JwksError extends Error {
   constructor(
     message: string,
     readonly kind: 'untrusted_host' | 'unreachable' | 'malformed' | 'unknown_kid',
+    readonly detail: string = message,
   ) {
     super(message);
     this.name = 'JwksError';
@@ -16,10 +25,22 @@ export interface JwksFetcherOptions {
   dispatcher: Dispatcher;
   /** Origins (https://host:port) JWKS may be fetched from; anything else is refused before any request. */
   trustedOrigins: () => string[];
+  /**
+   * Where TPP-hosted (eIDAS) JWKS may be fetched from (see origin-rules.ts);
+   * default none. The sandbox's own services (`ownOrigins`) are never fetched as TPP-hosted JWKS.
+   */
+  tppOrigins?: () => readonly OriginRule[];
+  /** Origins of the sandbox's own services (directory, banks). */
+  ownOrigins?: () => readonly string[];
   timeoutMs: number;
   maxBytes: number;
   cacheSeconds: () => number;
   now: () => number;
+  /** Cache bounds (defaults: 500 sets, 8 MiB of JWKS text). */
+  cacheEntries?: number;
+  cacheBytes?: number;
+  /** Where the detail of a failed fetch goes. */
+  logger?: Logger;
   /** Fault injection (mock-only): fetches of the URLs this names fail this way. */
   injectFault?: (url: string) => InjectedJwksFault | undefined;
 }
@@ -31,27 +52,67 @@ const GARBAGE = Buffer.from('<html><body><h1>502 Bad Gateway</h1></body></html>\
 interface Entry {
   keys: Record<string, unknown>[];
   fetchedAt: number;
+  /** Size of the fetched document: what the cache counts. */
+  bytes: number;
   /** Public KeyObjects made from this set's JWKs, by kid. */
   objects?: Map<string, KeyObject>;
 }
 
+/** How a URL is shown to the caller: origin and path, never userinfo, query or more than 200 characters. */
+function shown(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`.slice(0, 200);
+  } catch {
+    return `'${url.slice(0, 100)}'`;
+  }
+}
+
 /**
- * Fetches JWKS only from trusted origins, with a deadline and a size cap, and
- * caches them. A kid missing from a cached set triggers exactly one refetch
+ * Fetches JWKS only from allowed origins, with a deadline and a size cap, and
+ * caches them (bounded in sets and bytes, least recently used out; failures are
+ * never cached). A kid missing from a cached set triggers exactly one refetch
  * (key rotation) before it is reported unknown.
  */
 export class JwksFetcher {
-  private readonly cache = new Map<string, Entry>();
+  private readonly cache: LruCache<string, Entry>;
   private readonly inflight = new Map<string, Promise<Entry>>();
 
-  constructor(private readonly options: JwksFetcherOptions) {}
+  constructor(private readonly options: JwksFetcherOptions) {
+    this.cache = new LruCache<string, Entry>({
+      maxEntries: options.cacheEntries ?? 500,
+      maxBytes: options.cacheBytes ?? 8 * 1024 * 1024,
+      sizeOf: (e) => e.bytes,
+    });
+  }
+
+  /** Sets and bytes held by the cache. */
+  get cacheSize(): { entries: number; bytes: number } {
+    return { entries: this.cache.size, bytes: this.cache.bytes };
+  }
 
   /** A fetcher with its own (empty) cache whose fetches of the URLs `injectFault` names fail: for one faulted request. */
   withInjectedFault(injectFault: (url: string) => InjectedJwksFault | undefined): JwksFetcher {
     return new JwksFetcher({ ...this.options, injectFault });
   }
 
-  private checkTrusted(url: string, anyHttpsOrigin = false): void {
+  /**
+   * Refuses a JWKS. For a TPP-hosted URL the caller learns the URL and a
+   * generic reason only (`detail` is logged); for the operator-configured
+   * origins (the directory) the message says what happened.
+   */
+  private fail(
+    url: string,
+    kind: JwksError['kind'],
+    reason: string,
+    detail: string,
+    tppHosted: boolean,
+  ): never {
+    this.options.logger?.warn('JWKS refused', { url: shown(url), kind, detail });
+    throw new JwksError(tppHosted ? `JWKS ${shown(url)} ${reason}` : detail, kind, detail);
+  }
+
+  private checkAllowed(url: string, tppHosted: boolean): void {
     let parsed: URL;
     try {
       parsed = new URL(url);
@@ -59,13 +120,33 @@ export class JwksFetcher {
       throw new JwksError(`JWKS URL '${url.slice(0, 100)}' is not a URL`, 'untrusted_host');
     }
     if (parsed.protocol !== 'https:')
-      throw new JwksError(`JWKS URL ${parsed.origin} is not https`, 'untrusted_host');
-    if (!anyHttpsOrigin && !this.options.trustedOrigins().includes(parsed.origin)) {
-      throw new JwksError(`JWKS URL host ${parsed.origin} is not trusted`, 'untrusted_host');
+      throw new JwksError(`JWKS URL ${shown(url)} is not https`, 'untrusted_host');
+    if (parsed.username !== '' || parsed.password !== '')
+      throw new JwksError(`JWKS URL ${shown(url)} must not carry userinfo`, 'untrusted_host');
+    if (!tppHosted) {
+      if (!this.options.trustedOrigins().includes(parsed.origin))
+        throw new JwksError(`JWKS URL host ${parsed.origin} is not trusted`, 'untrusted_host');
+      return;
     }
+    if (isOwnService(parsed, this.options.ownOrigins?.() ?? []))
+      this.fail(
+        url,
+        'untrusted_host',
+        'is not an allowed origin',
+        'the URL names a service of this sandbox',
+        true,
+      );
+    if (!originAllowed(parsed, this.options.tppOrigins?.() ?? []))
+      this.fail(
+        url,
+        'untrusted_host',
+        'is not an allowed origin',
+        'origin not in the TPP JWKS allowlist',
+        true,
+      );
   }
 
-  private async fetch(url: string): Promise<Entry> {
+  private async fetch(url: string, tppHosted: boolean): Promise<Entry> {
     const running = this.inflight.get(url);
     if (running) return running;
     const p = (async () => {
@@ -83,20 +164,32 @@ export class JwksFetcher {
                 headers: { accept: 'application/json' },
               });
       } catch (err) {
-        throw new JwksError(`could not fetch JWKS ${url}: ${(err as FetchError).message}`, 'unreachable');
+        const why = `could not fetch JWKS ${url}: ${(err as Error).message}`;
+        return this.fail(url, 'unreachable', 'could not be fetched', why, tppHosted);
       }
-      if (res.status !== 200) throw new JwksError(`JWKS ${url} answered ${res.status}`, 'unreachable');
+      if (res.status !== 200)
+        this.fail(
+          url,
+          'unreachable',
+          'could not be fetched',
+          `JWKS ${url} answered ${res.status}`,
+          tppHosted,
+        );
       let doc: unknown;
       try {
         doc = JSON.parse(res.body.toString('utf8'));
       } catch {
-        throw new JwksError(`JWKS ${url} is not JSON`, 'malformed');
+        this.fail(url, 'malformed', 'is not a JWKS', `JWKS ${url} is not JSON`, tppHosted);
       }
       const keys = (doc as { keys?: unknown })?.keys;
       if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'object' && k !== null)) {
-        throw new JwksError(`JWKS ${url} has no "keys" array`, 'malformed');
+        this.fail(url, 'malformed', 'is not a JWKS', `JWKS ${url} has no "keys" array`, tppHosted);
       }
-      const entry = { keys: keys as Record<string, unknown>[], fetchedAt: this.options.now() };
+      const entry: Entry = {
+        keys: keys as Record<string, unknown>[],
+        fetchedAt: this.options.now(),
+        bytes: res.body.length,
+      };
       this.cache.set(url, entry);
       return entry;
     })();
@@ -109,16 +202,17 @@ export class JwksFetcher {
   }
 
   /**
-   * All keys of a JWKS (cached). `anyHttpsOrigin` lifts the origin list for
-   * eIDAS-style TPP-hosted JWKS, whose trust comes from the TLS certificate
-   * (directory CA or system roots) and the key's own x5c.
+   * All keys of a JWKS (cached). `tppHosted` is for eIDAS-style JWKS a TPP
+   * hosts itself, whose trust comes from the TLS certificate (directory CA or
+   * system roots) and the key's own x5c: those may be fetched only from the
+   * TPP allowlist, never from the sandbox's own services.
    */
-  async keys(url: string, anyHttpsOrigin = false): Promise<Record<string, unknown>[]> {
-    this.checkTrusted(url, anyHttpsOrigin);
+  async keys(url: string, tppHosted = false): Promise<Record<string, unknown>[]> {
+    this.checkAllowed(url, tppHosted);
     const cached = this.cache.get(url);
     if (cached && this.options.now() - cached.fetchedAt < this.options.cacheSeconds() * 1000)
       return cached.keys;
-    return (await this.fetch(url)).keys;
+    return (await this.fetch(url, tppHosted)).keys;
   }
 
   /** The public key `kid` (optionally restricted to `use`), refetching once if the cached set lacks it. */
@@ -126,7 +220,7 @@ export class JwksFetcher {
     url: string,
     kid: string | undefined,
     use?: string,
-    anyHttpsOrigin = false,
+    tppHosted = false,
   ): Promise<{ jwk: Record<string, unknown>; key: KeyObject }> {
     const find = (keys: Record<string, unknown>[]) =>
       keys.find(
@@ -134,10 +228,11 @@ export class JwksFetcher {
           (kid === undefined ? true : k.kid === kid) &&
           (use === undefined || k.use === undefined || k.use === use),
       );
-    let jwk = find(await this.keys(url, anyHttpsOrigin));
-    if (!jwk) jwk = find((await this.fetch(url)).keys);
-    if (!jwk) throw new JwksError(`no key with kid '${String(kid).slice(0, 64)}' in ${url}`, 'unknown_kid');
-    const entry = this.cache.get(url);
+    let jwk = find(await this.keys(url, tppHosted));
+    if (!jwk) jwk = find((await this.fetch(url, tppHosted)).keys);
+    if (!jwk)
+      throw new JwksError(`no key with kid '${String(kid).slice(0, 64)}' in ${shown(url)}`, 'unknown_kid');
+    const entry = this.cache.peek(url);
     const cached = entry?.objects?.get(String(jwk.kid));
     if (cached && entry?.keys.includes(jwk)) return { jwk, key: cached };
     let key: KeyObject;
@@ -149,7 +244,10 @@ export class JwksFetcher {
         entry.objects.set(String(jwk.kid), key);
       }
     } catch {
-      throw new JwksError(`key '${String(kid)}' in ${url} is not a usable public key`, 'malformed');
+      throw new JwksError(
+        `key '${String(kid).slice(0, 64)}' in ${shown(url)} is not a usable public key`,
+        'malformed',
+      );
     }
     return { jwk, key };
   }

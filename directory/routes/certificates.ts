@@ -9,9 +9,10 @@ import {
   parseCsr,
   type SubjectContext,
 } from '../../certs/index.js';
-import { BadRequest, NotFound } from '../../lib/errors.js';
+import { BadRequest, Conflict, NotFound } from '../../lib/errors.js';
 import { jsonObject } from '../../lib/http/index.js';
 import { organisationInPath } from '../auth.js';
+import { checkCertificateNames } from '../check-certificate-names.js';
 import type { DirectoryContext } from '../context.js';
 import type {
   CertificateRecord,
@@ -80,7 +81,7 @@ function subjectContext(org: OrganisationRecord, ss?: SoftwareStatementRecord): 
   };
 }
 
-/** Step: check the CSR against the profile, issue, store. */
+/** Step: check the CSR against the profile and the sandbox's name rules, issue, store. */
 async function issueAndStore(
   ctx: DirectoryContext,
   type: CertificateType,
@@ -95,6 +96,7 @@ async function issueAndStore(
     if (err instanceof CsrError) throw new BadRequest(`CSR ${err.message}`);
     throw err;
   }
+  checkCertificateNames(ctx, type, csr, org);
   const issued = await issueCertificateAsync(ctx.ca, {
     type,
     csr,
@@ -130,6 +132,37 @@ function respondCreated(ctx: DirectoryContext, req: Request, res: Response, cert
   sendJson(req, res, 201, certificateView(ctx, cert), [MEDIA.jwk, MEDIA.json]);
 }
 
+/** Certificates being issued for a software statement, not yet stored: they count against its limit. */
+const reserved = new WeakMap<DirectoryContext, Map<string, number>>();
+
+/**
+ * Step: the software statement has room for one more active certificate in its
+ * keystore JWKS (config maxActiveCertificatesPerSoftware), counting issuances
+ * still under way; holds the slot until `release` is called.
+ */
+function reserveCertificateSlot(ctx: DirectoryContext, ss: SoftwareStatementRecord): () => void {
+  const pending = reserved.get(ctx) ?? new Map<string, number>();
+  reserved.set(ctx, pending);
+  const max = ctx.config.maxActiveCertificatesPerSoftware;
+  const active = ctx.repo.certificatesOfSoftware(ss.Id).filter((c) => c.status === 'Active').length;
+  const inFlight = pending.get(ss.Id) ?? 0;
+  if (active + inFlight >= max) {
+    throw new Conflict(
+      `software statement ${ss.Id} already has ${active} active certificates (at most ${max}); revoke one first`,
+      'too_many_certificates',
+    );
+  }
+  pending.set(ss.Id, inFlight + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const left = (pending.get(ss.Id) ?? 1) - 1;
+    if (left > 0) pending.set(ss.Id, left);
+    else pending.delete(ss.Id);
+  };
+}
+
 /** POST …/software-statement/{id}/certificate/{obtransport|obsigning} with an application/x-pem-file CSR. */
 export function uploadSoftwareCsr(ctx: DirectoryContext) {
   return async (req: Request, res: Response): Promise<void> => {
@@ -138,7 +171,12 @@ export function uploadSoftwareCsr(ctx: DirectoryContext) {
     const type = certificateTypeInPath(req, SOFTWARE_CERT_TYPES);
     if (!ss.Active) throw new BadRequest(`software statement ${ss.Id} is not active`);
     const csr = parseUploadedCsr(req);
-    respondCreated(ctx, req, res, await issueAndStore(ctx, type, csr, org, ss));
+    const release = reserveCertificateSlot(ctx, ss);
+    try {
+      respondCreated(ctx, req, res, await issueAndStore(ctx, type, csr, org, ss));
+    } finally {
+      release();
+    }
   };
 }
 
@@ -241,8 +279,14 @@ export function associateCertificate(ctx: DirectoryContext) {
     const cert = certificateInPath(ctx, req, org);
     if (cert.type !== type) throw new BadRequest(`certificate ${cert.kid} is a ${cert.type}, not a ${type}`);
     const others = cert.Associations.filter((id) => id !== ss.Id);
+    const joins = associate && !cert.Associations.includes(ss.Id) && cert.status === 'Active';
+    const release = joins ? reserveCertificateSlot(ctx, ss) : () => undefined;
     const updated = { ...cert, Associations: associate ? [...others, ss.Id] : others };
-    await ctx.repo.putCertificate(updated);
+    try {
+      await ctx.repo.putCertificate(updated);
+    } finally {
+      release();
+    }
     sendJson(req, res, 200, certificateView(ctx, updated), [MEDIA.jwk, MEDIA.json]);
   };
 }

@@ -1,15 +1,19 @@
-import { type FileHandle, mkdir, open, readFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DurableJsonFile } from './durable-json-file.js';
 import { type Store, UnknownCollection } from './store.js';
+import { writeShardFile } from './write-shard-file.js';
 
 interface ShardData {
   records: Record<string, unknown>;
 }
 
 interface Shard {
-  low: Low<ShardData>;
+  file: string;
+  records: Map<string, unknown>;
+  /** Size of the shard file as last written. */
+  bytes: number;
 }
 
 interface Deferred {
@@ -29,20 +33,25 @@ function deferred(): Deferred {
 }
 
 export interface FileStoreOptions {
-  /** Collection name → number of shard files. lowdb rewrites a whole file per write,
-   * so a collection that grows large is split by a hash of the record id. */
+  /** Collection name → number of shard files. A collection that grows large is split by a hash of the record id. */
   collections: Record<string, number>;
-  /** Journal size that triggers writing the changed shards and emptying the journal (default 4 MiB). */
+  /**
+   * Journal size that triggers a compaction (default 4 MiB). The journal may
+   * grow to half the size of the shard files before a compaction, so that the
+   * cost of rewriting the shards stays proportional to what was written.
+   */
   compactBytes?: number;
 }
 
 export interface FileStoreStats {
-  /** Group commits performed (each writes every shard dirtied since the last one). */
+  /** Group commits performed (each appends one batch to the journal). */
   commits: number;
-  /** Shard files written. */
+  /** Journal appends and shard files written. */
   fileWrites: number;
   /** put/delete calls made durable. */
   changes: number;
+  /** Compactions completed. */
+  compactions: number;
 }
 
 /** FNV-1a, 32 bit: a cheap stable hash to pick a shard. */
@@ -62,32 +71,44 @@ interface Change {
   d?: 1;
 }
 
+const JOURNAL = 'journal.jsonl';
+/** The journal being made redundant by a compaction in progress; replayed first after a crash. */
+const COMPACTING = 'journal.compacting.jsonl';
+
 /**
- * lowdb-backed store with group commit: a change is applied in memory at once,
- * and its promise resolves after the next commit containing it reached disk.
- * Changes that arrive while a commit is being written share the following one.
+ * Store with group commit over lowdb-format shard files: a change is applied
+ * in memory at once, and its promise resolves after the next commit containing
+ * it reached disk. Changes that arrive while a commit is being written share
+ * the following one.
  *
- * A commit appends the batch's changes to a journal and fsyncs it once; when
- * the journal passes `compactBytes`, the changed lowdb shards are rewritten
- * (each atomically) and the journal emptied. Opening replays the journal over
- * the shards, so a killed process loses nothing that was acknowledged.
+ * A commit appends the batch's changes to a journal and fsyncs it once. When
+ * the journal passes its threshold, it is set aside (renamed) and a new one
+ * started; the changed shards are then rewritten in the background — streamed
+ * record by record, each file atomically — while commits go on, and the old
+ * journal is deleted once they are all on disk. Opening replays the journals
+ * over the shards (first a set-aside one, then the current one), cuts a torn
+ * last line off the current journal before appending to it, so a killed process
+ * loses nothing that was acknowledged. See docs/store.md.
  */
 export class FileStore implements Store {
   private readonly shards = new Map<string, Shard[]>();
-  /** Shards whose contents are newer than their file (their changes are in the journal). */
+  /** Shards whose contents are newer than their file (their changes are in a journal). */
   private readonly unsnapshotted = new Set<Shard>();
   private pending: Change[] = [];
   private next: Deferred | null = null;
   private writing = false;
   private closed = false;
   private journal!: FileHandle;
-  private journalPath = '';
+  private dir = '';
   private journalBytes = 0;
   private compactBytes = 4 * 1024 * 1024;
-  readonly stats: FileStoreStats = { commits: 0, fileWrites: 0, changes: 0 };
+  private compacting: Promise<void> | undefined;
+  private compactError: unknown;
+  readonly stats: FileStoreStats = { commits: 0, fileWrites: 0, changes: 0, compactions: 0 };
 
   static async open(dir: string, options: FileStoreOptions): Promise<FileStore> {
     const store = new FileStore();
+    store.dir = dir;
     if (options.compactBytes !== undefined) store.compactBytes = options.compactBytes;
     for (const [name, count] of Object.entries(options.collections)) {
       if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name) || !Number.isInteger(count) || count < 1 || count > 4096) {
@@ -97,33 +118,48 @@ export class FileStore implements Store {
       await mkdir(folder, { recursive: true, mode: 0o700 });
       const shards: Shard[] = [];
       for (let i = 0; i < count; i++) {
-        const low = new Low<ShardData>(new DurableJsonFile(join(folder, `${i}.json`)), { records: {} });
+        const file = join(folder, `${i}.json`);
+        const low = new Low<ShardData>(new DurableJsonFile(file), { records: {} });
         await low.read();
         if (!low.data || typeof low.data.records !== 'object' || low.data.records === null) {
           throw new Error(`store file ${name}/${i}.json is not a store shard`);
         }
-        shards.push({ low });
+        const bytes = await stat(file).then(
+          (s) => s.size,
+          () => 0,
+        );
+        shards.push({ file, records: new Map(Object.entries(low.data.records)), bytes });
       }
       store.shards.set(name, shards);
     }
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    store.journalPath = join(dir, 'journal.jsonl');
-    await store.replayJournal();
-    store.journal = await open(store.journalPath, 'a', 0o600);
+    const interrupted = await store.replayJournal(join(dir, COMPACTING), false);
+    store.journalBytes = await store.replayJournal(join(dir, JOURNAL), true);
+    store.journal = await open(join(dir, JOURNAL), 'a', 0o600);
+    // A compaction was cut short: finish it now, so only one journal is ever set aside.
+    if (interrupted > 0 || (await exists(join(dir, COMPACTING)))) {
+      await store.compact();
+      await unlink(join(dir, COMPACTING)).catch(() => undefined);
+    }
     return store;
   }
 
-  /** Applies journal lines written after the shards were; a torn last line (a crash mid-append) is ignored. */
-  private async replayJournal(): Promise<void> {
-    let text: string;
+  /**
+   * Applies a journal's lines over the shards. A torn last line (a crash
+   * mid-append) is ignored, and — for the journal about to be appended to —
+   * cut off, so the next append starts on a line of its own. Returns the
+   * journal's size once cut.
+   */
+  private async replayJournal(path: string, cutTornTail: boolean): Promise<number> {
+    let text: Buffer;
     try {
-      text = await readFile(this.journalPath, 'utf8');
+      text = await readFile(path);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
       throw err;
     }
-    this.journalBytes = Buffer.byteLength(text);
-    for (const line of text.split('\n')) {
+    const end = text.lastIndexOf(0x0a) + 1; // bytes up to and including the last newline
+    for (const line of text.subarray(0, end).toString('utf8').split('\n')) {
       if (line === '') continue;
       let change: Change;
       try {
@@ -131,12 +167,23 @@ export class FileStore implements Store {
       } catch {
         continue;
       }
-      if (!this.shards.has(change.c)) continue;
+      if (typeof change?.c !== 'string' || typeof change.i !== 'string' || !this.shards.has(change.c))
+        continue;
       const shard = this.shardFor(change.c, change.i);
-      if (change.d) delete shard.low.data.records[change.i];
-      else shard.low.data.records[change.i] = change.v;
+      if (change.d) shard.records.delete(change.i);
+      else shard.records.set(change.i, change.v);
       this.unsnapshotted.add(shard);
     }
+    if (cutTornTail && end < text.length) {
+      const fh = await open(path, 'r+');
+      try {
+        await fh.truncate(end);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    }
+    return end;
   }
 
   private shardFor(collection: string, id: string): Shard {
@@ -146,29 +193,37 @@ export class FileStore implements Store {
   }
 
   get<T>(collection: string, id: string): T | undefined {
-    const records = this.shardFor(collection, id).low.data.records;
-    return Object.hasOwn(records, id) ? (records[id] as T) : undefined;
+    return this.shardFor(collection, id).records.get(id) as T | undefined;
   }
 
   list<T>(collection: string): T[] {
     const shards = this.shards.get(collection);
     if (!shards) throw new UnknownCollection(collection);
     const out: T[] = [];
-    for (const s of shards) for (const v of Object.values(s.low.data.records)) out.push(v as T);
+    for (const s of shards) for (const v of s.records.values()) out.push(v as T);
     return out;
+  }
+
+  /** Number of records in a collection. */
+  count(collection: string): number {
+    const shards = this.shards.get(collection);
+    if (!shards) throw new UnknownCollection(collection);
+    let n = 0;
+    for (const s of shards) n += s.records.size;
+    return n;
   }
 
   put<T>(collection: string, id: string, value: T): Promise<void> {
     const shard = this.shardFor(collection, id);
     if (this.closed) return Promise.reject(new Error('store is closed'));
-    shard.low.data.records[id] = value;
+    shard.records.set(id, value);
     return this.markDirty(shard, { c: collection, i: id, v: value });
   }
 
   delete(collection: string, id: string): Promise<void> {
     const shard = this.shardFor(collection, id);
     if (this.closed) return Promise.reject(new Error('store is closed'));
-    delete shard.low.data.records[id];
+    shard.records.delete(id);
     return this.markDirty(shard, { c: collection, i: id, d: 1 });
   }
 
@@ -179,12 +234,21 @@ export class FileStore implements Store {
     return this.schedule();
   }
 
+  /** Resolves once no compaction is running (for tests and tools that read the files). */
+  async settled(): Promise<void> {
+    await this.flush();
+    while (this.compacting) await this.compacting;
+  }
+
   /** Flushes, writes every changed shard, empties the journal. */
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.flush();
+    await this.settled();
     this.closed = true;
     await this.compact();
+    await unlink(join(this.dir, COMPACTING)).catch(() => undefined);
+    await this.journal.truncate(0);
+    await this.journal.sync();
     await this.journal.close();
   }
 
@@ -194,15 +258,52 @@ export class FileStore implements Store {
     return this.schedule();
   }
 
-  /** Rewrites the changed shards (each atomically), then empties the journal they made redundant. */
+  /** Rewrites the changed shards, one after the other, each streamed and atomic. */
   private async compact(): Promise<void> {
     const shards = [...this.unsnapshotted];
     this.unsnapshotted.clear();
-    await Promise.all(shards.map((s) => s.low.write()));
-    this.stats.fileWrites += shards.length;
-    await this.journal.truncate(0);
-    await this.journal.sync();
-    this.journalBytes = 0;
+    try {
+      for (const s of shards) {
+        s.bytes = await writeShardFile(s.file, s.records);
+        this.stats.fileWrites++;
+      }
+    } catch (err) {
+      for (const s of shards) this.unsnapshotted.add(s);
+      throw err;
+    }
+    this.stats.compactions++;
+  }
+
+  /** The journal size past which a compaction starts: at least compactBytes, at least half the shard files. */
+  private threshold(): number {
+    let shardBytes = 0;
+    for (const shards of this.shards.values()) for (const s of shards) shardBytes += s.bytes;
+    return Math.max(this.compactBytes, shardBytes / 2);
+  }
+
+  /**
+   * Sets the journal aside and starts a new one (between two commits, so every
+   * change is in exactly one of them), then compacts in the background.
+   */
+  private async startCompaction(): Promise<void> {
+    await this.journal.close();
+    try {
+      await rename(join(this.dir, JOURNAL), join(this.dir, COMPACTING));
+      this.journalBytes = 0;
+    } finally {
+      this.journal = await open(join(this.dir, JOURNAL), 'a', 0o600);
+    }
+    this.compacting = (async () => {
+      try {
+        await this.compact();
+        await unlink(join(this.dir, COMPACTING));
+      } catch (err) {
+        // Left for the next start: it replays the set-aside journal and finishes the compaction.
+        this.compactError = err;
+      } finally {
+        this.compacting = undefined;
+      }
+    })();
   }
 
   private schedule(): Promise<void> {
@@ -225,12 +326,12 @@ export class FileStore implements Store {
         this.pending = [];
         try {
           if (changes.length > 0) {
-            const text = `${changes.map((c) => JSON.stringify(c)).join('\n')}\n`;
+            let text = '';
+            for (const c of changes) text += `${JSON.stringify(c)}\n`;
             await this.journal.write(text);
             await this.journal.datasync();
             this.journalBytes += Buffer.byteLength(text);
             this.stats.fileWrites++;
-            if (this.journalBytes > this.compactBytes) await this.compact();
           }
           this.stats.commits++;
           this.stats.changes += changes.length;
@@ -238,9 +339,26 @@ export class FileStore implements Store {
         } catch (err) {
           batch.reject(err);
         }
+        if (
+          !this.compacting &&
+          this.compactError === undefined &&
+          !this.closed &&
+          this.journalBytes > this.threshold()
+        ) {
+          await this.startCompaction().catch((err: unknown) => {
+            this.compactError = err;
+          });
+        }
       }
     } finally {
       this.writing = false;
     }
   }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }

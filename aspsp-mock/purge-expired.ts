@@ -1,0 +1,51 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { type BankContext, nowSeconds } from './context.js';
+import { BANK_COLLECTIONS, type JtiRecord, type TokenRecord } from './model.js';
+
+/** Records examined between two yields to the event loop. */
+const BATCH = 2_000;
+
+/**
+ * Deletes the access tokens and replay-protection jtis whose expiry has
+ * passed, a batch at a time (yielding between batches), so the store holds
+ * live data only. A jti is kept until its own expiry plus the clock-skew
+ * allowance (as recorded), so a replay is still refused while the request could pass.
+ * Returns how many records were deleted.
+ */
+export async function purgeExpired(ctx: BankContext): Promise<number> {
+  const now = nowSeconds(ctx);
+  let deleted = 0;
+  for (const collection of [BANK_COLLECTIONS.tokens, BANK_COLLECTIONS.jtis]) {
+    const records = ctx.store.list<TokenRecord | JtiRecord>(collection);
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < records.length; i++) {
+      const id = 'hash' in records[i] ? (records[i] as TokenRecord).hash : (records[i] as JtiRecord).key;
+      // Read again: the record may have been replaced since the list was taken.
+      const current = ctx.store.get<TokenRecord | JtiRecord>(collection, id);
+      if (current && typeof current.expiresAt === 'number' && current.expiresAt < now) {
+        writes.push(ctx.store.delete(collection, id));
+        deleted++;
+      }
+      if ((i + 1) % BATCH === 0) await yieldToEventLoop();
+    }
+    await Promise.all(writes);
+  }
+  if (deleted > 0) ctx.logger.debug('expired records purged', { bank: ctx.id, deleted });
+  return deleted;
+}
+
+/** Runs purgeExpired every `intervalMs` (never two at once); the returned function stops it. */
+export function schedulePurge(ctx: BankContext, intervalMs = 60_000): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    purgeExpired(ctx)
+      .catch((err: unknown) => ctx.logger.warn('purge of expired records failed', { error: String(err) }))
+      .finally(() => {
+        running = false;
+      });
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

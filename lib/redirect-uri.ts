@@ -1,0 +1,30 @@
+/**
+ * What makes a string unusable as an OAuth redirection endpoint, whoever
+ * checks it (the directory before signing it into an SSA, the bank before
+ * registering it): RFC 6749 §3.1.2 — an absolute URI that MUST NOT include a
+ * fragment — read strictly on the raw string, before any URL parser quietly
+ * drops tabs and newlines or percent-encodes what it does not like. Refused:
+ * control characters (C0, DEL, C1), any whitespace (including U+2028/U+2029 and
+ * no-break spaces), userinfo, a fragment (even an empty one), a scheme other
+ * than http(s), no host. Returns the reason, or undefined for an acceptable URI.
+ */
+export function redirectUriProblem(uri: string): string | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is looked for
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(uri)) return 'must not contain control characters';
+  if (/[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]/u.test(uri))
+    return 'must not contain whitespace';
+  if (uri.includes('#')) return 'must not have a fragment (RFC 6749 §3.1.2)';
+  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?]*)/.exec(uri)?.[1];
+  if (authority === undefined) return 'must be an absolute URL';
+  if (authority.includes('@') || authority.includes('\\')) return 'must not carry userinfo';
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return 'is not a URL';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an http(s) URL';
+  if (url.username !== '' || url.password !== '') return 'must not carry userinfo';
+  if (url.hostname === '') return 'must name a host';
+  return undefined;
+}
