@@ -5,7 +5,7 @@ import {
   createCsr,
   issueCertificate,
   loadOrCreateCa,
-  loadOrCreateRsaKeyFile,
+  loadOrCreateEcKeyFile,
   parseCsr,
 } from '../certs/index.js';
 import { newSecret } from '../lib/ids.js';
@@ -85,13 +85,14 @@ export async function openDirectoryContext(
 /**
  * The directory's TLS key (kept in the data dir, so no key generation on
  * restart) and a fresh server certificate for `hosts` from the local CA.
+ * The key is EC P-256: this is our own server, not an OB certificate (those stay RSA 2048).
  */
 export async function serverCredentials(
   ca: CertificateAuthority,
   keysDir: string,
   host: string,
 ): Promise<{ key: string; cert: string }> {
-  const pair = await loadOrCreateRsaKeyFile(join(keysDir, 'server.key.pem'));
+  const pair = await loadOrCreateEcKeyFile(join(keysDir, 'server.key.pem'));
   const dns = [...new Set(['localhost', host].filter((h) => !/^\d+\.\d+\.\d+\.\d+$/.test(h)))];
   const ips = [...new Set(['127.0.0.1', host].filter((h) => /^\d+\.\d+\.\d+\.\d+$/.test(h)))];
   const csr = parseCsr(

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import {
   type RunningBank,
   startAspsp,
 } from '../aspsp-mock/index.js';
-import { KeyPool, useKeyCache } from '../certs/index.js';
+import { KeyPool, prepareRsaKeys, useKeyCache } from '../certs/index.js';
 import { type RunningDirectory, startDirectory } from '../directory/index.js';
 import { createLogger, type LogLevel, silentLogger } from '../lib/logger.js';
 import {
@@ -65,16 +65,17 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const logger = opts.logLevel ? createLogger(opts.logLevel) : silentLogger;
   if (opts.keyCacheDir) useKeyCache(opts.keyCacheDir);
   const keys = new KeyPool({ bits: 2048, size: opts.keyPoolSize ?? 4 });
-  const directory = await startDirectory(
-    { dataDir, port: 0, logLevel: opts.logLevel ?? 'silent' },
-    { logger },
-  );
-  const caBundle = readFileSync(directory.ca.bundle, 'utf8');
   const profileBankIds = (opts.profileBanks ?? []).map((p) => [p, p.replace(/[^A-Za-z0-9_-]/g, '-')]);
   const defs: BankDefinition[] = [
     ...(opts.banks?.map(bankFromSpec) ?? [DEFAULT_BANK]),
     ...profileBankIds.map(([p, id]) => bankFromSpec(`${id}=${p}`)),
   ];
+  prepareBootKeys(dataDir, defs);
+  const directory = await startDirectory(
+    { dataDir, port: 0, logLevel: opts.logLevel ?? 'silent' },
+    { logger },
+  );
+  const caBundle = readFileSync(directory.ca.bundle, 'utf8');
   let aspsp: RunningAspsp | undefined;
   let tpp: RunningTppService | undefined;
   try {
@@ -201,4 +202,18 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     },
   };
   return sandbox;
+}
+
+/**
+ * On a cold start, starts every RSA key the boot will make at once, in the background
+ * (root CA, issuing CA and SSA signing key; per bank its OBSeal key, and one TLS key shared by
+ * the banks), so the services, which make them one after another, find them made in parallel.
+ * Nothing is started for keys already in the data dir.
+ */
+function prepareBootKeys(dataDir: string, banks: BankDefinition[]): void {
+  const newDirectory = !existsSync(join(dataDir, 'directory', 'ca', 'bundle.pem'));
+  if (newDirectory) prepareRsaKeys(3072, 1);
+  const newBanks = banks.filter((b) => !existsSync(join(dataDir, 'aspsp', b.id, 'signing.key.pem'))).length;
+  const tlsKey = existsSync(join(dataDir, 'aspsp', 'server.key.pem')) ? 0 : 1;
+  prepareRsaKeys(2048, (newDirectory ? 2 : 0) + newBanks + tlsKey);
 }
