@@ -10,6 +10,7 @@ import { catalogue } from './figures/catalogue.js';
 import { certIssuance } from './figures/cert-issuance.js';
 import { e2e } from './figures/e2e.js';
 import { register } from './figures/register.js';
+import { sandboxBootCold, sandboxBootWarm } from './figures/sandbox-boot.js';
 import { ssa } from './figures/ssa.js';
 import { storeWriteAmplification } from './figures/store-write-amplification.js';
 import { token } from './figures/token.js';
@@ -19,7 +20,17 @@ import { formatReport, machineLoad, medianRunNotes, type Row, toResult } from '.
 import { removeTempDirs } from './lib/temp-dir.js';
 import type { Figure, Measurement, RunContext } from './lib/types.js';
 
-const FIGURES: Figure[] = [certIssuance, ssa, storeWriteAmplification, register, token, e2e, catalogue];
+const FIGURES: Figure[] = [
+  sandboxBootCold,
+  sandboxBootWarm,
+  certIssuance,
+  ssa,
+  storeWriteAmplification,
+  register,
+  token,
+  e2e,
+  catalogue,
+];
 
 const CONCURRENCY = 8;
 /** Distinct client keys (hence CSRs) cycled through per software statement. */

@@ -59,7 +59,12 @@ export async function openDirectoryContext(
   for (const dir of [paths.root, paths.ca, paths.keys, paths.db])
     await mkdir(dir, { recursive: true, mode: 0o700 });
   const now = options.now ?? (() => new Date());
-  const ca = await loadOrCreateCa(paths.ca, { crlUrl: `${options.baseUrl}/ca/issuing.crl` });
+  // RSA 2048 root, like the issuing CA and every certificate they issue: a local test CA needs no
+  // more, and a 3072-bit key would be the longest step of a cold start (~3x an RSA 2048 key).
+  const ca = await loadOrCreateCa(paths.ca, {
+    crlUrl: `${options.baseUrl}/ca/issuing.crl`,
+    rootKeyBits: 2048,
+  });
   const store =
     options.store ??
     (await FileStore.open(paths.db, { collections: directoryCollections(config.certificateShards) }));

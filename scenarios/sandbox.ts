@@ -34,7 +34,10 @@ export interface SandboxOptions {
   /** Start the TPP service too (default false: the library is enough for tests). */
   tppService?: boolean;
   logLevel?: LogLevel;
-  /** RSA keys generated ahead in the background for onboarding TPPs (2 per TPP). */
+  /**
+   * RSA keys generated ahead in the background for onboarding TPPs (2 per TPP), from the first
+   * TPP on. The pool is shared by the sandboxes of a process: keys one left unused go to the next.
+   */
   keyPoolSize?: number;
   /** Reuse RSA keys across runs from this folder (0600 files); see useKeyCache in certs. */
   keyCacheDir?: string;
@@ -64,7 +67,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const ownDir = opts.dataDir === undefined;
   const logger = opts.logLevel ? createLogger(opts.logLevel) : silentLogger;
   if (opts.keyCacheDir) useKeyCache(opts.keyCacheDir);
-  const keys = new KeyPool({ bits: 2048, size: opts.keyPoolSize ?? 4 });
+  const keys = sharedKeyPool(opts.keyPoolSize ?? 4);
   const profileBankIds = (opts.profileBanks ?? []).map((p) => [p, p.replace(/[^A-Za-z0-9_-]/g, '-')]);
   const defs: BankDefinition[] = [
     ...(opts.banks?.map(bankFromSpec) ?? [DEFAULT_BANK]),
@@ -103,7 +106,6 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   } catch (err) {
     await aspsp?.close();
     await directory.close();
-    keys.close();
     throw err;
   }
   const running = aspsp;
@@ -194,7 +196,6 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       };
     },
     async stop() {
-      keys.close();
       await tpp?.close();
       await running.close();
       await directory.close();
@@ -202,6 +203,17 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     },
   };
   return sandbox;
+}
+
+/** One TPP key pool per size for the whole process: never closed, it holds at most `size` keys. */
+const keyPools = new Map<number, KeyPool>();
+function sharedKeyPool(size: number): KeyPool {
+  let pool = keyPools.get(size);
+  if (!pool) {
+    pool = new KeyPool({ bits: 2048, size });
+    keyPools.set(size, pool);
+  }
+  return pool;
 }
 
 /**
@@ -212,8 +224,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
  */
 function prepareBootKeys(dataDir: string, banks: BankDefinition[]): void {
   const newDirectory = !existsSync(join(dataDir, 'directory', 'ca', 'bundle.pem'));
-  if (newDirectory) prepareRsaKeys(3072, 1);
   const newBanks = banks.filter((b) => !existsSync(join(dataDir, 'aspsp', b.id, 'signing.key.pem'))).length;
   const tlsKey = existsSync(join(dataDir, 'aspsp', 'server.key.pem')) ? 0 : 1;
-  prepareRsaKeys(2048, (newDirectory ? 2 : 0) + newBanks + tlsKey);
+  prepareRsaKeys(2048, (newDirectory ? 3 : 0) + newBanks + tlsKey);
 }
