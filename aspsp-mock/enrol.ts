@@ -1,7 +1,8 @@
+import { createPublicKey } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Dispatcher, request } from 'undici';
-import { createCsr, loadOrCreateRsaKeyFile, parseCertificate, toPem } from '../certs/index.js';
+import { createCsr, type KeyPair, loadOrCreateRsaKeyFile, parseCertificate, toPem } from '../certs/index.js';
 import { readTextIfExists } from '../lib/read-text-if-exists.js';
 
 export interface BankIdentity {
@@ -61,6 +62,8 @@ export async function enrolBank(opts: {
   bankId: string;
   host: string;
   discoveryUrl: string;
+  /** The TLS server key its OBWAC certifies: the banks of one server share it (they share the server). */
+  serverKey: KeyPair;
 }): Promise<BankIdentity> {
   const d = opts.directory;
   const idFile = join(opts.dir, 'identity.json');
@@ -97,11 +100,13 @@ export async function enrolBank(opts: {
     { name: 'CN', value: cn },
   ];
 
-  const serverKey = await loadOrCreateRsaKeyFile(join(opts.dir, 'server.key.pem'));
+  const serverKey = opts.serverKey;
+  const serverSpki = serverKey.publicKey.export({ type: 'spki', format: 'der' });
   const stillGood = (pem: string | undefined) => {
     if (!pem) return false;
     const info = parseCertificate(pem);
-    return info.sanDns.includes(opts.host) || info.sanIps.includes(opts.host)
+    const sameKey = createPublicKey(pem).export({ type: 'spki', format: 'der' }).equals(serverSpki);
+    return sameKey && (info.sanDns.includes(opts.host) || info.sanIps.includes(opts.host))
       ? info.notAfter.getTime() - Date.now() > 7 * 86400_000
       : false;
   };

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import tls from 'node:tls';
 import { Agent } from 'undici';
+import { loadOrCreateRsaKeyFile } from '../certs/index.js';
 import { listenHttps } from '../lib/http/index.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { FileStore } from '../lib/store/index.js';
@@ -64,7 +65,10 @@ export async function startAspsp(
     const tppOrigins = config.tppJwksOrigins.map(parseOriginRule);
     const banks: RunningBank[] = [];
     let tls: { key: string; cert: string } | undefined;
-    // Banks enrol at the directory concurrently (key generation runs in the thread pool).
+    // One TLS server serves every bank, so the banks share its key (RSA 2048: each bank's OBWAC
+    // certifies it, and OB certificates are RSA). Banks enrol at the directory concurrently.
+    await mkdir(resolve(config.dataDir, 'aspsp'), { recursive: true, mode: 0o700 });
+    const serverKey = await loadOrCreateRsaKeyFile(resolve(config.dataDir, 'aspsp', 'server.key.pem'));
     const enrolled = await Promise.all(
       config.banks.map(async (def) => {
         const dir = resolve(config.dataDir, 'aspsp', def.id);
@@ -77,6 +81,7 @@ export async function startAspsp(
           bankId: def.id,
           host: config.host,
           discoveryUrl: discovery,
+          serverKey,
         });
         const store = await FileStore.open(join(dir, 'db'), { collections: bankCollections() });
         stores.push(store);

@@ -10,16 +10,27 @@ import { catalogue } from './figures/catalogue.js';
 import { certIssuance } from './figures/cert-issuance.js';
 import { e2e } from './figures/e2e.js';
 import { register } from './figures/register.js';
+import { sandboxBootCold, sandboxBootWarm } from './figures/sandbox-boot.js';
 import { ssa } from './figures/ssa.js';
 import { storeWriteAmplification } from './figures/store-write-amplification.js';
 import { token } from './figures/token.js';
 import { parseBenchArgs, USAGE, UsageError, warmupFor } from './lib/args.js';
 import { killDirectoryProcesses } from './lib/directory-process.js';
-import { formatReport, machineLoad, type Row, toResult } from './lib/report.js';
+import { formatReport, machineLoad, medianRunNotes, type Row, toResult } from './lib/report.js';
 import { removeTempDirs } from './lib/temp-dir.js';
-import type { Figure, RunContext } from './lib/types.js';
+import type { Figure, Measurement, RunContext } from './lib/types.js';
 
-const FIGURES: Figure[] = [certIssuance, ssa, storeWriteAmplification, register, token, e2e, catalogue];
+const FIGURES: Figure[] = [
+  sandboxBootCold,
+  sandboxBootWarm,
+  certIssuance,
+  ssa,
+  storeWriteAmplification,
+  register,
+  token,
+  e2e,
+  catalogue,
+];
 
 const CONCURRENCY = 8;
 /** Distinct client keys (hence CSRs) cycled through per software statement. */
@@ -65,16 +76,21 @@ async function main(): Promise<number> {
   const loadAtStart = machineLoad();
   const rows: Row[] = [];
   for (const figure of figures) {
-    log(`${figure.name}`);
     const started = Date.now();
+    const measured: Measurement[] = [];
     try {
-      const m = await figure.run(ctx);
-      if (!(m.value > 0) || !(m.floor > 0))
-        throw new Error(`no measurement (value ${m.value}, floor ${m.floor})`);
-      const result = toResult(figure, m);
-      rows.push({ figure, result, notes: m.notes ?? [] });
+      for (let rep = 1; rep <= options.reps; rep++) {
+        log(`${figure.name} (run ${rep} of ${options.reps})`);
+        const m = await figure.run(ctx);
+        if (!(m.value > 0) || !(m.floor > 0))
+          throw new Error(`no measurement (value ${m.value}, floor ${m.floor})`);
+        measured.push(m);
+        log(`  ${m.value.toFixed(1)} ${figure.unit} vs floor ${m.floor.toFixed(1)} ${figure.unit}`);
+      }
+      const result = toResult(figure, measured);
+      rows.push({ figure, result, notes: medianRunNotes(measured) });
       log(
-        `  ${result.value} ${result.unit} vs floor ${result.floor} ${result.unit}: ratio ${result.ratio} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+        `  median ${result.value} ${result.unit} vs floor ${result.floor} ${result.unit}: ratio ${result.ratio}, spread ${result.spreadPct}% (${((Date.now() - started) / 1000).toFixed(1)} s)`,
       );
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -87,7 +103,7 @@ async function main(): Promise<number> {
     const results = rows.flatMap((row) => ('result' in row ? [row.result] : []));
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } else {
-    const settings = `concurrency ${ctx.concurrency}, ${ctx.ops} measured ops per phase after ${ctx.warmup} warm-up, ${CLIENT_KEYS} client keys`;
+    const settings = `${options.reps} runs per figure, concurrency ${ctx.concurrency}, ${ctx.ops} measured ops per phase after ${ctx.warmup} warm-up, ${CLIENT_KEYS} client keys`;
     process.stdout.write(`${formatReport(rows, settings, loadAtStart)}\n`);
   }
   return rows.some((row) => 'error' in row) ? 1 : 0;

@@ -5,7 +5,7 @@ import {
   createCsr,
   issueCertificate,
   loadOrCreateCa,
-  loadOrCreateRsaKeyFile,
+  loadOrCreateEcKeyFile,
   parseCsr,
 } from '../certs/index.js';
 import { newSecret } from '../lib/ids.js';
@@ -65,7 +65,12 @@ export async function openDirectoryContext(
   for (const dir of [paths.root, paths.ca, paths.keys, paths.db])
     await mkdir(dir, { recursive: true, mode: 0o700 });
   const now = options.now ?? (() => new Date());
-  const ca = await loadOrCreateCa(paths.ca, { crlUrl: `${options.baseUrl}/ca/issuing.crl` });
+  // RSA 2048 root, like the issuing CA and every certificate they issue: a local test CA needs no
+  // more, and a 3072-bit key would be the longest step of a cold start (~3x an RSA 2048 key).
+  const ca = await loadOrCreateCa(paths.ca, {
+    crlUrl: `${options.baseUrl}/ca/issuing.crl`,
+    rootKeyBits: 2048,
+  });
   const store =
     options.store ??
     (await FileStore.open(paths.db, { collections: directoryCollections(config.certificateShards) }));
@@ -91,13 +96,14 @@ export async function openDirectoryContext(
 /**
  * The directory's TLS key (kept in the data dir, so no key generation on
  * restart) and a fresh server certificate for `hosts` from the local CA.
+ * The key is EC P-256: this is our own server, not an OB certificate (those stay RSA 2048).
  */
 export async function serverCredentials(
   ca: CertificateAuthority,
   keysDir: string,
   host: string,
 ): Promise<{ key: string; cert: string }> {
-  const pair = await loadOrCreateRsaKeyFile(join(keysDir, 'server.key.pem'));
+  const pair = await loadOrCreateEcKeyFile(join(keysDir, 'server.key.pem'));
   const dns = [...new Set(['localhost', host].filter((h) => !/^\d+\.\d+\.\d+\.\d+$/.test(h)))];
   const ips = [...new Set(['127.0.0.1', host].filter((h) => /^\d+\.\d+\.\d+\.\d+$/.test(h)))];
   const csr = parseCsr(

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import {
   type RunningBank,
   startAspsp,
 } from '../aspsp-mock/index.js';
-import { KeyPool, useKeyCache } from '../certs/index.js';
+import { KeyPool, prepareRsaKeys, useKeyCache } from '../certs/index.js';
 import { type RunningDirectory, startDirectory } from '../directory/index.js';
 import { createLogger, type LogLevel, silentLogger } from '../lib/logger.js';
 import { removeOnExit } from '../lib/remove-on-exit.js';
@@ -37,7 +37,10 @@ export interface SandboxOptions {
   /** Start the TPP service too (default false: the library is enough for tests). */
   tppService?: boolean;
   logLevel?: LogLevel;
-  /** RSA keys generated ahead in the background for onboarding TPPs (2 per TPP). */
+  /**
+   * RSA keys generated ahead in the background for onboarding TPPs (2 per TPP), from the first
+   * TPP on. The pool is shared by the sandboxes of a process: keys one left unused go to the next.
+   */
   keyPoolSize?: number;
   /** Reuse RSA keys across runs from this folder (0600 files); see useKeyCache in certs. */
   keyCacheDir?: string;
@@ -103,12 +106,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     await removeOwnDir();
     throw err;
   }
-  const keys = new KeyPool({ bits: 2048, size: opts.keyPoolSize ?? 4 });
+  // One pool per process, shared by every sandbox it starts: never closed by one of them.
+  const keys = sharedKeyPool(opts.keyPoolSize ?? 4);
+  prepareBootKeys(dataDir, defs);
   let directory: RunningDirectory;
   try {
     directory = await startDirectory({ dataDir, port: 0, logLevel: opts.logLevel ?? 'silent' }, { logger });
   } catch (err) {
-    keys.close();
     await removeOwnDir();
     throw err;
   }
@@ -140,7 +144,6 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   } catch (err) {
     await aspsp?.close();
     await directory.close();
-    keys.close();
     await removeOwnDir();
     throw err;
   }
@@ -251,7 +254,6 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     async stop() {
       for (const client of clients) await client.close();
       clients.clear();
-      keys.close();
       await tpp?.close();
       await running.close();
       await directory.close();
@@ -259,4 +261,28 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     },
   };
   return sandbox;
+}
+
+/** One TPP key pool per size for the whole process: never closed, it holds at most `size` keys. */
+const keyPools = new Map<number, KeyPool>();
+function sharedKeyPool(size: number): KeyPool {
+  let pool = keyPools.get(size);
+  if (!pool) {
+    pool = new KeyPool({ bits: 2048, size });
+    keyPools.set(size, pool);
+  }
+  return pool;
+}
+
+/**
+ * On a cold start, starts every RSA key the boot will make at once, in the background
+ * (root CA, issuing CA and SSA signing key; per bank its OBSeal key, and one TLS key shared by
+ * the banks), so the services, which make them one after another, find them made in parallel.
+ * Nothing is started for keys already in the data dir.
+ */
+function prepareBootKeys(dataDir: string, banks: BankDefinition[]): void {
+  const newDirectory = !existsSync(join(dataDir, 'directory', 'ca', 'bundle.pem'));
+  const newBanks = banks.filter((b) => !existsSync(join(dataDir, 'aspsp', b.id, 'signing.key.pem'))).length;
+  const tlsKey = existsSync(join(dataDir, 'aspsp', 'server.key.pem')) ? 0 : 1;
+  prepareRsaKeys(2048, (newDirectory ? 3 : 0) + newBanks + tlsKey);
 }

@@ -32,6 +32,7 @@ export const e2e: Figure = {
   floorDescription:
     'in-process crypto of one flow: 4 RSA signatures (2 CSRs, 2 certificates), 2 PS256 signatures (SSA, request), 6 verifications, 2 chain checks',
   lowerIsBetter: true,
+  target: 3,
   async run(ctx) {
     return withTempDir('obmock-bench-e2e-', (dataDir) =>
       withSandboxProcess(dataDir, ctx.serverNodeArgs, async (s) => {

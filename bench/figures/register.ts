@@ -19,7 +19,7 @@ export const register: Figure = {
     'valid POST /register over keep-alive mTLS (bank + directory in their own process, JWKS cached)',
   floorDescription:
     'in-process PS256 verify of the request and of the SSA + certificate chain and CRL check, one thread',
-  target: 0.3,
+  target: 0.5,
   async run(ctx) {
     return withTempDir('obmock-bench-reg-', (dataDir) =>
       withSandboxProcess(dataDir, ctx.serverNodeArgs, async (s) => {

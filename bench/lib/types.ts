@@ -17,7 +17,7 @@ export interface Figure {
   target?: number;
   /** Times and latencies: a smaller value (and ratio) is better. */
   lowerIsBetter?: boolean;
-  /** An absolute bound the value itself should meet (e.g. catalogue wall time under 30 s). */
+  /** An absolute bound the value itself should stay under (e.g. a cold boot under 2,000 ms). */
   valueLimit?: number;
   run(ctx: RunContext): Promise<Measurement>;
 }
@@ -44,11 +44,18 @@ export interface RunContext {
   keys(): Promise<KeyPair[]>;
 }
 
-/** One line of `--json` output. */
+/**
+ * One line of `--json` output: the medians over the repetitions (`ratio` is the median of the
+ * runs' ratios, not value ÷ floor of the medians), and each run.
+ */
 export interface FigureResult {
   name: string;
   value: number;
   unit: string;
   floor: number;
   ratio: number;
+  /** Every run, in order: how far one noisy run is from the others. */
+  runs: { value: number; floor: number; ratio: number }[];
+  /** (largest − smallest) ÷ median of the runs' values, in percent. */
+  spreadPct: number;
 }

@@ -6,7 +6,7 @@ import { parseBenchArgs, UsageError, warmupFor } from '../../bench/lib/args.js';
 import { bracketWithFloor } from '../../bench/lib/floors.js';
 import { cloneCertificate, prepopulateCertificates } from '../../bench/lib/prepopulate.js';
 import { measureLoad, measureSyncRate, medianRate, percentile } from '../../bench/lib/rate.js';
-import { formatReport, toResult } from '../../bench/lib/report.js';
+import { formatReport, medianRunNotes, toResult } from '../../bench/lib/report.js';
 import type { Figure } from '../../bench/lib/types.js';
 import { directoryPaths } from '../../directory/index.js';
 import { type CertificateRecord, COLLECTIONS } from '../../directory/model.js';
@@ -14,11 +14,12 @@ import { directoryCollections } from '../../directory/repository.js';
 import { FileStore } from '../../lib/store/index.js';
 
 describe('bench args', () => {
-  it('defaults to every figure, 2000 ops, human output', () => {
+  it('defaults to every figure, 2000 ops, 3 runs, human output', () => {
     expect(parseBenchArgs([])).toEqual({
       json: false,
       only: [],
       ops: 2000,
+      reps: 3,
       profileDir: undefined,
       help: false,
     });
@@ -33,6 +34,12 @@ describe('bench args', () => {
     expect(() => parseBenchArgs(['--ops', '0'])).toThrow(UsageError);
     expect(() => parseBenchArgs(['--ops', '1e3'])).toThrow(UsageError);
     expect(() => parseBenchArgs(['--frobnicate'])).toThrow(UsageError);
+  });
+
+  it('reads --reps and refuses a bad one', () => {
+    expect(parseBenchArgs(['--reps', '5']).reps).toBe(5);
+    expect(() => parseBenchArgs(['--reps', '0'])).toThrow(UsageError);
+    expect(() => parseBenchArgs(['--reps', 'two'])).toThrow(UsageError);
   });
 
   it('warms up with a tenth of the operations, 20 to 200', () => {
@@ -193,20 +200,68 @@ describe('report', () => {
       unit: 'ops/s',
       floor: 1000,
       ratio: 0.123,
+      runs: [{ value: 123.5, floor: 1000, ratio: 0.123 }],
+      spreadPct: 0,
     });
   });
 
-  it('shows value, floor, ratio and whether the target is met', () => {
+  it('takes the medians over the runs, the ratio per run, and the spread of the values', () => {
+    const r = toResult(figure, [
+      { value: 300, floor: 1000 },
+      { value: 500, floor: 500 },
+      { value: 400, floor: 2000 },
+    ]);
+    expect(r.value).toBe(400);
+    expect(r.floor).toBe(1000);
+    // ratios 0.3, 1, 0.2: the median ratio, not 400 / 1000
+    expect(r.ratio).toBe(0.3);
+    expect(r.runs.map((x) => x.ratio)).toEqual([0.3, 1, 0.2]);
+    expect(r.spreadPct).toBe(50);
+    expect(
+      medianRunNotes([
+        { value: 1, floor: 1, notes: ['high'] },
+        { value: 1, floor: 2, notes: ['middle'] },
+        { value: 1, floor: 4, notes: ['low'] },
+      ]),
+    ).toEqual(['middle']);
+    expect(() => toResult(figure, [])).toThrow(RangeError);
+  });
+
+  it('shows value, floor, ratio, spread and whether the target is met', () => {
     const text = formatReport(
       [
-        { figure, result: toResult(figure, { value: 400, floor: 1000 }), notes: ['a note'] },
+        {
+          figure,
+          result: toResult(figure, [
+            { value: 400, floor: 1000 },
+            { value: 200, floor: 1000 },
+            { value: 450, floor: 1000 },
+          ]),
+          notes: ['a note'],
+        },
         { figure: { ...figure, name: 'broken' }, error: 'request failed' },
+        {
+          figure: {
+            ...figure,
+            name: 'boot_ms',
+            unit: 'ms',
+            target: undefined,
+            valueLimit: 2000,
+            lowerIsBetter: true,
+          },
+          result: toResult(figure, { value: 2500, floor: 500 }),
+          notes: [],
+        },
       ],
       'settings',
       '0.00',
     );
-    expect(text).toMatch(/demo_per_s\s+400\.0 ops\/s\s+1,000\.0 ops\/s\s+0\.400\s+≥ 0\.30\s+yes/);
+    expect(text).toMatch(
+      /demo_per_s\s+400\.0 ops\/s\s+1,000\.0 ops\/s\s+0\.400\s+0\.200–0\.450, ±31%\s+≥ 0\.30\s+yes \(2\/3\)/,
+    );
+    expect(text).toMatch(/boot_ms\s+2,500\.0 ops\/s.*< 2,000\.0 ms\s+NO \(0\/1\)/);
     expect(text).toMatch(/broken\s+FAILED/);
+    expect(text).toContain('runs: 400.0 / 1,000.0 = 0.400; 200.0 / 1,000.0 = 0.200; 450.0 / 1,000.0 = 0.450');
     expect(text).toContain('a note');
     expect(text).toContain('FAILED: request failed');
   });

@@ -128,10 +128,14 @@ describe('checkCsrForProfile', () => {
     });
   }
 
-  it('requires RSA for every profile (EC P-256 is refused by the profile)', () => {
+  it('requires RSA for every OB/eIDAS profile (EC P-256 is refused by the profile)', () => {
     expect(check('obtransport', legacy, obContext(), true)).toBe('publicKey');
     expect(check('obwac', wac, obContext(), true)).toBe('publicKey');
-    expect(check('server', [{ name: 'CN', value: 'x' }], obContext(), true)).toBe('publicKey');
+  });
+
+  it('takes EC P-256 for our own TLS server certificates (no OB certificate)', () => {
+    expect(check('server', [{ name: 'CN', value: 'x' }], obContext(), true)).toBe('ok');
+    expect(check('server', [{ name: 'O', value: 'x' }], obContext(), true)).toBe('subject.CN');
   });
 
   it('says what was found and what is expected', () => {
