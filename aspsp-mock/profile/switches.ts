@@ -259,6 +259,12 @@ export const SWITCHES: { [K in keyof BankSettings]: SwitchSpec } = {
     reproduces: 'Banks slow to notice revocations.',
     check: seconds(86400),
   },
+  eidasScope: {
+    values: '"roles" | "echo-statement"',
+    doc: 'eIDAS banks (`trustModel: eidas`) only. `roles`: the statement\'s PSD2 roles (`software_roles`, or `scope: [{"role": "AIS"}, …]`) become `software_roles` in the response, and when the request names no scope the client is registered for `openid` plus AIS → accounts, PIS → payments, CBPII/PIIS → fundsconfirmations, returned as a space-separated `scope`. `echo-statement`: the statement\'s claims are echoed back as they are (role objects as `scope`) and no scope is registered, so a token request naming a scope gets invalid_scope.',
+    reproduces: 'eIDAS banks that echo the software statement and register no scope for the client.',
+    check: oneOf('roles', 'echo-statement'),
+  },
 };
 
 export const SWITCH_NAMES = Object.keys(SWITCHES) as (keyof BankSettings)[];

@@ -2,6 +2,7 @@ import { type CertificateInfo, parseCertificate } from '../../certs/index.js';
 import { type BankContext, nowSeconds } from '../context.js';
 import { InvalidSoftwareStatement, UnapprovedSoftwareStatement } from '../errors.js';
 import { JwksError } from '../trust/jwks-fetcher.js';
+import { statementRoles } from './eidas-roles.js';
 import { readCompactJws, signatureVerifies, unverifiedPayload } from './jws.js';
 import { checkAudience } from './validate-claims.js';
 import type { SsaClaims } from './verify-ssa.js';
@@ -107,9 +108,12 @@ export async function verifyEidasStatement(
   if (typeof claims.exp === 'number' && now > claims.exp + skew)
     throw new InvalidSoftwareStatement('software_statement has expired');
   const redirects = claims.software_redirect_uris;
-  const roles = claims.software_roles;
+  const roles = statementRoles(claims) ?? cert.psd2Roles.map((r) => PSD2_TO_ROLE[r]).filter(Boolean);
+  // Switch eidasScope: `roles` turns the walkthrough's role objects into software_roles (and the
+  // registered scope, see registration); `echo-statement` keeps them as the statement's `scope`.
+  const { scope: _roleObjects, ...rest } = claims;
   return {
-    ...claims,
+    ...(ctx.settings.eidasScope === 'echo-statement' ? claims : rest),
     software_id: claims.software_id as string,
     org_id: iss,
     organisation_identifier: iss,
@@ -117,9 +121,7 @@ export async function verifyEidasStatement(
     software_redirect_uris: Array.isArray(redirects)
       ? redirects.filter((r): r is string => typeof r === 'string')
       : [],
-    software_roles: Array.isArray(roles)
-      ? roles.filter((r): r is string => typeof r === 'string')
-      : cert.psd2Roles.map((r) => PSD2_TO_ROLE[r]).filter(Boolean),
+    software_roles: roles,
     org_status: 'Active',
   };
 }
