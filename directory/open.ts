@@ -59,7 +59,10 @@ export async function openDirectoryContext(
   for (const dir of [paths.root, paths.ca, paths.keys, paths.db])
     await mkdir(dir, { recursive: true, mode: 0o700 });
   const now = options.now ?? (() => new Date());
-  const ca = await loadOrCreateCa(paths.ca, { crlUrl: `${options.baseUrl}/ca/issuing.crl` });
+  const ca = await loadOrCreateCa(paths.ca, {
+    crlUrl: `${options.baseUrl}/ca/issuing.crl`,
+    ocspUrl: `${options.baseUrl}/ocsp`,
+  });
   const store =
     options.store ??
     (await FileStore.open(paths.db, { collections: directoryCollections(config.certificateShards) }));
