@@ -41,7 +41,13 @@ export class CertificateParseError extends Error {
 /** OCSP failure: `status` is the OCSPResponseStatus a responder answers with, or what a client met. */
 export class OcspError extends Error {
   constructor(
-    readonly status: 'malformedRequest' | 'internalError' | 'tryLater' | 'unauthorized' | 'badResponse',
+    readonly status:
+      | 'malformedRequest'
+      | 'internalError'
+      | 'tryLater'
+      | 'unauthorized'
+      | 'badResponse'
+      | 'unavailable',
     message: string,
   ) {
     super(message);

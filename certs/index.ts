@@ -8,6 +8,12 @@ export {
   ocspErrorResponse,
 } from './build-ocsp-response.js';
 export { checkCsrForProfile } from './check-csr-for-profile.js';
+export {
+  type CheckOcspStatusOptions,
+  checkOcspStatus,
+  type OcspGet,
+  ocspUrlOf,
+} from './check-ocsp-status.js';
 export type { CreateCsrOptions } from './create-csr.js';
 export { createCsr } from './create-csr.js';
 export { dnEquals } from './dn-equals.js';
