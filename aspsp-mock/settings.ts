@@ -77,6 +77,10 @@ export interface BankSettings {
   jwksCacheSeconds: number;
   /** How long the directory's CRL is reused before it is fetched again, seconds. */
   crlCacheSeconds: number;
+  /** How client certificates are checked for revocation: the directory CRL, OCSP, OCSP then CRL, or not at all. */
+  revocationCheck: 'crl' | 'ocsp' | 'ocsp-then-crl' | 'none';
+  /** eIDAS banks: `roles` maps the statement's PSD2 roles to scopes; `echo-statement` echoes the statement back. */
+  eidasScope: 'roles' | 'echo-statement';
 }
 
 export const STRICT_OB_V33: BankSettings = {
@@ -122,6 +126,8 @@ export const STRICT_OB_V33: BankSettings = {
   accessTokenLifetimeSeconds: 3600,
   jwksCacheSeconds: 5,
   crlCacheSeconds: 1,
+  revocationCheck: 'crl',
+  eidasScope: 'roles',
 };
 
 /** OB scope ↔ SSA software role. `openid` is always allowed. */

@@ -110,6 +110,7 @@ export async function startAspsp(
           dispatcher,
           () => settings.crlCacheSeconds,
           nowMs,
+          () => settings.revocationCheck,
         ),
         jwks: new JwksFetcher({
           dispatcher,

@@ -37,3 +37,20 @@ export class CertificateParseError extends Error {
     this.name = 'CertificateParseError';
   }
 }
+
+/** OCSP failure: `status` is the OCSPResponseStatus a responder answers with, or what a client met. */
+export class OcspError extends Error {
+  constructor(
+    readonly status:
+      | 'malformedRequest'
+      | 'internalError'
+      | 'tryLater'
+      | 'unauthorized'
+      | 'badResponse'
+      | 'unavailable',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OcspError';
+  }
+}

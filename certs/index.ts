@@ -1,12 +1,25 @@
 export type { BuildCrlOptions } from './build-crl.js';
 export { buildCrl } from './build-crl.js';
+export { buildOcspRequest, type OcspRequest } from './build-ocsp-request.js';
+export {
+  buildOcspResponse,
+  type OcspAnswer,
+  type OcspCertStatus,
+  ocspErrorResponse,
+} from './build-ocsp-response.js';
 export { checkCsrForProfile } from './check-csr-for-profile.js';
+export {
+  type CheckOcspStatusOptions,
+  checkOcspStatus,
+  type OcspGet,
+  ocspUrlOf,
+} from './check-ocsp-status.js';
 export type { CreateCsrOptions } from './create-csr.js';
 export { createCsr } from './create-csr.js';
 export { dnEquals } from './dn-equals.js';
 export type { DnToStringOptions } from './dn-to-string.js';
 export { dnToString } from './dn-to-string.js';
-export { CertificateParseError, CrlError, CsrError, DnParseError } from './errors.js';
+export { CertificateParseError, CrlError, CsrError, DnParseError, OcspError } from './errors.js';
 export { generateRsaKeyPair, prepareRsaKeys, useKeyCache } from './generate-rsa-key-pair.js';
 export { isRevoked } from './is-revoked.js';
 export type { IssueRequest } from './issue-certificate.js';
@@ -17,11 +30,14 @@ export type { LoadOrCreateCaOptions } from './load-or-create-ca.js';
 export { CA_FILES, loadOrCreateCa } from './load-or-create-ca.js';
 export { loadOrCreateEcKeyFile } from './load-or-create-ec-key-file.js';
 export { loadOrCreateRsaKeyFile } from './load-or-create-key-file.js';
+export { certIdFor, type OcspCertId, sameCertId } from './ocsp-cert-id.js';
 export { parseCertificate } from './parse-certificate.js';
 export { parseCrl } from './parse-crl.js';
 export { MAX_CSR_PEM_BYTES, parseCsr } from './parse-csr.js';
 export { parseDn } from './parse-dn.js';
 export { toPem } from './pem.js';
+export { MAX_OCSP_REQUEST_CERTS, type ParsedOcspRequest, readOcspRequest } from './read-ocsp-request.js';
+export { type OcspResult, type ReadOcspResponseOptions, readOcspResponse } from './read-ocsp-response.js';
 export type {
   CertificateAuthority,
   CertificateInfo,

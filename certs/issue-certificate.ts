@@ -17,6 +17,7 @@ import type {
   SubjectContext,
 } from './types.js';
 import {
+  authorityInfoAccessExt,
   authorityKeyIdExt,
   basicConstraintsExt,
   crlDistributionPointsExt,
@@ -142,6 +143,7 @@ function prepareCertificate(ca: CertificateAuthority, req: IssueRequest): Prepar
     authorityKeyIdExt(ca.issuer.keyId),
     crlDistributionPointsExt(ca.crlUrl),
   );
+  if (ca.ocspUrl) extensions.push(authorityInfoAccessExt(ca.ocspUrl, ca.caIssuersUrl));
 
   const extraDns = req.extraSanDns ?? [];
   const extraIps = req.extraSanIps ?? [];

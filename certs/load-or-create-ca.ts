@@ -23,6 +23,10 @@ import { certificateStructure } from './x509-parse.js';
 export interface LoadOrCreateCaOptions {
   /** Put in the CRL distribution point of every issued certificate; may differ between runs. */
   crlUrl: string;
+  /** OCSP responder URL put in every issued certificate's Authority Information Access. */
+  ocspUrl?: string;
+  /** Issuing CA certificate URL (AIA caIssuers). */
+  caIssuersUrl?: string;
   /** Clock for a newly created CA. */
   now?: Date;
   /** Root CA key size for a newly created CA: 3072 (default) or 2048/4096. The issuing CA is always 2048. */
@@ -63,7 +67,12 @@ export function loadOrCreateCa(dir: string, opts: LoadOrCreateCaOptions): Promis
     p = loadOrCreate(key, opts).finally(() => inFlight.delete(key));
     inFlight.set(key, p);
   }
-  return p.then((ca) => ({ ...ca, crlUrl: opts.crlUrl }));
+  return p.then((ca) => ({
+    ...ca,
+    crlUrl: opts.crlUrl,
+    ...(opts.ocspUrl ? { ocspUrl: opts.ocspUrl } : {}),
+    ...(opts.caIssuersUrl ? { caIssuersUrl: opts.caIssuersUrl } : {}),
+  }));
 }
 
 async function loadOrCreate(dir: string, opts: LoadOrCreateCaOptions): Promise<CertificateAuthority> {

@@ -94,6 +94,10 @@ export interface CertificateAuthority {
   bundlePem: string;
   /** Put in the CRL distribution point of every issued certificate. */
   crlUrl: string;
+  /** OCSP responder named in the Authority Information Access of every issued certificate (RFC 6960). */
+  ocspUrl?: string;
+  /** Where the issuing CA certificate is published (AIA caIssuers), with `ocspUrl`. */
+  caIssuersUrl?: string;
   /** Issuing CA private key. Only ever written to `issuing.key.pem`. */
   readonly issuingKey: KeyObject;
   readonly issuer: IssuerCache;

@@ -128,6 +128,15 @@ export function crlDistributionPointsExt(url: string): Asn1 {
   return extension(OID.crlDistributionPoints, false, seq([seq([explicit(0, fullName)])]));
 }
 
+/** Authority Information Access: the OCSP responder (RFC 6960 §3.1), and where the issuer certificate is. */
+export function authorityInfoAccessExt(ocspUrl: string, caIssuersUrl?: string): Asn1 {
+  const access = (method: string, url: string) =>
+    seq([oid(method), implicitPrimitive(6, Buffer.from(url, 'utf8'))]);
+  const items = [access(OID.accessOcsp, ocspUrl)];
+  if (caIssuersUrl) items.push(access(OID.accessCaIssuers, caIssuersUrl));
+  return extension(OID.authorityInfoAccess, false, seq(items));
+}
+
 export function subjectAltNameExt(dns: readonly string[], ips: readonly Buffer[]): Asn1 {
   return extension(
     OID.subjectAltName,

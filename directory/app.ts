@@ -29,6 +29,7 @@ import {
   uploadSoftwareCsr,
 } from './routes/certificates.js';
 import { caFile, directoryJwks, organisationKeystore, revokedKeystore } from './routes/keystore.js';
+import { OCSP_MAX_REQUEST_BYTES, OCSP_MEDIA, ocspGet, ocspPost } from './routes/ocsp.js';
 import { getOrganisation, listOrganisations } from './routes/organisation.js';
 import {
   createSoftwareStatement,
@@ -68,6 +69,15 @@ export function createDirectoryApp(ctx: DirectoryContext): Express {
   app.get('/ca/bundle.pem', caFile(ctx, 'bundle'));
   app.get('/ca/issuing.crl', caFile(ctx, 'crl'));
   app.get('/ca/issuing.crl.pem', caFile(ctx, 'crl.pem'));
+  // OCSP responder for the issuing CA (RFC 6960), named in every issued certificate's AIA.
+  app
+    .route('/ocsp')
+    .post(readBody([OCSP_MEDIA.request], OCSP_MAX_REQUEST_BYTES), ocspPost(ctx))
+    .all(otherMethods(['POST']));
+  app
+    .route('/ocsp/:request')
+    .get(ocspGet(ctx))
+    .all(otherMethods(['GET']));
   app.get('/keystore/openbanking.jwks', directoryJwks(ctx));
   app.get('/keystore/:org/revoked/:file', revokedKeystore(ctx));
   app.get('/keystore/:org/:file', organisationKeystore(ctx));

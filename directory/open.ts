@@ -70,6 +70,7 @@ export async function openDirectoryContext(
   const ca = await loadOrCreateCa(paths.ca, {
     crlUrl: `${options.baseUrl}/ca/issuing.crl`,
     rootKeyBits: 2048,
+    ocspUrl: `${options.baseUrl}/ocsp`,
   });
   const store =
     options.store ??

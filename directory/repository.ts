@@ -38,6 +38,8 @@ export class DirectoryRepository {
   private readonly certsByOrg = new Map<string, Set<string>>();
   private readonly certsBySoftware = new Map<string, Set<string>>();
   private readonly softwareByOrg = new Map<string, Set<string>>();
+  /** Serial (lowercase hex) → kid, for the OCSP responder. */
+  private readonly certBySerial = new Map<string, string>();
 
   constructor(readonly store: Store) {
     for (const cert of store.list<CertificateRecord>(COLLECTIONS.certificates)) this.indexCertificate(cert);
@@ -47,6 +49,7 @@ export class DirectoryRepository {
 
   private indexCertificate(cert: CertificateRecord): void {
     addTo(this.certsByOrg, cert.OrganisationId, cert.kid);
+    this.certBySerial.set(cert.serialHex.toLowerCase(), cert.kid);
     if (cert.SoftwareStatementId) addTo(this.certsBySoftware, cert.SoftwareStatementId, cert.kid);
     for (const ss of cert.Associations) addTo(this.certsBySoftware, ss, cert.kid);
   }
@@ -101,6 +104,11 @@ export class DirectoryRepository {
   /** Certificates issued for the software statement plus organisation certificates associated with it. */
   certificatesOfSoftware(ssId: string): CertificateRecord[] {
     return this.resolve(this.certsBySoftware.get(ssId));
+  }
+  /** The certificate with this serial number (lowercase hex, as recorded), if the CA issued one. */
+  certificateBySerial(serialHex: string): CertificateRecord | undefined {
+    const kid = this.certBySerial.get(serialHex.toLowerCase());
+    return kid ? this.certificate(kid) : undefined;
   }
   allCertificates(): CertificateRecord[] {
     return this.store.list<CertificateRecord>(COLLECTIONS.certificates);

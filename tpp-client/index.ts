@@ -140,6 +140,12 @@ export type {
 } from './tpp-client.js';
 export { ssaAgeSeconds, TppClient } from './tpp-client.js';
 export type {
+  CheckServerCertificateOptions,
+  RevocationCheck,
+  ServerCertificateCheck,
+} from './trust/check-server-certificate.js';
+export { checkServerCertificate } from './trust/check-server-certificate.js';
+export type {
   AccountAccessConsent,
   BankConnection,
   BankFailure,

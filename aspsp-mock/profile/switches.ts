@@ -259,6 +259,19 @@ export const SWITCHES: { [K in keyof BankSettings]: SwitchSpec } = {
     reproduces: 'Banks slow to notice revocations.',
     check: seconds(86400),
   },
+  revocationCheck: {
+    values: '"crl" | "ocsp" | "ocsp-then-crl" | "none"',
+    doc: "How a client certificate is checked for revocation on each certificate-authenticated call. `crl`: the directory CRL (reused `crlCacheSeconds`; the directory unreachable with no CRL in hand → the call fails). `ocsp`: the directory's OCSP responder, asked with a nonce on every call; revoked or unknown → 401 invalid_client, and the responder unreachable or answering badly → 401 invalid_client too (fail closed). `ocsp-then-crl`: OCSP, and when the responder cannot answer, the CRL decides. `none`: chain and validity only — a revoked certificate is accepted.",
+    reproduces:
+      'Banks and gateways that check revocation by OCSP (common for eIDAS QWACs), fall back to the CRL, or do not check at all.',
+    check: oneOf('crl', 'ocsp', 'ocsp-then-crl', 'none'),
+  },
+  eidasScope: {
+    values: '"roles" | "echo-statement"',
+    doc: 'eIDAS banks (`trustModel: eidas`) only. `roles`: the statement\'s PSD2 roles (`software_roles`, or `scope: [{"role": "AIS"}, …]`) become `software_roles` in the response, and when the request names no scope the client is registered for `openid` plus AIS → accounts, PIS → payments, CBPII/PIIS → fundsconfirmations, returned as a space-separated `scope`. `echo-statement`: the statement\'s claims are echoed back as they are (role objects as `scope`) and no scope is registered, so a token request naming a scope gets invalid_scope.',
+    reproduces: 'eIDAS banks that echo the software statement and register no scope for the client.',
+    check: oneOf('roles', 'echo-statement'),
+  },
 };
 
 export const SWITCH_NAMES = Object.keys(SWITCHES) as (keyof BankSettings)[];

@@ -4,6 +4,7 @@ import { type BankContext, nowSeconds } from '../context.js';
 import { InvalidClientMetadata, InvalidRedirectUri, UnapprovedSoftwareStatement } from '../errors.js';
 import { SCOPE_ROLES } from '../settings.js';
 import { BASE62, metadataSchema, redirectSchema, subjectDnClaim, UUID_V4 } from './claim-schema.js';
+import { scopeOfRole } from './eidas-roles.js';
 import type { SsaClaims } from './verify-ssa.js';
 
 type Claims = Record<string, unknown>;
@@ -115,7 +116,7 @@ export function checkScope(claims: Claims, ssa: SsaClaims): void {
     if (s === 'openid') continue;
     const role = SCOPE_ROLES[s];
     if (!role) throw new InvalidClientMetadata(`scope '${s}' is not a known scope`);
-    if (!ssa.software_roles.includes(role)) {
+    if (!ssa.software_roles.some((r) => scopeOfRole(r) === s)) {
       throw new InvalidClientMetadata(
         `scope '${s}' needs role ${role}, which the SSA's software_roles do not include`,
       );

@@ -4,6 +4,7 @@ import { checkClientCertificate } from '../client-certificate.js';
 import { type BankContext, nowSeconds } from '../context.js';
 import { InvalidSoftwareStatement, UnapprovedSoftwareStatement } from '../errors.js';
 import { JwksError } from '../trust/jwks-fetcher.js';
+import { statementRoles } from './eidas-roles.js';
 import { readCompactJws, signatureVerifies, unverifiedPayload } from './jws.js';
 import { checkAudience } from './validate-claims.js';
 import type { SsaClaims } from './verify-ssa.js';
@@ -115,9 +116,12 @@ export async function verifyEidasStatement(
       if (problem) throw new InvalidSoftwareStatement(`software_redirect_uris[${i}] ${problem}`);
     });
   }
-  const roles = claims.software_roles;
+  const roles = statementRoles(claims) ?? cert.psd2Roles.map((r) => PSD2_TO_ROLE[r]).filter(Boolean);
+  // Switch eidasScope: `roles` turns the walkthrough's role objects into software_roles (and the
+  // registered scope, see registration); `echo-statement` keeps them as the statement's `scope`.
+  const { scope: _roleObjects, ...rest } = claims;
   return {
-    ...claims,
+    ...(ctx.settings.eidasScope === 'echo-statement' ? claims : rest),
     software_id: claims.software_id as string,
     org_id: iss,
     organisation_identifier: iss,
@@ -125,9 +129,7 @@ export async function verifyEidasStatement(
     software_redirect_uris: Array.isArray(redirects)
       ? redirects.filter((r): r is string => typeof r === 'string')
       : [],
-    software_roles: Array.isArray(roles)
-      ? roles.filter((r): r is string => typeof r === 'string')
-      : cert.psd2Roles.map((r) => PSD2_TO_ROLE[r]).filter(Boolean),
+    software_roles: roles,
     org_status: 'Active',
   };
 }

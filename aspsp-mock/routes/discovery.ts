@@ -2,7 +2,12 @@ import type { Request, Response } from 'express';
 import type { BankContext } from '../context.js';
 import { acceptedAuthMethods, acceptedGrantTypes } from '../register/claim-schema.js';
 
-/** OIDC discovery metadata for one bank. */
+/**
+ * OIDC discovery metadata for one bank: only endpoints that exist. The bank
+ * has no authorization endpoint (registration and client credentials only),
+ * so none is advertised — RFC 8414 §2 lets a server without
+ * authorization-endpoint grants leave it out (docs/bank.md).
+ */
 export function discoveryDocument(ctx: BankContext): Record<string, unknown> {
   const s = ctx.settings;
   return {
@@ -10,7 +15,6 @@ export function discoveryDocument(ctx: BankContext): Record<string, unknown> {
     registration_endpoint: `${ctx.issuer}${s.registrationPath}`,
     token_endpoint: `${ctx.issuer}/token`,
     jwks_uri: `${ctx.issuer}/jwks`,
-    authorization_endpoint: `${ctx.issuer}/authorize`,
     scopes_supported: ['openid', 'accounts', 'payments', 'fundsconfirmations'],
     response_types_supported: s.responseTypes,
     grant_types_supported: acceptedGrantTypes(s),

@@ -6,6 +6,7 @@ import { InsufficientScope, InvalidClientMetadata, InvalidToken } from '../error
 import { BANK_COLLECTIONS, type ClientRecord } from '../model.js';
 import { subjectDnClaim } from '../register/claim-schema.js';
 import { clientView, flattenSsa, type IssuedCredentials } from '../register/client-view.js';
+import { scopesForRoles } from '../register/eidas-roles.js';
 import { rememberJti } from '../register/replay.js';
 import { type ValidatedRegistration, validateRegistration } from '../register/validate-registration.js';
 import { bearerToken, requireAccessToken, revokeClientTokens, revokeToken } from '../token/access-token.js';
@@ -38,6 +39,10 @@ function registeredMetadata(ctx: BankContext, v: ValidatedRegistration): Record<
   out.software_id = v.ssa.software_id;
   out.redirect_uris ??= v.ssa.software_redirect_uris;
   out.response_types ??= ['code id_token'];
+  // eIDAS (switch eidasScope = roles): no scope requested → the scopes the statement's PSD2 roles grant.
+  if (out.scope === undefined && ctx.settings.trustModel === 'eidas' && ctx.settings.eidasScope === 'roles') {
+    out.scope = scopesForRoles(v.ssa.software_roles).join(' ');
+  }
   out.software_statement = v.claims.software_statement;
   return out;
 }

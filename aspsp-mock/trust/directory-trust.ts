@@ -3,6 +3,8 @@ import type { Dispatcher } from 'undici';
 import { type CertificateInfo, verifyCertificate } from '../../certs/index.js';
 import { boundedGet } from '../../lib/http/index.js';
 import { LruCache } from '../../lib/lru-cache.js';
+import type { BankSettings } from '../settings.js';
+import { ocspVerdict } from './ocsp-revocation.js';
 
 export type ClientCertificateCheck =
   | { ok: true; info: CertificateInfo }
@@ -28,6 +30,7 @@ export class DirectoryTrust {
     private readonly dispatcher: Dispatcher,
     private readonly crlCacheSeconds: () => number,
     private readonly now: () => number,
+    private readonly revocationCheck: () => BankSettings['revocationCheck'] = () => 'crl',
   ) {}
 
   get origin(): string {
@@ -68,6 +71,53 @@ export class DirectoryTrust {
     der: Buffer,
     clock: () => Date,
     skewSeconds = 0,
+  ): Promise<ClientCertificateCheck> {
+    const mode = this.revocationCheck();
+    if (mode !== 'crl') return this.checkWithoutCrl(der, clock, skewSeconds, mode);
+    return this.checkWithCrl(der, clock, skewSeconds);
+  }
+
+  /**
+   * Switch revocationCheck other than `crl`: chain and validity, then OCSP
+   * on every call (`ocsp`: refused when the responder cannot answer;
+   * `ocsp-then-crl`: the CRL decides then), or no revocation check (`none`).
+   */
+  private async checkWithoutCrl(
+    der: Buffer,
+    clock: () => Date,
+    skewSeconds: number,
+    mode: 'ocsp' | 'ocsp-then-crl' | 'none',
+  ): Promise<ClientCertificateCheck> {
+    const now = clock();
+    const result = verifyCertificate(der, { ca: { bundlePem: this.caBundlePem }, now });
+    if (!result.ok) return { ok: false, reason: result.reason, message: result.message };
+    if (mode === 'none') return { ok: true, info: result.info };
+    const verdict = await ocspVerdict(der, {
+      directoryUrl: this.directoryUrl,
+      caBundlePem: this.caBundlePem,
+      dispatcher: this.dispatcher,
+      now,
+    });
+    if (verdict.kind === 'good') return { ok: true, info: result.info };
+    if (verdict.kind === 'unavailable' && mode === 'ocsp-then-crl') {
+      try {
+        return await this.checkWithCrl(der, clock, skewSeconds);
+      } catch (err) {
+        return {
+          ok: false,
+          reason: 'revocation_unavailable',
+          message: `${verdict.message}; the CRL could not be fetched either (${(err as Error).message})`,
+        };
+      }
+    }
+    const reason = verdict.kind === 'unavailable' ? 'revocation_unavailable' : verdict.kind;
+    return { ok: false, reason, message: verdict.message };
+  }
+
+  private async checkWithCrl(
+    der: Buffer,
+    clock: () => Date,
+    skewSeconds: number,
   ): Promise<ClientCertificateCheck> {
     const crlDer = await this.crlDer();
     const now = clock();

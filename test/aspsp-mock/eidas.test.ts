@@ -21,12 +21,20 @@ let qwac = { certPem: '', key: undefined as unknown as KeyPair };
 let qseal = { kid: '', key: undefined as unknown as KeyPair, jwk: {} as Record<string, unknown> };
 let mtls: Agent;
 let bank: TestSandbox['bank'];
+let echoBank: TestSandbox['bank'];
 
 const pem = (b64: string) => `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 
 beforeAll(async () => {
-  sb = await startTestSandbox({ banks: [bankFromSpec('eidas=rfc7591-eidas')] });
+  const echo = bankFromSpec('echo=rfc7591-eidas');
+  sb = await startTestSandbox({
+    banks: [
+      bankFromSpec('eidas=rfc7591-eidas'),
+      { ...echo, settings: { ...echo.settings, eidasScope: 'echo-statement' } },
+    ],
+  });
   bank = sb.bank;
+  echoBank = sb.aspsp.banks[1];
   const plain = new Agent({ connect: { ca: sb.caBundle } });
   const json = (token: string, body: unknown) => ({
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -117,11 +125,31 @@ function statement(
     .sign(key);
 }
 
-const registerJson = (body: Record<string, unknown>, agent = mtls) =>
-  call(agent, 'POST', `${bank.issuer}/register`, {
+const registerJson = (body: Record<string, unknown>, agent = mtls, issuer = bank.issuer) =>
+  call(agent, 'POST', `${issuer}/register`, {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
+
+const tokenRequest = (client: Record<string, unknown>, scope: string, issuer = bank.issuer) =>
+  call(mtls, 'POST', `${issuer}/token`, {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: String(client.client_id),
+      client_secret: String(client.client_secret),
+      scope,
+    }).toString(),
+  });
+
+/** The published walkthrough's statement: PSD2 roles as `scope` objects, no software_roles. */
+const walkthroughRoles = {
+  software_roles: undefined,
+  scope: [
+    { role: 'AIS', authorities: ['GB-FCA'] },
+    { role: 'PIS', authorities: ['GB-FCA'] },
+  ],
+};
 
 describe('rfc7591-eidas profile', () => {
   it('registers an RFC 7591 JSON request with a QSeal-signed statement, and the secret works at the token endpoint', async () => {
@@ -148,6 +176,59 @@ describe('rfc7591-eidas profile', () => {
     });
     expect(token.status, token.text).toBe(200);
     expect(token.json().scope).toBe('accounts');
+  });
+
+  it('maps the walkthrough roles to scopes: scope "openid accounts payments", software_roles, tokens granted', async () => {
+    const res = await registerJson({
+      software_statement: await statement({ ...walkthroughRoles, aud: undefined }),
+      redirect_uris: ['https://eu-tpp.example/cb'],
+      token_endpoint_auth_method: 'client_secret_post',
+      grant_types: ['client_credentials', 'authorization_code'],
+    });
+    expect(res.status, res.text).toBe(201);
+    const client = res.json();
+    expect(client.scope).toBe('openid accounts payments');
+    expect(client.software_roles).toEqual(['AIS', 'PIS']);
+    for (const scope of ['accounts', 'payments', 'openid accounts']) {
+      const token = await tokenRequest(client, scope);
+      expect(token.status, token.text).toBe(200);
+      expect(token.json().scope).toBe(scope);
+    }
+    const cbpii = await tokenRequest(client, 'fundsconfirmations');
+    expect(cbpii.status).toBe(400);
+    expect(cbpii.json().error).toBe('invalid_scope');
+  });
+
+  it('refuses a requested scope the statement roles do not grant', async () => {
+    const res = await registerJson({
+      software_statement: await statement(walkthroughRoles),
+      token_endpoint_auth_method: 'client_secret_post',
+      grant_types: ['client_credentials'],
+      scope: 'openid fundsconfirmations',
+    });
+    expect(res.status).toBe(400);
+    expect(res.json().error).toBe('invalid_client_metadata');
+  });
+
+  it('switch eidasScope=echo-statement: role objects echoed as scope, and a token for accounts refused', async () => {
+    const res = await registerJson(
+      {
+        software_statement: await statement({ ...walkthroughRoles, aud: echoBank.issuer }),
+        token_endpoint_auth_method: 'client_secret_post',
+        grant_types: ['client_credentials'],
+      },
+      mtls,
+      echoBank.issuer,
+    );
+    expect(res.status, res.text).toBe(201);
+    const client = res.json();
+    expect(client.scope).toEqual(walkthroughRoles.scope);
+    const token = await tokenRequest(client, 'accounts', echoBank.issuer);
+    expect(token.status).toBe(400);
+    expect(token.json()).toEqual({
+      error: 'invalid_scope',
+      error_description: 'scope accounts was not registered for this client',
+    });
   });
 
   it('refuses a statement whose iss is not the QWAC organisation', async () => {
