@@ -5,6 +5,7 @@ import { ExpectationFailed, ScenarioContext, Skipped } from './context.js';
 import { learnTarget } from './learn-target.js';
 import type { FailedExpectation, SpecRule, StepRecord } from './records.js';
 import type { Target } from './target.js';
+import { discoveryHint, TargetError } from './target-errors.js';
 import type { BaselineResult, Outcome, RunSummary, Scenario, ScenarioResult } from './types.js';
 
 export interface RunOptions {
@@ -167,7 +168,14 @@ export async function runCatalogue(
   opts: RunOptions = {},
 ): Promise<RunSummary> {
   const startedAt = new Date();
-  const discovery = await discover(target);
+  let discovery: Discovery;
+  try {
+    discovery = await discover(target);
+  } catch (err) {
+    throw new TargetError(
+      `${target.discoveryUrl} is not an OB discovery document: ${(err as Error).message}${discoveryHint(target.discoveryUrl)}`,
+    );
+  }
   const learned = await learnTarget(target, discovery);
   opts.onLearned?.(learned.lines);
   const effective: Target = { ...target, hints: learned.hints };
