@@ -30,7 +30,7 @@ beforeAll(async () => {
     anyaud: { audience: 'any' },
     noredirect: { checkRedirectUris: false },
   };
-  const banks = ['default=ob-v3.3'];
+  const banks = ['default=ob-v3.3', 'v31=ob-v3.1'];
   for (const [id, switches] of Object.entries(profiles)) {
     const file = join(dir, `${id}.json`);
     await writeFile(file, JSON.stringify({ name: id, description: id, extends: 'ob-v3.3', switches }));
@@ -183,5 +183,48 @@ describe('a bank whose baseline fails (it wants another aud, and no hint says so
     const text = consoleSummary(summary);
     expect(text.split('\n')[0]).toMatch(/^Baseline failed — a valid registration is accepted: .*aud/);
     expect(text.split('\n')[1]).toMatch(/set hints\.audience.*negative scenario\(s\) blocked, not passed/);
+  });
+});
+
+describe('a v3.1 bank, told apart by discovery alone (no hints)', () => {
+  let summary: RunSummary;
+  beforeAll(async () => {
+    const target = await sandbox.target('v31');
+    const { specVersion: _v, mediaType: _m, audience: _a, ...hints } = target.hints;
+    const selected = selectScenarios(
+      CATALOGUE,
+      [
+        'DCR-002',
+        'DCR-005',
+        'DCR-008',
+        'REG-REQ-scope',
+        'REG-TLS-no-subject-dn',
+        'MGMT-POST-schema',
+        'MGMT-GET-schema',
+        'TOKEN-',
+      ],
+      ['TOKEN-revoked-certificate'],
+    );
+    summary = await runCatalogue(selected, { ...target, hints }, { concurrency: 2 });
+  }, 240_000);
+
+  it('speaks the v3.1 dialect (application/jwt, scope array, tls_client_auth_dn) and passes', () => {
+    expect(summary.learned?.join('\n')).toMatch(
+      /in force: spec v3\.1 \(discovery: application\/jwt only\); media type application\/jwt \(discovery\)/,
+    );
+    const bad = summary.results.filter((r) => r.outcome === 'failed' || r.outcome === 'warning');
+    expect(bad.map((r) => `${r.id}: ${r.reason}`)).toEqual([]);
+    const byId = Object.fromEntries(summary.results.map((r) => [r.id, r]));
+    expect(byId['DCR-005'].outcome).toBe('passed');
+    expect(byId['REG-REQ-scope'].outcome).toBe('skipped');
+    expect(byId['REG-TLS-no-subject-dn'].outcome).toBe('passed');
+    expect(byId['TOKEN-client_secret_basic'].outcome).toBe('skipped');
+    const sent = byId['DCR-002'].steps[0].exchanges[0];
+    expect(sent.requestHeaders['content-type'] ?? sent.requestHeaders['Content-Type']).toBe(
+      'application/jwt',
+    );
+    const claims = sent.jwts.find((j) => j.where.includes('request'))?.payload as Record<string, unknown>;
+    expect(Array.isArray(claims.scope)).toBe(true);
+    expect(typeof claims.tls_client_auth_dn).toBe('string');
   });
 });
