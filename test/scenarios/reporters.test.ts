@@ -329,7 +329,7 @@ describe('console reporter', () => {
   it('summarises counts, failed ids with reasons and the duration', () => {
     const text = consoleSummary(summary);
     expect(text).toContain(
-      '5 scenarios against sandbox bank (strict): 2 passed, 2 failed, 1 skipped in 4.3 s',
+      '5 scenarios against sandbox bank (strict): 2 passed, 2 failed, 0 warnings, 1 skipped, 0 blocked in 4.3 s',
     );
     expect(text).toContain('✗ DCR-004-rs256 — expected 400 invalid_client_metadata, got 201');
     expect(text).toContain('✗ REG-GET-002 — error: connect ECONNREFUSED');
