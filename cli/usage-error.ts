@@ -1,10 +1,7 @@
+import { UsageError } from '../scenarios/target-errors.js';
+
 /** A command line the CLI cannot act on: exit status 2, the message and a pointer to --help. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
 
 /** node:util parseArgs failures (unknown option, missing value…) are usage errors too. */
 export function isUsageError(err: unknown): boolean {

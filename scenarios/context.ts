@@ -26,15 +26,54 @@ import {
   uploadCsr,
 } from '../tpp-client/index.js';
 import { recordingClient } from './recording-http.js';
+import type { Exchange, Need, StepRecord } from './records.js';
+import { validateRegistrationResponse } from './spec/validate-registration-response.js';
 import type { Target } from './target.js';
-import type { Exchange, Need, StepRecord } from './types.js';
 
-export class ExpectationFailed extends Error {}
+/** An expectation the bank did not meet; `rule`: the spec rule id behind it, when not the scenario's strongest. */
+export class ExpectationFailed extends Error {
+  constructor(
+    message: string,
+    readonly rule?: string,
+  ) {
+    super(message);
+  }
+}
 export class Skipped extends Error {}
+
+/** The `error` of a refusal that happened in the TLS handshake (no HTTP answer at all). */
+export const HANDSHAKE_REFUSED = 'refused in the TLS handshake';
 
 type AnyResult =
   | { ok: true; status: number }
-  | (Pick<BankFailure, 'ok' | 'status' | 'error'> & { error_description?: string });
+  | (Pick<BankFailure, 'ok' | 'status' | 'error'> & { error_description?: string; handshake?: boolean });
+
+/** Options of the expect* checks. */
+export interface ExpectOptions {
+  /** A refusal in the TLS handshake counts too (mutual TLS lets a server refuse a certificate there). */
+  handshake?: boolean;
+  /** The spec rule behind this expectation, when not the scenario's strongest. */
+  rule?: string;
+}
+
+/**
+ * Did a call die because the server refused the client certificate during the handshake? Node
+ * reports it as a socket closed or reset during or just after the handshake, or a TLS alert.
+ */
+export function isHandshakeRefusal(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  let e: unknown = err;
+  const text: string[] = [];
+  while (e && typeof e === 'object' && !seen.has(e)) {
+    seen.add(e);
+    const x = e as { code?: unknown; message?: unknown; cause?: unknown };
+    text.push(String(x.code ?? ''), String(x.message ?? ''));
+    e = x.cause;
+  }
+  return /ECONNRESET|EPIPE|UND_ERR_SOCKET|other side closed|socket hang up|alert|certificate required|bad certificate|unknown ca|handshake/i.test(
+    text.join(' '),
+  );
+}
 
 export interface RequestOptions extends Partial<RegistrationClaimsOptions> {
   /** Signing algorithm of the request; RS256 allowed here on purpose (negative scenarios). */
@@ -127,12 +166,45 @@ export class ScenarioContext {
     throw new Skipped(reason);
   }
 
-  fail(message: string): never {
-    throw new ExpectationFailed(message);
+  fail(message: string, rule?: string): never {
+    throw new ExpectationFailed(message, rule);
   }
 
-  check(condition: boolean, message: string): void {
-    if (!condition) this.fail(message);
+  check(condition: boolean, message: string, rule?: string): void {
+    if (!condition) this.fail(message, rule);
+  }
+
+  /**
+   * Runs a call that the bank may refuse in the TLS handshake: such a refusal comes back as a
+   * result with `handshake: true` (status 0) instead of an exception; other errors propagate.
+   */
+  async attempt<T extends AnyResult>(fn: () => Promise<T>): Promise<T | (AnyResult & { ok: false })> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isHandshakeRefusal(err)) throw err;
+      return {
+        ok: false,
+        status: 0,
+        error: HANDSHAKE_REFUSED,
+        error_description: (err as Error).message,
+        handshake: true,
+      };
+    }
+  }
+
+  /**
+   * Polls `fn` until `done` holds for its result, up to the target's revocation wait
+   * (`revocationWaitMs`, default 30 s), for expectations that depend on time (a revocation
+   * noticed through a CRL the bank caches). Returns the last result.
+   */
+  async eventually<T>(fn: () => Promise<T>, done: (r: T) => boolean, intervalMs = 500): Promise<T> {
+    const limit = Date.now() + (this.target.revocationWaitMs ?? 30_000);
+    for (;;) {
+      const r = await fn();
+      if (done(r) || Date.now() + intervalMs > limit) return r;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
   }
 
   /** Is this need met by the target? */
@@ -157,7 +229,7 @@ export class ScenarioContext {
       case 'client_secret_post':
         return methods.includes(need);
       case 'consents':
-        return true;
+        return h.resourceBaseUrl !== undefined;
       case 'jws-requests':
         return (h.requestFormat ?? 'jws') === 'jws';
       case 'ob-directory-trust':
@@ -425,26 +497,100 @@ export class ScenarioContext {
     return deleteRegistration(tpp.bank, clientId, token);
   }
 
-  /** Expect an HTTP status (one of several allowed). */
-  expectStatus(res: AnyResult, expected: number | number[], what = 'the bank'): void {
+  /** Expect an HTTP status (one of several allowed); `handshake`: a refusal in the TLS handshake counts. */
+  expectStatus(
+    res: AnyResult,
+    expected: number | number[],
+    what = 'the bank',
+    opts: ExpectOptions = {},
+  ): void {
+    if (!res.ok && res.handshake) {
+      if (opts.handshake) return;
+      this.fail(`${what} ${HANDSHAKE_REFUSED} (${res.error_description ?? ''})`, opts.rule);
+    }
     const allowed = Array.isArray(expected) ? expected : [expected];
     if (!allowed.includes(res.status)) {
       const detail = res.ok
         ? ''
         : ` (${res.error}${res.error_description ? `: ${res.error_description}` : ''})`;
-      this.fail(`${what} answered ${res.status}${detail}; expected ${allowed.join(' or ')}`);
+      this.fail(`${what} answered ${res.status}${detail}; expected ${allowed.join(' or ')}`, opts.rule);
     }
   }
 
-  /** Expect a refusal with this status and OAuth/OB error code. */
-  expectError(res: AnyResult, status: number | number[], code: string | string[]): void {
-    this.expectStatus(res, status);
+  /** Expect a refusal with this status and OAuth/OB error code (any of several, where the spec allows several). */
+  expectError(
+    res: AnyResult,
+    status: number | number[],
+    code: string | string[],
+    opts: ExpectOptions = {},
+  ): void {
+    if (!res.ok && res.handshake && opts.handshake) return;
+    this.expectStatus(res, status, 'the bank', opts);
     const codes = Array.isArray(code) ? code : [code];
     if (res.ok || !codes.includes(res.error)) {
       this.fail(
         `expected error ${codes.join(' or ')}, got ${res.ok ? 'success' : `${res.error}: ${res.error_description ?? ''}`}`,
+        opts.rule,
       );
     }
+  }
+
+  /**
+   * A registration response body (POST/GET/PUT) valid against the response schema of the
+   * target's spec version: required members, types, enums, lengths; no secret for a client
+   * that has none (rule reg.response-schema).
+   */
+  expectSchemaValid(raw: string, what: string): void {
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      this.fail(`the ${what} response is not JSON`, 'reg.response-schema');
+    }
+    const problems = validateRegistrationResponse(body, this.target.hints.specVersion ?? '3.3');
+    this.check(
+      problems.length === 0,
+      `the ${what} response does not match the OB DCR v${this.target.hints.specVersion ?? '3.3'} schema: ${problems.join('; ')}`,
+      'reg.response-schema',
+    );
+  }
+
+  /**
+   * Token-endpoint client authentication failed: RFC 6749 §5.2 allows 401, or 400, with
+   * `invalid_client`; with `handshake`, a refusal of the certificate in the TLS handshake too.
+   */
+  expectInvalidClient(res: AnyResult, opts: ExpectOptions = {}): void {
+    this.expectError(res, [400, 401], 'invalid_client', opts);
+  }
+
+  /**
+   * An unsupported metadata value: RFC 7591 §2 lets the bank refuse it (400
+   * invalid_client_metadata) or register the client with a value it does support. Accepted:
+   * the refusal, or a registration whose `claim` no longer carries `bad`.
+   */
+  expectRefusedOrReplaced(
+    res: AnyResult & { client?: RegisteredClient },
+    claim: string,
+    bad: string,
+    opts: ExpectOptions & { errors?: string[] } = {},
+  ): void {
+    if (res.ok && res.client) {
+      const value = (res.client as Record<string, unknown>)[claim];
+      const values = Array.isArray(value)
+        ? value.map(String)
+        : typeof value === 'string'
+          ? claim === 'scope'
+            ? value.split(' ')
+            : [value]
+          : [];
+      this.check(
+        !values.includes(bad),
+        `the bank registered ${claim} ${JSON.stringify(value)}: it must refuse ${JSON.stringify(bad)} or replace it (RFC 7591 §2)`,
+        opts.rule,
+      );
+      return;
+    }
+    this.expectError(res, 400, opts.errors ?? ['invalid_client_metadata'], opts);
   }
 
   async close(): Promise<void> {

@@ -32,5 +32,6 @@ export function hintsFromSettings(s: BankSettings, bank: { issuer: string; orgId
     duplicateRegistration: s.duplicateRegistration,
     requestFormat: s.requestFormat,
     trustModel: s.trustModel,
+    resourceBaseUrl: `${bank.issuer.replace(/\/+$/, '')}/open-banking/v3.1`,
   };
 }

@@ -1,5 +1,5 @@
 import type { HttpClient, HttpRequestOptions, HttpResponse } from '../tpp-client/index.js';
-import type { Exchange } from './types.js';
+import type { Exchange } from './records.js';
 
 const SECRET_HEADERS = /^(authorization|cookie|set-cookie)$/i;
 const SECRET_FIELDS =

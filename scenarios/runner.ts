@@ -1,18 +1,26 @@
 import { createHttpClient, type Discovery, fetchDiscovery } from '../tpp-client/index.js';
+import { adviceFor, BASELINES, type Baseline } from './baselines.js';
+import { specRule, strongestLevel } from './catalogue/spec-rules.js';
 import { ExpectationFailed, ScenarioContext, Skipped } from './context.js';
+import { learnTarget } from './learn-target.js';
+import type { FailedExpectation, SpecRule, StepRecord } from './records.js';
 import type { Target } from './target.js';
-import type { RunSummary, Scenario, ScenarioResult } from './types.js';
+import { discoveryHint, TargetError } from './target-errors.js';
+import type { BaselineResult, Outcome, RunSummary, Scenario, ScenarioResult } from './types.js';
 
 export interface RunOptions {
   /** Scenarios run at once (they are independent); default 4. */
   concurrency?: number;
   /** Called as each scenario finishes (progress output). */
   onResult?: (r: ScenarioResult) => void;
-  /** Per-scenario deadline, ms; default 60 s. */
+  /** Called once, before the scenarios, with what was learned from discovery and the hints in force. */
+  onLearned?: (lines: string[]) => void;
+  /** Per-scenario deadline, ms; default 60 s (plus the target's revocation wait). */
   timeoutMs?: number;
 }
 
-async function discover(target: Target): Promise<Discovery> {
+/** The target's discovery document (over the TPP's mutual TLS client). */
+export async function discover(target: Target): Promise<Discovery> {
   const http = createHttpClient({
     ca: target.material.caBundlePem,
     cert: target.material.transport.certPem,
@@ -26,7 +34,24 @@ async function discover(target: Target): Promise<Discovery> {
   }
 }
 
-/** Runs one scenario: unmet needs skip it; a failed check fails it; anything thrown fails it with the message. */
+/** The step an unmet expectation belongs to: the one that threw, else (a check after the steps) the last. */
+function markFailingStep(steps: StepRecord[], expectation: FailedExpectation): void {
+  const step = steps.find((s) => !s.ok) ?? steps.at(-1);
+  if (!step) return;
+  step.ok = false;
+  step.error ??= expectation.message;
+  step.expectation = expectation;
+}
+
+function rulesOf(scenario: Scenario): SpecRule[] {
+  return scenario.rules.map(specRule);
+}
+
+/**
+ * Runs one scenario: unmet needs skip it; an unmet expectation fails it (MUST) or warns
+ * (SHOULD/MAY: the level of the rule behind the expectation, by default the strongest of the
+ * scenario's rules); anything else thrown fails it with the message.
+ */
 export async function runScenario(
   scenario: Scenario,
   target: Target,
@@ -35,54 +60,107 @@ export async function runScenario(
 ): Promise<ScenarioResult> {
   const started = Date.now();
   const t = new ScenarioContext(target, discovery);
+  const rules = rulesOf(scenario);
+  const level = strongestLevel(rules);
   const base = {
     id: scenario.id,
     title: scenario.title,
     reference: scenario.reference,
+    rules,
+    level,
+    ...(scenario.baseline ? { baseline: scenario.baseline } : {}),
     ...(scenario.conformanceCase ? { conformanceCase: scenario.conformanceCase } : {}),
     tags: scenario.tags,
   };
   const unmet = (scenario.needs ?? []).filter((n) => !t.has(n));
   if (unmet.length > 0) {
+    await t.close();
     return {
       ...base,
       outcome: 'skipped',
-      reason: `the target does not offer: ${unmet.join(', ')}`,
+      reason: `the target does not offer: ${unmet.join(', ')}${unmet.includes('consents') ? ' (set hints.resourceBaseUrl)' : ''}`,
       durationMs: 0,
       steps: [],
     };
   }
   let timer: NodeJS.Timeout | undefined;
+  const deadline = timeoutMs + (target.revocationWaitMs ?? 30_000);
   try {
     await Promise.race([
       scenario.run(t),
       new Promise((_r, reject) => {
-        timer = setTimeout(
-          () => reject(new ExpectationFailed(`no result within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
+        timer = setTimeout(() => reject(new ExpectationFailed(`no result within ${deadline} ms`)), deadline);
       }),
     ]);
     return { ...base, outcome: 'passed', durationMs: Date.now() - started, steps: t.steps };
   } catch (err) {
-    const outcome = err instanceof Skipped ? 'skipped' : 'failed';
-    const reason =
-      err instanceof ExpectationFailed || err instanceof Skipped
-        ? err.message
-        : `error: ${(err as Error).message}`;
-    return { ...base, outcome, reason, durationMs: Date.now() - started, steps: t.steps };
+    if (err instanceof Skipped)
+      return {
+        ...base,
+        outcome: 'skipped',
+        reason: err.message,
+        durationMs: Date.now() - started,
+        steps: t.steps,
+      };
+    if (err instanceof ExpectationFailed) {
+      const rule = err.rule ? specRule(err.rule) : rules.find((r) => r.level === level);
+      const expectation: FailedExpectation = {
+        message: err.message,
+        level: rule?.level ?? level,
+        ...(rule ? { rule } : {}),
+      };
+      markFailingStep(t.steps, expectation);
+      const outcome: Outcome = expectation.level === 'MUST' ? 'failed' : 'warning';
+      return {
+        ...base,
+        outcome,
+        reason: err.message,
+        expectation,
+        durationMs: Date.now() - started,
+        steps: t.steps,
+      };
+    }
+    const message = `error: ${(err as Error).message}`;
+    markFailingStep(t.steps, { message, level: 'MUST' });
+    return { ...base, outcome: 'failed', reason: message, durationMs: Date.now() - started, steps: t.steps };
   } finally {
     clearTimeout(timer);
     await t.close();
   }
 }
 
+/** Runs one baseline; `undefined` when the target lacks what it needs (its scenarios are skipped anyway). */
+async function runBaseline(
+  b: Baseline,
+  target: Target,
+  discovery: Discovery,
+  timeoutMs: number,
+): Promise<Omit<BaselineResult, 'blocked'> | undefined> {
+  const probe: Scenario = {
+    id: `baseline:${b.id}`,
+    title: b.title,
+    reference: '',
+    rules: ['reg.accept-valid'],
+    tags: [],
+    ...(b.needs ? { needs: b.needs } : {}),
+    run: b.run,
+  };
+  const r = await runScenario(probe, target, discovery, timeoutMs);
+  if (r.outcome === 'skipped') return undefined;
+  if (r.outcome === 'passed') return { id: b.id, title: b.title, ok: true };
+  const reason = r.reason ?? 'failed';
+  const advice = adviceFor(reason);
+  return { id: b.id, title: b.title, ok: false, reason, ...(advice ? { advice } : {}) };
+}
+
 /** Scenarios with this tag change the bank for everyone (e.g. faults): they run alone, after the others. */
 export const SERIAL_TAG = 'serial';
 
 /**
- * Runs scenarios against the target, `concurrency` at a time, then the `serial`-tagged ones
- * one by one with nothing else running; results are in catalogue order.
+ * Runs scenarios against the target: first what discovery tells (hints completed), then the
+ * baselines the selected negative scenarios rest on, then the scenarios `concurrency` at a
+ * time, then the `serial`-tagged ones one by one with nothing else running. A scenario whose
+ * baseline failed is `blocked`, not run. Results are in catalogue order.
  */
 export async function runCatalogue(
   scenarios: Scenario[],
@@ -90,10 +168,54 @@ export async function runCatalogue(
   opts: RunOptions = {},
 ): Promise<RunSummary> {
   const startedAt = new Date();
-  const discovery = await discover(target);
+  let discovery: Discovery;
+  try {
+    discovery = await discover(target);
+  } catch (err) {
+    throw new TargetError(
+      `${target.discoveryUrl} is not an OB discovery document: ${(err as Error).message}${discoveryHint(target.discoveryUrl)}`,
+    );
+  }
+  const learned = await learnTarget(target, discovery);
+  opts.onLearned?.(learned.lines);
+  const effective: Target = { ...target, hints: learned.hints };
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+
+  const wanted = new Set(scenarios.map((s) => s.baseline).filter((b): b is string => b !== undefined));
+  const baselines: BaselineResult[] = [];
+  for (const b of BASELINES.filter((x) => wanted.has(x.id))) {
+    const r = await runBaseline(b, effective, discovery, timeoutMs);
+    if (r) baselines.push({ ...r, blocked: [] });
+  }
+  const failedBaseline = new Map(baselines.filter((b) => !b.ok).map((b) => [b.id, b]));
+
   const results: ScenarioResult[] = new Array(scenarios.length);
   const run = async (i: number): Promise<void> => {
-    results[i] = await runScenario(scenarios[i], target, discovery, opts.timeoutMs);
+    const s = scenarios[i];
+    const blocker = s.baseline ? failedBaseline.get(s.baseline) : undefined;
+    const ctx = new ScenarioContext(effective, discovery);
+    const unmet = (s.needs ?? []).filter((n) => !ctx.has(n));
+    await ctx.close();
+    if (blocker && unmet.length === 0) {
+      blocker.blocked.push(s.id);
+      const rules = rulesOf(s);
+      results[i] = {
+        id: s.id,
+        title: s.title,
+        reference: s.reference,
+        rules,
+        level: strongestLevel(rules),
+        baseline: blocker.id,
+        ...(s.conformanceCase ? { conformanceCase: s.conformanceCase } : {}),
+        tags: s.tags,
+        outcome: 'blocked',
+        reason: `its baseline failed (${blocker.title}): ${blocker.reason ?? ''}`,
+        durationMs: 0,
+        steps: [],
+      };
+    } else {
+      results[i] = await runScenario(s, effective, discovery, timeoutMs);
+    }
     opts.onResult?.(results[i]);
   };
   const indices = scenarios.map((_s, i) => i);
@@ -105,14 +227,18 @@ export async function runCatalogue(
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
   for (const i of serial) await run(i);
-  const count = (o: ScenarioResult['outcome']) => results.filter((r) => r.outcome === o).length;
+  const count = (o: Outcome) => results.filter((r) => r.outcome === o).length;
   return {
     target: target.name,
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
     passed: count('passed'),
     failed: count('failed'),
+    warnings: count('warning'),
     skipped: count('skipped'),
+    blocked: count('blocked'),
+    learned: learned.lines,
+    baselines,
     results,
   };
 }

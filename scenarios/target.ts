@@ -17,6 +17,11 @@ export interface BankHints {
   duplicateRegistration?: 'allow' | 'reject' | 'return-existing';
   requestFormat?: 'jws' | 'json';
   trustModel?: 'ob-directory' | 'eidas';
+  /**
+   * Base URL of the bank's Read/Write API (e.g. `https://bank/open-banking/v3.1`), for the
+   * consent scenarios; without it they are skipped (discovery does not publish it).
+   */
+  resourceBaseUrl?: string;
 }
 
 /** Powers over the directory that only the sandbox's own directory gives. */
@@ -64,4 +69,9 @@ export interface Target {
   bankAdmin?: { issuer: string; adminToken: string };
   /** Banks of other profiles next to the target, by profile name (the sandbox's `profileBanks`). */
   profileBanks?: Record<string, ProfileBank>;
+  /**
+   * How long time-dependent expectations (a revoked certificate noticed through the CRL the
+   * bank caches) may take before they fail, ms; default 30 000 (`--revocation-wait`).
+   */
+  revocationWaitMs?: number;
 }

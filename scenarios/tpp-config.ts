@@ -9,6 +9,7 @@ import {
   type TppMaterial,
 } from '../tpp-client/index.js';
 import type { BankHints, Target } from './target.js';
+import { checkTargetUrl, discoveryHint, TargetError, UsageError } from './target-errors.js';
 
 /**
  * The file `obmock scenarios --target URL --tpp-config FILE` reads: the TPP
@@ -43,10 +44,12 @@ export interface TppConfigFile {
   caBundle?: string | string[];
 }
 
-export class TppConfigError extends Error {}
+/** A --tpp-config file that cannot be used (a usage error: exit 2). */
+export class TppConfigError extends UsageError {}
 
 /** Builds a scenario target for a bank that is not ours from the config file. */
 export async function targetFromConfig(discoveryUrl: string, file: string): Promise<Target> {
+  checkTargetUrl(discoveryUrl);
   let config: TppConfigFile;
   try {
     config = JSON.parse(await readFile(file, 'utf8')) as TppConfigFile;
@@ -110,10 +113,17 @@ export async function targetFromConfig(discoveryUrl: string, file: string): Prom
         },
       });
     material = await onboard();
-    directory = { url: d.url, adminToken: d.adminToken, caBundlePem, newTpp: onboard };
+    // Every TPP onboarded later trusts the bank's server CA too, not only the first.
+    directory = {
+      url: d.url,
+      adminToken: d.adminToken,
+      caBundlePem,
+      newTpp: async () => withCas(await onboard()),
+    };
   }
-  if (extraCas.length)
-    material = { ...material, caBundlePem: [material.caBundlePem, ...extraCas].join('\n') };
+  const withCas = (m: TppMaterial): TppMaterial =>
+    extraCas.length ? { ...m, caBundlePem: [m.caBundlePem, ...extraCas].join('\n') } : m;
+  material = withCas(material);
   // Reachability check now, with a clear message, rather than 70 identical failures later.
   const http = createHttpClient({
     ca: material.caBundlePem,
@@ -124,7 +134,9 @@ export async function targetFromConfig(discoveryUrl: string, file: string): Prom
   try {
     await http.request('GET', discoveryUrl);
   } catch (err) {
-    throw new TppConfigError(`cannot reach ${discoveryUrl}: ${(err as Error).message}`);
+    throw new TargetError(
+      `cannot reach ${discoveryUrl}: ${(err as Error).message}${discoveryHint(discoveryUrl)}`,
+    );
   } finally {
     await http.close();
   }

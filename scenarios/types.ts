@@ -1,19 +1,7 @@
 import type { ScenarioContext } from './context.js';
+import type { Exchange, FailedExpectation, Level, Need, SpecRule, StepRecord } from './records.js';
 
-/** What a scenario needs from the target; unmet needs skip it (never pass it). */
-export type Need =
-  | 'our-directory' // revoking, suspending, onboarding more TPPs: only with the sandbox's own directory
-  | 'management-get'
-  | 'management-put'
-  | 'management-delete'
-  | 'tls_client_auth'
-  | 'private_key_jwt'
-  | 'client_secret_basic'
-  | 'client_secret_post'
-  | 'consents'
-  | 'fault-injection' // our bank's admin fault API
-  | 'jws-requests' // the target takes OB signed requests (not RFC 7591 JSON bodies)
-  | 'ob-directory-trust';
+export type { Exchange, FailedExpectation, Level, Need, SpecRule, StepRecord };
 
 export interface Scenario {
   /** Stable id, e.g. DCR-004-rs256, REG-AUD-001. */
@@ -21,6 +9,16 @@ export interface Scenario {
   title: string;
   /** The rule or behaviour checked, with its source (OB DCR section, RFC, profile switch). */
   reference: string;
+  /**
+   * Ids of the spec rules (`specRules`) this scenario checks. The strongest level among them
+   * decides what an unmet expectation is: MUST a failure, SHOULD/MAY a warning.
+   */
+  rules: string[];
+  /**
+   * The positive twin this (negative) scenario is built on: it counts only if that baseline
+   * passed against the same bank in the same run; otherwise it is `blocked`.
+   */
+  baseline?: string;
   /** The public conformance-dcr case this reproduces, if any (DCR-001 … DCR-011). */
   conformanceCase?: string;
   tags: string[];
@@ -29,43 +27,43 @@ export interface Scenario {
   run(t: ScenarioContext): Promise<void>;
 }
 
-/** One HTTP call made during a scenario, for reports (secrets masked, JWTs decoded). */
-export interface Exchange {
-  from: string;
-  to: string;
-  method: string;
-  url: string;
-  requestHeaders: Record<string, string>;
-  requestBody?: string;
-  status?: number;
-  responseHeaders?: Record<string, string>;
-  responseBody?: string;
-  error?: string;
-  ms: number;
-  /** JWTs found in the request or response, decoded (header and payload; signature left out). */
-  jwts: { where: string; header: unknown; payload: unknown }[];
-}
-
-export interface StepRecord {
-  name: string;
-  ok: boolean;
-  error?: string;
-  exchanges: Exchange[];
-}
-
-export type Outcome = 'passed' | 'failed' | 'skipped';
+/**
+ * passed; failed (a MUST not met, or the run broke); warning (a SHOULD/MAY not met);
+ * skipped (a need the target does not meet); blocked (its baseline failed).
+ */
+export type Outcome = 'passed' | 'failed' | 'warning' | 'skipped' | 'blocked';
 
 export interface ScenarioResult {
   id: string;
   title: string;
   reference: string;
+  /** The rules it checks, resolved from the table (level, source, quoted sentence). */
+  rules: SpecRule[];
+  /** The strongest level among its rules. */
+  level: Level;
+  baseline?: string;
   conformanceCase?: string;
   tags: string[];
   outcome: Outcome;
-  /** Why it failed or was skipped. */
+  /** Why it failed, warned, was skipped or blocked. */
   reason?: string;
+  /** For failed and warning: the expectation not met, its level and the rule. */
+  expectation?: FailedExpectation;
   durationMs: number;
   steps: StepRecord[];
+}
+
+/** A baseline: the valid request a family of negative scenarios changes one thing of. */
+export interface BaselineResult {
+  id: string;
+  title: string;
+  ok: boolean;
+  /** Why it failed (the bank's answer). */
+  reason?: string;
+  /** What to change, when it can be told (e.g. `set hints.audience`). */
+  advice?: string;
+  /** Scenarios blocked by its failure. */
+  blocked: string[];
 }
 
 export interface RunSummary {
@@ -74,6 +72,11 @@ export interface RunSummary {
   durationMs: number;
   passed: number;
   failed: number;
+  warnings: number;
   skipped: number;
+  blocked: number;
+  /** What the run learned from discovery, and the hints in force (printed at start). */
+  learned?: string[];
+  baselines?: BaselineResult[];
   results: ScenarioResult[];
 }

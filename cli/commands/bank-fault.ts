@@ -36,7 +36,7 @@ clear:
 Prints JSON. Exit status: 0 done, 1 the bank refused or could not be reached, 2 usage error.
 `;
 
-class UsageError extends Error {}
+import { UsageError } from '../usage-error.js';
 
 interface Target {
   faultsUrl: string;

@@ -190,6 +190,8 @@ export async function demo(argv: string[]): Promise<number> {
         id: 'DEMO',
         title: 'Onboard, register, token, consent, manage',
         reference: 'OB Directory API v2.1; OB DCR v3.3; RFC 8705',
+        rules: [],
+        level: 'MUST',
         tags: ['demo'],
         outcome: steps.every((s) => s.ok) ? 'passed' : 'failed',
         durationMs: Date.now() - started,
@@ -203,7 +205,9 @@ export async function demo(argv: string[]): Promise<number> {
           durationMs: result.durationMs,
           passed: result.outcome === 'passed' ? 1 : 0,
           failed: result.outcome === 'failed' ? 1 : 0,
+          warnings: 0,
           skipped: 0,
+          blocked: 0,
           results: [result],
         }),
       );

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { shippedProfileNames } from '../../aspsp-mock/index.js';
+import { renderRuleTable } from '../../scenarios/catalogue/rule-table.js';
 import {
   CATALOGUE,
   runCatalogue,
@@ -10,14 +11,16 @@ import {
   type Target,
 } from '../../scenarios/index.js';
 import { consoleProgress, consoleSummary, writeReports } from '../../scenarios/reporters/index.js';
+import { TargetError, UsageError } from '../../scenarios/target-errors.js';
 import { targetFromConfig } from '../../scenarios/tpp-config.js';
-import { UsageError } from '../usage-error.js';
 import { wholeNumber } from '../whole-number.js';
 
 export const SCENARIOS_USAGE = `obmock scenarios [options]
 
 Runs the scenario catalogue: full end-to-end registrations, each checking one
-rule. Exits 0 only if nothing failed.
+rule of the spec. A MUST not met fails; a SHOULD or MAY not met warns.
+Exit codes: 0 nothing failed (warnings allowed), 1 at least one failure,
+2 usage or configuration error, 3 target unreachable or not a discovery document.
 
 Against a private sandbox (default): boots directory, bank and TPP in-process on
 free ports with a fresh data dir, then runs everything.
@@ -32,13 +35,31 @@ Options:
   --out DIR             where json/junit/html reports go (default obmock-report)
   --concurrency N       scenarios run at once (default 4)
   --list                list the selected scenarios and exit
+  --rule-table          print the spec rule → scenario table (Markdown, as in docs/scenarios.md) and exit
   --key-cache DIR       reuse test RSA keys from DIR across runs (default .obmock/key-cache)
+  --fail-on LEVEL       failure (default) | warning: warnings fail the run too (exit 1)
+  --revocation-wait S   how long a revoked certificate may take to be refused, seconds (default 30)
 `;
 
 const REPORTERS = ['console', 'json', 'junit', 'html'] as const;
 type ReporterName = (typeof REPORTERS)[number];
 
+/**
+ * `obmock scenarios`: exit 0 when nothing failed, 1 when something failed, 2 for a usage or
+ * configuration error, 3 when the target cannot be reached or is not a discovery document.
+ */
 export async function scenarios(argv: string[]): Promise<number> {
+  try {
+    return await runScenarios(argv);
+  } catch (err) {
+    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    if (!usage && !(err instanceof TargetError)) throw err;
+    process.stderr.write(`obmock scenarios: ${(err as Error).message}\n`);
+    return err instanceof TargetError ? 3 : 2;
+  }
+}
+
+async function runScenarios(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -51,7 +72,10 @@ export async function scenarios(argv: string[]): Promise<number> {
       target: { type: 'string' },
       'tpp-config': { type: 'string' },
       list: { type: 'boolean' },
+      'rule-table': { type: 'boolean' },
       'key-cache': { type: 'string' },
+      'fail-on': { type: 'string' },
+      'revocation-wait': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -69,12 +93,22 @@ export async function scenarios(argv: string[]): Promise<number> {
   if (values.target && values.bank)
     throw new UsageError('--bank configures the sandbox bank; it does not apply with --target');
   const concurrency = wholeNumber('concurrency', values.concurrency, { min: 1, max: 32 }) ?? 4;
+  const failOn = values['fail-on'] ?? 'failure';
+  if (failOn !== 'failure' && failOn !== 'warning')
+    throw new UsageError(`--fail-on ${failOn}: use failure or warning`);
+  const revocationWait = values['revocation-wait'] === undefined ? 30 : Number(values['revocation-wait']);
+  if (!Number.isFinite(revocationWait) || revocationWait < 0 || revocationWait > 3600)
+    throw new UsageError('--revocation-wait must be 0–3600 seconds');
   const selected = selectScenarios(CATALOGUE, values.only ?? [], values.skip ?? []);
+  if (values['rule-table']) {
+    process.stdout.write(`${renderRuleTable(CATALOGUE)}\n`);
+    return 0;
+  }
   if (values.list) {
     for (const s of selected) process.stdout.write(`${s.id.padEnd(34)} ${s.title}\n`);
     return 0;
   }
-  if (selected.length === 0) throw new Error('no scenario matches --only/--skip');
+  if (selected.length === 0) throw new UsageError('no scenario matches --only/--skip');
 
   const color = process.stdout.isTTY === true;
   const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -83,6 +117,7 @@ export async function scenarios(argv: string[]): Promise<number> {
   const started = Date.now();
   if (values.target) {
     target = await targetFromConfig(values.target, values['tpp-config']!);
+    target.revocationWaitMs = revocationWait * 1000;
   } else {
     log(`booting a private sandbox (bank profile ${values.bank ?? 'ob-v3.3'})…`);
     sandbox = await startSandbox({
@@ -92,13 +127,16 @@ export async function scenarios(argv: string[]): Promise<number> {
       // Test keys are reused across runs (RSA generation dominates start-up); delete the folder to renew them.
       keyCacheDir: values['key-cache'] ?? join('.obmock', 'key-cache'),
     });
-    target = await sandbox.target('default');
+    target = { ...(await sandbox.target('default')), revocationWaitMs: revocationWait * 1000 };
     log(`sandbox up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${target.discoveryUrl}`);
   }
   try {
     log(`running ${selected.length} scenario(s) against ${target.name}`);
     const summary = await runCatalogue(selected, target, {
       concurrency,
+      onLearned: (lines) => {
+        for (const l of lines) log(l);
+      },
       onResult: (r) => {
         if (reporters.includes('console')) log(consoleProgress(r, { color }));
       },
@@ -112,7 +150,7 @@ export async function scenarios(argv: string[]): Promise<number> {
       });
       for (const f of Object.values(written)) log(`report: ${f}`);
     }
-    return summary.failed === 0 ? 0 : 1;
+    return summary.failed > 0 || (failOn === 'warning' && summary.warnings > 0) ? 1 : 0;
   } finally {
     await sandbox?.stop();
   }

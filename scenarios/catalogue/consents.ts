@@ -8,6 +8,7 @@ const AIS = 'OB Read/Write API v3.1 Account and Transaction: account-access-cons
 export const consents: Scenario[] = [
   {
     id: 'CONSENT-create-get',
+    rules: ['consent.create'],
     title: 'consent with a client-credentials token (scope accounts) → 201, GET → 200 AwaitingAuthorisation',
     reference: `${AIS} POST and GET /account-access-consents; RFC 6749 §4.4`,
     tags: ['consents', 'happy-path'],
@@ -20,13 +21,16 @@ export const consents: Scenario[] = [
         return res.ok ? res.token.access_token : '';
       });
       const created = await t.step('create an account-access-consent', () =>
-        createConsent(t.tpp.bank, token, { retry: false }),
+        createConsent(t.tpp.bank, token, { retry: false, resourceBaseUrl: t.target.hints.resourceBaseUrl }),
       );
       t.expectStatus(created, 201);
       if (!created.ok) return;
       t.check(created.consent.ConsentId.length > 0, 'Data.ConsentId is empty');
       const res = await t.step('GET the consent', () =>
-        getConsent(t.tpp.bank, token, created.consent.ConsentId, { retry: false }),
+        getConsent(t.tpp.bank, token, created.consent.ConsentId, {
+          retry: false,
+          resourceBaseUrl: t.target.hints.resourceBaseUrl,
+        }),
       );
       t.expectStatus(res, 200);
       if (!res.ok) return;
@@ -39,6 +43,8 @@ export const consents: Scenario[] = [
   },
   {
     id: 'CONSENT-scope-without-accounts',
+    rules: ['consent.auth'],
+    baseline: 'token',
     title: 'consent with a token lacking scope accounts → 403',
     reference: `${AIS}: the token needs scope accounts; RFC 6750 §3.1 insufficient_scope`,
     tags: ['consents', 'negative', 'scope'],
@@ -53,27 +59,33 @@ export const consents: Scenario[] = [
         return res.ok ? res.token.access_token : '';
       });
       const res = await t.step('create an account-access-consent', () =>
-        createConsent(t.tpp.bank, token, { retry: false }),
+        createConsent(t.tpp.bank, token, { retry: false, resourceBaseUrl: t.target.hints.resourceBaseUrl }),
       );
       t.expectStatus(res, 403);
     },
   },
   {
     id: 'CONSENT-no-token',
+    rules: ['consent.auth'],
+    baseline: 'token',
     title: 'consent without an access token → 401',
     reference: `${AIS}; RFC 6750 §3.1`,
     tags: ['consents', 'negative'],
     needs: ['consents'],
     async run(t) {
       const res = await t.step('create an account-access-consent without Authorization', async () => {
-        const r = await t.tpp.http.request('POST', accountAccessConsentsUrl(t.discovery), {
-          headers: {
-            'Content-Type': 'application/json',
-            Accept: 'application/json',
-            'x-fapi-interaction-id': randomUUID(),
+        const r = await t.tpp.http.request(
+          'POST',
+          accountAccessConsentsUrl(t.discovery, t.target.hints.resourceBaseUrl),
+          {
+            headers: {
+              'Content-Type': 'application/json',
+              Accept: 'application/json',
+              'x-fapi-interaction-id': randomUUID(),
+            },
+            body: JSON.stringify({ Data: { Permissions: ['ReadAccountsBasic'] }, Risk: {} }),
           },
-          body: JSON.stringify({ Data: { Permissions: ['ReadAccountsBasic'] }, Risk: {} }),
-        });
+        );
         return r.status >= 400 ? failureFrom(r) : { ok: true as const, status: r.status };
       });
       t.expectStatus(res, 401);
@@ -81,6 +93,8 @@ export const consents: Scenario[] = [
   },
   {
     id: 'CONSENT-token-other-certificate',
+    rules: ['token.cert-bound'],
+    baseline: 'token',
     title: 'consent with a token presented over another certificate → 401',
     reference: `RFC 8705 §3 (certificate-bound access tokens); ${AIS}`,
     tags: ['consents', 'negative', 'certificate'],
@@ -96,7 +110,7 @@ export const consents: Scenario[] = [
         t.otherCertificate(),
       );
       const res = await t.step('create a consent with the token over the other certificate', () =>
-        createConsent(other.bank, token, { retry: false }),
+        createConsent(other.bank, token, { retry: false, resourceBaseUrl: t.target.hints.resourceBaseUrl }),
       );
       t.expectStatus(res, 401);
     },

@@ -10,6 +10,7 @@ const FAULTS = 'docs/faults.md (sandbox bank fault injection)';
 export const faults: Scenario[] = [
   {
     id: 'FAULT-register-429-retry',
+    rules: ['tpp.retry'],
     title: '429 with Retry-After on a registration → the library waits and retries: 2 attempts, 201',
     reference: `RFC 6585 §4; RFC 9110 §10.2.3 Retry-After; ${FAULTS} kind rate_limit`,
     tags: ['faults', 'serial', 'retry', 'register'],
@@ -33,6 +34,7 @@ export const faults: Scenario[] = [
   },
   {
     id: 'FAULT-token-503-retry',
+    rules: ['tpp.retry'],
     title: '503 on a token request → the library retries: 2 attempts, 200',
     reference: `RFC 9110 §15.6.4; RFC 6749 §5.2 temporarily_unavailable; ${FAULTS} kind status`,
     tags: ['faults', 'serial', 'retry', 'token'],
@@ -56,6 +58,7 @@ export const faults: Scenario[] = [
   },
   {
     id: 'FAULT-register-latency-timeout',
+    rules: ['tpp.retry'],
     title: 'a registration answered after 3 s with a 1 s client timeout → timeout; the next one → 201',
     reference: `${FAULTS} kind latency; the TPP library's per-call deadline (timeoutMs)`,
     tags: ['faults', 'serial', 'timeout', 'register'],

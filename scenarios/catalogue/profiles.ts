@@ -77,6 +77,7 @@ async function eidasTpp(t: ScenarioContext, bank: ScenarioContext): Promise<Scen
 export const profiles: Scenario[] = shippedProfileNames().map(
   (profile): Scenario => ({
     id: `PROFILE-${profile}`,
+    rules: ['reg.accept-valid', 'token.client-credentials'],
     title: `bank profile ${profile}: register → token → GET the registration`,
     reference: `aspsp-mock/profiles/${profile}.json; docs/profiles.md`,
     tags: ['profile', 'happy-path'],

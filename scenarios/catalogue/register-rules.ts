@@ -7,6 +7,12 @@ interface Rule {
   id: string;
   title: string;
   reference: string;
+  /** Spec rule ids (spec-rules.ts) the scenario checks. */
+  rules: string[];
+  /** RFC 7591 §2 lets the bank register a supported value instead of refusing: the claim and the unsupported value. */
+  replace?: { claim: string; bad: string };
+  /** The positive twin (default `register`). */
+  baseline?: string;
   /** The one change from a valid request. */
   change: (claims: Record<string, unknown>) => RequestOptions;
   error: string | string[];
@@ -14,7 +20,7 @@ interface Rule {
   needs?: Need[];
   tags?: string[];
   /** A reason to skip, when the TPP material cannot make this change. */
-  precondition?: (claims: Record<string, unknown>) => string | undefined;
+  precondition?: (claims: Record<string, unknown>, specVersion?: string) => string | undefined;
 }
 
 const remove = (claim: string) => () => ({ overrides: { [claim]: undefined } });
@@ -42,14 +48,20 @@ const RULES: Rule[] = [
       id: `REG-REQ-${claim}`,
       title: `${claim} missing → 400`,
       reference: `${OB} OBClientRegistration1: ${claim} is required`,
+      rules: ['reg.required-claims'],
       change: remove(claim),
       error,
       needs: ['jws-requests'],
       tags: ['required-claim'],
+      // v3.1 does not require scope (its swagger leaves it out of `required`).
+      ...(claim === 'scope'
+        ? { precondition: (_c, v) => (v === '3.1' ? 'OB DCR v3.1 does not require scope' : undefined) }
+        : {}),
     }),
   ),
   {
     id: 'REG-IAT-future',
+    rules: ['reg.request-iat'],
     title: 'iat an hour in the future → 400',
     reference: `${OB}: the request must be current (iat)`,
     change: () => ({ now: new Date(Date.now() + 3600_000) }),
@@ -58,6 +70,7 @@ const RULES: Rule[] = [
   },
   {
     id: 'REG-ISS-other-software',
+    rules: ['reg.request-iss'],
     title: "iss another software's id → 400",
     reference: `${OB}: iss = the SSA software_id`,
     change: () => ({ overrides: { iss: 'AAAAAAAAAAAAAAAAAAAAAA' } }),
@@ -66,6 +79,7 @@ const RULES: Rule[] = [
   },
   {
     id: 'REG-SOFTWARE-ID-mismatch',
+    rules: ['reg.software-id'],
     title: 'software_id differs from the SSA → 400',
     reference: `${OB}: software_id, when sent, must equal the SSA's`,
     change: () => ({ overrides: { software_id: 'BBBBBBBBBBBBBBBBBBBBBB' } }),
@@ -73,8 +87,9 @@ const RULES: Rule[] = [
   },
   {
     id: 'REG-AUD-wrong',
-    title: "aud another bank's id → 400",
-    reference: `${OB}: aud = the ASPSP's organisation id; profile switch audience`,
+    rules: ['reg.request-aud'],
+    title: "aud another bank's id → 400 (MAY: a warning when accepted)",
+    reference: `${OB}: aud should be the ASPSP's organisation id; the ASPSP may validate it`,
     change: () => ({ aud: '0015800001041REAAY' }),
     error: 'invalid_client_metadata',
     needs: ['jws-requests'],
@@ -82,6 +97,7 @@ const RULES: Rule[] = [
   },
   {
     id: 'REG-JTI-not-uuid',
+    rules: ['reg.request-jti-format'],
     title: 'jti not a UUID v4 → 400',
     reference: `${OB}: jti is a UUID v4`,
     change: () => ({ jti: 'not-a-uuid-not-a-uuid-not-a-uuid-xx' }),
@@ -90,6 +106,7 @@ const RULES: Rule[] = [
   },
   {
     id: 'REG-REDIRECT-http',
+    rules: ['reg.redirect-https'],
     title: 'redirect URI over http → 400',
     reference: `${OB}: redirect_uris use https`,
     change: () => ({ redirectUris: ['http://tpp.example.com/cb'] }),
@@ -98,6 +115,7 @@ const RULES: Rule[] = [
   },
   {
     id: 'REG-REDIRECT-localhost',
+    rules: ['reg.redirect-https'],
     title: 'redirect URI to localhost → 400',
     reference: `${OB}: redirect_uris must not point at localhost`,
     change: () => ({ redirectUris: ['https://localhost/cb'] }),
@@ -106,6 +124,7 @@ const RULES: Rule[] = [
   },
   {
     id: 'REG-REDIRECT-not-in-ssa',
+    rules: ['reg.redirect-subset'],
     title: 'redirect URI the SSA does not list → 400',
     reference: `${OB}: redirect_uris ⊆ software_redirect_uris`,
     change: () => ({ redirectUris: ['https://attacker.example.net/callback'] }),
@@ -114,8 +133,10 @@ const RULES: Rule[] = [
   },
   {
     id: 'REG-SCOPE-beyond-roles',
+    rules: ['reg.scope-roles'],
     title: 'scope beyond the SSA roles → 400',
     reference: `${OB}: scope within the SSA's software_roles`,
+    replace: { claim: 'scope', bad: 'fundsconfirmations' },
     change: (c) => ({ scope: `openid ${missingScope(c)}` }),
     error: 'invalid_client_metadata',
     tags: ['scope'],
@@ -123,6 +144,8 @@ const RULES: Rule[] = [
   },
   {
     id: 'REG-AUTH-unsupported',
+    rules: ['reg.auth-method'],
+    replace: { claim: 'token_endpoint_auth_method', bad: 'none' },
     title: "token_endpoint_auth_method 'none' → 400",
     reference: `${OB}: token_endpoint_auth_method enum; discovery token_endpoint_auth_methods_supported`,
     change: () => ({ overrides: { token_endpoint_auth_method: 'none' } }),
@@ -130,6 +153,8 @@ const RULES: Rule[] = [
   },
   {
     id: 'REG-PKJ-no-signing-alg',
+    rules: ['reg.auth-signing-alg'],
+    baseline: 'register-private_key_jwt',
     title: 'private_key_jwt without token_endpoint_auth_signing_alg → 400',
     reference: `${OB}: token_endpoint_auth_signing_alg required iff private_key_jwt`,
     change: () => ({
@@ -141,6 +166,8 @@ const RULES: Rule[] = [
   },
   {
     id: 'REG-TLS-no-subject-dn',
+    rules: ['reg.tls-subject-dn'],
+    baseline: 'register-tls_client_auth',
     title: 'tls_client_auth without the subject DN → 400',
     reference: `${OB}: tls_client_auth_subject_dn required iff tls_client_auth (RFC 8705)`,
     change: () => ({
@@ -152,6 +179,8 @@ const RULES: Rule[] = [
   },
   {
     id: 'REG-TLS-wrong-subject-dn',
+    rules: ['reg.tls-subject-dn'],
+    baseline: 'register-tls_client_auth',
     title: 'tls_client_auth_subject_dn of another certificate → 400',
     reference: 'RFC 8705 §2.1.2; OB DCR v3.3: the DN names the client certificate',
     change: () => ({
@@ -163,6 +192,8 @@ const RULES: Rule[] = [
   },
   {
     id: 'REG-GRANT-password',
+    rules: ['reg.grant-types'],
+    replace: { claim: 'grant_types', bad: 'password' },
     title: "grant type 'password' → 400",
     reference: `${OB}: grant_types enum`,
     change: () => ({ grantTypes: ['client_credentials', 'password'] }),
@@ -170,6 +201,8 @@ const RULES: Rule[] = [
   },
   {
     id: 'REG-APPTYPE-desktop',
+    rules: ['reg.application-type'],
+    replace: { claim: 'application_type', bad: 'desktop' },
     title: "application_type 'desktop' → 400",
     reference: `${OB}: application_type web | mobile`,
     change: () => ({ overrides: { application_type: 'desktop' } }),
@@ -177,6 +210,8 @@ const RULES: Rule[] = [
   },
   {
     id: 'REG-IDTOKEN-alg-none',
+    rules: ['reg.algs'],
+    replace: { claim: 'id_token_signed_response_alg', bad: 'none' },
     title: "id_token_signed_response_alg 'none' → 400",
     reference: `${OB}: SupportedAlgorithms RS256 | PS256 | ES256 (FAPI: PS256/ES256)`,
     change: () => ({ overrides: { id_token_signed_response_alg: 'none' } }),
@@ -184,14 +219,16 @@ const RULES: Rule[] = [
   },
   {
     id: 'REG-LIFETIME-long',
-    title: 'a request valid for a day → 400',
-    reference: `${OB}: banks bound the request lifetime (profile switch requestMaxLifetimeSeconds)`,
+    rules: ['reg.request-lifetime'],
+    title: 'a request valid for a day → 400 (MAY: no spec maximum, a warning when accepted)',
+    reference: `${OB}: no maximum lifetime is specified; a bank may bound it (profile switch requestMaxLifetimeSeconds)`,
     change: () => ({ lifetimeSeconds: 86400 }),
     error: 'invalid_client_metadata',
     needs: ['jws-requests'],
   },
   {
     id: 'REG-EXP-before-iat',
+    rules: ['reg.request-exp'],
     title: 'exp before iat → 400',
     reference: 'RFC 7519 §4.1.4; OB DCR v3.3',
     change: () => ({ lifetimeSeconds: -60 }),
@@ -215,18 +252,56 @@ function missingScope(claims: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-export const registerRules: Scenario[] = RULES.map((r) => ({
-  id: r.id,
-  title: r.title,
-  reference: r.reference,
-  tags: ['register', 'negative', ...(r.tags ?? [])],
-  ...(r.needs ? { needs: r.needs } : {}),
+/** The same signed request twice: the second is a replay of its jti. */
+const jtiReplay: Scenario = {
+  id: 'REG-JTI-replay',
+  rules: ['reg.request-jti-replay'],
+  baseline: 'register',
+  title: 'the same signed request (same jti) sent twice → the second refused',
+  reference: `${OB}: jti is a unique UUID v4; RFC 7519 §4.1.7 (jti prevents replay)`,
+  tags: ['register', 'negative', 'replay'],
+  needs: ['jws-requests'],
   async run(t) {
-    const why = r.precondition?.(t.claims());
-    if (why) t.skip(why);
-    const res = await t.step(`register with one change: ${r.title.replace(/ → .*/, '')}`, async () =>
-      t.register(await t.request(r.change(t.claims()))),
-    );
-    t.expectError(res, r.status ?? 400, r.error);
+    const body = await t.request();
+    const first = await t.step('register with a valid request', () => t.register(body));
+    t.expectStatus(first, [t.target.hints.createStatus ?? 201, 200], 'the bank', {
+      rule: 'reg.accept-valid',
+    });
+    const second = await t.step('send the very same request again', () => t.register(body));
+    t.expectError(second, 400, ['invalid_client_metadata', 'invalid_software_statement']);
   },
-}));
+};
+
+export const registerRules: Scenario[] = [
+  ...RULES.map(
+    (r): Scenario => ({
+      id: r.id,
+      title: r.title,
+      reference: r.reference,
+      rules: r.rules,
+      baseline: r.baseline ?? 'register',
+      tags: ['register', 'negative', ...(r.tags ?? [])],
+      ...(r.needs ? { needs: r.needs } : {}),
+      async run(t) {
+        const why = r.precondition?.(t.claims(), t.target.hints.specVersion);
+        if (why) t.skip(why);
+        const change = r.change(t.claims());
+        const res = await t.step(`register with one change: ${r.title.replace(/ → .*/, '')}`, async () =>
+          t.register(await t.request(change)),
+        );
+        const errors = Array.isArray(r.error) ? r.error : [r.error];
+        if (r.replace) {
+          // scope: the role the SSA lacks is the one asked for beyond it
+          const bad =
+            r.replace.claim === 'scope'
+              ? (String(change.scope ?? '')
+                  .split(' ')
+                  .at(-1) ?? '')
+              : r.replace.bad;
+          t.expectRefusedOrReplaced(res, r.replace.claim, bad, { errors });
+        } else t.expectError(res, r.status ?? 400, errors);
+      },
+    }),
+  ),
+  jtiReplay,
+];

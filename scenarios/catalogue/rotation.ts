@@ -29,6 +29,7 @@ async function newSigningKey(t: ScenarioContext): Promise<{ keyPem: string; cert
 export const rotation: Scenario[] = [
   {
     id: 'ROT-new-signing-key',
+    rules: ['reg.request-signature', 'reg.jwks-refresh'],
     title: 'a signing key uploaded to the directory just now → register signed with it → 201',
     reference: `${OB}: the request verifies with a key of software_jwks_endpoint; an unknown kid makes the bank refetch the JWKS`,
     tags: ['register', 'rotation', 'happy-path'],
@@ -42,6 +43,8 @@ export const rotation: Scenario[] = [
   },
   {
     id: 'ROT-revoked-signing-key',
+    rules: ['reg.request-signature'],
+    baseline: 'register',
     title: 'a signing key revoked at the directory → register signed with it → 400 invalid_client_metadata',
     reference: `${OB}: revoked keys leave the software JWKS (OB Directory revoked JWKS)`,
     tags: ['register', 'rotation', 'negative', 'directory'],

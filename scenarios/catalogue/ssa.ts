@@ -30,6 +30,8 @@ async function registerWithSsa(t: ScenarioContext, what: string, ssa: string) {
 export const ssa: Scenario[] = [
   {
     id: 'DCR-FORK-ssa-wrong-key',
+    rules: ['reg.ssa-signature'],
+    baseline: 'register',
     conformanceCase: 'fork',
     title: 'SSA signed by another key (same kid) → invalid_software_statement',
     reference: `${DCR} forks; ${OB}: the SSA verifies with a key of the OB directory keystore`,
@@ -46,6 +48,8 @@ export const ssa: Scenario[] = [
   },
   {
     id: 'DCR-FORK-ssa-alg-none',
+    rules: ['reg.ssa-signature'],
+    baseline: 'register',
     conformanceCase: 'fork',
     title: "SSA with alg 'none' (no signature) → invalid_software_statement",
     reference: `${DCR} forks; RFC 8725 §3.1; ${OB}: SSAs are signed PS256/ES256`,
@@ -60,6 +64,8 @@ export const ssa: Scenario[] = [
   },
   {
     id: 'SSA-tampered',
+    rules: ['reg.ssa-signature'],
+    baseline: 'register',
     title: 'SSA payload changed after signing → invalid_software_statement',
     reference: `${OB}: the SSA signature covers every claim; RFC 7515 §5.2`,
     tags: ['register', 'negative', 'ssa', 'signature'],
@@ -77,6 +83,8 @@ export const ssa: Scenario[] = [
   },
   {
     id: 'SSA-too-old',
+    rules: ['reg.ssa-age'],
+    baseline: 'register',
     title: 'SSA issued a week ago → invalid_software_statement',
     reference: `${OB}: banks bound the SSA age (iat); profile switch ssaMaxAgeSeconds`,
     tags: ['register', 'negative', 'ssa'],
@@ -91,6 +99,8 @@ export const ssa: Scenario[] = [
   },
   {
     id: 'SSA-iat-future',
+    rules: ['reg.ssa-age'],
+    baseline: 'register',
     title: 'SSA issued an hour in the future → invalid_software_statement',
     reference: `${OB}: the SSA iat must not be in the future; RFC 7519 §4.1.6`,
     tags: ['register', 'negative', 'ssa'],
@@ -104,6 +114,8 @@ export const ssa: Scenario[] = [
   },
   {
     id: 'SSA-software-deactivated',
+    rules: ['reg.ssa-status'],
+    baseline: 'register',
     title: 'software statement deactivated at the directory → 400',
     reference: `${OB}; OB Directory: an inactive statement's keys leave the software JWKS`,
     tags: ['register', 'negative', 'ssa', 'directory'],
@@ -132,6 +144,8 @@ export const ssa: Scenario[] = [
   },
   {
     id: 'SSA-org-suspended',
+    rules: ['reg.ssa-status'],
+    baseline: 'register',
     title: "an SSA saying org_status 'Withdrawn' → unapproved_software_statement",
     reference: `${OB}: only Active organisations may register (SSA org_status)`,
     tags: ['register', 'negative', 'ssa', 'directory'],

@@ -7,8 +7,20 @@ export interface ConsoleOptions {
   color?: boolean;
 }
 
-const SYMBOL: Record<Outcome, string> = { passed: '✓', failed: '✗', skipped: '○' };
-const COLOUR: Record<Outcome, string> = { passed: '32', failed: '31', skipped: '33' };
+const SYMBOL: Record<Outcome, string> = {
+  passed: '✓',
+  failed: '✗',
+  warning: '!',
+  skipped: '○',
+  blocked: '⊘',
+};
+const COLOUR: Record<Outcome, string> = {
+  passed: '32',
+  failed: '31',
+  warning: '33',
+  skipped: '2',
+  blocked: '35',
+};
 
 function paint(text: string, code: string, on: boolean | undefined): string {
   return on ? `\u001b[${code}m${text}\u001b[0m` : text;
@@ -25,28 +37,52 @@ export function consoleProgress(result: ScenarioResult, opts: ConsoleOptions = {
   const id = paint(clean(result.id), '1', opts.color);
   const ms = paint(`(${Math.round(result.durationMs)} ms)`, '2', opts.color);
   const reason = result.outcome !== 'passed' && result.reason ? ` — ${clean(result.reason)}` : '';
-  return `${symbol} ${id} ${clean(result.title)} ${ms}${reason}`;
+  return `${symbol} ${id} ${clean(result.title)} ${ms}${reason}${ruleNote(result)}`;
+}
+
+/** ` [MUST reg.redirect-subset, OB DCR … : "…"]` for a failure or warning: the level and the sentence behind it. */
+function ruleNote(r: ScenarioResult): string {
+  const e = r.expectation;
+  if (!e || (r.outcome !== 'failed' && r.outcome !== 'warning')) return '';
+  return e.rule
+    ? ` [${e.level} ${e.rule.id}, ${clean(e.rule.source)}: "${clean(e.rule.quote)}"]`
+    : ` [${e.level}]`;
 }
 
 /** The end of a run: counts, each failed scenario with its reason, the duration. */
 export function consoleSummary(summary: RunSummary, opts: ConsoleOptions = {}): string {
   const total = summary.results.length;
+  const n = (o: Outcome, count: number, label: string) =>
+    paint(`${count} ${label}`, COLOUR[o], opts.color && count > 0);
   const counts = [
-    paint(`${summary.passed} passed`, COLOUR.passed, opts.color && summary.passed > 0),
-    paint(`${summary.failed} failed`, COLOUR.failed, opts.color && summary.failed > 0),
-    paint(`${summary.skipped} skipped`, COLOUR.skipped, opts.color && summary.skipped > 0),
+    n('passed', summary.passed, 'passed'),
+    n('failed', summary.failed, 'failed'),
+    n('warning', summary.warnings, summary.warnings === 1 ? 'warning' : 'warnings'),
+    n('skipped', summary.skipped, 'skipped'),
+    n('blocked', summary.blocked, 'blocked'),
   ].join(', ');
-  const lines = [
+  const lines: string[] = [];
+  // A failed baseline first: it explains every blocked scenario.
+  for (const b of (summary.baselines ?? []).filter((x) => !x.ok)) {
+    lines.push(
+      paint(`Baseline failed — ${clean(b.title)}: no, ${clean(b.reason ?? '')}`, COLOUR.failed, opts.color),
+      `  ${b.advice ? `what to change: ${clean(b.advice)}; ` : ''}${b.blocked.length} negative scenario(s) blocked, not passed`,
+    );
+  }
+  lines.push(
     `${total} scenario${total === 1 ? '' : 's'} against ${clean(summary.target)}: ${counts} in ${humanDuration(summary.durationMs)}`,
-  ];
-  const failed = summary.results.filter((r) => r.outcome === 'failed');
-  if (failed.length > 0) {
-    lines.push(paint('Failed:', COLOUR.failed, opts.color));
-    for (const r of failed) {
+  );
+  for (const [o, title] of [
+    ['failed', 'Failed (MUST):'],
+    ['warning', 'Warnings (SHOULD/MAY — do not fail the run unless --fail-on warning):'],
+  ] as const) {
+    const list = summary.results.filter((r) => r.outcome === o);
+    if (list.length === 0) continue;
+    lines.push(paint(title, COLOUR[o], opts.color));
+    for (const r of list)
       lines.push(
-        `  ${paint(SYMBOL.failed, COLOUR.failed, opts.color)} ${clean(r.id)} — ${clean(r.reason ?? 'failed')}`,
+        `  ${paint(SYMBOL[o], COLOUR[o], opts.color)} ${clean(r.id)} — ${clean(r.reason ?? o)}${ruleNote(r)}`,
       );
-    }
   }
   return lines.join('\n');
 }

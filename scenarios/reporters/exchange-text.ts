@@ -43,6 +43,12 @@ export function failureText(r: ScenarioResult, maxExchanges = 3): string {
   if (!step) return out.join('\n');
   out.push('', `Step: ${step.name}${step.ok ? '' : ' ✗'}`);
   if (step.error && step.error !== r.reason) out.push(`Error: ${step.error}`);
+  const e = step.expectation;
+  if (e)
+    out.push(
+      `Expected (${e.level}): ${e.message}`,
+      ...(e.rule ? [`Rule ${e.rule.id} — ${e.rule.source}: "${e.rule.quote}"`] : []),
+    );
   const shown = step.exchanges.slice(-maxExchanges);
   const left = step.exchanges.length - shown.length;
   if (left > 0) {

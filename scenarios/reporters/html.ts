@@ -5,11 +5,18 @@ import { maskSummary } from './mask.js';
 import { sequenceDiagram } from './sequence.js';
 import { headerLines, html, humanDuration, pathOf, prettyBody } from './text.js';
 
-const BADGE: Record<Outcome, string> = { passed: '✓ PASSED', failed: '✗ FAILED', skipped: '○ SKIPPED' };
+const BADGE: Record<Outcome, string> = {
+  passed: '✓ PASSED',
+  failed: '✗ FAILED',
+  warning: '! WARNING',
+  skipped: '○ SKIPPED',
+  blocked: '⊘ BLOCKED',
+};
 
 const STYLE = `
 :root { --pass: #1a7f37; --pass-bg: #dafbe1; --fail: #cf222e; --fail-bg: #ffebe9; --skip: #6e7781;
-  --skip-bg: #eaeef2; --line: #d0d7de; --muted: #57606a; --code-bg: #f6f8fa; }
+  --skip-bg: #eaeef2; --line: #d0d7de; --muted: #57606a; --code-bg: #f6f8fa; --warn: #9a6700;
+  --warn-bg: #fff8c5; --block: #8250df; --block-bg: #fbefff; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328;
   margin: 0; padding: 0 24px 48px; max-width: 1400px; }
@@ -24,6 +31,11 @@ h4 { margin: 10px 0 4px; font-size: 13px; }
 .count.passed { background: var(--pass-bg); color: var(--pass); border-color: var(--pass); }
 .count.failed { background: var(--fail-bg); color: var(--fail); border-color: var(--fail); }
 .count.skipped { background: var(--skip-bg); color: var(--skip); border-color: var(--skip); }
+.count.warning, .badge.warning { background: var(--warn-bg); color: var(--warn); border-color: var(--warn); }
+.count.blocked, .badge.blocked { background: var(--block-bg); color: var(--block); border-color: var(--block); }
+.baseline-failed { background: var(--fail-bg); color: var(--fail); padding: 8px 12px; border-radius: 6px; }
+.expectation { background: var(--code-bg); border-left: 3px solid var(--fail); padding: 4px 8px; margin: 4px 0; }
+.expectation[data-level="SHOULD"], .expectation[data-level="MAY"] { border-left-color: var(--warn); }
 .verdict { font-weight: 600; padding: 8px 14px; border-radius: 6px; color: #fff; }
 .verdict.passed { background: var(--pass); } .verdict.failed { background: var(--fail); }
 .badge { font-size: 12px; font-weight: 700; padding: 2px 8px; border-radius: 10px; white-space: nowrap; }
@@ -43,6 +55,8 @@ pre { background: var(--code-bg); padding: 8px 10px; border-radius: 6px; overflo
 .scenario[data-outcome="passed"] { border-left-color: var(--pass); }
 .scenario[data-outcome="failed"] { border-left-color: var(--fail); }
 .scenario[data-outcome="skipped"] { border-left-color: var(--skip); }
+.scenario[data-outcome="warning"] { border-left-color: var(--warn); }
+.scenario[data-outcome="blocked"] { border-left-color: var(--block); }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0 0 10px; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
 dd.reason { font-weight: 600; white-space: pre-wrap; }
@@ -143,8 +157,18 @@ function stepItem(step: StepRecord, firstIndex: number, scenarioKey: string, ope
     .join('');
   return (
     `<li class="step ${step.ok ? 'ok' : 'bad'}"><div class="step-name">${step.ok ? '✓' : '✗'} ${html(step.name)}</div>` +
-    `${step.error ? `<div class="step-error">${html(step.error)}</div>` : ''}${exchanges}</li>`
+    `${step.error ? `<div class="step-error">${html(step.error)}</div>` : ''}${expectationBlock(step)}${exchanges}</li>`
   );
+}
+
+/** The expectation a failing step did not meet: its level and the quoted rule behind it. */
+function expectationBlock(step: StepRecord): string {
+  const e = step.expectation;
+  if (!e) return '';
+  const rule = e.rule
+    ? ` <span class="rule-id">${html(e.rule.id)}</span> — ${html(e.rule.source)}: <q>${html(e.rule.quote)}</q>`
+    : '';
+  return `<div class="expectation" data-level="${html(e.level)}"><b>Expected (${html(e.level)}):</b> ${html(e.message)}<br>Rule:${rule || ' —'}</div>`;
 }
 
 function scenarioSection(r: ScenarioResult, index: number): string {
@@ -152,16 +176,24 @@ function scenarioSection(r: ScenarioResult, index: number): string {
   const exchanges = r.steps.flatMap((s) => s.exchanges);
   // A failed scenario opens the exchange that failed: the last one of its failing step.
   let openIndex = -1;
-  if (r.outcome === 'failed') {
+  if (r.outcome === 'failed' || r.outcome === 'warning') {
     const step = failingStep(r);
     if (step && step.exchanges.length > 0) openIndex = exchanges.lastIndexOf(step.exchanges.at(-1)!);
   }
   const facts: [string, string, string?][] = [['Reference', r.reference]];
+  facts.push(['Level', r.level]);
+  for (const rule of r.rules)
+    facts.push([`Rule ${rule.id} (${rule.level})`, `${rule.source}: “${rule.quote}”`]);
+  if (r.baseline) facts.push(['Baseline', r.baseline]);
   if (r.conformanceCase) facts.push(['Conformance case', r.conformanceCase]);
   if (r.tags.length > 0) facts.push(['Tags', r.tags.join(', ')]);
   facts.push(['Duration', humanDuration(r.durationMs)]);
   if (r.reason !== undefined)
-    facts.push([r.outcome === 'skipped' ? 'Skipped because' : 'Reason', r.reason, 'reason']);
+    facts.push([
+      r.outcome === 'skipped' ? 'Skipped because' : r.outcome === 'blocked' ? 'Blocked because' : 'Reason',
+      r.reason,
+      'reason',
+    ]);
 
   let first = 0;
   const steps = r.steps.map((s) => {
@@ -207,21 +239,30 @@ export function toHtmlReport(summary: RunSummary): string {
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${html(`obmock scenarios — ${run.target}: ${run.passed} passed, ${run.failed} failed, ${run.skipped} skipped`)}</title>`,
+    `<title>${html(`obmock scenarios — ${run.target}: ${run.passed} passed, ${run.failed} failed, ${run.warnings} warnings, ${run.skipped} skipped, ${run.blocked} blocked`)}</title>`,
     `<style>${STYLE}</style>`,
     '</head>',
     '<body>',
     '<header>',
     '<h1>obmock scenario report</h1>',
     `<p class="meta">Target <strong>${html(run.target)}</strong> · started ${html(run.startedAt)} · took ${html(humanDuration(run.durationMs))}</p>`,
-    `<div class="counts" id="summary" data-total="${total}" data-passed="${run.passed}" data-failed="${run.failed}" data-skipped="${run.skipped}">`,
+    ...(run.baselines ?? [])
+      .filter((b) => !b.ok)
+      .map(
+        (b) =>
+          `<p class="baseline-failed"><b>Baseline failed — ${html(b.title)}:</b> ${html(b.reason ?? '')}${b.advice ? ` — what to change: ${html(b.advice)}` : ''} (${b.blocked.length} negative scenarios blocked, not passed)</p>`,
+      ),
+    ...(run.learned ?? []).map((l) => `<p class="meta learned">${html(l)}</p>`),
+    `<div class="counts" id="summary" data-total="${total}" data-passed="${run.passed}" data-failed="${run.failed}" data-warnings="${run.warnings}" data-skipped="${run.skipped}" data-blocked="${run.blocked}">`,
     `<div class="verdict ${verdict}">${verdictText}</div>`,
     `<div class="count total"><b>${total}</b> scenarios</div>`,
     `<div class="count passed">✓ <b>${run.passed}</b> passed</div>`,
     `<div class="count failed">✗ <b>${run.failed}</b> failed</div>`,
+    `<div class="count warning">! <b>${run.warnings}</b> warnings</div>`,
     `<div class="count skipped">○ <b>${run.skipped}</b> skipped</div>`,
+    `<div class="count blocked">⊘ <b>${run.blocked}</b> blocked</div>`,
     '</div>',
-    '<label><input type="checkbox" id="only-problems"> show only failed and skipped scenarios</label>',
+    '<label><input type="checkbox" id="only-problems"> show only failed, warning, skipped and blocked scenarios</label>',
     '</header>',
     '<nav>',
     '<table class="overview"><thead><tr><th>Outcome</th><th>Id</th><th>Title</th><th>Time</th><th>Reason</th></tr></thead>',

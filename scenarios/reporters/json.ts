@@ -4,7 +4,7 @@ import { maskSummary } from './mask.js';
 
 /** Identifies the report's shape; bumped when a field changes meaning or goes away. */
 export const JSON_REPORT_FORMAT = 'obmock-scenario-report';
-export const JSON_REPORT_VERSION = 1;
+export const JSON_REPORT_VERSION = 2;
 
 /**
  * The whole run as JSON: a top-level summary, then every scenario with every step and every
@@ -23,14 +23,24 @@ export function toJsonReport(summary: RunSummary): string {
       total: run.results.length,
       passed: run.passed,
       failed: run.failed,
+      warnings: run.warnings,
       skipped: run.skipped,
+      blocked: run.blocked,
       failedIds: run.results.filter((r) => r.outcome === 'failed').map((r) => r.id),
+      warningIds: run.results.filter((r) => r.outcome === 'warning').map((r) => r.id),
       skippedIds: run.results.filter((r) => r.outcome === 'skipped').map((r) => r.id),
+      blockedIds: run.results.filter((r) => r.outcome === 'blocked').map((r) => r.id),
+      learned: run.learned ?? [],
+      baselines: run.baselines ?? [],
     },
     scenarios: run.results.map((r) => ({
       id: r.id,
       title: r.title,
       reference: r.reference,
+      level: r.level,
+      rules: r.rules,
+      ...(r.baseline ? { baseline: r.baseline } : {}),
+      ...(r.expectation ? { expectation: r.expectation } : {}),
       ...(r.conformanceCase ? { conformanceCase: r.conformanceCase } : {}),
       tags: r.tags,
       outcome: r.outcome,
@@ -40,6 +50,7 @@ export function toJsonReport(summary: RunSummary): string {
         name: s.name,
         ok: s.ok,
         ...(s.error !== undefined ? { error: s.error } : {}),
+        ...(s.expectation !== undefined ? { expectation: s.expectation } : {}),
         exchanges: s.exchanges.map((e) => {
           const certificates = exchangeCertificates(e);
           return { ...e, ...(certificates.length > 0 ? { certificates } : {}) };

@@ -35,6 +35,13 @@ function property(name: string, value: string, indent: string): string {
   return `${indent}<property name="${xmlAttr(name)}" value="${xmlAttr(value)}"/>`;
 }
 
+/** A warning's text: the expectation not met, its level and the quoted rule. */
+function warningText(r: ScenarioResult): string {
+  const e = r.expectation;
+  const rule = e?.rule ? ` — ${e.rule.id} (${e.rule.source}): "${e.rule.quote}"` : '';
+  return `${e?.level ?? r.level}: ${r.reason ?? ''}${rule}`;
+}
+
 function testcase(r: ScenarioResult): string {
   const out = [
     `    <testcase classname="${xmlAttr(className(r))}" name="${xmlAttr(`${r.id} ${r.title}`)}" time="${seconds(r.durationMs)}">`,
@@ -42,18 +49,26 @@ function testcase(r: ScenarioResult): string {
     property('id', r.id, '        '),
     property('reference', r.reference, '        '),
   ];
+  out.push(property('level', r.level, '        '));
+  for (const rule of r.rules)
+    out.push(property(`rule ${rule.id}`, `${rule.level} — ${rule.source}: "${rule.quote}"`, '        '));
+  if (r.baseline) out.push(property('baseline', r.baseline, '        '));
+  if (r.outcome === 'warning') out.push(property('warning', warningText(r), '        '));
   if (r.conformanceCase) out.push(property('conformanceCase', r.conformanceCase, '        '));
   if (r.tags.length > 0) out.push(property('tags', r.tags.join(' '), '        '));
   out.push('      </properties>');
   if (r.outcome === 'skipped') {
     out.push(`      <skipped message="${xmlAttr(message(r.reason, 'skipped'))}"/>`);
+  } else if (r.outcome === 'blocked') {
+    out.push(`      <skipped message="${xmlAttr(message(`blocked: ${r.reason ?? ''}`, 'blocked'))}"/>`);
   } else if (r.outcome === 'failed') {
     const [element, type] = isError(r) ? ['error', 'Error'] : ['failure', 'AssertionError'];
     out.push(
       `      <${element} message="${xmlAttr(message(r.reason, 'failed'))}" type="${type}">${xmlText(failureText(r))}</${element}>`,
     );
   }
-  const outline = stepsOutline(r);
+  // A warning passes, carrying its text where CI plugins show it: system-out (and a property).
+  const outline = [r.outcome === 'warning' ? `WARNING: ${warningText(r)}\n` : '', stepsOutline(r)].join('');
   if (outline) out.push(`      <system-out>${xmlText(outline)}</system-out>`);
   out.push('    </testcase>');
   return out.join('\n');
@@ -69,7 +84,7 @@ export function toJUnitXml(summary: RunSummary): string {
   const results = run.results;
   const errors = results.filter(isError).length;
   const failures = results.filter((r) => r.outcome === 'failed').length - errors;
-  const skipped = results.filter((r) => r.outcome === 'skipped').length;
+  const skipped = results.filter((r) => r.outcome === 'skipped' || r.outcome === 'blocked').length;
   const counts = `tests="${results.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(run.durationMs)}"`;
   const ts = timestamp(run.startedAt);
   const tsAttr = ts ? ` timestamp="${ts}"` : '';

@@ -165,6 +165,8 @@ function buildSummary(cert: IssuedCertificate): RunSummary {
       id: 'DCR-001',
       title: 'Registers with a valid software statement',
       reference: 'OB DCR v3.3 §5.1; conformance DCR-001',
+      rules: [],
+      level: 'MUST',
       conformanceCase: 'DCR-001',
       tags: ['conformance', 'register'],
       outcome: 'passed',
@@ -179,6 +181,8 @@ function buildSummary(cert: IssuedCertificate): RunSummary {
       id: 'DCR-004-rs256',
       title: `Rejects an RS256-signed request ${HOSTILE}`,
       reference: 'OB DCR v3.3 §3.1.2: PS256 or ES256 only',
+      rules: [],
+      level: 'MUST',
       conformanceCase: 'DCR-004',
       tags: ['conformance'],
       outcome: 'failed',
@@ -198,6 +202,8 @@ function buildSummary(cert: IssuedCertificate): RunSummary {
       id: 'REG-PUT-001',
       title: 'Updates a registration',
       reference: 'OB DCR v3.3 §5.3',
+      rules: [],
+      level: 'MUST',
       tags: ['management'],
       outcome: 'skipped',
       reason: 'the target does not offer: management-put',
@@ -208,6 +214,8 @@ function buildSummary(cert: IssuedCertificate): RunSummary {
       id: 'REG-GET-002',
       title: 'Reads a registration back',
       reference: 'RFC 7592 §2.1',
+      rules: [],
+      level: 'MUST',
       tags: ['management', 'rfc7592'],
       outcome: 'failed',
       reason: `error: connect ECONNREFUSED; access_token=${PLANTED.inReason}`,
@@ -218,6 +226,8 @@ function buildSummary(cert: IssuedCertificate): RunSummary {
       id: 'TOKEN-001',
       title: 'Client credentials with tls_client_auth',
       reference: 'RFC 8705 §2',
+      rules: [],
+      level: 'MUST',
       tags: ['token'],
       outcome: 'passed',
       durationMs: 60,
@@ -231,6 +241,8 @@ function buildSummary(cert: IssuedCertificate): RunSummary {
     durationMs: 4321,
     passed: count('passed'),
     failed: count('failed'),
+    warnings: count('warning'),
+    blocked: count('blocked'),
     skipped: count('skipped'),
     results,
   };
@@ -318,7 +330,7 @@ describe('console reporter', () => {
   it('summarises counts, failed ids with reasons and the duration', () => {
     const text = consoleSummary(summary);
     expect(text).toContain(
-      '5 scenarios against sandbox bank (strict): 2 passed, 2 failed, 1 skipped in 4.3 s',
+      '5 scenarios against sandbox bank (strict): 2 passed, 2 failed, 0 warnings, 1 skipped, 0 blocked in 4.3 s',
     );
     expect(text).toContain('✗ DCR-004-rs256 — expected 400 invalid_client_metadata, got 201');
     expect(text).toContain('✗ REG-GET-002 — error: connect ECONNREFUSED');

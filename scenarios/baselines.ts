@@ -1,0 +1,79 @@
+import type { ScenarioContext } from './context.js';
+import type { Need } from './records.js';
+
+/**
+ * A baseline: the valid request that a family of negative scenarios changes one thing of. A
+ * negative scenario counts only if its baseline passed against the same bank in the same run:
+ * a bank that refuses everything must not pass the negatives "for the wrong reason".
+ */
+export interface Baseline {
+  id: string;
+  title: string;
+  needs?: Need[];
+  run(t: ScenarioContext): Promise<void>;
+}
+
+export const BASELINES: Baseline[] = [
+  {
+    id: 'register',
+    title: 'a valid registration is accepted',
+    async run(t) {
+      await t.step('register with a valid request', () => t.registerValid());
+    },
+  },
+  {
+    id: 'register-private_key_jwt',
+    title: 'a valid private_key_jwt registration is accepted',
+    needs: ['private_key_jwt'],
+    async run(t) {
+      await t.step('register with private_key_jwt', () =>
+        t.registerValid({ tokenEndpointAuthMethod: 'private_key_jwt' }),
+      );
+    },
+  },
+  {
+    id: 'register-tls_client_auth',
+    title: 'a valid tls_client_auth registration is accepted',
+    needs: ['tls_client_auth'],
+    async run(t) {
+      await t.step('register with tls_client_auth', () =>
+        t.registerValid({ tokenEndpointAuthMethod: 'tls_client_auth' }),
+      );
+    },
+  },
+  {
+    id: 'token',
+    title: 'a registered client gets a client-credentials token',
+    async run(t) {
+      const client = await t.step('register with a valid request', () => t.registerValid());
+      const res = await t.step('client-credentials token', () => t.token(client));
+      t.expectStatus(res, 200);
+    },
+  },
+  {
+    id: 'management',
+    title: 'a registered client gets a management token',
+    async run(t) {
+      const client = await t.step('register with a valid request', () => t.registerValid());
+      await t.step('management token', () => t.managementToken(client));
+    },
+  },
+];
+
+/** What to change when a baseline failed with this reason, when it can be told. */
+export function adviceFor(reason: string): string | undefined {
+  const r = reason.toLowerCase();
+  if (/\baud\b|audience/.test(r))
+    return 'set hints.audience to the `aud` the bank expects (its OB organisation id, or what its documentation says)';
+  if (/415|media type|content-type|content type/.test(r))
+    return 'set hints.mediaType (application/jose or application/jwt)';
+  if (/subject_dn|tls_client_auth_dn|\bdn\b/.test(r))
+    return 'set hints.subjectDnForm (name, oid or hex) or hints.specVersion (3.1 names the claim tls_client_auth_dn)';
+  if (/scope/.test(r)) return 'check the SSA roles, or set hints.specVersion (3.1 sends scope as an array)';
+  if (/self_signed|unable_to_verify|certificate|cert_/.test(r))
+    return "add the bank's server CA with caBundle in --tpp-config, and check the transport certificate the bank trusts";
+  if (/ssa|software statement|software_statement/.test(r))
+    return 'check the SSA: fresh, from the directory the bank trusts (a materialDir SSA may be stale)';
+  if (/claim/.test(r)) return 'set hints.requiredClaims to the extra claims the bank requires';
+  return undefined;
+}

@@ -1,0 +1,230 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { scenarios } from '../../cli/commands/scenarios.js';
+import {
+  CATALOGUE,
+  type RunSummary,
+  runCatalogue,
+  type Sandbox,
+  selectScenarios,
+  startSandbox,
+} from '../../scenarios/index.js';
+import { consoleSummary } from '../../scenarios/reporters/index.js';
+
+/**
+ * Verdicts from real runs: exit codes 0/1/2/3 of `obmock scenarios`, the messages for an
+ * http:// target and an issuer URL, warnings (MAY) that pass unless --fail-on warning, and a
+ * bank whose baseline fails (it wants another `aud`): its negatives are blocked, not passed.
+ */
+let dir: string;
+let sandbox: Sandbox;
+let config: string;
+const bank = (id: string) => sandbox.banks.find((b) => b.id === id)!;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'obmock-verdicts-'));
+  const profiles: Record<string, Record<string, unknown>> = {
+    otheraud: { audience: 'fixed:SomeoneElse0001' },
+    anyaud: { audience: 'any' },
+    noredirect: { checkRedirectUris: false },
+  };
+  const banks = ['default=ob-v3.3', 'v31=ob-v3.1'];
+  for (const [id, switches] of Object.entries(profiles)) {
+    const file = join(dir, `${id}.json`);
+    await writeFile(file, JSON.stringify({ name: id, description: id, extends: 'ob-v3.3', switches }));
+    banks.push(`${id}=${file}`);
+  }
+  sandbox = await startSandbox({ banks, keyPoolSize: 6 });
+  await writeFile(join(dir, 'ca.pem'), sandbox.caBundle);
+  config = join(dir, 'tpp-config.json');
+  await writeFile(
+    config,
+    JSON.stringify({
+      directory: { url: sandbox.directory.url, caBundle: 'ca.pem', adminToken: sandbox.directory.adminToken },
+    }),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await sandbox?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs `obmock scenarios ARGS`, capturing what it prints. */
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c) => {
+    out += String(c);
+    return true;
+  });
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c) => {
+    err += String(c);
+    return true;
+  });
+  try {
+    return { code: await scenarios(args), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+describe('exit codes and messages of obmock scenarios --target', () => {
+  it('0: nothing failed', async () => {
+    const r = await cli(['--target', bank('default').discovery, '--tpp-config', config, '--only', 'DCR-001']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/1 passed, 0 failed/);
+    expect(r.out).toMatch(/^in force: spec v3\.3 .*aud \S+ \(the directory's authorisation-server record\)/m);
+  }, 120_000);
+
+  it('1: a scenario failed (a bank that does not check redirect URIs)', async () => {
+    const r = await cli([
+      '--target',
+      bank('noredirect').discovery,
+      '--tpp-config',
+      config,
+      '--only',
+      'REG-REDIRECT-http',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/✗ REG-REDIRECT-http .*answered 201.*\[MUST reg\.redirect-https/);
+  }, 120_000);
+
+  it('a MAY not met is a warning: exit 0, or 1 with --fail-on warning; JUnit shows it as a passing testcase', async () => {
+    const args = ['--target', bank('anyaud').discovery, '--tpp-config', config, '--only', 'REG-AUD-wrong'];
+    const out = join(dir, 'report');
+    const r = await cli([...args, '--reporter', 'console', '--reporter', 'junit', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/1 warning/);
+    expect(r.out).toMatch(/! REG-AUD-wrong .*\[MAY reg\.request-aud/);
+    const junit = await readFile(join(out, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/failures="0" errors="0"/);
+    expect(junit).toMatch(/<system-out>WARNING: MAY: the bank answered 201/);
+    expect(junit).toMatch(/<property name="warning" value="MAY: /);
+    expect((await cli([...args, '--fail-on', 'warning'])).code).toBe(1);
+  }, 120_000);
+
+  it('2: usage errors, and an http:// target gets the https URL to type', async () => {
+    const bad = await cli(['--concurrency', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--concurrency must be 1–32/);
+    expect((await cli(['--no-such-flag'])).code).toBe(2);
+    const http = await cli([
+      '--target',
+      'http://bank.example/.well-known/openid-configuration',
+      '--tpp-config',
+      config,
+    ]);
+    expect(http.code).toBe(2);
+    expect(http.err).toMatch(
+      /uses http:\/\/.*type https:\/\/bank\.example\/\.well-known\/openid-configuration/,
+    );
+    const missing = await cli([
+      '--target',
+      bank('default').discovery,
+      '--tpp-config',
+      join(dir, 'missing.json'),
+    ]);
+    expect(missing.code).toBe(2);
+  });
+
+  it('3: an unreachable target', async () => {
+    const r = await cli([
+      '--target',
+      'https://127.0.0.1:1/.well-known/openid-configuration',
+      '--tpp-config',
+      config,
+    ]);
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/cannot reach https:\/\/127\.0\.0\.1:1\//);
+  }, 120_000);
+
+  it('3: an issuer URL instead of its discovery URL, with the URL to type', async () => {
+    const issuer = bank('default').issuer;
+    const r = await cli(['--target', issuer, '--tpp-config', config, '--only', 'DCR-001']);
+    expect(r.code).toBe(3);
+    expect(r.err).toContain(`is not an OB discovery document`);
+    expect(r.err).toContain(`type that`);
+    expect(r.err).toContain(`${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`);
+  }, 120_000);
+});
+
+describe('a bank whose baseline fails (it wants another aud, and no hint says so)', () => {
+  let summary: RunSummary;
+  beforeAll(async () => {
+    const target = await sandbox.target('otheraud');
+    const { audience: _a, ...hints } = target.hints;
+    const selected = selectScenarios(CATALOGUE, ['REG-', 'DCR-004', 'DCR-011', 'DCR-FORK']);
+    summary = await runCatalogue(selected, { ...target, hints }, { concurrency: 2 });
+  }, 240_000);
+
+  it('blocks its negative scenarios instead of passing them', () => {
+    const negatives = summary.results.filter((r) => r.tags.includes('negative'));
+    expect(negatives.length).toBeGreaterThan(20);
+    const notBlocked = negatives.filter((r) => r.outcome !== 'blocked' && r.outcome !== 'skipped');
+    expect(notBlocked.map((r) => `${r.id}: ${r.outcome}`)).toEqual([]);
+    expect(summary.passed).toBe(0);
+    for (const r of negatives.filter((x) => x.outcome === 'blocked'))
+      expect(r.reason, r.id).toMatch(/^its baseline failed/);
+  });
+
+  it('opens the summary with the baseline failure and what to change', () => {
+    const b = summary.baselines?.find((x) => x.id === 'register');
+    expect(b?.ok).toBe(false);
+    expect(b?.reason).toMatch(/a valid registration was refused: 400 invalid_client_metadata .*aud/);
+    expect(b?.advice).toMatch(/set hints\.audience/);
+    const blocked = (summary.baselines ?? []).reduce((n, x) => n + x.blocked.length, 0);
+    expect(blocked).toBe(summary.blocked);
+    expect(b?.blocked.length).toBeGreaterThan(20);
+    const text = consoleSummary(summary);
+    expect(text.split('\n')[0]).toMatch(/^Baseline failed — a valid registration is accepted: .*aud/);
+    expect(text.split('\n')[1]).toMatch(/set hints\.audience.*negative scenario\(s\) blocked, not passed/);
+  });
+});
+
+describe('a v3.1 bank, told apart by discovery alone (no hints)', () => {
+  let summary: RunSummary;
+  beforeAll(async () => {
+    const target = await sandbox.target('v31');
+    const { specVersion: _v, mediaType: _m, audience: _a, ...hints } = target.hints;
+    const selected = selectScenarios(
+      CATALOGUE,
+      [
+        'DCR-002',
+        'DCR-005',
+        'DCR-008',
+        'REG-REQ-scope',
+        'REG-TLS-no-subject-dn',
+        'MGMT-POST-schema',
+        'MGMT-GET-schema',
+        'TOKEN-',
+      ],
+      ['TOKEN-revoked-certificate'],
+    );
+    summary = await runCatalogue(selected, { ...target, hints }, { concurrency: 2 });
+  }, 240_000);
+
+  it('speaks the v3.1 dialect (application/jwt, scope array, tls_client_auth_dn) and passes', () => {
+    expect(summary.learned?.join('\n')).toMatch(
+      /in force: spec v3\.1 \(discovery: application\/jwt only\); media type application\/jwt \(discovery\)/,
+    );
+    const bad = summary.results.filter((r) => r.outcome === 'failed' || r.outcome === 'warning');
+    expect(bad.map((r) => `${r.id}: ${r.reason}`)).toEqual([]);
+    const byId = Object.fromEntries(summary.results.map((r) => [r.id, r]));
+    expect(byId['DCR-005'].outcome).toBe('passed');
+    expect(byId['REG-REQ-scope'].outcome).toBe('skipped');
+    expect(byId['REG-TLS-no-subject-dn'].outcome).toBe('passed');
+    expect(byId['TOKEN-client_secret_basic'].outcome).toBe('skipped');
+    const sent = byId['DCR-002'].steps[0].exchanges[0];
+    expect(sent.requestHeaders['content-type'] ?? sent.requestHeaders['Content-Type']).toBe(
+      'application/jwt',
+    );
+    const claims = sent.jwts.find((j) => j.where.includes('request'))?.payload as Record<string, unknown>;
+    expect(Array.isArray(claims.scope)).toBe(true);
+    expect(typeof claims.tls_client_auth_dn).toBe('string');
+  });
+});
