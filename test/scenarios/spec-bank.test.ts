@@ -1,8 +1,8 @@
-import { createPrivateKey, randomUUID } from 'node:crypto';
+import { createHash, createPrivateKey, randomUUID, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDirectory, startDirectory } from '../../directory/index.js';
 import { silentLogger } from '../../lib/logger.js';
@@ -227,6 +227,10 @@ describe.sequential('spec bank: behaviour on its own', () => {
     const token = json(tokenRes.text);
     expect(token.token_type).toBe('Bearer');
     expect(token.scope).toBe('accounts');
+    // RFC 8705 §3.1: the token names the certificate it was issued over
+    const cnf = decodeJwt(String(token.access_token)).cnf as Record<string, string>;
+    const der = new X509Certificate(target.material.transport.certPem).raw;
+    expect(cnf['x5t#S256']).toBe(createHash('sha256').update(der).digest('base64url'));
     const auth = { Authorization: `Bearer ${token.access_token}` };
     const got = await http.request('GET', `${bank.issuer}/register/${client.client_id}`, { headers: auth });
     expect(got.status).toBe(200);
@@ -290,6 +294,73 @@ describe.sequential('spec bank: behaviour on its own', () => {
     const res = await post(client, '/register', body);
     expect(res.status).toBe(status);
     expect(json(res.text).error).toBe(error);
+  });
+
+  it('refuses a token got before its certificate was revoked (token.cert-revoked); the mutant does not', async () => {
+    const m = await target.directory!.newTpp();
+    const tpp = createHttpClient({
+      ca: m.caBundlePem,
+      cert: m.transport.certPem,
+      key: m.transport.keyPem,
+      timeoutMs: 10_000,
+    });
+    try {
+      const body = await new SignJWT(
+        buildRegistrationClaims({
+          softwareStatement: m.ssa,
+          aud: bank.orgId,
+          tokenEndpointAuthMethod: 'private_key_jwt',
+          redirectUris: ['https://tpp.example.com/cb'],
+        }),
+      )
+        .setProtectedHeader({ alg: 'PS256', kid: m.signing.kid })
+        .sign(createPrivateKey(m.signing.keyPem));
+      const created = await post(tpp, '/register', body);
+      expect(created.status).toBe(201);
+      const client = json(created.text);
+      expect(client.client_secret).toBeUndefined();
+      const assertion = await new SignJWT({ jti: randomUUID() })
+        .setProtectedHeader({ alg: 'PS256', kid: m.signing.kid })
+        .setIssuer(String(client.client_id))
+        .setSubject(String(client.client_id))
+        .setAudience(`${bank.issuer}/token`)
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(createPrivateKey(m.signing.keyPem));
+      const tokenRes = await post(
+        tpp,
+        '/token',
+        new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: String(client.client_id),
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: assertion,
+        }).toString(),
+        'application/x-www-form-urlencoded',
+      );
+      expect(tokenRes.status).toBe(200);
+      const auth = { Authorization: `Bearer ${json(tokenRes.text).access_token}` };
+      const get = () => tpp.request('GET', `${bank.issuer}/register/${client.client_id}`, { headers: auth });
+      expect((await get()).status).toBe(200);
+      const revoked = await bare.request(
+        'DELETE',
+        `${directory.url}/v2.1/organisation/${m.organisationId}/certificate/kid/${m.transport.kid}`,
+        { headers: { Authorization: `Bearer ${m.directory?.accessToken}` } },
+      );
+      expect(revoked.status).toBe(204);
+      await new Promise((r) => setTimeout(r, 1100)); // the bank reuses a CRL for 1 s
+      const refused = await get();
+      expect(refused.status).toBe(401);
+      expect(json(refused.text).error).toBe('invalid_client');
+      bank.mutations.set(['token.cert-revoked']);
+      try {
+        expect((await get()).status).toBe(200);
+      } finally {
+        bank.mutations.clear();
+      }
+    } finally {
+      await tpp.close();
+    }
   });
 
   it('answers hostile input with spec-shaped errors and keeps serving', async () => {
