@@ -86,7 +86,13 @@ const PROVISIONAL: Record<SpecBankRuleId, string[]> = {
   'reg.cert-revoked': ['CERT-revoked'],
   'reg.cert-owner': ['CERT-other-organisation', 'CERT-token-other-organisation'],
   'reg.response-schema': [],
-  'mgmt.auth': ['DCR-007', 'MGMT-GET-no-token', 'MGMT-GET-other-client-token'],
+  // without the bearer check nothing checks the token's certificate either
+  'mgmt.auth': [
+    'DCR-007',
+    'MGMT-GET-no-token',
+    'MGMT-GET-other-client-token',
+    'MGMT-GET-token-other-certificate',
+  ],
   'mgmt.deleted': ['DCR-003', 'DCR-009', 'DCR-010', 'MGMT-GET-unknown-client'],
   'token.client-auth': ['TOKEN-secret-wrong', 'TOKEN-assertion-replay', 'TOKEN-assertion-audience'],
   'token.cert-bound': ['MGMT-GET-token-other-certificate', 'CONSENT-token-other-certificate'],
