@@ -30,7 +30,8 @@ export const DISCOVERABLE_SWITCHES: Partial<Record<keyof BankSettings, string>> 
     '`mtls_endpoint_aliases.registration_endpoint`, else `registration_endpoint` (its path under `issuer`)',
   discoveryPath: 'the URL the document was fetched from (its path under `issuer`); not from a saved file',
   registrationMediaTypes: '`ob_registration_media_types` (an obmock extension; real banks rarely publish it)',
-  requestFormat: '`ob_registration_media_types`: only `application/json` means an RFC 7591 JSON body',
+  requestFormat:
+    '`ob_registration_media_types`: only `application/json` means an RFC 7591 JSON body, only JOSE types a signed request',
   specVersion:
     'heuristic: the CIBA grant or a `client_secret_*` method or `application/jose` means v3.2+; `application/jwt` as the only media type with only `private_key_jwt`/`tls_client_auth` means v3.1',
   tokenEndpointAuthMethods: '`token_endpoint_auth_methods_supported`',
@@ -132,6 +133,8 @@ export function inferProfile(
     set('registrationMediaTypes', mediaKnown, 'ob_registration_media_types');
     if (mediaKnown.every((t) => t === 'application/json'))
       set('requestFormat', 'json', 'ob_registration_media_types (only application/json)');
+    else if (!mediaKnown.includes('application/json'))
+      set('requestFormat', 'jws', 'ob_registration_media_types (only JOSE media types)');
   }
 
   const methodsAdvertised = strings(d.token_endpoint_auth_methods_supported);
