@@ -78,6 +78,16 @@ export function realIdentities(request: FailedRequest, discovery: Record<string,
   };
 }
 
+/**
+ * The sandbox DN written the way the real one was: same organizationIdentifier rendering,
+ * same separator (`,` or `, `), same order (most specific first, or `C=` first).
+ */
+export function dnLike(subject: DnAttribute[], real: NonNullable<RealIdentities['dn']>): string {
+  const parts = dnToString(subject, { oiForm: real.rendering }).split(/(?<!\\),/);
+  const ordered = /^\s*C=/i.test(real.value) ? parts.reverse() : parts;
+  return ordered.join(/,\s+/.test(real.value) ? ', ' : ',');
+}
+
 /** The sandbox transport certificate's subject. */
 export function sandboxSubject(material: TppMaterial): DnAttribute[] {
   return parseCertificate(material.transport.certPem).subject;
@@ -156,7 +166,7 @@ export async function equivalentRequest(
   for (const [k, v] of Object.entries(request.claims)) claims[k] = mapValue(v, map);
   if (typeof request.claims.software_statement === 'string') claims.software_statement = sb.ssa;
   if (real.dn) {
-    claims[real.dn.claim] = dnToString(sandboxSubject(sb.material), { oiForm: real.dn.rendering });
+    claims[real.dn.claim] = dnLike(sandboxSubject(sb.material), real.dn);
     if (!real.dn.attrs)
       notes.push(`${real.dn.claim} was not a readable DN; sent the sandbox certificate's DN`);
   }

@@ -150,7 +150,9 @@ describe('inferred profile files', () => {
       expect(loaded.name).toBe('inferred-bank.example.com');
     }
     expect(JSON.parse(readFileSync(join(dir, 'bank.json'), 'utf8')).$comment).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^not advertised: strict default kept: trustModel, audience/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^not advertised: strict default kept: trustModel, audience/),
+      ]),
     );
   });
 });
