@@ -7,6 +7,11 @@
  */
 export { loadProfile, shippedProfileNames } from './aspsp-mock/index.js';
 export {
+  DISCOVERABLE_SWITCHES,
+  type InferredProfile,
+  inferProfile,
+} from './aspsp-mock/profile/infer-profile.js';
+export {
   type BankHints,
   CATALOGUE,
   type RunSummary,
@@ -19,6 +24,13 @@ export {
   startSandbox,
   type Target,
 } from './scenarios/index.js';
+export {
+  type Diagnosis,
+  type RankedVariant,
+  ReproduceInputError,
+  type ReproduceOptions,
+  reproduce,
+} from './scenarios/reproduce/index.js';
 export {
   buildRegistrationClaims,
   createHttpClient,

@@ -3,6 +3,7 @@ import { BANK_FAULT_USAGE, bankFault } from './commands/bank-fault.js';
 import { demo } from './commands/demo.js';
 import { health } from './commands/health.js';
 import { profiles } from './commands/profiles.js';
+import { reproduceCommand } from './commands/reproduce.js';
 import { SCENARIOS_USAGE, scenarios } from './commands/scenarios.js';
 import { UP_USAGE, up } from './commands/up.js';
 
@@ -14,7 +15,8 @@ Commands:
   up          start the sandbox (directory, banks, TPP) and keep it running
   scenarios   run the scenario catalogue (against a private sandbox, or --target any bank)
   demo        a narrated happy-path walk-through for workshops (JWTs and certificates decoded)
-  profiles    list the shipped bank profiles, show one, or print docs/profiles.md
+  profiles    list the shipped bank profiles, show one, print docs/profiles.md, or infer one from discovery
+  reproduce   reproduce a real bank's registration failure from its discovery, request and response
   health      exit 0 when an HTTPS URL answers 200 (container health checks)
   bank fault  add, list or clear injected faults of a running bank
 
@@ -32,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
       return profiles(rest);
     case 'scenarios':
       return scenarios(rest);
+    case 'reproduce':
+      return reproduceCommand(rest);
     case 'health':
       return health(rest);
     case 'demo':

@@ -1,7 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { type BankSettings, STRICT_OB_V33, SWITCHES } from '../../aspsp-mock/index.js';
 import { type InferredProfile, inferProfile } from '../../aspsp-mock/profile/infer-profile.js';
-import { profileYaml } from '../../aspsp-mock/profile/render-profile-file.js';
+import {
+  type ProfileFileContent,
+  profileJson,
+  profileYaml,
+} from '../../aspsp-mock/profile/render-profile-file.js';
 import { swapBankSettings } from '../../aspsp-mock/profile/swap-bank-settings.js';
 import { httpClientForMaterial, type TppMaterial } from '../../tpp-client/index.js';
 import { type Sandbox, startSandbox } from '../sandbox.js';
@@ -65,6 +69,8 @@ export interface Diagnosis {
   real: BankAnswer;
   /** The profile file (YAML) of the best match, or of the inferred profile when nothing matched. */
   profileYaml: string;
+  /** The same as JSON. */
+  profileJson: string;
   /** How the replay differs from the real request, necessarily. */
   notes: string[];
   replays: number;
@@ -232,7 +238,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<Diagnosis> {
       comments[k as keyof BankSettings] = `from discovery: ${from}`;
     for (const e of explanations) comments[e.switch] = `diagnosed by replay: ${e.reproduces}`;
     const fileSwitches = { ...inferred.switches, ...diagnosed };
-    const yaml = profileYaml({
+    const file: ProfileFileContent = {
       name: inferred.name,
       description: matched
         ? `${inferred.description} Diagnosed by replaying a failed registration: ${explanations.map((e) => e.switch).join(', ') || 'no switch beyond the inferred ones'}.`
@@ -245,7 +251,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<Diagnosis> {
           ? `obmock reproduce: a bank with this profile answers the replayed request ${best.status}${best.error ? ` ${best.error}` : ''}, as the real bank did.`
           : 'obmock reproduce: no variant reproduced the real answer; this is the profile inferred from discovery only.',
       ],
-    });
+    };
     return {
       matched,
       switches: differsFromStrict(settings),
@@ -255,7 +261,8 @@ export async function reproduce(opts: ReproduceOptions): Promise<Diagnosis> {
       inferred,
       ranked,
       real,
-      profileYaml: yaml,
+      profileYaml: profileYaml(file),
+      profileJson: profileJson(file),
       notes,
       replays: results.length,
       skipped,
