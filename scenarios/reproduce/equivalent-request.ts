@@ -64,9 +64,14 @@ export function realIdentities(request: FailedRequest, discovery: Record<string,
     }
     dn = { claim: dnClaim, value, attrs, rendering: dnRendering(value) };
   }
+  // Real banks rarely publish their OB organisation id: an aud shaped like one is taken for it,
+  // as the OB spec tells TPPs to send it.
+  const aud = typeof c.aud === 'string' ? c.aud : undefined;
+  const orgIdFromAud =
+    aud && /^[0-9A-Za-z]{15,22}$/.test(aud) && aud !== str(ssa.software_id) ? aud : undefined;
   return {
     issuer: str(discovery.issuer),
-    orgId: str(discovery.ob_organisation_id),
+    orgId: str(discovery.ob_organisation_id) ?? orgIdFromAud,
     tokenEndpoint: str(discovery.token_endpoint),
     registrationEndpoint: str(discovery.registration_endpoint),
     softwareId: str(ssa.software_id) ?? str(c.software_id),

@@ -198,13 +198,14 @@ export async function reproduce(opts: ReproduceOptions): Promise<Diagnosis> {
       const singles = singleChanges(inferred.settings, request);
       await run(singles);
       if (!perfect()) {
+        // Pairs only among switches that changed the answer on their own (coupled switches are
+        // already changed together by the candidate table).
         const baseKey = `${base.status} ${base.error} ${base.description}`;
-        const leads = results
+        const effective = results
           .filter((r) => countOf(r.changes) > 0 && `${r.status} ${r.error} ${r.description}` !== baseKey)
           .sort((a, b) => compareRank(a.comparison, b.comparison))
-          .slice(0, 4)
           .map((r) => r.changes);
-        await run(pairChanges(leads, singles, Math.max(0, maxVariants - results.length)));
+        await run(pairChanges(effective.slice(0, 4), effective, Math.max(0, maxVariants - results.length)));
       }
     } finally {
       await http.close();
