@@ -12,6 +12,7 @@ import {
   subjectDnClaim,
 } from '../../aspsp-mock/register/claim-schema.js';
 import { discoveryDocument } from '../../aspsp-mock/routes/discovery.js';
+import { REPLAY_CANDIDATES } from '../../scenarios/reproduce/index.js';
 
 const ISSUER = 'https://bank.example.com:8444/banks/b1';
 
@@ -154,5 +155,28 @@ describe('inferred profile files', () => {
         expect.stringMatching(/^not advertised: strict default kept: trustModel, audience/),
       ]),
     );
+  });
+});
+
+describe('docs/reproduce.md', () => {
+  const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'reproduce.md'), 'utf8');
+  const rows = new Map(
+    [...doc.matchAll(/^\| `([A-Za-z]+)` \| (yes|no)[^|]*\| (yes|no)[^|]*\|$/gm)].map((m) => [
+      m[1],
+      [m[2], m[3]],
+    ]),
+  );
+
+  it('its switch table agrees with the code on what discovery and replay can tell', () => {
+    const discoverable = Object.keys(DISCOVERABLE_SWITCHES);
+    const replayed = Object.keys(REPLAY_CANDIDATES);
+    for (const name of [...discoverable, ...replayed]) expect(rows.has(name), name).toBe(true);
+    for (const [name, [d, r]] of rows) {
+      expect(SWITCH_NAMES, name).toContain(name);
+      expect({ [name]: d }).toEqual({ [name]: discoverable.includes(name) ? 'yes' : 'no' });
+      expect({ [name]: r }).toEqual({ [name]: replayed.includes(name) ? 'yes' : 'no' });
+    }
+    expect(doc).toContain(`${discoverable.length} of the ${SWITCH_NAMES.length} switches can be read`);
+    expect(doc).toContain(`; ${replayed.length} can be diagnosed by replay`);
   });
 });
