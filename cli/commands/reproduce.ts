@@ -63,7 +63,7 @@ function report(d: Diagnosis, outFile: string, bankCommand: string): string {
   const lines: string[] = [];
   lines.push(`Real answer:  ${answerText(d.real.status, d.real.error, d.real.description)}`);
   lines.push(
-    `Replayed ${d.replays} variant(s) against one sandbox bank in ${(d.elapsedMs / 1000).toFixed(1)} s${d.skipped ? ` (${d.skipped} not tried: budget reached)` : ''}.`,
+    `Replayed ${d.replays} variant(s) against one sandbox bank in ${(d.timing.replayMs / 1000).toFixed(1)} s (sandbox start ${(d.timing.sandboxMs / 1000).toFixed(1)} s)${d.skipped ? `; ${d.skipped} not tried: budget reached` : ''}.`,
   );
   const inferred = Object.keys(d.inferred.switches);
   lines.push(
@@ -181,6 +181,7 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
           ranked: d.ranked,
           notes: d.notes,
           replays: d.replays,
+          timing: d.timing,
           skipped: d.skipped,
           elapsedMs: d.elapsedMs,
           profileFile: outFile,

@@ -74,6 +74,8 @@ export interface Diagnosis {
   /** How the replay differs from the real request, necessarily. */
   notes: string[];
   replays: number;
+  /** Time to start the sandbox and onboard its TPP, then to replay every variant. */
+  timing: { sandboxMs: number; replayMs: number };
   /** Variants not replayed for lack of time or budget. */
   skipped: number;
   elapsedMs: number;
@@ -155,6 +157,8 @@ export async function reproduce(opts: ReproduceOptions): Promise<Diagnosis> {
     };
     const subs = substitutions(ids, sb);
     const http = httpClientForMaterial(material, { timeoutMs: 10_000 });
+    const replayStart = performance.now();
+    const sandboxMs = Math.round(replayStart - started);
     const results: RankedVariant[] = [];
     let skipped = 0;
     const replay = async (change: SwitchChange): Promise<RankedVariant | undefined> => {
@@ -211,9 +215,20 @@ export async function reproduce(opts: ReproduceOptions): Promise<Diagnosis> {
       await http.close();
       swapBankSettings(bank.ctx, original);
     }
-    const ranked = [...results].sort(
-      (a, b) => compareRank(a.comparison, b.comparison) || countOf(a.changes) - countOf(b.changes),
-    );
+    // A variant answering exactly as one with a subset of its switches adds nothing: left out.
+    const answerKey = (r: RankedVariant) => `${r.status} ${r.error} ${r.description}`;
+    const redundant = (r: RankedVariant) =>
+      results.some(
+        (o) =>
+          countOf(o.changes) < countOf(r.changes) &&
+          answerKey(o) === answerKey(r) &&
+          Object.entries(o.changes).every(
+            ([k, v]) => JSON.stringify(r.changes[k as keyof BankSettings]) === JSON.stringify(v),
+          ),
+      );
+    const ranked = results
+      .filter((r) => !redundant(r))
+      .sort((a, b) => compareRank(a.comparison, b.comparison) || countOf(a.changes) - countOf(b.changes));
     const best = ranked[0];
     const matched = best.matched;
     const diagnosed = matched ? effectiveChange(inferred.settings, best.changes) : {};
@@ -266,6 +281,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<Diagnosis> {
       profileJson: profileJson(file),
       notes,
       replays: results.length,
+      timing: { sandboxMs, replayMs: Math.round(performance.now() - replayStart) },
       skipped,
       elapsedMs: Math.round(performance.now() - started),
     };
