@@ -67,7 +67,8 @@ export async function readDiscovery(
       if (err instanceof ReproduceInputError) throw err;
       throw new ReproduceInputError(`discovery: ${(err as Error).message}`, 'discovery');
     } finally {
-      await dispatcher.close();
+      // destroy, not close: a body abandoned past maxBytes must not keep the connection open.
+      await dispatcher.destroy().catch(() => undefined);
     }
   }
   let size: number;

@@ -6,7 +6,7 @@ import { type BankSettings, loadProfile, STRICT_OB_V33 } from '../../aspsp-mock/
 import { swapBankSettings } from '../../aspsp-mock/profile/swap-bank-settings.js';
 import type { RunningBank } from '../../aspsp-mock/start.js';
 import { dnToString, parseCertificate } from '../../certs/index.js';
-import { reproduce } from '../../scenarios/reproduce/index.js';
+import { ReproduceInputError, readDiscovery, reproduce } from '../../scenarios/reproduce/index.js';
 import { type Sandbox, startSandbox } from '../../scenarios/sandbox.js';
 import {
   buildRegistrationClaims,
@@ -196,6 +196,19 @@ describe('reproduce: single- and double-switch banks are diagnosed back to exact
       }
     });
   }
+
+  it('reads discovery over https only within its size limit, from a trusted server, answering 200', async () => {
+    const fetch = { ca: sandbox.caBundle };
+    await expect(readDiscovery(realBank.discovery, fetch)).resolves.toMatchObject({
+      url: realBank.discovery,
+      document: { issuer: realBank.issuer },
+    });
+    await expect(readDiscovery(realBank.discovery, { ...fetch, maxBytes: 100 })).rejects.toThrow(
+      /larger than 100 bytes/,
+    );
+    await expect(readDiscovery(`${realBank.issuer}/no-such-document`, fetch)).rejects.toThrow(/answered 404/);
+    await expect(readDiscovery(realBank.discovery)).rejects.toThrow(ReproduceInputError); // CA not trusted
+  });
 
   it('a response no variant produces is reported unmatched, with the closest variants', async () => {
     swapBankSettings(realBank.ctx, STRICT_OB_V33);
