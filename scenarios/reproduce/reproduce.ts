@@ -96,6 +96,8 @@ function tppFor(sandbox: Sandbox, roles: string[] | undefined, redirectUris: str
   tppCache.set(sandbox, byKey);
   let material = byKey.get(key);
   if (!material) {
+    // At most 16 TPP shapes per sandbox: the oldest is forgotten first.
+    if (byKey.size >= 16) byKey.delete(byKey.keys().next().value!);
     material = sandbox.createTpp(opts);
     byKey.set(key, material);
     material.catch(() => byKey.delete(key));
