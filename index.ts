@@ -5,8 +5,21 @@
  *
  *   import { startSandbox, TppClient } from 'obmock';
  */
+
+export {
+  DISCOVERABLE_SWITCHES,
+  type InferredProfile,
+  inferProfile,
+} from './aspsp-mock/profile/infer-profile.js';
 export { loadProfile, type Profile, shippedProfileNames } from './aspsp-mock/profile/load-profile.js';
 export { CATALOGUE } from './scenarios/catalogue/index.js';
+export {
+  type Diagnosis,
+  type RankedVariant,
+  ReproduceInputError,
+  type ReproduceOptions,
+  reproduce,
+} from './scenarios/reproduce/index.js';
 export { type RunOptions, runCatalogue } from './scenarios/runner.js';
 export {
   type FaultSpec,

@@ -4,6 +4,7 @@ import { bankFault } from './commands/bank-fault.js';
 import { DEMO_USAGE, demo } from './commands/demo.js';
 import { HEALTH_USAGE, health } from './commands/health.js';
 import { PROFILES_USAGE, profiles } from './commands/profiles.js';
+import { REPRODUCE_USAGE, reproduceCommand } from './commands/reproduce.js';
 import { SCENARIOS_USAGE, scenarios } from './commands/scenarios.js';
 import { UP_USAGE, up } from './commands/up.js';
 import { isUsageError } from './usage-error.js';
@@ -16,7 +17,8 @@ Commands:
   up          start the sandbox (directory, banks, TPP) and keep it running
   scenarios   run the scenario catalogue (against a private sandbox, or --target any bank)
   demo        a narrated happy-path walk-through for workshops (JWTs and certificates decoded)
-  profiles    list the shipped bank profiles, show one, or print docs/profiles.md
+  profiles    list the shipped bank profiles, show one, print docs/profiles.md, or infer one from discovery
+  reproduce   reproduce a real bank's registration failure from its discovery, request and response
   health      exit 0 when an HTTPS URL answers 200 (container health checks)
   bank fault  add, list or clear injected faults of a running bank
 
@@ -50,6 +52,7 @@ const COMMANDS: Record<string, Command> = {
   scenarios: { usage: SCENARIOS_USAGE, run: scenarios },
   demo: { usage: DEMO_USAGE, run: demo },
   profiles: { usage: PROFILES_USAGE, run: profiles },
+  reproduce: { usage: REPRODUCE_USAGE, run: reproduceCommand },
   health: { usage: HEALTH_USAGE, run: health },
   bank: { usage: BANK_USAGE, run: bank },
 };

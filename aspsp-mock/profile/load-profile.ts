@@ -100,7 +100,7 @@ export function checkSwitches(where: string, switches: unknown): Partial<BankSet
 }
 
 /** Cross-switch rules: combinations that cannot work. */
-function checkCombination(where: string, s: BankSettings): void {
+export function checkCombination(where: string, s: BankSettings): void {
   if (s.managementAuth === 'scoped-token' && !s.managementScope) {
     throw new ProfileError(`${where}: managementAuth "scoped-token" needs a managementScope`);
   }

@@ -1,15 +1,18 @@
 import { parseArgs } from 'node:util';
 import { loadProfile, shippedProfileNames } from '../../aspsp-mock/index.js';
 import { renderProfilesDoc } from '../../aspsp-mock/profile/render-doc.js';
+import { profilesInfer } from './profiles-infer.js';
 
 export const PROFILES_USAGE = `obmock profiles [--markdown] [--show NAME|FILE]
+obmock profiles infer DISCOVERY [--out FILE]   (see 'obmock profiles infer --help')
 
 Lists the shipped bank profiles; --show prints a profile's effective switches
 (after extends) as JSON, checking it as 'obmock up' would; --markdown prints
 docs/profiles.md.
 `;
 
-export function profiles(argv: string[]): number {
+export function profiles(argv: string[]): number | Promise<number> {
+  if (argv[0] === 'infer') return profilesInfer(argv.slice(1));
   const { values } = parseArgs({
     args: argv,
     options: {

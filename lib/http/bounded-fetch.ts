@@ -36,6 +36,9 @@ export async function boundedGet(
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
+    // A body abandoned past maxBytes is destroyed, which undici reports as an 'error' event:
+    // without a listener that would be an uncaught exception.
+    res.body.on('error', () => undefined);
     const declared = Number(res.headers['content-length'] ?? '0');
     if (declared > options.maxBytes) {
       res.body.destroy();
