@@ -4,3 +4,4 @@ export { errorHandler, notFoundHandler } from './errors.js';
 export { negotiate } from './negotiate.js';
 export { requestLog } from './request-log.js';
 export { type ListenOptions, listenHttps, type RunningServer, type TlsCredentials } from './server.js';
+export { MESSAGE_TAP_PATH, type MessageTapOptions, messageTap, type TappedMessage } from './message-tap.js';
