@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type RunningConsole, startConsole } from '../../console/index.js';
 import { bankFromSpec, DEFAULT_BANK, type RunningAspsp, startAspsp } from '../../aspsp-mock/index.js';
 import { type RunningDirectory, startDirectory } from '../../directory/index.js';
-import type { LogLevel } from '../../lib/logger.js';
+import { createLogger, type LogLevel } from '../../lib/logger.js';
 import { type RunningTppService, startTppService } from '../../tpp-client/service/index.js';
 import { waitUntilAnswering } from '../wait-until-answering.js';
 
@@ -25,6 +26,7 @@ Options:
   --services LIST        which services to run here: directory,bank,tpp (default all three)
   --directory-url URL    the directory, when it runs elsewhere (its CA bundle and admin
                          token are read from DIR/directory/, e.g. a shared volume)
+  --console-port N       port of the workshop console (default N+3; 0 = any free port)
   --ready-file PATH      write a JSON file with URLs, CA paths and the admin token once up
   --log-level LEVEL      debug | info | warn | error | silent (default info)
 `;
@@ -62,6 +64,7 @@ export async function up(argv: string[]): Promise<number> {
       services: { type: 'string' },
       'directory-url': { type: 'string' },
       'ready-file': { type: 'string' },
+      'console-port': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -89,7 +92,9 @@ export async function up(argv: string[]): Promise<number> {
   let directory: RunningDirectory | undefined;
   let aspsp: RunningAspsp | undefined;
   let tpp: RunningTppService | undefined;
+  let consoleServer: RunningConsole | undefined;
   const stop = async () => {
+    await consoleServer?.close();
     await tpp?.close();
     await aspsp?.close();
     await directory?.close();
@@ -138,6 +143,27 @@ export async function up(argv: string[]): Promise<number> {
       if (p !== undefined)
         await waitUntilAnswering({ address: bind, port: p, servername, path: '/health' }, trust.caBundlePem);
     }
+    if (directory) {
+      // The workshop console: a client of the services above (docs/console.md).
+      const consolePort = integer('console-port', values['console-port']);
+      consoleServer = await startConsole({
+        host: servername,
+        bindAddress: bind,
+        port: consolePort ?? portFor(3) ?? 8446,
+        directory: { url: trust.url, adminToken: trust.adminToken },
+        banks: (aspsp?.banks ?? []).map((b) => ({
+          id: b.id,
+          issuer: b.issuer,
+          discovery: b.discovery,
+          profile: b.profile,
+        })),
+        ...(aspsp?.banks[0] ? { bankServerUrl: new URL(aspsp.banks[0].issuer).origin } : {}),
+        ...(tpp ? { tpp: { url: tpp.url } } : {}),
+        caBundlePem: trust.caBundlePem,
+        logger: createLogger(logLevel ?? 'info', { service: 'console' }),
+      });
+    }
+    const signIn = consoleServer?.signInLink();
     const ready = {
       ...(directory
         ? {
@@ -166,6 +192,7 @@ export async function up(argv: string[]): Promise<number> {
           }
         : {}),
       ...(tpp ? { tpp: { url: tpp.url } } : {}),
+      ...(consoleServer ? { console: { url: consoleServer.url, signIn } } : {}),
     };
     if (values['ready-file'])
       await writeFile(values['ready-file'], `${JSON.stringify(ready, null, 2)}\n`, { mode: 0o600 });
@@ -177,6 +204,9 @@ export async function up(argv: string[]): Promise<number> {
       ...(aspsp?.banks ?? []).map((b) => `  bank       ${b.id} (${b.profile})  ${b.discovery}`),
       ...(tpp
         ? [`  tpp        ${tpp.url}  (POST /api/registrations {"bank":"<id>"} with the admin token)`]
+        : []),
+      ...(consoleServer
+        ? [`  console    ${consoleServer.url}`, `  sign in    ${signIn}  (one-time link)`]
         : []),
       `  CA bundle  ${trust.bundlePath}`,
       `  admin token in ${dataDir}/directory/admin-token`,

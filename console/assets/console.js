@@ -170,7 +170,7 @@ if (flow) {
     row.dataset.client = m.facts.client ?? '';
     row.dataset.bank = m.facts.bank ?? '';
     const to = Math.max(1, lanes.indexOf(m.facts.to));
-    row.style.setProperty('--to', String(to + 1));
+    row.style.setProperty('--to', String(to + 2));
     const label = document.createElement('span');
     label.className = 'label';
     label.textContent = `${m.method} ${m.path.split('?')[0]} → ${m.status}`;
