@@ -117,7 +117,9 @@ export function createConsoleApp(ctx: ConsoleContext, options: { secureCookie?: 
   app.use(livePages(ctx));
   app.use(scenarioPages(ctx));
   app.use((req: Request, res: Response) => {
-    res.status(404).send(layout({ title: 'Not found', csrf: req.consoleSession?.csrf, body: html`<h1>Not found</h1>` }));
+    res
+      .status(404)
+      .send(layout({ title: 'Not found', csrf: req.consoleSession?.csrf, body: html`<h1>Not found</h1>` }));
   });
   app.use((err: unknown, req: Request, res: Response, _next: express.NextFunction) => {
     const status = (err as { status?: number }).status;

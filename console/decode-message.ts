@@ -98,7 +98,9 @@ export function messageFacts(m: LiveMessage): MessageFacts {
     }
   }
   const path = m.path.split('?')[0];
-  const orgInPath = /^\/(?:v2\.1\/organisation|admin\/organisations|keystore)\/([A-Za-z0-9]{6,40})/.exec(path);
+  const orgInPath = /^\/(?:v2\.1\/organisation|admin\/organisations|keystore)\/([A-Za-z0-9]{6,40})/.exec(
+    path,
+  );
   org ??= orgInPath?.[1];
   const bank = /^\/banks\/([^/]+)/.exec(path)?.[1];
   let client = /\/register\/([^/?]+)/.exec(path)?.[1];

@@ -82,7 +82,10 @@ export function requireSession(sessions: Sessions) {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const given = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.headers['x-csrf-token'];
       if (crossOrigin(req) || !sessions.checkCsrf(session, given)) {
-        res.status(403).type('text/plain').send('this form has expired or came from another site: reload the page');
+        res
+          .status(403)
+          .type('text/plain')
+          .send('this form has expired or came from another site: reload the page');
         return;
       }
     }

@@ -70,7 +70,12 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     live,
     tpp,
     scenarios: createScenarioRuns(common),
-    lanes: ['clients', 'directory', ...options.banks.map((b) => `bank ${b.id}`), 'tpp'],
+    lanes: [
+      'clients',
+      'directory',
+      ...options.banks.map((b) => `bank ${b.id}`),
+      ...(options.tpp ? ['tpp'] : []),
+    ],
   };
   const app = createConsoleApp(ctx);
   const server = createServer(app);

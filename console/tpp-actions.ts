@@ -12,8 +12,8 @@ import {
   type RegisteredClient,
   refreshSsa,
   register,
-  type TppMaterial,
   TppClient,
+  type TppMaterial,
   updateRegistration,
 } from '../tpp-client/index.js';
 
@@ -87,7 +87,11 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
           caBundlePem: options.caBundlePem,
           organisation: {
             adminToken: options.adminToken,
-            create: { OrganisationName: 'Console TPP', Roles: ['AISP', 'PISP'], LegalName: 'Console TPP Ltd' },
+            create: {
+              OrganisationName: 'Console TPP',
+              Roles: ['AISP', 'PISP'],
+              LegalName: 'Console TPP Ltd',
+            },
           },
           softwareStatement: {
             ClientName: 'Console TPP app',
@@ -133,7 +137,8 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
       const registered = clients.get(bankId);
       if (!registered) throw new Error('register at this bank first');
       const res = await getToken(bank, registered, { scope: 'accounts', retry: false });
-      if (!res.ok) throw new Error(`the bank refused: ${res.status} ${res.error}: ${res.error_description ?? ''}`);
+      if (!res.ok)
+        throw new Error(`the bank refused: ${res.status} ${res.error}: ${res.error_description ?? ''}`);
       tokens.set(bankId, res.token.access_token);
       return `token issued (${res.token.token_type}, expires in ${res.token.expires_in ?? '?'} s)`;
     },
@@ -142,7 +147,8 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
       const token = tokens.get(bankId);
       if (!token) throw new Error('get a token first');
       const res = await createConsent(bank, token, { permissions: ['ReadAccountsBasic'] });
-      if (!res.ok) throw new Error(`the bank refused: ${res.status} ${res.error}: ${res.error_description ?? ''}`);
+      if (!res.ok)
+        throw new Error(`the bank refused: ${res.status} ${res.error}: ${res.error_description ?? ''}`);
       return `consent ${res.consent.ConsentId} (${res.consent.Status})`;
     },
     async update(bankId, exchanges) {
@@ -154,7 +160,8 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
         tokenEndpointAuthMethod: 'tls_client_auth',
       });
       const res = await updateRegistration(bank, registered.client_id, access, jwt, { retry: false });
-      if (!res.ok) throw new Error(`the bank refused: ${res.status} ${res.error}: ${res.error_description ?? ''}`);
+      if (!res.ok)
+        throw new Error(`the bank refused: ${res.status} ${res.error}: ${res.error_description ?? ''}`);
       clients.set(bankId, { ...registered, ...res.client });
       return `registration ${registered.client_id} updated (${res.status})`;
     },
@@ -163,7 +170,8 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
       const registered = clients.get(bankId)!;
       const access = await managementToken(bank, bankId);
       const res = await deleteRegistration(bank, registered.client_id, access, { retry: false });
-      if (!res.ok) throw new Error(`the bank refused: ${res.status} ${res.error}: ${res.error_description ?? ''}`);
+      if (!res.ok)
+        throw new Error(`the bank refused: ${res.status} ${res.error}: ${res.error_description ?? ''}`);
       clients.delete(bankId);
       tokens.delete(bankId);
       return `registration ${registered.client_id} deleted (${res.status})`;

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { ConsoleContext } from '../context.js';
-import { html } from '../html.js';
 import { decodeMessage } from '../decode-message.js';
+import { html } from '../html.js';
 import { layout, postButton } from './layout.js';
 import { field, flashFrom, type Handler, page, redirectWith } from './respond.js';
 
@@ -54,12 +54,18 @@ export function bankPages(ctx: ConsoleContext): Router {
           .map((m) => ({ m, facts: decodeMessage(m).facts }));
         const registered = [
           ...new Set(
-            seen.filter((x) => x.m.method === 'POST' && /\/register$/.test(x.m.path.split('?')[0])).map((x) => x.facts.client),
+            seen
+              .filter((x) => x.m.method === 'POST' && /\/register$/.test(x.m.path.split('?')[0]))
+              .map((x) => x.facts.client),
           ),
         ].filter(Boolean);
         const tokens = seen.filter((x) => x.m.path.endsWith('/token')).length;
-        const consents = seen.filter((x) => x.m.method === 'POST' && x.m.path.includes('account-access-consents')).length;
-        const switches = (profile?.settings ?? profile?.switches ?? profile) as Record<string, unknown> | undefined;
+        const consents = seen.filter(
+          (x) => x.m.method === 'POST' && x.m.path.includes('account-access-consents'),
+        ).length;
+        const switches = (profile?.settings ?? profile?.switches ?? profile) as
+          | Record<string, unknown>
+          | undefined;
         return html`<section aria-labelledby="bank-${b.id}">
           <h2 id="bank-${b.id}">Bank ${b.id} <span class="muted">profile ${b.profile}</span></h2>
           <p>Issuer <code>${b.issuer}</code> · <a href="${b.discovery}">discovery</a></p>
@@ -104,7 +110,10 @@ export function bankPages(ctx: ConsoleContext): Router {
       ...(kind === 'latency' ? { latencyMs: 1500 } : {}),
       ...(kind === 'clock_skew' ? { skewSeconds: 3600 } : {}),
     });
-    redirectWith(req, res, '/banks', { kind: 'ok', text: `Fault ${fault.id} (${fault.kind}) added to bank ${bank.id}` });
+    redirectWith(req, res, '/banks', {
+      kind: 'ok',
+      text: `Fault ${fault.id} (${fault.kind}) added to bank ${bank.id}`,
+    });
   };
   const clear: Handler = async (req, res) => {
     const bank = bankOf(req.params.bank);
@@ -113,7 +122,9 @@ export function bankPages(ctx: ConsoleContext): Router {
   };
   const remove: Handler = async (req, res) => {
     const bank = bankOf(req.params.bank);
-    const id = String(req.params.fault).replace(/[^A-Za-z0-9_-]/g, '').slice(0, 64);
+    const id = String(req.params.fault)
+      .replace(/[^A-Za-z0-9_-]/g, '')
+      .slice(0, 64);
     await bank.api.call('DELETE', `/admin/faults/${id}`);
     redirectWith(req, res, '/banks', { kind: 'ok', text: `Fault ${id} removed` });
   };

@@ -1,6 +1,6 @@
 import { type Request, Router } from 'express';
-import { html } from '../html.js';
 import type { ConsoleContext } from '../context.js';
+import { html } from '../html.js';
 import { SSA_CLAIM_MEANINGS } from '../ssa-claims.js';
 import { layout, postButton } from './layout.js';
 import { field, flashFrom, type Handler, page, redirectWith } from './respond.js';
@@ -31,7 +31,10 @@ interface CertificateJwk {
 
 const SS_MEDIA = 'application/vnd.openbanking.directory.softwarestatement-v2+json';
 const ROLES = ['AISP', 'PISP', 'CBPII', 'ASPSP'];
-const id = (s: unknown) => String(s).replace(/[^A-Za-z0-9]/g, '').slice(0, 40);
+const id = (s: unknown) =>
+  String(s)
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 40);
 
 function decodeJwtPart(part: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -108,7 +111,9 @@ export function directoryPages(ctx: ConsoleContext): Router {
       <h2>Software statements</h2>
       <table><thead><tr><th>Client name</th><th>Id</th><th>Roles</th><th>Redirect URIs</th><th>State</th></tr></thead><tbody>
       ${statements.map(
-        (s) => html`<tr><td><a href="/directory/${o}/ss/${s.Id}">${s.ClientName}</a></td><td><code>${s.Id}</code></td>
+        (
+          s,
+        ) => html`<tr><td><a href="/directory/${o}/ss/${s.Id}">${s.ClientName}</a></td><td><code>${s.Id}</code></td>
         <td>${s.Roles.join(', ')}</td><td>${s.RedirectUri.join(' ')}</td>
         <td class="${s.Active ? 'active' : 'inactive'}">${s.Active ? 'Active' : 'Inactive'}</td></tr>`,
       )}
@@ -123,13 +128,18 @@ export function directoryPages(ctx: ConsoleContext): Router {
         )}</fieldset>
         <button type="submit">Create software statement</button>
       </form>`;
-    res.send(layout({ title: org.OrganisationName, current: '/directory', csrf, flash: flashFrom(req), body }));
+    res.send(
+      layout({ title: org.OrganisationName, current: '/directory', csrf, flash: flashFrom(req), body }),
+    );
   };
 
   const setStatus =
     (action: 'suspend' | 'reinstate'): Handler =>
     async (req, res) => {
-      const org = await dir.json<Organisation>('POST', `/admin/organisations/${id(req.params.org)}/${action}`);
+      const org = await dir.json<Organisation>(
+        'POST',
+        `/admin/organisations/${id(req.params.org)}/${action}`,
+      );
       redirectWith(req, res, `/directory/${org.OrganisationId}`, {
         kind: 'ok',
         text: `${org.OrganisationName} is now ${org.Status}`,
@@ -233,17 +243,18 @@ export function directoryPages(ctx: ConsoleContext): Router {
 
   const download: Handler = async (req, res) => {
     const o = id(req.params.org);
-    const kid = String(req.params.kid).replace(/[^A-Za-z0-9_-]/g, '').slice(0, 100);
+    const kid = String(req.params.kid)
+      .replace(/[^A-Za-z0-9_-]/g, '')
+      .slice(0, 100);
     const pem = await dir.call('GET', `/keystore/${o}/${kid}.pem`, { accept: 'application/x-pem-file' });
-    res
-      .type('application/x-pem-file')
-      .attachment(`${kid}.pem`)
-      .send(pem.text);
+    res.type('application/x-pem-file').attachment(`${kid}.pem`).send(pem.text);
   };
 
   const revoke: Handler = async (req, res) => {
     const o = id(req.params.org);
-    const kid = String(req.params.kid).replace(/[^A-Za-z0-9_-]/g, '').slice(0, 100);
+    const kid = String(req.params.kid)
+      .replace(/[^A-Za-z0-9_-]/g, '')
+      .slice(0, 100);
     await dir.call('DELETE', `${orgPath(o)}/certificate/kid/${kid}`);
     const s = id(req.body.ss ?? '');
     redirectWith(req, res, s ? `/directory/${o}/ss/${s}` : `/directory/${o}`, {
@@ -269,7 +280,10 @@ export function directoryPages(ctx: ConsoleContext): Router {
       against <a href="${dir.url}/keystore/openbanking.jwks">openbanking.jwks</a>.</p>
       <table class="claims"><thead><tr><th>Claim</th><th>Value</th><th>What it means</th></tr></thead><tbody>
       ${Object.entries(payload).map(
-        ([k, v]) => html`<tr data-claim="${k}"><td>${k}</td><td><code>${typeof v === 'string' ? v : JSON.stringify(v)}</code>
+        ([
+          k,
+          v,
+        ]) => html`<tr data-claim="${k}"><td>${k}</td><td><code>${typeof v === 'string' ? v : JSON.stringify(v)}</code>
         ${k === 'iat' && typeof v === 'number' ? html`<br><span class="muted">${new Date(v * 1000).toISOString()}</span>` : ''}</td>
         <td>${SSA_CLAIM_MEANINGS[k] ?? ''}</td></tr>`,
       )}
@@ -292,10 +306,12 @@ export function directoryPages(ctx: ConsoleContext): Router {
   r.get('/directory/:org/ss/:ss', p(statement));
   r.post(
     '/directory/:org/ss/:ss/redirect-uris',
-    p(updateStatement(
-      (req) => ({ RedirectUri: field(req, 'redirect').split(/\s+/).filter(Boolean) }),
-      'Redirect URIs saved',
-    )),
+    p(
+      updateStatement(
+        (req) => ({ RedirectUri: field(req, 'redirect').split(/\s+/).filter(Boolean) }),
+        'Redirect URIs saved',
+      ),
+    ),
   );
   r.post(
     '/directory/:org/ss/:ss/deactivate',

@@ -1,5 +1,5 @@
-import type { Exchange } from '../../scenarios/types.js';
 import { exchangeCertificates } from '../../scenarios/reporters/index.js';
+import type { Exchange } from '../../scenarios/types.js';
 import { html, type SafeHtml } from '../html.js';
 
 /** Exchanges as a list that opens to headers, bodies, decoded JWTs and certificates. */
@@ -19,7 +19,8 @@ export function exchangeList(exchanges: Exchange[]): SafeHtml {
       ${e.responseHeaders ? html`<h4>Response headers</h4><pre>${JSON.stringify(e.responseHeaders, null, 2)}</pre>` : ''}
       ${e.responseBody ? html`<h4>Response body</h4><pre>${e.responseBody.slice(0, 8000)}</pre>` : ''}
       ${e.jwts.map(
-        (j) => html`<h4>JWT in the ${j.where}</h4><pre>${JSON.stringify({ header: j.header, payload: j.payload }, null, 2)}</pre>`,
+        (j) =>
+          html`<h4>JWT in the ${j.where}</h4><pre>${JSON.stringify({ header: j.header, payload: j.payload }, null, 2)}</pre>`,
       )}
       ${exchangeCertificates(e).map(
         (c) => html`<h4>Certificate in the ${c.where}</h4><pre>${JSON.stringify(c, null, 2)}</pre>`,

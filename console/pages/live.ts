@@ -93,7 +93,8 @@ export function livePages(ctx: ConsoleContext): Router {
           : ''
       }
       ${d.jwts.map(
-        (j) => html`<h3>JWT in the ${j.where}</h3><pre data-jwt>${JSON.stringify({ header: j.header, payload: j.payload }, null, 2)}</pre>`,
+        (j) =>
+          html`<h3>JWT in the ${j.where}</h3><pre data-jwt>${JSON.stringify({ header: j.header, payload: j.payload }, null, 2)}</pre>`,
       )}
       ${d.csrs.map((c) => html`<h3>CSR in the ${c.where}</h3><pre>${JSON.stringify(c, null, 2)}</pre>`)}
       ${d.certificates.map((c) => html`<h3>Certificate in the ${c.where}</h3><pre>${JSON.stringify(c, null, 2)}</pre>`)}

@@ -27,7 +27,9 @@ export function scenarioPages(ctx: ConsoleContext): Router {
       <p class="muted">Tags: ${tags.join(', ')}</p>
       <h2>Runs</h2>
       <ul>${ctx.scenarios.list().map(
-        (run) => html`<li><a href="/scenarios/runs/${run.id}">${run.startedAt} · bank ${run.bank} · ${run.patterns.join(' ') || 'all'}</a>
+        (
+          run,
+        ) => html`<li><a href="/scenarios/runs/${run.id}">${run.startedAt} · bank ${run.bank} · ${run.patterns.join(' ') || 'all'}</a>
         <span class="${run.state}">${run.state}</span></li>`,
       )}</ul>`;
     res.send(layout({ title: 'Scenarios', current: '/scenarios', csrf, flash: flashFrom(req), body }));
@@ -50,7 +52,15 @@ export function scenarioPages(ctx: ConsoleContext): Router {
     const csrf = req.consoleSession!.csrf;
     const run = runOf(req.params.run);
     if (!run) {
-      res.status(404).send(layout({ title: 'No such run', csrf, body: html`<p>No such run (only the last few are kept).</p>` }));
+      res
+        .status(404)
+        .send(
+          layout({
+            title: 'No such run',
+            csrf,
+            body: html`<p>No such run (only the last few are kept).</p>`,
+          }),
+        );
       return;
     }
     const done = new Map(run.results.map((x) => [x.id, x]));
@@ -84,7 +94,9 @@ export function scenarioPages(ctx: ConsoleContext): Router {
     const run = runOf(req.params.run);
     const result = run?.results.find((x) => x.id === req.params.scenario);
     if (!run || !result) {
-      res.status(404).send(layout({ title: 'Not found', csrf, body: html`<p>No result for that scenario (yet).</p>` }));
+      res
+        .status(404)
+        .send(layout({ title: 'Not found', csrf, body: html`<p>No result for that scenario (yet).</p>` }));
       return;
     }
     const body = html`<p><a href="/scenarios">Scenarios</a> › <a href="/scenarios/runs/${run.id}">run ${run.id}</a> › ${result.id}</p>
@@ -92,7 +104,9 @@ export function scenarioPages(ctx: ConsoleContext): Router {
       <p>${result.title}</p><p class="muted">${result.reference}</p>
       ${result.reason ? html`<p><strong>${result.reason}</strong></p>` : ''}
       ${result.steps.map(
-        (s) => html`<h2>${s.name} <span class="badge ${s.ok ? 'passed' : 'failed'}">${s.ok ? 'ok' : 'failed'}</span></h2>
+        (
+          s,
+        ) => html`<h2>${s.name} <span class="badge ${s.ok ? 'passed' : 'failed'}">${s.ok ? 'ok' : 'failed'}</span></h2>
         ${s.error ? html`<p>${s.error}</p>` : ''}${exchangeList(s.exchanges)}`,
       )}`;
     res.send(layout({ title: result.id, current: '/scenarios', csrf, body }));
