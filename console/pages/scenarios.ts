@@ -52,15 +52,13 @@ export function scenarioPages(ctx: ConsoleContext): Router {
     const csrf = req.consoleSession!.csrf;
     const run = runOf(req.params.run);
     if (!run) {
-      res
-        .status(404)
-        .send(
-          layout({
-            title: 'No such run',
-            csrf,
-            body: html`<p>No such run (only the last few are kept).</p>`,
-          }),
-        );
+      res.status(404).send(
+        layout({
+          title: 'No such run',
+          csrf,
+          body: html`<p>No such run (only the last few are kept).</p>`,
+        }),
+      );
       return;
     }
     const done = new Map(run.results.map((x) => [x.id, x]));
