@@ -70,6 +70,9 @@ export function createConsoleApp(ctx: ConsoleContext, options: { secureCookie?: 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
   app.get('/assets/:name', (req, res) => {
     const name = String(req.params.name) as keyof typeof ASSETS;
     if (!(name in ASSETS)) {

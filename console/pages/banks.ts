@@ -90,7 +90,7 @@ export function bankPages(ctx: ConsoleContext): Router {
           <p>Clients registered: ${registered.length ? registered.map((c) => html`<code>${c}</code> `) : 'none yet'} ·
           tokens issued: ${tokens} · consents created: ${consents}</p>
           <details><summary>Profile and effective switches</summary>
-          <pre>${JSON.stringify(switches ?? 'the bank did not answer', null, 2)}</pre></details>
+          <pre tabindex="0">${JSON.stringify(switches ?? 'the bank did not answer', null, 2)}</pre></details>
         </section>`;
       }),
     );

@@ -288,7 +288,7 @@ export function directoryPages(ctx: ConsoleContext): Router {
         <td>${SSA_CLAIM_MEANINGS[k] ?? ''}</td></tr>`,
       )}
       </tbody></table>
-      <h2>The JWT</h2><pre>${jwt}</pre>`;
+      <h2>The JWT</h2><pre tabindex="0">${jwt}</pre>`;
     res.send(layout({ title: 'SSA', current: '/directory', csrf, body }));
   };
 

@@ -40,7 +40,7 @@ export function livePages(ctx: ConsoleContext): Router {
           <div class="lanes" aria-hidden="true">${ctx.lanes.map((l) => html`<span>${l}</span>`)}</div>
           <div id="flow" data-lanes="${JSON.stringify(ctx.lanes)}" aria-live="polite" aria-label="Messages"></div>
         </div>
-        <section id="message-detail" tabindex="-1" aria-label="Message detail"><p class="muted">Open a message to see its headers and
+        <section id="message-detail" tabindex="0" aria-label="Message detail"><p class="muted">Open a message to see its headers and
         body, with every JWT, certificate and CSR decoded.</p></section>
       </div>`;
     res.send(layout({ title: 'Live flow', current: '/live', csrf, body }));
@@ -94,14 +94,14 @@ export function livePages(ctx: ConsoleContext): Router {
       }
       ${d.jwts.map(
         (j) =>
-          html`<h3>JWT in the ${j.where}</h3><pre data-jwt>${JSON.stringify({ header: j.header, payload: j.payload }, null, 2)}</pre>`,
+          html`<h3>JWT in the ${j.where}</h3><pre tabindex="0" data-jwt>${JSON.stringify({ header: j.header, payload: j.payload }, null, 2)}</pre>`,
       )}
-      ${d.csrs.map((c) => html`<h3>CSR in the ${c.where}</h3><pre>${JSON.stringify(c, null, 2)}</pre>`)}
-      ${d.certificates.map((c) => html`<h3>Certificate in the ${c.where}</h3><pre>${JSON.stringify(c, null, 2)}</pre>`)}
-      <h3>Request headers</h3><pre>${JSON.stringify(m.requestHeaders, null, 2)}</pre>
-      ${m.requestBody ? html`<h3>Request body</h3><pre>${m.requestBody}</pre>` : ''}
-      <h3>Response headers</h3><pre>${JSON.stringify(m.responseHeaders, null, 2)}</pre>
-      ${m.responseBody ? html`<h3>Response body</h3><pre>${m.responseBody}</pre>` : ''}`.value,
+      ${d.csrs.map((c) => html`<h3>CSR in the ${c.where}</h3><pre tabindex="0">${JSON.stringify(c, null, 2)}</pre>`)}
+      ${d.certificates.map((c) => html`<h3>Certificate in the ${c.where}</h3><pre tabindex="0">${JSON.stringify(c, null, 2)}</pre>`)}
+      <h3>Request headers</h3><pre tabindex="0">${JSON.stringify(m.requestHeaders, null, 2)}</pre>
+      ${m.requestBody ? html`<h3>Request body</h3><pre tabindex="0">${m.requestBody}</pre>` : ''}
+      <h3>Response headers</h3><pre tabindex="0">${JSON.stringify(m.responseHeaders, null, 2)}</pre>
+      ${m.responseBody ? html`<h3>Response body</h3><pre tabindex="0">${m.responseBody}</pre>` : ''}`.value,
     );
   };
 
