@@ -159,7 +159,7 @@ if (flow) {
     row?.classList.add('selected');
     const res = await fetch(`/live/messages/${id}`, { headers: { accept: 'text/html' } });
     detail.innerHTML = res.ok ? await res.text() : '<p>This message is no longer kept.</p>';
-    detail.focus();
+    detail.focus({ preventScroll: true });
   };
   const add = (m) => {
     const row = document.createElement('button');
@@ -180,8 +180,9 @@ if (flow) {
     row.append(label, who);
     row.addEventListener('click', () => show(m.id, row));
     row.hidden = !matches(row);
+    const atEnd = flow.scrollHeight - flow.scrollTop - flow.clientHeight < 60;
     flow.append(row);
-    if (document.body.classList.contains('presenter')) row.scrollIntoView({ block: 'end' });
+    if (atEnd) flow.scrollTop = flow.scrollHeight;
   };
   const next = () => {
     const m = queue.shift();
