@@ -6,7 +6,7 @@ export interface ConsoleSession {
   createdAt: number;
   lastSeen: number;
   /** The outcome of the last form, shown once on the next page. */
-  flash?: { kind: 'ok' | 'error'; text: string };
+  flash?: { kind: 'ok' | 'error'; text: string; secret?: { label: string; value: string } };
 }
 
 export interface SessionsOptions {

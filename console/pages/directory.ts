@@ -87,6 +87,8 @@ export function directoryPages(ctx: ConsoleContext): Router {
     redirectWith(req, res, `/directory/${created.OrganisationId}`, {
       kind: 'ok',
       text: `Organisation ${created.OrganisationName} created: ${created.OrganisationId}`,
+      // Its directory credential, for curl: shown once, masked until revealed.
+      secret: { label: 'Its access token (shown once)', value: created.AccessToken },
     });
   };
 

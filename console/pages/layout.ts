@@ -3,6 +3,8 @@ import { html, type SafeHtml } from '../html.js';
 export interface Flash {
   kind: 'ok' | 'error';
   text: string;
+  /** A secret to hand over once (e.g. a new organisation's access token), shown masked until revealed. */
+  secret?: { label: string; value: string };
 }
 
 export const PAGES = [
@@ -43,7 +45,15 @@ ${opts.refreshSeconds ? html`<meta http-equiv="refresh" content="${opts.refreshS
 <body>
 <header class="top"><span class="brand">obmock console</span>${nav}</header>
 <main>
-${opts.flash ? html`<div class="flash ${opts.flash.kind}" role="status">${opts.flash.text}</div>` : ''}
+${
+  opts.flash
+    ? html`<div class="flash ${opts.flash.kind}" role="status">${opts.flash.text}${
+        opts.flash.secret
+          ? html`<br>${opts.flash.secret.label}: ${secret('flash-secret', opts.flash.secret.value)}`
+          : ''
+      }</div>`
+    : ''
+}
 ${opts.body}
 </main>
 </body>

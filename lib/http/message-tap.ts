@@ -64,7 +64,10 @@ function maskHeaders(headers: Record<string, unknown>): Record<string, string> {
 }
 
 const maskText = (text: string): string =>
-  text.replace(SECRET_FIELDS, (_m, prefix: string, value: string) => `${prefix}${mask(value)}`);
+  text.replace(
+    SECRET_FIELDS,
+    (_m, prefix: string, _name: string, value: string) => `${prefix}${mask(value)}`,
+  );
 
 function peerCertificatePem(req: Request): string | undefined {
   const socket = req.socket as Partial<TLSSocket>;

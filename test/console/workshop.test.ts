@@ -102,6 +102,21 @@ describe.skipIf(!haveChromium)('the workshop in a browser', { timeout: 60_000 },
     await page.click('form[action="/directory/organisations"] button[type=submit]');
     expect(await flash()).toMatch(/Organisation Workshop TPP created: ([A-Za-z0-9]{18})/);
     orgId = /created: ([A-Za-z0-9]+)/.exec(await flash())![1];
+    // Its access token is shown masked, and revealed only on purpose; it works at the directory.
+    const masked = (await page.locator('#flash-secret').textContent()) ?? '';
+    expect(masked).toMatch(/^.{4}•{12}$/);
+    await page.click('button[data-reveal=flash-secret]');
+    const token = (await page.locator('#flash-secret').textContent()) ?? '';
+    expect(token.length).toBeGreaterThan(20);
+    expect(token.slice(0, 4)).toBe(masked.slice(0, 4));
+    const agent = new Agent({ connect: { ca: t.sb.caBundle } });
+    const asOrg = await request(`${t.sb.directory.url}/v2.1/organisation/${orgId}`, {
+      dispatcher: agent,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(asOrg.statusCode).toBe(200);
+    await asOrg.body.dump();
+    await agent.close();
     await shot('directory-organisation');
     await expectAccessible('organisation');
     await page.fill('form[action$="/software-statements"] input[name=name]', 'Workshop app');
