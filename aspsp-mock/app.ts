@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express, Router } from 'express';
 import { MethodNotAllowed } from '../lib/errors.js';
-import { errorHandler, notFoundHandler, readBody, requestLog } from '../lib/http/index.js';
+import { errorHandler, messageTap, notFoundHandler, readBody, requestLog } from '../lib/http/index.js';
 import type { Logger } from '../lib/logger.js';
 import type { BankContext } from './context.js';
 import { faultInjectingRouter } from './faults/inject.js';
@@ -64,6 +64,7 @@ export function createAspspApp(
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLog(logger));
+  app.use(messageTap({ service: 'bank', adminToken: options.adminToken }));
   app.use((req, res, next) => {
     const id = req.headers['x-fapi-interaction-id'];
     res.set('x-fapi-interaction-id', typeof id === 'string' && id.length <= 64 ? id : randomUUID());

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
-import { errorHandler, notFoundHandler, readBody, requestLog } from '../lib/http/index.js';
+import { errorHandler, messageTap, notFoundHandler, readBody, requestLog } from '../lib/http/index.js';
 import { authenticate, requireAdmin } from './auth.js';
 import type { DirectoryContext } from './context.js';
 import { MEDIA, otherMethods } from './respond.js';
@@ -46,6 +46,7 @@ export function createDirectoryApp(ctx: DirectoryContext): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(requestLog(ctx.logger));
+  app.use(messageTap({ service: 'directory', adminTokenSha256: ctx.adminTokenHash }));
   app.use((_req, res, next) => {
     res.set('OB-Request-Id', randomUUID());
     res.set('Cache-Control', 'no-store');

@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { recordingClient } from '../../scenarios/recording-http.js';
 import { exchangeCertificates, toHtmlReport } from '../../scenarios/reporters/index.js';
@@ -17,25 +18,77 @@ import {
   TppClient,
 } from '../../tpp-client/index.js';
 
-export const DEMO_USAGE = `obmock demo [--html FILE] [--bodies]
+export const DEMO_USAGE = `obmock demo [--ready-file FILE [--bank ID]] [--step] [--html FILE] [--bodies]
 
-A narrated walk-through of one happy path for workshops: a private sandbox
-boots, a TPP onboards at the directory, registers at the bank over mutual TLS,
-gets a token and uses it — each step printed with what was sent and what came
-back, JWTs and certificates decoded. --html also writes the walk-through as one
-web page (sequence diagrams included); --bodies prints full bodies.
+A narrated walk-through of one happy path for workshops: a TPP onboards at the
+directory, registers at the bank over mutual TLS, gets a token and uses it —
+each step printed with the fields each response carried, JWTs and certificates
+decoded the first time they appear.
+
+Options:
+  --ready-file FILE  run against a running \`obmock up --ready-file FILE\` instead of a
+                     private sandbox: what the demo creates stays there (and shows in
+                     the console's live flow)
+  --bank ID          which bank of that instance (default: its first)
+  --step             wait for Enter before each step (for presenting)
+  --html FILE        also write the walk-through as one web page (sequence diagrams)
+  --bodies           print full bodies
 `;
+
+/** What the demo needs of the ecosystem: a private sandbox or a running instance. */
+interface Ecosystem {
+  directory: { url: string; adminToken: string };
+  caBundle: string;
+  banks: { issuer: string; orgId: string; discovery: string }[];
+  stop(): Promise<void>;
+}
+
+interface ReadyFile {
+  directory?: { url: string; adminToken: string };
+  ca?: { bundle: string };
+  banks?: { id: string; discovery: string; issuer: string; orgId: string; profile: string }[];
+}
+
+/** Top-level fields of a JSON body, one short line each (secrets masked by the recorder). */
+function responseFields(body: string | undefined): string[] {
+  if (!body) return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  if (typeof value !== 'object' || value === null) return [];
+  const entries = Array.isArray(value)
+    ? [['items', `${value.length} item(s)`] as const]
+    : Object.entries(value);
+  return entries.slice(0, 14).map(([k, v]) => {
+    const text = typeof v === 'string' ? v : JSON.stringify(v);
+    return `${k}: ${text.length > 90 ? `${text.slice(0, 87)}…` : text}`;
+  });
+}
 
 const bold = (s: string, on: boolean) => (on ? `\x1b[1m${s}\x1b[22m` : s);
 const dim = (s: string, on: boolean) => (on ? `\x1b[2m${s}\x1b[22m` : s);
 
-function decoded(e: Exchange): string[] {
+/** What a response says, decoded: its own fields, and each JWT or certificate the first time it is seen. */
+function decoded(e: Exchange, seen: Set<string>): string[] {
   const lines: string[] = [];
+  const fields = responseFields(e.responseBody);
+  if (fields.length) lines.push(`    response fields: ${fields.join('\n                     ')}`);
   for (const j of e.jwts) {
+    const key = JSON.stringify(j.payload);
+    if (seen.has(key)) {
+      lines.push(`    JWT in the ${j.where}: the same as above`);
+      continue;
+    }
+    seen.add(key);
     lines.push(`    JWT in the ${j.where}: header ${JSON.stringify(j.header)}`);
     lines.push(`      payload ${JSON.stringify(j.payload, null, 2).replace(/\n/g, '\n      ')}`);
   }
   for (const c of exchangeCertificates(e)) {
+    if (seen.has(c.fingerprint256)) continue;
+    seen.add(c.fingerprint256);
     lines.push(
       `    certificate in the ${c.where}: subject ${c.subject}; issuer ${c.issuer}; valid to ${c.validTo}`,
     );
@@ -46,14 +99,36 @@ function decoded(e: Exchange): string[] {
 export async function demo(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { html: { type: 'string' }, bodies: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      html: { type: 'string' },
+      bodies: { type: 'boolean' },
+      'ready-file': { type: 'string' },
+      bank: { type: 'string' },
+      step: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(DEMO_USAGE);
     return 0;
   }
+  if (values.bank && !values['ready-file']) throw new Error('--bank goes with --ready-file');
   const color = process.stdout.isTTY === true;
+  const seen = new Set<string>();
+  const lines = values.step ? createInterface({ input: process.stdin }) : undefined;
+  const pending: (() => void)[] = [];
+  let inputEnded = false;
+  lines?.on('line', () => pending.shift()?.());
+  lines?.on('close', () => {
+    inputEnded = true;
+    for (const next of pending.splice(0)) next();
+  });
+  const waitForEnter = async () => {
+    if (!lines || inputEnded) return;
+    process.stdout.write(dim('   (press Enter to continue)', color));
+    await new Promise<void>((r) => pending.push(r));
+  };
   const out = (s = '') => process.stdout.write(`${s}\n`);
   const steps: StepRecord[] = [];
   let current: StepRecord | undefined;
@@ -63,7 +138,7 @@ export async function demo(argv: string[]): Promise<number> {
     out(`  ${e.from} → ${e.to}: ${e.method} ${new URL(e.url).pathname} → ${status}`);
     if (values.bodies && e.requestBody) out(dim(`    sent: ${e.requestBody.slice(0, 4000)}`, color));
     if (values.bodies && e.responseBody) out(dim(`    got:  ${e.responseBody.slice(0, 4000)}`, color));
-    for (const l of decoded(e)) out(dim(l, color));
+    for (const l of decoded(e, seen)) out(dim(l, color));
   };
   let n = 0;
   const step = async <T>(title: string, story: string, fn: () => Promise<T>): Promise<T> => {
@@ -71,6 +146,7 @@ export async function demo(argv: string[]): Promise<number> {
     out();
     out(bold(`${n}. ${title}`, color));
     out(`   ${story}`);
+    await waitForEnter();
     current = { name: title, ok: true, exchanges: [] };
     steps.push(current);
     try {
@@ -83,16 +159,19 @@ export async function demo(argv: string[]): Promise<number> {
   };
 
   const started = Date.now();
-  const sandbox = await step(
-    'Start the ecosystem',
-    'A directory (CA, keystore, SSA signing) and a strict OB v3.3 bank start on free ports over HTTPS.',
-    async () => {
-      const sb = await startSandbox({ keyCacheDir: '.obmock/key-cache' });
-      out(`   directory ${sb.directory.url}`);
-      out(`   bank      ${sb.banks[0].issuer} (OB organisation ${sb.banks[0].orgId})`);
-      return sb;
-    },
-  );
+  const sandbox = values['ready-file']
+    ? await step<Ecosystem>(
+        'Connect to the running ecosystem',
+        `The directory and bank of a running \`obmock up\` (${values['ready-file']}): what this demo creates stays there.`,
+        () => fromReadyFile(values['ready-file']!, values.bank),
+      )
+    : await step<Ecosystem>(
+        'Start the ecosystem',
+        'A directory (CA, keystore, SSA signing) and a strict OB v3.3 bank start on free ports over HTTPS.',
+        () => startSandbox({ keyCacheDir: '.obmock/key-cache' }),
+      );
+  out(`   directory ${sandbox.directory.url}`);
+  out(`   bank      ${sandbox.banks[0].issuer} (OB organisation ${sandbox.banks[0].orgId})`);
   try {
     const dirHttp = recordingClient(
       createHttpClient({ ca: sandbox.caBundle, timeoutMs: 10_000 }),
@@ -214,6 +293,29 @@ export async function demo(argv: string[]): Promise<number> {
       out(`walk-through written to ${values.html}`);
     }
     await sandbox.stop();
+    lines?.close();
   }
   return 0;
+}
+
+/** The parts of a running instance the demo needs, from its ready file; stopping it leaves it running. */
+async function fromReadyFile(file: string, bankId: string | undefined): Promise<Ecosystem> {
+  let ready: ReadyFile;
+  try {
+    ready = JSON.parse(await readFile(file, 'utf8')) as ReadyFile;
+  } catch (err) {
+    throw new Error(`--ready-file ${file}: ${(err as Error).message}`);
+  }
+  if (!ready.directory || !ready.ca || !ready.banks?.length)
+    throw new Error(
+      `--ready-file ${file}: needs directory, ca and banks (written by obmock up --ready-file)`,
+    );
+  const bank = bankId ? ready.banks.find((b) => b.id === bankId) : ready.banks[0];
+  if (!bank) throw new Error(`--bank ${bankId}: the instance has ${ready.banks.map((b) => b.id).join(', ')}`);
+  return {
+    directory: { url: ready.directory.url, adminToken: ready.directory.adminToken },
+    caBundle: await readFile(ready.ca.bundle, 'utf8'),
+    banks: [bank],
+    stop: async () => undefined,
+  };
 }

@@ -3,8 +3,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bankFromSpec, DEFAULT_BANK, type RunningAspsp, startAspsp } from '../../aspsp-mock/index.js';
+import { type RunningConsole, startConsole } from '../../console/index.js';
 import { type RunningDirectory, startDirectory } from '../../directory/index.js';
-import type { LogLevel } from '../../lib/logger.js';
+import { createLogger, type LogLevel } from '../../lib/logger.js';
 import { type RunningTppService, startTppService } from '../../tpp-client/service/index.js';
 import { UsageError } from '../usage-error.js';
 import { waitUntilAnswering } from '../wait-until-answering.js';
@@ -31,6 +32,7 @@ Options:
                          token are read from DIR/directory/, e.g. a shared volume)
   --bank-discovery ID=URL  a bank the TPP service knows by ID when the banks run elsewhere
                          (repeatable; e.g. default=https://bank:8444/banks/default/.well-known/openid-configuration)
+  --console-port N       port of the workshop console (default N+3; 0 = any free port)
   --ready-file PATH      write a JSON file with URLs, CA paths and the admin token once up
   --log-level LEVEL      debug | info | warn | error | silent (default info)
 `;
@@ -79,6 +81,7 @@ export async function up(argv: string[]): Promise<number> {
       'directory-url': { type: 'string' },
       'bank-discovery': { type: 'string', multiple: true },
       'ready-file': { type: 'string' },
+      'console-port': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -109,7 +112,9 @@ export async function up(argv: string[]): Promise<number> {
   let directory: RunningDirectory | undefined;
   let aspsp: RunningAspsp | undefined;
   let tpp: RunningTppService | undefined;
+  let consoleServer: RunningConsole | undefined;
   const stop = async () => {
+    await consoleServer?.close();
     await tpp?.close();
     await aspsp?.close();
     await directory?.close();
@@ -161,6 +166,27 @@ export async function up(argv: string[]): Promise<number> {
       if (p !== undefined)
         await waitUntilAnswering({ address: bind, port: p, servername, path: '/health' }, trust.caBundlePem);
     }
+    if (directory) {
+      // The workshop console: a client of the services above (docs/console.md).
+      const consolePort = wholeNumber('console-port', values['console-port'], { min: 0, max: 65_535 });
+      consoleServer = await startConsole({
+        host: servername,
+        bindAddress: bind,
+        port: consolePort ?? portFor(3) ?? 8446,
+        directory: { url: trust.url, adminToken: trust.adminToken },
+        banks: (aspsp?.banks ?? []).map((b) => ({
+          id: b.id,
+          issuer: b.issuer,
+          discovery: b.discovery,
+          profile: b.profile,
+        })),
+        ...(aspsp?.banks[0] ? { bankServerUrl: new URL(aspsp.banks[0].issuer).origin } : {}),
+        ...(tpp ? { tpp: { url: tpp.url } } : {}),
+        caBundlePem: trust.caBundlePem,
+        logger: createLogger(logLevel ?? 'info', { service: 'console' }),
+      });
+    }
+    const signIn = consoleServer?.signInLink();
     const ready = {
       ...(directory
         ? {
@@ -189,6 +215,7 @@ export async function up(argv: string[]): Promise<number> {
           }
         : {}),
       ...(tpp ? { tpp: { url: tpp.url } } : {}),
+      ...(consoleServer ? { console: { url: consoleServer.url, signIn } } : {}),
     };
     if (values['ready-file'])
       await writeFile(values['ready-file'], `${JSON.stringify(ready, null, 2)}\n`, { mode: 0o600 });
@@ -200,6 +227,9 @@ export async function up(argv: string[]): Promise<number> {
       ...(aspsp?.banks ?? []).map((b) => `  bank       ${b.id} (${b.profile})  ${b.discovery}`),
       ...(tpp
         ? [`  tpp        ${tpp.url}  (POST /api/registrations {"bank":"<id>"} with the admin token)`]
+        : []),
+      ...(consoleServer
+        ? [`  console    ${consoleServer.url}`, `  sign in    ${signIn}  (one-time link)`]
         : []),
       `  CA bundle  ${trust.bundlePath}`,
       `  admin token in ${dataDir}/directory/admin-token`,

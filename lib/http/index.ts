@@ -1,6 +1,7 @@
 export { jsonObject, mediaType, readBody } from './body.js';
 export { type BoundedFetchOptions, boundedGet, FetchError } from './bounded-fetch.js';
 export { errorHandler, notFoundHandler } from './errors.js';
+export { MESSAGE_TAP_PATH, type MessageTapOptions, messageTap, type TappedMessage } from './message-tap.js';
 export { negotiate } from './negotiate.js';
 export { requestLog } from './request-log.js';
 export { type ListenOptions, listenHttps, type RunningServer, type TlsCredentials } from './server.js';

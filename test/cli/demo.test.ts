@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -34,5 +34,73 @@ describe('obmock demo', () => {
     expect(page).toContain('data-scenario-id="DEMO"');
     expect(page).toContain('data-outcome="passed"');
     expect(page).toContain('<svg');
-  });
+  }, 120_000);
 });
+
+describe('obmock demo --ready-file --step', () => {
+  it('runs against a running instance, waits for Enter, narrates response fields and leaves its records there', async () => {
+    const { startTestSandbox } = await import('../helpers/sandbox.js');
+    const sb = await startTestSandbox();
+    try {
+      const ready = join(work, 'ready.json');
+      const caPath = join(work, 'ca.pem');
+      writeFileSync(caPath, sb.caBundle);
+      writeFileSync(
+        ready,
+        JSON.stringify({
+          directory: { url: sb.directory.url, adminToken: sb.directory.adminToken },
+          ca: { bundle: caPath },
+          banks: sb.aspsp.banks.map((b) => ({
+            id: b.id,
+            issuer: b.issuer,
+            discovery: b.discovery,
+            orgId: b.orgId,
+            profile: b.profile,
+          })),
+        }),
+      );
+      const child = spawn(process.execPath, [BIN, 'demo', '--ready-file', ready, '--step'], { cwd: work });
+      let stdout = '';
+      let prompts = 0;
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        // Answer each prompt only after it is shown: the demo must wait for it.
+        const shown = stdout.split('press Enter to continue').length - 1;
+        while (prompts < shown) {
+          prompts += 1;
+          child.stdin.write('\n');
+        }
+      });
+      const code = await new Promise<number | null>((r) => child.on('close', r));
+      expect(code).toBe(0);
+      expect(stdout).toContain('1. Connect to the running ecosystem');
+      expect(prompts).toBe(7);
+      expect(stdout).toMatch(/response fields: .*OrganisationId: [A-Za-z0-9]{18}/);
+      expect(stdout).toMatch(/client_id: \S+/);
+      // The SSA is decoded once, not at every exchange that carries it.
+      expect(stdout.split('"software_jwks_endpoint"').length - 1).toBe(1);
+      // What it created stays in the running directory.
+      const orgs = await fetchJson(sb, '/admin/organisations');
+      expect(orgs.map((o) => o.OrganisationName)).toContain('Workshop TPP');
+    } finally {
+      await sb.close();
+    }
+  }, 120_000);
+});
+
+async function fetchJson(
+  sb: { directory: { url: string; adminToken: string }; caBundle: string },
+  path: string,
+): Promise<Record<string, unknown>[]> {
+  const { Agent, request } = await import('undici');
+  const agent = new Agent({ connect: { ca: sb.caBundle } });
+  try {
+    const res = await request(`${sb.directory.url}${path}`, {
+      dispatcher: agent,
+      headers: { authorization: `Bearer ${sb.directory.adminToken}` },
+    });
+    return (await res.body.json()) as Record<string, unknown>[];
+  } finally {
+    await agent.close();
+  }
+}

@@ -1,7 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { BadRequest, Forbidden, HttpError, MethodNotAllowed, Unauthorized } from '../../lib/errors.js';
-import { errorHandler, jsonObject, notFoundHandler, readBody, requestLog } from '../../lib/http/index.js';
+import {
+  errorHandler,
+  jsonObject,
+  messageTap,
+  notFoundHandler,
+  readBody,
+  requestLog,
+} from '../../lib/http/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { RegistrationStore, TppRegistration } from './registrations.js';
 
@@ -62,6 +69,7 @@ export function createTppServiceApp(deps: TppServiceDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLog(deps.logger));
+  app.use(messageTap({ service: 'tpp', adminToken: deps.adminToken }));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });

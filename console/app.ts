@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import express, { type Express, type Request, type Response } from 'express';
+import type { ConsoleContext } from './context.js';
+import { html } from './html.js';
+import { bankPages } from './pages/banks.js';
+import { directoryPages } from './pages/directory.js';
+import { layout } from './pages/layout.js';
+import { livePages } from './pages/live.js';
+import { scenarioPages } from './pages/scenarios.js';
+import { tppPages } from './pages/tpp.js';
+import {
+  clearSessionCookie,
+  cookie,
+  crossOrigin,
+  requireSession,
+  SESSION_COOKIE,
+  securityHeaders,
+  setSessionCookie,
+} from './security.js';
+
+/** Everything the browser loads besides the HTML: one stylesheet, one script (the size budget is tested). */
+export const ASSETS = {
+  'console.css': 'text/css; charset=utf-8',
+  'console.js': 'text/javascript; charset=utf-8',
+} as const;
+
+const assetDir = new URL('../../console/assets/', import.meta.url);
+function loadAssets(): Record<string, Buffer> {
+  // Built code runs from dist/console/; the assets ship beside the sources in console/assets/.
+  const dirs = [assetDir, new URL('./assets/', import.meta.url)];
+  const out: Record<string, Buffer> = {};
+  for (const name of Object.keys(ASSETS)) {
+    for (const dir of dirs) {
+      try {
+        out[name] = readFileSync(new URL(name, dir));
+        break;
+      } catch {
+        // try the next place
+      }
+    }
+    if (!out[name]) throw new Error(`console asset ${name} is missing`);
+  }
+  return out;
+}
+
+function signInPage(error?: string): string {
+  return layout({
+    title: 'Sign in',
+    ...(error ? { flash: { kind: 'error' as const, text: error } } : {}),
+    body: html`<h1>Sign in</h1>
+      <p>Open the one-time link <code>obmock up</code> printed, or sign in with the admin token
+      (in <code>DATA_DIR/directory/admin-token</code>).</p>
+      <form method="post" action="/sign-in">
+        <label>Admin token <input type="password" name="token" autocomplete="off" required></label>
+        <button type="submit">Sign in</button>
+      </form>`,
+  });
+}
+
+/** The console's Express app. No port is opened: tests drive it with supertest. */
+export function createConsoleApp(ctx: ConsoleContext, options: { secureCookie?: boolean } = {}): Express {
+  const assets = loadAssets();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(securityHeaders);
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
+  app.get('/assets/:name', (req, res) => {
+    const name = String(req.params.name) as keyof typeof ASSETS;
+    if (!(name in ASSETS)) {
+      res.status(404).type('text/plain').send('not found');
+      return;
+    }
+    res.set('Cache-Control', 'max-age=300').type(ASSETS[name]).send(assets[name]);
+  });
+
+  app.get('/sign-in', (req: Request, res: Response) => {
+    const code = typeof req.query.code === 'string' ? req.query.code : undefined;
+    if (code) {
+      const session = ctx.sessions.redeemCode(code.slice(0, 100));
+      if (!session) {
+        res.status(401).send(signInPage('That sign-in link has been used or is not valid.'));
+        return;
+      }
+      setSessionCookie(res, session.id, options.secureCookie ?? false);
+      res.redirect(303, '/live');
+      return;
+    }
+    res.send(signInPage());
+  });
+  app.post('/sign-in', (req: Request, res: Response) => {
+    const token = typeof req.body?.token === 'string' ? req.body.token.slice(0, 200) : '';
+    const session = crossOrigin(req) ? undefined : ctx.sessions.signInWithAdminToken(token);
+    if (!session) {
+      res.status(401).send(signInPage('That is not the admin token.'));
+      return;
+    }
+    setSessionCookie(res, session.id, options.secureCookie ?? false);
+    res.redirect(303, '/directory');
+  });
+
+  app.use(requireSession(ctx.sessions));
+  app.post('/sign-out', (req: Request, res: Response) => {
+    ctx.sessions.close(cookie(req, SESSION_COOKIE) ?? '');
+    clearSessionCookie(res);
+    res.redirect(303, '/sign-in');
+  });
+  app.get('/', (_req, res) => res.redirect(303, '/directory'));
+  app.use(directoryPages(ctx));
+  app.use(bankPages(ctx));
+  app.use(tppPages(ctx));
+  app.use(livePages(ctx));
+  app.use(scenarioPages(ctx));
+  app.use((req: Request, res: Response) => {
+    res
+      .status(404)
+      .send(layout({ title: 'Not found', csrf: req.consoleSession?.csrf, body: html`<h1>Not found</h1>` }));
+  });
+  app.use((err: unknown, req: Request, res: Response, _next: express.NextFunction) => {
+    const status = (err as { status?: number }).status;
+    ctx.logger.warn('console request failed', { path: req.path, error: (err as Error).message });
+    if (res.headersSent) return void res.destroy();
+    res
+      .status(typeof status === 'number' && status >= 400 && status < 500 ? status : 500)
+      .type('text/plain')
+      .send('the request could not be handled');
+  });
+  return app;
+}

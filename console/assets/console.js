@@ -1,0 +1,215 @@
+// The obmock console's only script: the live flow, presenter mode, CSR files, and
+// key + CSR generation with WebCrypto (the private key never leaves the browser).
+// Loaded from /assets/console.js under a CSP that allows no inline script.
+
+// ---- secrets: masked until revealed on purpose ----
+for (const button of document.querySelectorAll('[data-reveal]')) {
+  button.addEventListener('click', () => {
+    const target = document.getElementById(button.getAttribute('data-reveal'));
+    if (!target) return;
+    const shown = target.textContent === target.dataset.secret;
+    target.textContent = shown ? target.dataset.masked : target.dataset.secret;
+    button.textContent = shown ? 'Reveal' : 'Hide';
+  });
+}
+
+// ---- CSR file → the form's textarea ----
+for (const input of document.querySelectorAll('input[type=file][data-fill]')) {
+  input.addEventListener('change', async () => {
+    const file = input.files?.[0];
+    const target = document.getElementById(input.getAttribute('data-fill'));
+    if (file && target && file.size < 64 * 1024) target.value = await file.text();
+  });
+}
+
+// ---- DER for a PKCS#10 certification request ----
+const bytes = (...parts) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+};
+const length = (n) => {
+  if (n < 128) return [n];
+  const b = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) b.unshift(v % 256);
+  return [0x80 | b.length, ...b];
+};
+const tlv = (tag, ...content) => {
+  const body = bytes(...content);
+  return bytes(new Uint8Array([tag, ...length(body.length)]), body);
+};
+const oid = (dotted) => {
+  const [a, b, ...rest] = dotted.split('.').map(Number);
+  const out = [40 * a + b];
+  for (const n of rest) {
+    const b128 = [];
+    for (let v = n; ; v = Math.floor(v / 128)) {
+      b128.unshift((v % 128) | (b128.length ? 0x80 : 0));
+      if (v < 128) break;
+    }
+    out.push(...b128);
+  }
+  return tlv(0x06, new Uint8Array(out));
+};
+const utf8 = (s) => new TextEncoder().encode(s);
+const NAME_OIDS = { C: '2.5.4.6', O: '2.5.4.10', OU: '2.5.4.11', CN: '2.5.4.3' };
+const rdn = (type, value) =>
+  tlv(0x31, tlv(0x30, oid(NAME_OIDS[type]), tlv(type === 'C' ? 0x13 : 0x0c, utf8(value))));
+const pem = (label, der) => {
+  let b64 = '';
+  const chunk = 0x8000;
+  for (let i = 0; i < der.length; i += chunk) b64 += String.fromCharCode(...der.subarray(i, i + chunk));
+  b64 = btoa(b64);
+  return `-----BEGIN ${label}-----\n${b64.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END ${label}-----\n`;
+};
+
+/** An RSA 2048 key pair and a CSR for C=GB, O=OpenBanking, OU=org, CN=software statement (OB's legacy profile). */
+async function keyAndCsr(org, softwareStatement) {
+  const keys = await crypto.subtle.generateKey(
+    {
+      name: 'RSASSA-PKCS1-v1_5',
+      modulusLength: 2048,
+      publicExponent: new Uint8Array([1, 0, 1]),
+      hash: 'SHA-256',
+    },
+    true,
+    ['sign', 'verify'],
+  );
+  const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey));
+  const name = tlv(
+    0x30,
+    rdn('C', 'GB'),
+    rdn('O', 'OpenBanking'),
+    rdn('OU', org),
+    rdn('CN', softwareStatement),
+  );
+  const info = tlv(0x30, new Uint8Array([0x02, 0x01, 0x00]), name, spki, new Uint8Array([0xa0, 0x00]));
+  const signature = new Uint8Array(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', keys.privateKey, info));
+  const algorithm = tlv(0x30, oid('1.2.840.113549.1.1.11'), new Uint8Array([0x05, 0x00]));
+  const csr = tlv(0x30, info, algorithm, tlv(0x03, new Uint8Array([0]), signature));
+  const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', keys.privateKey));
+  return { csrPem: pem('CERTIFICATE REQUEST', csr), keyPem: pem('PRIVATE KEY', pkcs8) };
+}
+
+for (const button of document.querySelectorAll('[data-generate-csr]')) {
+  button.addEventListener('click', async () => {
+    const status = document.getElementById('generate-status');
+    const target = document.getElementById(button.getAttribute('data-fill'));
+    const link = document.getElementById('key-download');
+    button.disabled = true;
+    if (status) status.textContent = 'Generating an RSA 2048 key pair in this browser…';
+    try {
+      const { csrPem, keyPem } = await keyAndCsr(button.dataset.org, button.dataset.softwareStatement);
+      if (target) target.value = csrPem;
+      if (link) {
+        link.href = URL.createObjectURL(new Blob([keyPem], { type: 'application/x-pem-file' }));
+        link.hidden = false;
+      }
+      if (status)
+        status.textContent =
+          'Done: the CSR is in the form below; the private key stays here — download it, then upload the CSR.';
+    } catch (err) {
+      if (status) status.textContent = `Could not generate the key: ${err.message}`;
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+// ---- live flow ----
+const flow = document.getElementById('flow');
+if (flow) {
+  const lanes = JSON.parse(flow.dataset.lanes);
+  flow.parentElement.style.setProperty('--lanes', String(lanes.length));
+  const detail = document.getElementById('message-detail');
+  const filters = ['org', 'client', 'bank'].map((k) => document.getElementById(`filter-${k}`));
+  const stepToggle = document.getElementById('step-mode');
+  const presenterToggle = document.getElementById('presenter-mode');
+  const waiting = document.getElementById('waiting');
+  const queue = [];
+  const matches = (row) =>
+    filters.every(
+      (f) => !f || !f.value.trim() || (row.dataset[f.id.slice(7)] ?? '').includes(f.value.trim()),
+    );
+  const applyFilters = () => {
+    for (const row of flow.querySelectorAll('.msg')) row.hidden = !matches(row);
+  };
+  for (const f of filters) f?.addEventListener('input', applyFilters);
+
+  const setPresenter = (on) => {
+    document.body.classList.toggle('presenter', on);
+    if (presenterToggle) presenterToggle.checked = on;
+    localStorage.setItem('obmock-presenter', on ? '1' : '');
+  };
+  presenterToggle?.addEventListener('change', () => setPresenter(presenterToggle.checked));
+  setPresenter(localStorage.getItem('obmock-presenter') === '1');
+
+  const updateWaiting = () => {
+    if (waiting)
+      waiting.textContent = queue.length
+        ? `${queue.length} more — press Space or → for the next message`
+        : '';
+  };
+  const show = async (id, row) => {
+    for (const r of flow.querySelectorAll('.msg.selected')) r.classList.remove('selected');
+    row?.classList.add('selected');
+    const res = await fetch(`/live/messages/${id}`, { headers: { accept: 'text/html' } });
+    detail.innerHTML = res.ok ? await res.text() : '<p>This message is no longer kept.</p>';
+    detail.focus({ preventScroll: true });
+  };
+  const add = (m) => {
+    const row = document.createElement('button');
+    row.type = 'button';
+    row.className = `msg${m.status >= 400 ? ' refused' : ''}`;
+    row.dataset.id = String(m.id);
+    row.dataset.org = m.facts.org ?? '';
+    row.dataset.client = m.facts.client ?? '';
+    row.dataset.bank = m.facts.bank ?? '';
+    const to = Math.max(1, lanes.indexOf(m.facts.to));
+    row.style.setProperty('--to', String(to + 2));
+    const label = document.createElement('span');
+    label.className = 'label';
+    label.textContent = `${m.method} ${m.path.split('?')[0]} → ${m.status}`;
+    const who = document.createElement('span');
+    who.className = 'who';
+    who.textContent = `${m.facts.from} → ${m.facts.to}`;
+    row.append(label, who);
+    row.addEventListener('click', () => show(m.id, row));
+    row.hidden = !matches(row);
+    const atEnd = flow.scrollHeight - flow.scrollTop - flow.clientHeight < 60;
+    flow.append(row);
+    if (atEnd) flow.scrollTop = flow.scrollHeight;
+  };
+  const next = () => {
+    const m = queue.shift();
+    if (m) add(m);
+    updateWaiting();
+  };
+  document.addEventListener('keydown', (e) => {
+    if (e.target instanceof HTMLInputElement && e.target.type === 'text') return;
+    if (e.key === ' ' || e.key === 'ArrowRight' || e.key === 'Enter') {
+      if (stepToggle?.checked && queue.length) {
+        e.preventDefault();
+        next();
+      }
+    }
+    if (e.key === 'p' && !(e.target instanceof HTMLInputElement))
+      setPresenter(!document.body.classList.contains('presenter'));
+  });
+  stepToggle?.addEventListener('change', () => {
+    if (!stepToggle.checked) while (queue.length) next();
+  });
+  document.getElementById('next-message')?.addEventListener('click', next);
+  const events = new EventSource('/live/events');
+  events.addEventListener('message', (e) => {
+    const m = JSON.parse(e.data);
+    if (stepToggle?.checked) {
+      queue.push(m);
+      updateWaiting();
+    } else add(m);
+  });
+}

@@ -1,0 +1,112 @@
+import { Router } from 'express';
+import type { ConsoleContext } from '../context.js';
+import { decodeMessage } from '../decode-message.js';
+import { html } from '../html.js';
+import type { LiveMessage } from '../live-feed.js';
+import { layout } from './layout.js';
+import type { Handler } from './respond.js';
+
+/** What the browser gets of each message in the stream: enough to draw it and filter it. */
+function summary(m: LiveMessage) {
+  return {
+    id: m.id,
+    at: m.at,
+    service: m.service,
+    method: m.method,
+    path: m.path,
+    status: m.status,
+    facts: decodeMessage(m).facts,
+  };
+}
+
+/** Live flow: a sequence diagram of every message the services answer, each opening to its decoded parts. */
+export function livePages(ctx: ConsoleContext): Router {
+  const r = Router();
+
+  const show: Handler = (req, res) => {
+    const csrf = req.consoleSession!.csrf;
+    const body = html`<h1>Live flow</h1>
+      <div class="live-controls">
+        <label>Organisation <input type="text" id="filter-org" size="20"></label>
+        <label>Client <input type="text" id="filter-client" size="20"></label>
+        <label>Bank <input type="text" id="filter-bank" size="10"></label>
+        <label><input type="checkbox" id="presenter-mode"> Presenter mode (P)</label>
+        <label><input type="checkbox" id="step-mode"> Step by step (Space / →)</label>
+        <button type="button" id="next-message" class="secondary">Next message</button>
+        <span id="waiting" role="status"></span>
+      </div>
+      <div class="live">
+        <div class="diagram">
+          <div class="lanes" aria-hidden="true">${ctx.lanes.map((l) => html`<span>${l}</span>`)}</div>
+          <div id="flow" data-lanes="${JSON.stringify(ctx.lanes)}" aria-live="polite" aria-label="Messages"></div>
+        </div>
+        <section id="message-detail" tabindex="0" aria-label="Message detail"><p class="muted">Open a message to see its headers and
+        body, with every JWT, certificate and CSR decoded.</p></section>
+      </div>`;
+    res.send(layout({ title: 'Live flow', current: '/live', csrf, body }));
+  };
+
+  const events: Handler = (req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
+    const send = (m: LiveMessage) => {
+      res.write(`id: ${m.id}\ndata: ${JSON.stringify(summary(m))}\n\n`);
+      if (res.writableLength > 4 * 1024 * 1024) res.destroy();
+    };
+    const after = Number(req.headers['last-event-id'] ?? 0) || 0;
+    for (const m of ctx.live.messages(after)) send(m);
+    const unsubscribe = ctx.live.subscribe(send);
+    if (!unsubscribe) {
+      res.end();
+      return;
+    }
+    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+    res.on('close', () => {
+      clearInterval(ping);
+      unsubscribe();
+    });
+  };
+
+  const detail: Handler = (req, res) => {
+    const m = ctx.live.message(Number(req.params.id));
+    if (!m) {
+      res.status(404).type('text/plain').send('this message is no longer kept');
+      return;
+    }
+    const d = decodeMessage(m);
+    res.type('text/html').send(
+      html`<h2>${m.method} <code>${m.path}</code> → ${m.status}</h2>
+      <p>${d.facts.from} → ${d.facts.to} · ${m.at} · ${m.ms.toFixed(1)} ms${m.truncated ? ' · bodies cut to 16 KiB' : ''}</p>
+      ${
+        d.facts.refusal
+          ? html`<div class="refusal" data-refusal><h3>The bank refused</h3>
+            <p>Check that failed: <strong>${d.facts.refusal.error}</strong> — ${d.facts.refusal.description}</p></div>`
+          : ''
+      }
+      ${
+        d.clientCertificate
+          ? html`<h3>mTLS client certificate</h3><table data-client-certificate><tbody>
+            <tr><th>Subject</th><td>${d.clientCertificate.subject}</td></tr>
+            <tr><th>Issuer</th><td>${d.clientCertificate.issuer}</td></tr>
+            <tr><th>Serial</th><td><code>${d.clientCertificate.serialNumber}</code></td></tr>
+            <tr><th>Valid</th><td>${d.clientCertificate.validFrom} – ${d.clientCertificate.validTo}</td></tr>
+            <tr><th>SHA-256</th><td><code>${d.clientCertificate.fingerprint256}</code></td></tr></tbody></table>`
+          : ''
+      }
+      ${d.jwts.map(
+        (j) =>
+          html`<h3>JWT in the ${j.where}</h3><pre tabindex="0" data-jwt>${JSON.stringify({ header: j.header, payload: j.payload }, null, 2)}</pre>`,
+      )}
+      ${d.csrs.map((c) => html`<h3>CSR in the ${c.where}</h3><pre tabindex="0">${JSON.stringify(c, null, 2)}</pre>`)}
+      ${d.certificates.map((c) => html`<h3>Certificate in the ${c.where}</h3><pre tabindex="0">${JSON.stringify(c, null, 2)}</pre>`)}
+      <h3>Request headers</h3><pre tabindex="0">${JSON.stringify(m.requestHeaders, null, 2)}</pre>
+      ${m.requestBody ? html`<h3>Request body</h3><pre tabindex="0">${m.requestBody}</pre>` : ''}
+      <h3>Response headers</h3><pre tabindex="0">${JSON.stringify(m.responseHeaders, null, 2)}</pre>
+      ${m.responseBody ? html`<h3>Response body</h3><pre tabindex="0">${m.responseBody}</pre>` : ''}`.value,
+    );
+  };
+
+  r.get('/live', show);
+  r.get('/live/events', events);
+  r.get('/live/messages/:id', detail);
+  return r;
+}

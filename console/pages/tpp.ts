@@ -1,0 +1,77 @@
+import { Router } from 'express';
+import type { ConsoleContext } from '../context.js';
+import { html } from '../html.js';
+import { isTppAction } from '../tpp-actions.js';
+import { exchangeList } from './exchanges.js';
+import { layout } from './layout.js';
+import { field, flashFrom, type Handler, page, redirectWith } from './respond.js';
+
+const BUTTONS = [
+  ['register', 'Register at the bank'],
+  ['token', 'Get a token'],
+  ['consent', 'Create a consent'],
+  ['update', 'Update the registration'],
+  ['delete', 'Delete the registration'],
+] as const;
+
+/** TPP: onboard, register at a bank, token, consent, update, delete — one button each, with its exchanges. */
+export function tppPages(ctx: ConsoleContext): Router {
+  const r = Router();
+  const p = (h: Handler) => page(h, ctx.logger);
+
+  const show: Handler = (req, res) => {
+    const csrf = req.consoleSession!.csrf;
+    const m = ctx.tpp.material;
+    const last = ctx.tpp.history()[0];
+    const body = html`<h1>TPP</h1>
+      <p>A TPP run by the console with obmock’s TPP library: it onboards at the directory (its own organisation,
+      software statement, transport and signing certificates, SSA), then talks to a bank over mutual TLS.
+      Its private keys stay in the console’s memory.</p>
+      ${
+        m
+          ? html`<table><tbody><tr><th>Organisation</th><td><a href="/directory/${m.organisationId}"><code>${m.organisationId}</code></a></td></tr>
+          <tr><th>Software statement</th><td><a href="/directory/${m.organisationId}/ss/${m.softwareStatementId}"><code>${m.softwareStatementId}</code></a></td></tr>
+          ${ctx.banks.map((b) => {
+            const c = ctx.tpp.client(b.id);
+            return html`<tr><th>At bank ${b.id}</th><td>${c ? html`client_id <code data-client-id="${b.id}">${c.client_id}</code>` : 'not registered'}</td></tr>`;
+          })}
+          </tbody></table>`
+          : html`<p>Not onboarded yet.</p>`
+      }
+      <form method="post" action="/tpp/onboard"><input type="hidden" name="_csrf" value="${csrf}">
+        <button type="submit"${m ? html` class="secondary"` : ''}>${m ? 'Onboard again (new organisation)' : 'Onboard at the directory'}</button></form>
+      <form method="post" action="/tpp/act">
+        <input type="hidden" name="_csrf" value="${csrf}">
+        <label>Bank <select name="bank">${ctx.banks.map((b) => html`<option value="${b.id}">${b.id} (${b.profile})</option>`)}</select></label>
+        ${BUTTONS.map(([action, label]) => html`<button type="submit" name="action" value="${action}"${m ? '' : html` disabled`}>${label}</button> `)}
+      </form>
+      ${
+        last
+          ? html`<h2>Last action: ${last.action}${last.bank && last.action !== 'onboard' ? ` at bank ${last.bank}` : ''}
+            <span class="badge ${last.ok ? 'passed' : 'failed'}" data-tpp-outcome="${last.ok ? 'ok' : 'refused'}">${last.ok ? 'ok' : 'refused'}</span></h2>
+            <p data-tpp-summary>${last.summary}</p>
+            <h3>The exchanges it made</h3>${exchangeList(last.exchanges)}`
+          : ''
+      }`;
+    res.send(layout({ title: 'TPP', current: '/tpp', csrf, flash: flashFrom(req), body }));
+  };
+
+  const onboard: Handler = async (req, res) => {
+    const result = await ctx.tpp.run('onboard', '');
+    redirectWith(req, res, '/tpp', { kind: result.ok ? 'ok' : 'error', text: result.summary });
+  };
+  const act: Handler = async (req, res) => {
+    const action = field(req, 'action');
+    if (!isTppAction(action) || action === 'onboard') {
+      redirectWith(req, res, '/tpp', { kind: 'error', text: 'unknown action' });
+      return;
+    }
+    const result = await ctx.tpp.run(action, field(req, 'bank'));
+    redirectWith(req, res, '/tpp', { kind: result.ok ? 'ok' : 'error', text: result.summary });
+  };
+
+  r.get('/tpp', p(show));
+  r.post('/tpp/onboard', p(onboard));
+  r.post('/tpp/act', p(act));
+  return r;
+}

@@ -1,0 +1,98 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { ConsoleSession, Sessions } from './sessions.js';
+
+export const SESSION_COOKIE = 'obmock_console';
+
+/** No inline script or style, nothing from elsewhere, no framing. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+declare global {
+  namespace Express {
+    interface Request {
+      consoleSession?: ConsoleSession;
+    }
+  }
+}
+
+export function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.set({
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    // same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on our own forms.
+    'Referrer-Policy': 'same-origin',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cache-Control': 'no-store',
+  });
+  next();
+}
+
+export function cookie(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return undefined;
+}
+
+export function setSessionCookie(res: Response, id: string, secure: boolean): void {
+  res.append(
+    'Set-Cookie',
+    `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`,
+  );
+}
+
+export function clearSessionCookie(res: Response): void {
+  res.append('Set-Cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+}
+
+/** A state change from another site: its Origin (when the browser sends one) is not ours. */
+function crossOrigin(req: Request): boolean {
+  const origin = req.headers.origin;
+  if (!origin || origin === 'null') return origin === 'null';
+  try {
+    return new URL(origin).host !== req.headers.host;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Every page needs a session: without one, GET goes to the sign-in page and
+ * anything else gets 401 — neither says anything about what is inside. Every
+ * state change needs the session's CSRF token (form field `_csrf` or header
+ * `x-csrf-token`) and no foreign Origin.
+ */
+export function requireSession(sessions: Sessions) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const session = sessions.find(cookie(req, SESSION_COOKIE));
+    if (!session) {
+      if (req.method === 'GET' || req.method === 'HEAD') res.redirect(303, '/sign-in');
+      else res.status(401).type('text/plain').send('sign in first');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const given = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.headers['x-csrf-token'];
+      if (crossOrigin(req) || !sessions.checkCsrf(session, given)) {
+        res
+          .status(403)
+          .type('text/plain')
+          .send('this form has expired or came from another site: reload the page');
+        return;
+      }
+    }
+    req.consoleSession = session;
+    next();
+  };
+}
+
+export { crossOrigin };

@@ -1,0 +1,85 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export interface ConsoleSession {
+  id: string;
+  csrf: string;
+  createdAt: number;
+  lastSeen: number;
+  /** The outcome of the last form, shown once on the next page. */
+  flash?: { kind: 'ok' | 'error'; text: string; secret?: { label: string; value: string } };
+}
+
+export interface SessionsOptions {
+  adminToken: string;
+  /** Sessions kept at once (the oldest is closed first); default 200. */
+  max?: number;
+  /** Idle time after which a session ends; default 12 h. */
+  idleMs?: number;
+  now?: () => number;
+}
+
+const token = () => randomBytes(32).toString('base64url');
+const digest = (s: string) => createHash('sha256').update(s).digest();
+const same = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
+
+/**
+ * The console's sign-in: one-time codes (the link printed at start) and the admin
+ * token open a session; a session carries its CSRF token. Bounded in number and time.
+ */
+export function createSessions(options: SessionsOptions) {
+  const max = options.max ?? 200;
+  const idleMs = options.idleMs ?? 12 * 60 * 60 * 1000;
+  const now = options.now ?? Date.now;
+  const sessions = new Map<string, ConsoleSession>();
+  const codes = new Set<string>();
+
+  const open = (): ConsoleSession => {
+    while (sessions.size >= max) sessions.delete(sessions.keys().next().value as string);
+    const s: ConsoleSession = { id: token(), csrf: token(), createdAt: now(), lastSeen: now() };
+    sessions.set(s.id, s);
+    return s;
+  };
+
+  return {
+    /** A new one-time sign-in code (at most 16 unused at once). */
+    issueCode(): string {
+      while (codes.size >= 16) codes.delete(codes.values().next().value as string);
+      const code = token();
+      codes.add(code);
+      return code;
+    },
+    /** Opens a session for an unused code, spending it. */
+    redeemCode(code: string): ConsoleSession | undefined {
+      for (const c of codes) {
+        if (same(c, code)) {
+          codes.delete(c);
+          return open();
+        }
+      }
+      return undefined;
+    },
+    /** Opens a session for the admin token. */
+    signInWithAdminToken(given: string): ConsoleSession | undefined {
+      return given.length > 0 && same(given, options.adminToken) ? open() : undefined;
+    },
+    find(id: string | undefined): ConsoleSession | undefined {
+      if (!id) return undefined;
+      const s = sessions.get(id);
+      if (!s) return undefined;
+      if (now() - s.lastSeen > idleMs) {
+        sessions.delete(id);
+        return undefined;
+      }
+      s.lastSeen = now();
+      return s;
+    },
+    close(id: string): void {
+      sessions.delete(id);
+    },
+    checkCsrf(s: ConsoleSession, given: unknown): boolean {
+      return typeof given === 'string' && given.length > 0 && same(given, s.csrf);
+    },
+  };
+}
+
+export type Sessions = ReturnType<typeof createSessions>;

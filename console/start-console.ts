@@ -1,0 +1,104 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../lib/logger.js';
+import { createHttpClient } from '../tpp-client/index.js';
+import { createConsoleApp } from './app.js';
+import type { ConsoleContext } from './context.js';
+import { startLiveFeed } from './live-feed.js';
+import { createScenarioRuns } from './scenario-runs.js';
+import { createSessions } from './sessions.js';
+import { createConsoleTpp } from './tpp-actions.js';
+import { upstream } from './upstream.js';
+
+export interface ConsoleOptions {
+  /** Host name in the console's URL (default localhost). */
+  host?: string;
+  /** Address to listen on (default 127.0.0.1). */
+  bindAddress?: string;
+  port?: number;
+  directory: { url: string; adminToken: string };
+  banks: { id: string; issuer: string; discovery: string; profile: string }[];
+  /** The TPP service, when it runs (its messages join the live flow). */
+  tpp?: { url: string };
+  /** Base URL of the banks' server (its tap serves every bank), when it runs. */
+  bankServerUrl?: string;
+  caBundlePem: string;
+  logger: Logger;
+}
+
+export interface RunningConsole {
+  url: string;
+  port: number;
+  /** A new one-time sign-in link. */
+  signInLink(): string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the workshop console: an HTTP server on its own port, a client of the
+ * services' HTTP APIs (with the admin token) and of their message taps.
+ */
+export async function startConsole(options: ConsoleOptions): Promise<RunningConsole> {
+  const http = createHttpClient({ ca: options.caBundlePem, timeoutMs: 15_000 });
+  const sessions = createSessions({ adminToken: options.directory.adminToken });
+  const banksForActions = options.banks.map((b) => ({ id: b.id, discovery: b.discovery }));
+  const live = startLiveFeed({
+    sources: [
+      { service: 'directory', url: options.directory.url },
+      ...(options.bankServerUrl ? [{ service: 'bank', url: options.bankServerUrl }] : []),
+      ...(options.tpp ? [{ service: 'tpp', url: options.tpp.url }] : []),
+    ],
+    adminToken: options.directory.adminToken,
+    caBundlePem: options.caBundlePem,
+    logger: options.logger,
+  });
+  const common = {
+    directoryUrl: options.directory.url,
+    adminToken: options.directory.adminToken,
+    caBundlePem: options.caBundlePem,
+    banks: banksForActions,
+  };
+  const tpp = createConsoleTpp(common);
+  const ctx: ConsoleContext = {
+    logger: options.logger,
+    sessions,
+    directory: upstream(http, options.directory.url, options.directory.adminToken),
+    banks: options.banks.map((b) => ({ ...b, api: upstream(http, b.issuer, options.directory.adminToken) })),
+    caBundlePem: options.caBundlePem,
+    http,
+    adminToken: options.directory.adminToken,
+    live,
+    tpp,
+    scenarios: createScenarioRuns(common),
+    lanes: [
+      'clients',
+      'directory',
+      ...options.banks.map((b) => `bank ${b.id}`),
+      ...(options.tpp ? ['tpp'] : []),
+    ],
+  };
+  const app = createConsoleApp(ctx);
+  const server = createServer(app);
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.bindAddress ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${options.host ?? 'localhost'}:${port}`;
+  return {
+    url,
+    port,
+    signInLink: () => `${url}/sign-in?code=${sessions.issueCode()}`,
+    async close() {
+      await live.stop();
+      await tpp.close();
+      await http.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

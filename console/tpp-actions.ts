@@ -1,0 +1,206 @@
+import { recordingClient } from '../scenarios/recording-http.js';
+import type { Exchange } from '../scenarios/types.js';
+import {
+  type BankConnection,
+  createConsent,
+  createHttpClient,
+  deleteRegistration,
+  fetchDiscovery,
+  getToken,
+  type HttpClient,
+  onboardAtDirectory,
+  type RegisteredClient,
+  refreshSsa,
+  register,
+  TppClient,
+  type TppMaterial,
+  updateRegistration,
+} from '../tpp-client/index.js';
+
+export interface TppActionResult {
+  action: string;
+  bank?: string;
+  ok: boolean;
+  summary: string;
+  exchanges: Exchange[];
+  at: string;
+}
+
+export interface ConsoleTppOptions {
+  directoryUrl: string;
+  adminToken: string;
+  caBundlePem: string;
+  banks: { id: string; discovery: string }[];
+}
+
+const ACTIONS = ['onboard', 'register', 'token', 'consent', 'update', 'delete'] as const;
+export type TppAction = (typeof ACTIONS)[number];
+export const isTppAction = (s: string): s is TppAction => (ACTIONS as readonly string[]).includes(s);
+
+/**
+ * The console's own TPP, driven from the TPP page with the tpp-client library:
+ * it onboards at the directory (a new organisation each time), then registers,
+ * gets tokens, creates a consent, updates and deletes its registration at a
+ * chosen bank. Its private keys live only in this process's memory. Every
+ * exchange is recorded for the page; the services' taps show them live too.
+ */
+export function createConsoleTpp(options: ConsoleTppOptions) {
+  let material: TppMaterial | undefined;
+  let client: TppClient | undefined;
+  let http: HttpClient | undefined;
+  const clients = new Map<string, RegisteredClient>();
+  const tokens = new Map<string, string>();
+  const history: TppActionResult[] = [];
+
+  const remember = (r: TppActionResult) => {
+    history.unshift(r);
+    history.length = Math.min(history.length, 10);
+    return r;
+  };
+
+  async function connect(bankId: string, exchanges: Exchange[]): Promise<BankConnection> {
+    if (!material || !http) throw new Error('onboard the TPP first');
+    const bank = options.banks.find((b) => b.id === bankId);
+    if (!bank) throw new Error(`no bank '${bankId}'`);
+    const recording = recordingClient(http, 'TPP', (e) => exchanges.push(e));
+    return { http: recording, discovery: await fetchDiscovery(recording, bank.discovery) };
+  }
+
+  async function managementToken(bank: BankConnection, bankId: string): Promise<string> {
+    const registered = clients.get(bankId);
+    if (!registered) throw new Error('register at this bank first');
+    const res = await getToken(bank, registered, { retry: false });
+    if (!res.ok) throw new Error(`token refused: ${res.status} ${res.error} ${res.error_description ?? ''}`);
+    return res.token.access_token;
+  }
+
+  const steps: Record<TppAction, (bankId: string, exchanges: Exchange[]) => Promise<string>> = {
+    async onboard(_bankId, exchanges) {
+      const dirHttp = recordingClient(
+        createHttpClient({ ca: options.caBundlePem, timeoutMs: 15_000 }),
+        'TPP',
+        (e) => exchanges.push(e),
+      );
+      try {
+        material = await onboardAtDirectory({
+          directoryUrl: options.directoryUrl,
+          caBundlePem: options.caBundlePem,
+          organisation: {
+            adminToken: options.adminToken,
+            create: {
+              OrganisationName: 'Console TPP',
+              Roles: ['AISP', 'PISP'],
+              LegalName: 'Console TPP Ltd',
+            },
+          },
+          softwareStatement: {
+            ClientName: 'Console TPP app',
+            RedirectUri: ['https://tpp.example.com/cb'],
+            Roles: ['AISP', 'PISP'],
+          },
+          http: dirHttp,
+        });
+      } finally {
+        await dirHttp.close();
+      }
+      await http?.close();
+      await client?.close();
+      http = createHttpClient({
+        ca: material.caBundlePem,
+        cert: material.transport.certPem,
+        key: material.transport.keyPem,
+        timeoutMs: 15_000,
+      });
+      client = new TppClient(material, { retry: false });
+      clients.clear();
+      tokens.clear();
+      return `onboarded: organisation ${material.organisationId}, software statement ${material.softwareStatementId}`;
+    },
+    async register(bankId, exchanges) {
+      const bank = await connect(bankId, exchanges);
+      // A fresh SSA: banks refuse old ones.
+      material = await refreshSsa(material!).catch(() => material!);
+      await client?.close();
+      client = new TppClient(material, { retry: false });
+      const jwt = await client!.registrationRequest(bank.discovery, {
+        redirectUris: ['https://tpp.example.com/cb'],
+        tokenEndpointAuthMethod: 'tls_client_auth',
+      });
+      const res = await register(bank, jwt, { retry: false });
+      if (!res.ok)
+        throw new Error(`the bank refused: ${res.status} ${res.error}: ${res.error_description ?? ''}`);
+      clients.set(bankId, res.client);
+      return `registered: client_id ${res.client.client_id}`;
+    },
+    async token(bankId, exchanges) {
+      const bank = await connect(bankId, exchanges);
+      const registered = clients.get(bankId);
+      if (!registered) throw new Error('register at this bank first');
+      const res = await getToken(bank, registered, { scope: 'accounts', retry: false });
+      if (!res.ok)
+        throw new Error(`the bank refused: ${res.status} ${res.error}: ${res.error_description ?? ''}`);
+      tokens.set(bankId, res.token.access_token);
+      return `token issued (${res.token.token_type}, expires in ${res.token.expires_in ?? '?'} s)`;
+    },
+    async consent(bankId, exchanges) {
+      const bank = await connect(bankId, exchanges);
+      const token = tokens.get(bankId);
+      if (!token) throw new Error('get a token first');
+      const res = await createConsent(bank, token, { permissions: ['ReadAccountsBasic'] });
+      if (!res.ok)
+        throw new Error(`the bank refused: ${res.status} ${res.error}: ${res.error_description ?? ''}`);
+      return `consent ${res.consent.ConsentId} (${res.consent.Status})`;
+    },
+    async update(bankId, exchanges) {
+      const bank = await connect(bankId, exchanges);
+      const registered = clients.get(bankId)!;
+      const access = await managementToken(bank, bankId);
+      const jwt = await client!.registrationRequest(bank.discovery, {
+        redirectUris: ['https://tpp.example.com/cb'],
+        tokenEndpointAuthMethod: 'tls_client_auth',
+      });
+      const res = await updateRegistration(bank, registered.client_id, access, jwt, { retry: false });
+      if (!res.ok)
+        throw new Error(`the bank refused: ${res.status} ${res.error}: ${res.error_description ?? ''}`);
+      clients.set(bankId, { ...registered, ...res.client });
+      return `registration ${registered.client_id} updated (${res.status})`;
+    },
+    async delete(bankId, exchanges) {
+      const bank = await connect(bankId, exchanges);
+      const registered = clients.get(bankId)!;
+      const access = await managementToken(bank, bankId);
+      const res = await deleteRegistration(bank, registered.client_id, access, { retry: false });
+      if (!res.ok)
+        throw new Error(`the bank refused: ${res.status} ${res.error}: ${res.error_description ?? ''}`);
+      clients.delete(bankId);
+      tokens.delete(bankId);
+      return `registration ${registered.client_id} deleted (${res.status})`;
+    },
+  };
+
+  return {
+    get material(): TppMaterial | undefined {
+      return material;
+    },
+    client(bankId: string): RegisteredClient | undefined {
+      return clients.get(bankId);
+    },
+    history: (): TppActionResult[] => history,
+    async run(action: TppAction, bankId: string): Promise<TppActionResult> {
+      const exchanges: Exchange[] = [];
+      const at = new Date().toISOString();
+      try {
+        const summary = await steps[action](bankId, exchanges);
+        return remember({ action, bank: bankId, ok: true, summary, exchanges, at });
+      } catch (err) {
+        return remember({ action, bank: bankId, ok: false, summary: (err as Error).message, exchanges, at });
+      }
+    },
+    async close(): Promise<void> {
+      await client?.close();
+      await http?.close();
+    },
+  };
+}
+
+export type ConsoleTpp = ReturnType<typeof createConsoleTpp>;

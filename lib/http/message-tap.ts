@@ -1,0 +1,219 @@
+import { createHash, timingSafeEqual, X509Certificate } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
+import { type NextFunction, type Request, type Response, Router } from 'express';
+import { Unauthorized } from '../errors.js';
+
+/** One HTTP exchange a service answered, as the console's live flow shows it (secrets masked). */
+export interface TappedMessage {
+  /** Increasing within one service's tap. */
+  seq: number;
+  service: string;
+  at: string;
+  method: string;
+  /** Path and query, as received (query values that look like secrets masked). */
+  path: string;
+  requestHeaders: Record<string, string>;
+  requestBody?: string;
+  status: number;
+  responseHeaders: Record<string, string>;
+  responseBody?: string;
+  ms: number;
+  /** The certificate the client presented over mutual TLS (PEM), if any. */
+  clientCertificate?: string;
+  /** Set when the body was longer than the tap keeps. */
+  truncated?: boolean;
+}
+
+export interface MessageTapOptions {
+  /** Label of the service in the live flow: directory, bank, tpp. */
+  service: string;
+  /** The admin token that may read the tap (or its SHA-256, hex); without either the endpoint always answers 401. */
+  adminToken?: string;
+  adminTokenSha256?: string;
+  /** Exchanges kept (oldest dropped first); default 300. */
+  capacity?: number;
+  /** Bytes kept of each body; default 16 KiB. */
+  bodyLimit?: number;
+  /** Streaming readers at once; default 8 (a ninth is refused with 503). */
+  maxReaders?: number;
+}
+
+export const MESSAGE_TAP_PATH = '/admin/messages';
+
+const SECRET_HEADERS = /^(authorization|cookie|set-cookie|proxy-authorization)$/i;
+const SECRET_FIELDS =
+  /("?(client_secret|access_token|refresh_token|registration_access_token|AccessToken|client_assertion)"?\s*[:=]\s*"?)([^"&,\s}]+)/g;
+const KEPT_HEADERS = 64;
+const READER_BUFFER_LIMIT = 8 * 1024 * 1024;
+
+const mask = (value: string): string => (value.length <= 4 ? '****' : `${value.slice(0, 4)}…`);
+
+function maskHeaders(headers: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, raw] of Object.entries(headers).slice(0, KEPT_HEADERS)) {
+    if (raw === undefined) continue;
+    const v = (Array.isArray(raw) ? raw.join(', ') : String(raw)).slice(0, 4096);
+    if (!SECRET_HEADERS.test(k)) {
+      out[k] = v;
+      continue;
+    }
+    const [scheme, ...rest] = v.split(' ');
+    out[k] = rest.length ? `${scheme} ${mask(rest.join(' '))}` : mask(v);
+  }
+  return out;
+}
+
+const maskText = (text: string): string =>
+  text.replace(
+    SECRET_FIELDS,
+    (_m, prefix: string, _name: string, value: string) => `${prefix}${mask(value)}`,
+  );
+
+function peerCertificatePem(req: Request): string | undefined {
+  const socket = req.socket as Partial<TLSSocket>;
+  const raw = socket.getPeerCertificate?.(false)?.raw;
+  if (!raw || raw.length === 0) return undefined;
+  try {
+    return new X509Certificate(raw).toString();
+  } catch {
+    return undefined;
+  }
+}
+
+function sameToken(expected: Buffer | undefined, header: string | undefined): boolean {
+  const m = /^Bearer[ ]+(\S+)$/i.exec(header ?? '');
+  if (!m || !expected || expected.length !== 32) return false;
+  return timingSafeEqual(createHash('sha256').update(m[1]).digest(), expected);
+}
+
+/**
+ * A bounded record of the exchanges a service answers, for the console's live
+ * flow: a ring buffer of the last `capacity` exchanges (bodies capped, secrets
+ * masked) and `GET /admin/messages` for the admin — JSON (`?after=SEQ`) or a
+ * Server-Sent Events stream (`Accept: text/event-stream`, resuming after
+ * `Last-Event-ID`). Mount it before the service's routes.
+ */
+export function messageTap(options: MessageTapOptions): Router {
+  const capacity = options.capacity ?? 300;
+  const bodyLimit = options.bodyLimit ?? 16 * 1024;
+  const maxReaders = options.maxReaders ?? 8;
+  const expected = options.adminToken
+    ? createHash('sha256').update(options.adminToken).digest()
+    : options.adminTokenSha256
+      ? Buffer.from(options.adminTokenSha256, 'hex')
+      : undefined;
+  const ring: TappedMessage[] = [];
+  const readers = new Set<(m: TappedMessage) => void>();
+  let seq = 0;
+
+  const cap = (buf: Buffer | undefined): { text?: string; truncated: boolean } => {
+    if (!buf || buf.length === 0) return { truncated: false };
+    return { text: maskText(buf.subarray(0, bodyLimit).toString('utf8')), truncated: buf.length > bodyLimit };
+  };
+
+  const publish = (m: TappedMessage) => {
+    ring.push(m);
+    if (ring.length > capacity) ring.splice(0, ring.length - capacity);
+    for (const reader of readers) reader(m);
+  };
+
+  const record = (req: Request, res: Response, next: NextFunction): void => {
+    if (req.path === MESSAGE_TAP_PATH || req.path === '/health') {
+      next();
+      return;
+    }
+    const started = process.hrtime.bigint();
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    let total = 0;
+    const keep = (chunk: unknown, encoding?: unknown) => {
+      if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+      const buf = Buffer.isBuffer(chunk)
+        ? chunk
+        : Buffer.from(String(chunk), typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+      total += buf.length;
+      if (kept < bodyLimit) {
+        const part = buf.subarray(0, bodyLimit - kept);
+        chunks.push(part);
+        kept += part.length;
+      }
+    };
+    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    res.write = ((...args: unknown[]) => {
+      keep(args[0], args[1]);
+      return write(...args);
+    }) as Response['write'];
+    res.end = ((...args: unknown[]) => {
+      keep(args[0], args[1]);
+      return end(...args);
+    }) as Response['end'];
+    let clientCertificate: string | undefined;
+    try {
+      clientCertificate = peerCertificatePem(req);
+    } catch {
+      clientCertificate = undefined;
+    }
+    res.on('finish', () => {
+      const request = cap(req.rawBody);
+      const response = cap(Buffer.concat(chunks));
+      seq += 1;
+      publish({
+        seq,
+        service: options.service,
+        at: new Date().toISOString(),
+        method: req.method,
+        path: maskText(req.originalUrl.slice(0, 2048)),
+        requestHeaders: maskHeaders(req.headers),
+        ...(request.text !== undefined ? { requestBody: request.text } : {}),
+        status: res.statusCode,
+        responseHeaders: maskHeaders(res.getHeaders()),
+        ...(response.text !== undefined ? { responseBody: response.text } : {}),
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+        ...(clientCertificate ? { clientCertificate } : {}),
+        ...(request.truncated || total > bodyLimit ? { truncated: true } : {}),
+      });
+    });
+    next();
+  };
+
+  const read = (req: Request, res: Response, next: NextFunction): void => {
+    if (!sameToken(expected, req.headers.authorization)) {
+      next(new Unauthorized('the admin token is required'));
+      return;
+    }
+    const after = Number(req.headers['last-event-id'] ?? req.query.after ?? 0) || 0;
+    const backlog = ring.filter((m) => m.seq > after);
+    res.set('Cache-Control', 'no-store');
+    if (!(req.headers.accept ?? '').includes('text/event-stream')) {
+      res.json({ service: options.service, messages: backlog });
+      return;
+    }
+    if (readers.size >= maxReaders) {
+      res.status(503).json({ error: 'temporarily_unavailable', error_description: 'too many readers' });
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+    });
+    const send = (m: TappedMessage) => {
+      res.write(`id: ${m.seq}\nevent: message\ndata: ${JSON.stringify(m)}\n\n`);
+      // A reader that does not keep up is dropped rather than buffered without end.
+      if (res.writableLength > READER_BUFFER_LIMIT) res.destroy();
+    };
+    for (const m of backlog) send(m);
+    readers.add(send);
+    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+    res.on('close', () => {
+      clearInterval(ping);
+      readers.delete(send);
+    });
+  };
+
+  const router = Router();
+  router.use(record);
+  router.get(MESSAGE_TAP_PATH, read);
+  return router;
+}
