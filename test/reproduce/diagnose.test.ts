@@ -73,6 +73,17 @@ const CASES: Case[] = [
     bank: { signingAlgs: ['PS256'], subjectDnMatch: 'string' },
     request: { tlsClientAuthSubjectDn: '<spaced>' },
   },
+  {
+    // Neither switch is told by discovery or changes the answer alone: found by a pair.
+    name: 'DCR v3.1 + DN compared as a string',
+    bank: {
+      specVersion: '3.1',
+      subjectDnMatch: 'string',
+      tokenEndpointAuthMethods: ['tls_client_auth', 'private_key_jwt'],
+      grantTypes: ['client_credentials', 'authorization_code', 'refresh_token'],
+    },
+    request: { specVersion: '3.1', tlsClientAuthSubjectDn: '<spaced>' },
+  },
 ];
 
 let sandbox: Sandbox;
