@@ -3,7 +3,6 @@ import { BANK_FAULT_USAGE, bankFault } from './commands/bank-fault.js';
 import { demo } from './commands/demo.js';
 import { health } from './commands/health.js';
 import { profiles } from './commands/profiles.js';
-import { reproduceCommand } from './commands/reproduce.js';
 import { SCENARIOS_USAGE, scenarios } from './commands/scenarios.js';
 import { UP_USAGE, up } from './commands/up.js';
 
@@ -35,7 +34,8 @@ async function main(argv: string[]): Promise<number> {
     case 'scenarios':
       return scenarios(rest);
     case 'reproduce':
-      return reproduceCommand(rest);
+      // Loaded on use: it wires a whole sandbox, which other commands need not load.
+      return (await import('./commands/reproduce.js')).reproduceCommand(rest);
     case 'health':
       return health(rest);
     case 'demo':

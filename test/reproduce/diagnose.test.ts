@@ -245,4 +245,23 @@ describe('reproduce: single- and double-switch banks are diagnosed back to exact
     expect(diagnosis.ranked.every((r) => !r.matched)).toBe(true);
     expect(diagnosis.profileYaml).toContain('no variant reproduced the real answer');
   });
+
+  it('replays no more variants than asked, and counts the others as skipped', async () => {
+    swapBankSettings(realBank.ctx, STRICT_OB_V33);
+    const request = await requestFor(realBank, { name: 'strict', bank: {} });
+    const diagnosis = await reproduce({
+      discovery: realBank.discovery,
+      fetch: { ca: sandbox.caBundle },
+      request,
+      response: { status: 418, body: 'teapot' },
+      sandbox,
+      bankId: 'replay',
+      maxVariants: 5,
+    });
+    expect(diagnosis.replays).toBe(5);
+    expect(diagnosis.skipped).toBeGreaterThan(0);
+    expect(diagnosis.matched).toBe(false);
+    // The bank is left with the switches it had.
+    expect(replayBank.ctx.settings).toEqual(STRICT_OB_V33);
+  });
 });
