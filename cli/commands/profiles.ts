@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadProfile, shippedProfileNames } from '../../aspsp-mock/index.js';
 import { renderProfilesDoc } from '../../aspsp-mock/profile/render-doc.js';
-import { profilesInfer } from './profiles-infer.js';
 
 export const PROFILES_USAGE = `obmock profiles [--markdown] [--show NAME|FILE]
 obmock profiles infer DISCOVERY [--out FILE]   (see 'obmock profiles infer --help')
@@ -12,7 +11,7 @@ docs/profiles.md.
 `;
 
 export function profiles(argv: string[]): number | Promise<number> {
-  if (argv[0] === 'infer') return profilesInfer(argv.slice(1));
+  if (argv[0] === 'infer') return import('./profiles-infer.js').then((m) => m.profilesInfer(argv.slice(1)));
   const { values } = parseArgs({
     args: argv,
     options: {

@@ -171,10 +171,17 @@ export async function reproduce(opts: ReproduceOptions): Promise<Diagnosis> {
       }
       const eq = await equivalentRequest(request, ids, sb, Math.floor(Date.now() / 1000));
       for (const n of eq.notes) if (!notes.includes(n)) notes.push(n);
-      const res = await http.request('POST', sb.registrationEndpoint, {
-        headers: { 'Content-Type': eq.mediaType, Accept: 'application/json' },
-        body: eq.body,
-      });
+      let res: Awaited<ReturnType<typeof http.request>>;
+      try {
+        res = await http.request('POST', sb.registrationEndpoint, {
+          headers: { 'Content-Type': eq.mediaType, Accept: 'application/json' },
+          body: eq.body,
+        });
+      } catch (err) {
+        const n = `a replay got no answer (${(err as Error).message})`;
+        if (!notes.includes(n)) notes.push(n);
+        return undefined;
+      }
       const answer = readBankAnswer({ status: res.status, headers: res.headers, body: res.text });
       const comparison = compareAnswers(real, answer, subs);
       const v: RankedVariant = {
@@ -190,7 +197,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<Diagnosis> {
     };
     const run = async (changes: SwitchChange[]) => {
       for (const c of changes) {
-        if (results.length >= maxVariants || performance.now() - started > budget) {
+        if (results.length >= maxVariants || performance.now() - replayStart > budget) {
           skipped += 1;
           continue;
         }
@@ -204,14 +211,20 @@ export async function reproduce(opts: ReproduceOptions): Promise<Diagnosis> {
       const singles = singleChanges(inferred.settings, request);
       await run(singles);
       if (!perfect()) {
-        // Pairs only among switches that changed the answer on their own (coupled switches are
-        // already changed together by the candidate table).
+        // Pairs: each of the four closest switches that changed the answer on its own (and up to
+        // two that let the request through), with every other single change (a switch may matter
+        // only once another one is set, e.g. the DN claim of v3.1 with a string DN comparison).
         const baseKey = `${base.status} ${base.error} ${base.description}`;
-        const effective = results
-          .filter((r) => countOf(r.changes) > 0 && `${r.status} ${r.error} ${r.description}` !== baseKey)
-          .sort((a, b) => compareRank(a.comparison, b.comparison))
-          .map((r) => r.changes);
-        await run(pairChanges(effective.slice(0, 4), effective, Math.max(0, maxVariants - results.length)));
+        const effective = results.filter(
+          (r) => countOf(r.changes) > 0 && `${r.status} ${r.error} ${r.description}` !== baseKey,
+        );
+        const closest = [...effective].sort((a, b) => compareRank(a.comparison, b.comparison)).slice(0, 4);
+        // A change that lets a failing request through removed the first obstacle: with a
+        // second switch it may fail further on, as the real bank did.
+        const unblocking =
+          base.status >= 300 ? effective.filter((r) => r.status < 300 && real.status >= 300).slice(0, 2) : [];
+        const leads = [...new Set([...closest, ...unblocking])].map((r) => r.changes);
+        await run(pairChanges(leads, singles, Math.max(0, maxVariants - results.length)));
       }
     } finally {
       await http.close();

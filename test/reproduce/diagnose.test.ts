@@ -73,6 +73,17 @@ const CASES: Case[] = [
     bank: { signingAlgs: ['PS256'], subjectDnMatch: 'string' },
     request: { tlsClientAuthSubjectDn: '<spaced>' },
   },
+  {
+    // Neither switch is told by discovery or changes the answer alone: found by a pair.
+    name: 'DCR v3.1 + DN compared as a string',
+    bank: {
+      specVersion: '3.1',
+      subjectDnMatch: 'string',
+      tokenEndpointAuthMethods: ['tls_client_auth', 'private_key_jwt'],
+      grantTypes: ['client_credentials', 'authorization_code', 'refresh_token'],
+    },
+    request: { specVersion: '3.1', tlsClientAuthSubjectDn: '<spaced>' },
+  },
 ];
 
 let sandbox: Sandbox;
@@ -233,5 +244,24 @@ describe('reproduce: single- and double-switch banks are diagnosed back to exact
     expect(diagnosis.ranked.length).toBeGreaterThan(1);
     expect(diagnosis.ranked.every((r) => !r.matched)).toBe(true);
     expect(diagnosis.profileYaml).toContain('no variant reproduced the real answer');
+  });
+
+  it('replays no more variants than asked, and counts the others as skipped', async () => {
+    swapBankSettings(realBank.ctx, STRICT_OB_V33);
+    const request = await requestFor(realBank, { name: 'strict', bank: {} });
+    const diagnosis = await reproduce({
+      discovery: realBank.discovery,
+      fetch: { ca: sandbox.caBundle },
+      request,
+      response: { status: 418, body: 'teapot' },
+      sandbox,
+      bankId: 'replay',
+      maxVariants: 5,
+    });
+    expect(diagnosis.replays).toBe(5);
+    expect(diagnosis.skipped).toBeGreaterThan(0);
+    expect(diagnosis.matched).toBe(false);
+    // The bank is left with the switches it had.
+    expect(replayBank.ctx.settings).toEqual(STRICT_OB_V33);
   });
 });
