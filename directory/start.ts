@@ -4,11 +4,14 @@ import type { Store } from '../lib/store/index.js';
 import { createDirectoryApp } from './app.js';
 import { type DirectoryConfig, resolveDirectoryConfig } from './config.js';
 import type { DirectoryContext } from './context.js';
+import { METADATA_PATH } from './oauth/metadata.js';
 import { directoryPaths, openDirectoryContext, serverCredentials } from './open.js';
 
 export interface RunningDirectory {
   url: string;
   keystoreUrl: string;
+  /** RFC 8414 metadata URL of the directory's authorisation server (the OAuth front door). */
+  authorisationServer: string;
   adminToken: string;
   port: number;
   ca: { bundle: string; root: string; issuing: string; crl: string };
@@ -26,7 +29,8 @@ export async function startDirectory(
   options: { store?: Store; logger?: Logger; now?: () => Date } = {},
 ): Promise<RunningDirectory> {
   const config = resolveDirectoryConfig(overrides);
-  const server = await listenHttps({ host: config.bindAddress, port: config.port });
+  // Clients may present a certificate (the OAuth front door's mTLS); nothing else requires one.
+  const server = await listenHttps({ host: config.bindAddress, port: config.port, requestCert: true });
   try {
     const baseUrl = (config.publicUrl ?? `https://${config.host}:${server.port}`).replace(/\/+$/, '');
     const { ctx, adminToken } = await openDirectoryContext(config, { ...options, baseUrl });
@@ -37,6 +41,7 @@ export async function startDirectory(
     return {
       url: baseUrl,
       keystoreUrl: baseUrl,
+      authorisationServer: `${baseUrl}${METADATA_PATH}`,
       adminToken,
       port: server.port,
       ca: {
