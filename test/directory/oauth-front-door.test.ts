@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCsr, type KeyPair } from '../../certs/index.js';
+import { createHttpClient, directoryCall, getDirectoryToken } from '../../tpp-client/index.js';
 import {
   call,
   register,
@@ -312,6 +313,47 @@ describe('onboarding through the front door, no admin token', () => {
       expect(res.json().error).toBe('invalid_client');
     } finally {
       await otherAgent.close();
+    }
+  });
+});
+
+describe('TPP library: getDirectoryToken', () => {
+  it('gets a token by private_key_jwt and by tls_client_auth, and uses it for v2.1 calls', async () => {
+    const http = createHttpClient({
+      ca: sb.caBundle,
+      cert: wacPem,
+      key: wacKey.privateKeyPem,
+      timeoutMs: 10_000,
+    });
+    const dir = { url: sb.directory.url, http };
+    try {
+      const viaJwt = await getDirectoryToken(dir, {
+        authorisationServer: sb.directory.authorisationServer,
+        clientId,
+        signingKey: wacKey.privateKey,
+        scope: 'TPPReadAccess',
+      });
+      expect(viaJwt.scope).toBe('TPPReadAccess');
+      expect(viaJwt.expiresIn).toBeGreaterThan(0);
+      const list = await directoryCall(dir, 'list', {
+        method: 'GET',
+        path: `/v2.1/organisation/${orgId}/software-statement`,
+        token: viaJwt.accessToken,
+      });
+      expect(list.status).toBe(200);
+      const viaTls = await getDirectoryToken(dir, {
+        authorisationServer: sb.directory.authorisationServer,
+        clientId,
+      });
+      expect(viaTls.scope.split(' ')).toContain('TPPManage');
+      await expect(
+        getDirectoryToken(dir, {
+          authorisationServer: sb.directory.authorisationServer,
+          clientId: 'unknown',
+        }),
+      ).rejects.toMatchObject({ name: 'DirectoryError', status: 401, code: 'invalid_client' });
+    } finally {
+      await http.close();
     }
   });
 });
