@@ -32,6 +32,7 @@ import {
   uploadOrganisationCsr,
   uploadSoftwareCsr,
 } from './routes/certificates.js';
+import { CONTACT_MEDIA, getContact, putContact } from './routes/contacts.js';
 import { caFile, directoryJwks, organisationKeystore, revokedKeystore } from './routes/keystore.js';
 import { OCSP_MAX_REQUEST_BYTES, OCSP_MEDIA, ocspGet, ocspPost } from './routes/ocsp.js';
 import { getOrganisation, listOrganisations } from './routes/organisation.js';
@@ -138,6 +139,11 @@ export function createDirectoryApp(ctx: DirectoryContext): Express {
     .route(`${v}/:OrganisationId`)
     .get(...read, getOrganisation(ctx))
     .all(otherMethods(['GET']));
+  app
+    .route(`${v}/:OrganisationId/contact/:ContactType`)
+    .get(...read, getContact(ctx))
+    .put(...write, readBody([CONTACT_MEDIA, MEDIA.json], limit), putContact(ctx))
+    .all(otherMethods(['GET', 'PUT']));
   app
     .route(`${v}/:OrganisationId/software-statement`)
     .post(...write, ssJson, createSoftwareStatement(ctx))

@@ -47,8 +47,6 @@ const GAPS: Record<string, string> = {
 };
 const NOT_IMPLEMENTED = [
   ...Object.keys(GAPS),
-  'GET /v2.1/organisation/{OrganisationId}/contact/{ContactType}',
-  'PUT /v2.1/organisation/{OrganisationId}/contact/{ContactType}',
   'POST /v2.1/organisation/{OrganisationId}/software-statement/{SoftwareStatementId}/redirect-uri',
   'POST /v2.1/certificate/validate',
 ];
@@ -139,6 +137,19 @@ describe('OB Directory API v2.1 swagger walk', () => {
     await walk({ op: 'GET /v2.1/oauth/{OrganisationId}', path: () => `/v2.1/oauth/${tpp.id}`, status: 204 });
     await walk({ op: 'GET /v2.1/organisation', path: () => '/v2.1/organisation', status: 200 });
     await walk({ op: 'GET /v2.1/organisation/{OrganisationId}', path: () => org(), status: 200 });
+    await walk({
+      op: 'PUT /v2.1/organisation/{OrganisationId}/contact/{ContactType}',
+      path: () => `${org()}/contact/PTC`,
+      type: 'application/vnd.openbanking.directory.orgcontacts-v2+json',
+      body: () => ({ EmailAddress: 'ptc@acme.example', PhoneNumber: '+44 20 7946 0000' }),
+      status: 200,
+    });
+    const contact = await walk({
+      op: 'GET /v2.1/organisation/{OrganisationId}/contact/{ContactType}',
+      path: () => `${org()}/contact/PTC`,
+      status: 200,
+    });
+    expect(contact.body).toEqual({ EmailAddress: 'ptc@acme.example', PhoneNumber: '+44 20 7946 0000' });
     const ss = await walk({
       op: 'POST /v2.1/organisation/{OrganisationId}/software-statement',
       path: () => `${org()}/software-statement`,
