@@ -3,6 +3,10 @@ import express, { type Express, type RequestHandler } from 'express';
 import { errorHandler, messageTap, notFoundHandler, readBody, requestLog } from '../lib/http/index.js';
 import { authenticate, requireAdmin } from './auth.js';
 import type { DirectoryContext } from './context.js';
+import { METADATA_PATH, metadataEndpoint, TOKEN_PATH } from './oauth/metadata.js';
+import { getOAuthClient, putOAuthClient } from './oauth/oauth-client.js';
+import { requireScope } from './oauth/scopes.js';
+import { directoryTokenEndpoint } from './oauth/token-endpoint.js';
 import { MEDIA, otherMethods } from './respond.js';
 import {
   getOrganisation as adminGetOrganisation,
@@ -28,6 +32,7 @@ import {
   uploadOrganisationCsr,
   uploadSoftwareCsr,
 } from './routes/certificates.js';
+import { CONTACT_MEDIA, getContact, putContact } from './routes/contacts.js';
 import { caFile, directoryJwks, organisationKeystore, revokedKeystore } from './routes/keystore.js';
 import { OCSP_MAX_REQUEST_BYTES, OCSP_MEDIA, ocspGet, ocspPost } from './routes/ocsp.js';
 import { getOrganisation, listOrganisations } from './routes/organisation.js';
@@ -58,8 +63,12 @@ export function createDirectoryApp(ctx: DirectoryContext): Express {
   const ssJson = readBody([MEDIA.softwareStatement, MEDIA.json], limit);
   const asJson = readBody([MEDIA.authorisationServer, MEDIA.json], limit);
   const pem = readBody([MEDIA.pem], limit);
-  const auth = authenticate(ctx);
-  const admin: RequestHandler[] = [auth, requireAdmin];
+  const authenticated = authenticate(ctx);
+  const admin: RequestHandler[] = [authenticated, requireAdmin];
+  // Every v2.1 operation: a credential, and with an OAuth token the scopes its security scheme names.
+  const read: RequestHandler[] = [authenticated, requireScope('read')];
+  const write: RequestHandler[] = [authenticated, requireScope('write')];
+  const form = readBody(['application/x-www-form-urlencoded'], limit);
 
   // Public: health, CA and keystore (no authentication, as the real keystore).
   app.get('/health', (_req, res) => {
@@ -70,6 +79,16 @@ export function createDirectoryApp(ctx: DirectoryContext): Express {
   app.get('/ca/bundle.pem', caFile(ctx, 'bundle'));
   app.get('/ca/issuing.crl', caFile(ctx, 'crl'));
   app.get('/ca/issuing.crl.pem', caFile(ctx, 'crl.pem'));
+  // The directory's authorisation server (the OAuth front door, docs/directory.md).
+  app
+    .route(METADATA_PATH)
+    .get(metadataEndpoint(ctx))
+    .all(otherMethods(['GET']));
+  app
+    .route(TOKEN_PATH)
+    .post(form, directoryTokenEndpoint(ctx))
+    .all(otherMethods(['POST']));
+
   // OCSP responder for the issuing CA (RFC 6960), named in every issued certificate's AIA.
   app
     .route('/ocsp')
@@ -105,69 +124,79 @@ export function createDirectoryApp(ctx: DirectoryContext): Express {
     .all(otherMethods(['POST']));
 
   // OB Directory API v2.1.
+  app
+    .route('/v2.1/oauth/:OrganisationId')
+    .get(...read, getOAuthClient(ctx))
+    .put(...write, pem, putOAuthClient(ctx))
+    .all(otherMethods(['GET', 'PUT']));
   const v = '/v2.1/organisation';
   const ss = `${v}/:OrganisationId/software-statement/:SoftwareStatementId`;
   app
     .route(v)
-    .get(auth, listOrganisations(ctx))
+    .get(...read, listOrganisations(ctx))
     .post(...admin, json, createOrganisation(ctx))
     .all(otherMethods(['GET', 'POST']));
   app
     .route(`${v}/:OrganisationId`)
-    .get(auth, getOrganisation(ctx))
+    .get(...read, getOrganisation(ctx))
     .all(otherMethods(['GET']));
   app
+    .route(`${v}/:OrganisationId/contact/:ContactType`)
+    .get(...read, getContact(ctx))
+    .put(...write, readBody([CONTACT_MEDIA, MEDIA.json], limit), putContact(ctx))
+    .all(otherMethods(['GET', 'PUT']));
+  app
     .route(`${v}/:OrganisationId/software-statement`)
-    .post(auth, ssJson, createSoftwareStatement(ctx))
-    .get(auth, listSoftwareStatements(ctx))
+    .post(...write, ssJson, createSoftwareStatement(ctx))
+    .get(...read, listSoftwareStatements(ctx))
     .all(otherMethods(['GET', 'POST']));
   app
     .route(ss)
-    .get(auth, getSoftwareStatement(ctx))
-    .put(auth, ssJson, updateSoftwareStatement(ctx))
+    .get(...read, getSoftwareStatement(ctx))
+    .put(...write, ssJson, updateSoftwareStatement(ctx))
     .all(otherMethods(['GET', 'PUT']));
   app
     .route(`${ss}/software-statement-assertion`)
-    .get(auth, getSoftwareStatementAssertion(ctx))
+    .get(...read, getSoftwareStatementAssertion(ctx))
     .all(otherMethods(['GET']));
   app
     .route(`${ss}/certificate`)
-    .get(auth, listSoftwareCertificates(ctx))
+    .get(...read, listSoftwareCertificates(ctx))
     .all(otherMethods(['GET']));
   app
     .route(`${ss}/certificate/:CertificateType`)
-    .post(auth, pem, uploadSoftwareCsr(ctx))
-    .get(auth, listSoftwareCertificates(ctx))
+    .post(...write, pem, uploadSoftwareCsr(ctx))
+    .get(...read, listSoftwareCertificates(ctx))
     .all(otherMethods(['GET', 'POST']));
   app
     .route(`${ss}/certificate/:CertificateType/:CertificateOrKeyId`)
-    .get(auth, getAssociatedCertificate(ctx))
-    .put(auth, json, associateCertificate(ctx))
+    .get(...read, getAssociatedCertificate(ctx))
+    .put(...write, json, associateCertificate(ctx))
     .all(otherMethods(['GET', 'PUT']));
   app
     .route(`${v}/:OrganisationId/certificate`)
-    .get(auth, listOrganisationCertificates(ctx))
+    .get(...read, listOrganisationCertificates(ctx))
     .all(otherMethods(['GET']));
   app
     .route(`${v}/:OrganisationId/certificate/kid/:CertificateOrKeyId`)
-    .get(auth, getCertificate(ctx))
-    .delete(auth, revokeCertificate(ctx))
+    .get(...read, getCertificate(ctx))
+    .delete(...write, revokeCertificate(ctx))
     .all(otherMethods(['GET', 'DELETE']));
   app
     .route(`${v}/:OrganisationId/certificate/:CertificateType`)
-    .post(auth, pem, uploadOrganisationCsr(ctx))
-    .get(auth, listOrganisationCertificates(ctx))
+    .post(...write, pem, uploadOrganisationCsr(ctx))
+    .get(...read, listOrganisationCertificates(ctx))
     .all(otherMethods(['GET', 'POST']));
   app
     .route(`${v}/:OrganisationId/authorisation-server`)
-    .post(auth, asJson, createAuthorisationServer(ctx))
-    .get(auth, listAuthorisationServers(ctx))
+    .post(...write, asJson, createAuthorisationServer(ctx))
+    .get(...read, listAuthorisationServers(ctx))
     .all(otherMethods(['GET', 'POST']));
   app
     .route(`${v}/:OrganisationId/authorisation-server/:AuthorisationServerId`)
-    .get(auth, getAuthorisationServer(ctx))
-    .put(auth, asJson, updateAuthorisationServer(ctx))
-    .delete(auth, deleteAuthorisationServer(ctx))
+    .get(...read, getAuthorisationServer(ctx))
+    .put(...write, asJson, updateAuthorisationServer(ctx))
+    .delete(...write, deleteAuthorisationServer(ctx))
     .all(otherMethods(['GET', 'PUT', 'DELETE']));
 
   app.use(notFoundHandler);

@@ -3,8 +3,17 @@ import type { NextFunction, Request, Response } from 'express';
 import { Forbidden, NotFound, Unauthorized } from '../lib/errors.js';
 import type { DirectoryContext } from './context.js';
 import type { OrganisationRecord } from './model.js';
+import { presentedCertificate } from './oauth/presented-certificate.js';
 
-export type Principal = { kind: 'admin' } | { kind: 'organisation'; organisationId: string };
+/**
+ * Who is calling. An organisation authenticated by an OAuth access token of
+ * the directory's authorisation server carries its `scopes`; one using a
+ * simple-mode bearer token (from the admin API) carries none and is not
+ * limited by scopes.
+ */
+export type Principal =
+  | { kind: 'admin' }
+  | { kind: 'organisation'; organisationId: string; scopes?: string[] };
 
 declare global {
   namespace Express {
@@ -44,11 +53,22 @@ export function authenticate(ctx: DirectoryContext) {
       return;
     }
     const credential = ctx.repo.credential(hash);
-    if (!credential || !ctx.repo.organisation(credential.OrganisationId)) {
+    if (credential && ctx.repo.organisation(credential.OrganisationId)) {
+      req.principal = { kind: 'organisation', organisationId: credential.OrganisationId };
+      next();
+      return;
+    }
+    const grant = ctx.oauthTokens.lookup(token, ctx.now().getTime());
+    if (!grant || !ctx.repo.organisation(grant.organisationId)) {
       next(new Unauthorized('the bearer token is not valid'));
       return;
     }
-    req.principal = { kind: 'organisation', organisationId: credential.OrganisationId };
+    // RFC 8705: an access token of the authorisation server works only over its certificate.
+    if (presentedCertificate(req)?.x5tS256 !== grant.x5tS256) {
+      next(new Unauthorized('the access token is bound to another client certificate (cnf.x5t#S256)'));
+      return;
+    }
+    req.principal = { kind: 'organisation', organisationId: grant.organisationId, scopes: grant.scopes };
     next();
   };
 }

@@ -3,6 +3,7 @@ import type { CertificateAuthority } from '../certs/index.js';
 import type { Logger } from '../lib/logger.js';
 import type { DirectoryConfig } from './config.js';
 import type { CrlPublisher } from './crl-publisher.js';
+import type { AccessTokens } from './oauth/access-tokens.js';
 import type { DirectoryRepository } from './repository.js';
 
 export interface SsaSigningKey {
@@ -21,6 +22,8 @@ export interface DirectoryContext {
   ssaKey: SsaSigningKey;
   crl: CrlPublisher;
   adminTokenHash: string;
+  /** Access tokens of the directory's authorisation server (OAuth front door). */
+  oauthTokens: AccessTokens;
   logger: Logger;
   /** External base URL (https://host:port); keystore and CA URLs hang from it. */
   baseUrl: string;

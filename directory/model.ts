@@ -105,5 +105,19 @@ export const COLLECTIONS = {
   certificates: 'certificates',
   authorisationServers: 'authorisationServers',
   credentials: 'credentials',
+  oauthClients: 'oauthClients',
   meta: 'meta',
 } as const;
+
+/** An organisation's OAuth client at the directory's authorisation server, bound to one OBWAC or QWAC. */
+export interface OAuthClientRecord {
+  ClientID: string;
+  OrganisationId: string;
+  ClientCertSubjectDn: string;
+  ClientCertIssuerDn: string;
+  /** kid of the bound certificate (it must stay Active). */
+  kid: string;
+  /** base64url SHA-256 of the bound certificate: tokens work only over it. */
+  x5tS256: string;
+  CreatedAt: string;
+}

@@ -16,6 +16,7 @@ import { hashToken } from './auth.js';
 import type { DirectoryConfig } from './config.js';
 import type { DirectoryContext } from './context.js';
 import { CrlPublisher } from './crl-publisher.js';
+import { AccessTokens } from './oauth/access-tokens.js';
 import { DirectoryRepository, directoryCollections } from './repository.js';
 import { loadOrCreateSsaKey } from './signing-key.js';
 
@@ -87,6 +88,7 @@ export async function openDirectoryContext(
     ssaKey,
     crl,
     adminTokenHash: hashToken(adminToken),
+    oauthTokens: new AccessTokens(),
     logger: options.logger ?? createLogger(config.logLevel, { service: 'directory' }),
     baseUrl: options.baseUrl,
     now,

@@ -5,6 +5,7 @@ import {
   COLLECTIONS,
   type CredentialRecord,
   type MetaRecord,
+  type OAuthClientRecord,
   type OrganisationRecord,
   type SoftwareStatementRecord,
 } from './model.js';
@@ -17,6 +18,7 @@ export function directoryCollections(certificateShards: number): Record<string, 
     [COLLECTIONS.certificates]: certificateShards,
     [COLLECTIONS.authorisationServers]: 2,
     [COLLECTIONS.credentials]: 4,
+    [COLLECTIONS.oauthClients]: 2,
     [COLLECTIONS.meta]: 1,
   };
 }
@@ -38,11 +40,15 @@ export class DirectoryRepository {
   private readonly certsByOrg = new Map<string, Set<string>>();
   private readonly certsBySoftware = new Map<string, Set<string>>();
   private readonly softwareByOrg = new Map<string, Set<string>>();
+  /** OAuth ClientID → OrganisationId. */
+  private readonly oauthClientIds = new Map<string, string>();
   /** Serial (lowercase hex) → kid, for the OCSP responder. */
   private readonly certBySerial = new Map<string, string>();
 
   constructor(readonly store: Store) {
     for (const cert of store.list<CertificateRecord>(COLLECTIONS.certificates)) this.indexCertificate(cert);
+    for (const c of store.list<OAuthClientRecord>(COLLECTIONS.oauthClients))
+      this.oauthClientIds.set(c.ClientID, c.OrganisationId);
     for (const ss of store.list<SoftwareStatementRecord>(COLLECTIONS.softwareStatements))
       addTo(this.softwareByOrg, ss.OrganisationId, ss.Id);
   }
@@ -79,6 +85,21 @@ export class DirectoryRepository {
   }
   deleteCredential(hash: string): Promise<void> {
     return this.store.delete(COLLECTIONS.credentials, hash);
+  }
+
+  // OAuth clients (one per organisation, keyed by OrganisationId)
+  oauthClientOf(orgId: string): OAuthClientRecord | undefined {
+    return this.store.get(COLLECTIONS.oauthClients, orgId);
+  }
+  oauthClient(clientId: string): OAuthClientRecord | undefined {
+    const orgId = this.oauthClientIds.get(clientId);
+    return orgId ? this.oauthClientOf(orgId) : undefined;
+  }
+  putOAuthClient(c: OAuthClientRecord): Promise<void> {
+    const previous = this.oauthClientOf(c.OrganisationId);
+    if (previous) this.oauthClientIds.delete(previous.ClientID);
+    this.oauthClientIds.set(c.ClientID, c.OrganisationId);
+    return this.store.put(COLLECTIONS.oauthClients, c.OrganisationId, c);
   }
 
   // software statements

@@ -4,11 +4,14 @@ import type { Store } from '../lib/store/index.js';
 import { createDirectoryApp } from './app.js';
 import { type DirectoryConfig, resolveDirectoryConfig } from './config.js';
 import type { DirectoryContext } from './context.js';
+import { METADATA_PATH } from './oauth/metadata.js';
 import { directoryPaths, openDirectoryContext, serverCredentials } from './open.js';
 
 export interface RunningDirectory {
   url: string;
   keystoreUrl: string;
+  /** RFC 8414 metadata URL of the directory's authorisation server (the OAuth front door). */
+  authorisationServer: string;
   adminToken: string;
   port: number;
   ca: { bundle: string; root: string; issuing: string; crl: string };
@@ -29,8 +32,11 @@ export async function startDirectory(
   options: { store?: Store; logger?: Logger; now?: () => Date } = {},
 ): Promise<RunningDirectory> {
   const config = resolveDirectoryConfig(overrides);
+  // Clients may present a certificate (the OAuth front door's mTLS); nothing else requires one.
   const bindFirst = config.port === 0;
-  let server = bindFirst ? await listenHttps({ host: config.bindAddress, port: 0 }) : undefined;
+  let server = bindFirst
+    ? await listenHttps({ host: config.bindAddress, port: 0, requestCert: true })
+    : undefined;
   try {
     const port = server?.port ?? config.port;
     const baseUrl = (config.publicUrl ?? `https://${config.host}:${port}`).replace(/\/+$/, '');
@@ -45,12 +51,16 @@ export async function startDirectory(
       server.setCredentials(credentials);
       server.setHandler(handler);
     } else {
-      server = await listenHttps({ host: config.bindAddress, port, credentials, handler }).catch(
-        async (err: unknown) => {
-          await ctx.repo.store.close();
-          throw err;
-        },
-      );
+      server = await listenHttps({
+        host: config.bindAddress,
+        port,
+        credentials,
+        handler,
+        requestCert: true,
+      }).catch(async (err: unknown) => {
+        await ctx.repo.store.close();
+        throw err;
+      });
     }
     const running = server;
     await persistAdminToken();
@@ -58,6 +68,7 @@ export async function startDirectory(
     return {
       url: baseUrl,
       keystoreUrl: baseUrl,
+      authorisationServer: `${baseUrl}${METADATA_PATH}`,
       adminToken,
       port: server.port,
       ca: {

@@ -29,6 +29,8 @@ export { createSoftwareStatement } from './directory-api/create-software-stateme
 export type { DirectoryCall, DirectoryConnection } from './directory-api/directory-call.js';
 export { directoryCall } from './directory-api/directory-call.js';
 export { fetchSsa } from './directory-api/fetch-ssa.js';
+export type { DirectoryToken, DirectoryTokenOptions } from './directory-api/get-directory-token.js';
+export { getDirectoryToken } from './directory-api/get-directory-token.js';
 export type { BankListing } from './directory-api/list-banks.js';
 export { listBanks } from './directory-api/list-banks.js';
 export type { OnboardOptions } from './directory-api/onboard.js';

@@ -193,6 +193,7 @@ export async function up(argv: string[]): Promise<number> {
             directory: {
               url: directory.url,
               keystoreUrl: directory.keystoreUrl,
+              authorisationServer: directory.authorisationServer,
               adminToken: directory.adminToken,
             },
             ca: {
