@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { bankFromSpec, DEFAULT_BANK, type RunningAspsp, startAspsp } from '../../aspsp-mock/index.js';
 import { type RunningDirectory, startDirectory } from '../../directory/index.js';
 import type { LogLevel } from '../../lib/logger.js';
+import { prepareBootKeys } from '../../scenarios/prepare-boot-keys.js';
 import { type RunningTppService, startTppService } from '../../tpp-client/service/index.js';
 import { waitUntilAnswering } from '../wait-until-answering.js';
 
@@ -94,6 +95,8 @@ export async function up(argv: string[]): Promise<number> {
     await aspsp?.close();
     await directory?.close();
   };
+  // a cold start makes every RSA key at once, in the background
+  prepareBootKeys(dataDir, { directory: runs('directory'), banks: runs('bank') ? banks : [] });
   try {
     let trust: { url: string; caBundlePem: string; adminToken: string; bundlePath: string };
     if (runs('directory')) {
