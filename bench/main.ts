@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { generateRsaKeyPair, type KeyPair } from '../certs/index.js';
 import { catalogue } from './figures/catalogue.js';
 import { certIssuance } from './figures/cert-issuance.js';
+import { dcrScenarios } from './figures/dcr-scenarios.js';
 import { e2e } from './figures/e2e.js';
 import { register } from './figures/register.js';
 import { sandboxBootCold, sandboxBootWarm } from './figures/sandbox-boot.js';
@@ -29,6 +30,7 @@ const FIGURES: Figure[] = [
   register,
   token,
   e2e,
+  dcrScenarios,
   catalogue,
 ];
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import {
   type RunningBank,
   startAspsp,
 } from '../aspsp-mock/index.js';
-import { KeyPool, prepareRsaKeys, useKeyCache } from '../certs/index.js';
+import { KeyPool, useKeyCache } from '../certs/index.js';
 import { type RunningDirectory, startDirectory } from '../directory/index.js';
 import { createLogger, type LogLevel, silentLogger } from '../lib/logger.js';
 import { removeOnExit } from '../lib/remove-on-exit.js';
@@ -23,6 +23,7 @@ import {
 import { type RunningTppService, startTppService } from '../tpp-client/service/index.js';
 import { type RegisterAtOptions, TppClient } from '../tpp-client/tpp-client.js';
 import { hintsFromSettings } from './hints.js';
+import { prepareBootKeys } from './prepare-boot-keys.js';
 import type { SandboxFaults, SandboxRegistration } from './sandbox-types.js';
 import type { DirectoryPowers, ProfileBank, Target } from './target.js';
 import { withTransportCertificateFrom } from './transport-certificate.js';
@@ -108,7 +109,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   }
   // One pool per process, shared by every sandbox it starts: never closed by one of them.
   const keys = sharedKeyPool(opts.keyPoolSize ?? 4);
-  prepareBootKeys(dataDir, defs);
+  prepareBootKeys(dataDir, { directory: true, banks: defs });
   let directory: RunningDirectory;
   try {
     directory = await startDirectory({ dataDir, port: 0, logLevel: opts.logLevel ?? 'silent' }, { logger });
@@ -272,17 +273,4 @@ function sharedKeyPool(size: number): KeyPool {
     keyPools.set(size, pool);
   }
   return pool;
-}
-
-/**
- * On a cold start, starts every RSA key the boot will make at once, in the background
- * (root CA, issuing CA and SSA signing key; per bank its OBSeal key, and one TLS key shared by
- * the banks), so the services, which make them one after another, find them made in parallel.
- * Nothing is started for keys already in the data dir.
- */
-function prepareBootKeys(dataDir: string, banks: BankDefinition[]): void {
-  const newDirectory = !existsSync(join(dataDir, 'directory', 'ca', 'bundle.pem'));
-  const newBanks = banks.filter((b) => !existsSync(join(dataDir, 'aspsp', b.id, 'signing.key.pem'))).length;
-  const tlsKey = existsSync(join(dataDir, 'aspsp', 'server.key.pem')) ? 0 : 1;
-  prepareRsaKeys(2048, (newDirectory ? 3 : 0) + newBanks + tlsKey);
 }

@@ -6,6 +6,7 @@ import { bankFromSpec, DEFAULT_BANK, type RunningAspsp, startAspsp } from '../..
 import { type RunningConsole, startConsole } from '../../console/index.js';
 import { type RunningDirectory, startDirectory } from '../../directory/index.js';
 import { createLogger, type LogLevel } from '../../lib/logger.js';
+import { prepareBootKeys } from '../../scenarios/prepare-boot-keys.js';
 import { type RunningTppService, startTppService } from '../../tpp-client/service/index.js';
 import { UsageError } from '../usage-error.js';
 import { waitUntilAnswering } from '../wait-until-answering.js';
@@ -119,6 +120,8 @@ export async function up(argv: string[]): Promise<number> {
     await aspsp?.close();
     await directory?.close();
   };
+  // a cold start makes every RSA key at once, in the background
+  prepareBootKeys(dataDir, { directory: runs('directory'), banks: runs('bank') ? banks : [] });
   try {
     let trust: { url: string; caBundlePem: string; adminToken: string; bundlePath: string };
     if (runs('directory')) {

@@ -1,11 +1,10 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateRsaKeyPair } from '../../certs/index.js';
 import type { Scenario } from '../types.js';
 
 const DCR = 'OBIE conformance-dcr';
-const rsaPem = () =>
-  generateKeyPairSync('rsa', { modulusLength: 2048 })
-    .privateKey.export({ type: 'pkcs8', format: 'pem' })
-    .toString();
+// Off the event loop (a synchronous RSA key stalls every scenario running beside this one), and
+// from the key cache when one is set.
+const rsaPem = async () => (await generateRsaKeyPair(2048)).privateKeyPem;
 
 /** The public OBIE DCR conformance suite (DCR-001 … DCR-011) and the cases its forks add. */
 export const conformance: Scenario[] = [
@@ -241,7 +240,7 @@ export const conformance: Scenario[] = [
     needs: ['jws-requests'],
     async run(t) {
       const res = await t.step('register signed by an unknown key (same kid)', async () =>
-        t.register(await t.request({ signingKeyPem: rsaPem() })),
+        t.register(await t.request({ signingKeyPem: await rsaPem() })),
       );
       t.expectError(res, 400, 'invalid_client_metadata');
     },

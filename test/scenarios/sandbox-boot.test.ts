@@ -30,6 +30,42 @@ const spki = (pem: string) => createPublicKey(pem).export({ type: 'spki', format
 const obwacOf = (dataDir: string, bank: string): string =>
   JSON.parse(readFileSync(join(dataDir, 'aspsp', bank, 'identity.json'), 'utf8')).obwacPem;
 
+/** Two connections, the second offering the first's TLS session: whether the server resumed it. */
+async function resumes(
+  url: string,
+  ca: string,
+  client: { cert?: string; key?: string } = {},
+): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  const connect = (session?: Buffer) =>
+    new Promise<{ session?: Buffer; reused: boolean }>((resolve, reject) => {
+      const socket = tls.connect({
+        host: hostname,
+        port: Number(port),
+        ca,
+        servername: 'localhost',
+        session,
+        ...client,
+      });
+      let got: Buffer | undefined;
+      socket.on('session', (s: Buffer) => {
+        got = s;
+      });
+      socket.once('secureConnect', () => {
+        // TLS 1.3 sends its tickets after the handshake: give them a moment
+        setTimeout(() => {
+          const reused = socket.isSessionReused();
+          socket.end();
+          resolve({ session: got, reused });
+        }, 100);
+      });
+      socket.once('error', reject);
+    });
+  const first = await connect();
+  if (!first.session) return false;
+  return (await connect(first.session)).reused;
+}
+
 describe('sandbox boot keys', () => {
   it('EC for the directory TLS server, RSA for OB certificates, one TLS key shared by the banks', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'obmock-boot-'));
@@ -51,6 +87,15 @@ describe('sandbox boot keys', () => {
         expect(spki(pem)).toBe(served.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'));
       }
       expect(parseCertificate(a).subject).not.toEqual(parseCertificate(b).subject);
+      // both servers resume TLS sessions, the bank also for a client with a certificate
+      expect(await resumes(sb.directory.url, sb.caBundle)).toBe(true);
+      const tpp = await sb.createTpp();
+      expect(
+        await resumes(sb.banks[0].issuer, sb.caBundle, {
+          cert: tpp.transport.certPem,
+          key: tpp.transport.keyPem,
+        }),
+      ).toBe(true);
     } finally {
       await sb.stop();
     }

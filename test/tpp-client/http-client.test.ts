@@ -109,12 +109,10 @@ describe('createHttpClient over mutual TLS', () => {
     const http = httpClientForMaterial(material, { timeoutMs: 5_000 });
     try {
       const before = stub.connections();
-      for (let i = 0; i < 3; i++) {
-        expect((await http.request('GET', `${stub.url}/echo`)).status).toBe(201);
-        // undici marks a connection free again on the next tick; a call in the same tick opens a second one
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      expect(stub.connections() - before).toBe(1);
+      // back to back: the client waits for undici to free the connection before returning
+      for (let i = 0; i < 3; i++) expect((await http.request('GET', `${stub.url}/echo`)).status).toBe(201);
+      // at most one new connection: none when an earlier client of the same identity left one open
+      expect(stub.connections() - before).toBeLessThanOrEqual(1);
     } finally {
       await http.close();
     }
@@ -153,7 +151,9 @@ describe('timeouts', () => {
   });
 
   it('a body that stalls times out in the body phase; a per-call limit wins over the client one', async () => {
-    const http = createHttpClient({ ca: t.caBundlePem, timeoutMs: 10_000 });
+    // its own identity (a response limit no other test uses): clients of one identity share kept-alive
+    // connections, and one the server closed meanwhile would cost a reconnect inside the 250 ms
+    const http = createHttpClient({ ca: t.caBundlePem, timeoutMs: 10_000, maxResponseBytes: 64 * 1024 });
     try {
       const started = performance.now();
       const err = await http

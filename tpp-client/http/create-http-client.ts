@@ -1,5 +1,5 @@
 import { rootCertificates } from 'node:tls';
-import { Agent, type Dispatcher, errors as undiciErrors } from 'undici';
+import { type Dispatcher, errors as undiciErrors } from 'undici';
 import {
   HttpNetworkError,
   HttpTimeoutError,
@@ -7,6 +7,7 @@ import {
   type TimeoutPhase,
   TppError,
 } from '../errors.js';
+import { acquireAgent } from './shared-agent.js';
 
 export interface HttpClientOptions {
   /** PEM CA certificate(s) trusted for servers. Replaces the system CAs unless `trustSystemCas`. */
@@ -25,7 +26,7 @@ export interface HttpClientOptions {
   trustSystemCas?: boolean;
   /** Largest response body accepted; default 1 MiB. */
   maxResponseBytes?: number;
-  /** Idle keep-alive sockets are closed after this long; default 10 s. */
+  /** Idle keep-alive sockets are closed after this long, and so is the identity's shared agent once no client uses it; default 10 s. */
   keepAliveTimeoutMs?: number;
 }
 
@@ -48,14 +49,15 @@ export interface HttpResponse {
 export interface HttpClient {
   readonly timeoutMs: number;
   request(method: string, url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
-  /** Closes kept-alive connections once in-flight calls finish. */
+  /** Lets go of the identity's agent: its connections close once no client uses it and it has been idle `keepAliveTimeoutMs`. */
   close(): Promise<void>;
 }
 
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /**
- * An HTTP(S) client on an undici Agent: keep-alive connection pools per origin, optional client
+ * An HTTP(S) client on the undici Agent of its TPP identity (see acquireAgent: clients with the
+ * same CAs, certificate and key share keep-alive connections and TLS sessions): keep-alive connection pools per origin, optional client
  * certificate for mutual TLS, server certificates verified against `ca`, and a deadline on
  * every call (connect, headers and body timeouts plus an overall abort). Throws
  * HttpTimeoutError / HttpNetworkError; any HTTP status is a normal response.
@@ -67,20 +69,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     throw new TypeError('createHttpClient: cert and key must be given together');
   }
   const ca = Array.isArray(options.ca) ? options.ca : [options.ca];
-  const agent = new Agent({
-    connect: {
-      ca: options.trustSystemCas ? [...rootCertificates, ...ca] : ca,
-      ...(options.cert !== undefined ? { cert: options.cert, key: options.key } : {}),
-      ...(options.servername !== undefined ? { servername: options.servername } : {}),
-      rejectUnauthorized: true,
-      minVersion: 'TLSv1.2',
-      timeout: connectTimeoutMs,
-    },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
-    maxResponseSize: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+  const { agent, release } = acquireAgent({
+    ca: options.trustSystemCas ? [...rootCertificates, ...ca] : ca,
+    ...(options.cert !== undefined ? { cert: options.cert, key: options.key } : {}),
+    ...(options.servername !== undefined ? { servername: options.servername } : {}),
+    connectTimeoutMs,
+    keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 10_000,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
   });
+  let closed = false;
 
   async function request(method: string, url: string, opts: HttpRequestOptions = {}): Promise<HttpResponse> {
     const target = new URL(url);
@@ -93,6 +90,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }, limit);
     let phase: TimeoutPhase = 'response';
     try {
+      if (closed) throw new undiciErrors.ClientClosedError();
       const res = await agent.request({
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
@@ -105,6 +103,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       });
       phase = 'body';
       const text = await res.body.text();
+      // undici frees the connection only after the body's end has been handled: a call made in the
+      // same tick would open a second connection (a new TLS handshake) instead of reusing this one.
+      await new Promise((resolve) => setImmediate(resolve));
       const headers = flattenHeaders(res.headers);
       return {
         status: res.statusCode,
@@ -129,7 +130,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return {
     timeoutMs,
     request,
-    close: () => agent.close(),
+    close: () => {
+      closed = true;
+      return release();
+    },
   };
 }
 

@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { Agent } from 'undici';
+
+/** What makes two clients the same TPP identity towards the same servers. */
+export interface AgentIdentity {
+  ca: string[];
+  cert?: string;
+  key?: string;
+  servername?: string;
+  connectTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxResponseBytes: number;
+}
+
+interface Entry {
+  agent: Agent;
+  users: number;
+  idleTimer?: NodeJS.Timeout;
+}
+
+/** Agents kept at most; past this, an identity gets an agent of its own, closed with its client. */
+export const MAX_SHARED_AGENTS = 32;
+
+const agents = new Map<string, Entry>();
+
+function identityKey(id: AgentIdentity): string {
+  // The key and certificate are hashed together with everything else: nothing secret is kept as a map key.
+  return createHash('sha256').update(JSON.stringify(id)).digest('base64url');
+}
+
+function newAgent(id: AgentIdentity): Agent {
+  return new Agent({
+    connect: {
+      ca: id.ca,
+      ...(id.cert !== undefined ? { cert: id.cert, key: id.key } : {}),
+      ...(id.servername !== undefined ? { servername: id.servername } : {}),
+      rejectUnauthorized: true,
+      minVersion: 'TLSv1.2',
+      timeout: id.connectTimeoutMs,
+    },
+    // headers and body deadlines are given per call
+    keepAliveTimeout: id.keepAliveTimeoutMs,
+    maxResponseSize: id.maxResponseBytes,
+  });
+}
+
+/** Closes the least recently released idle agent, to make room. */
+function evictIdle(): boolean {
+  for (const [key, entry] of agents) {
+    if (entry.users === 0) {
+      clearTimeout(entry.idleTimer);
+      agents.delete(key);
+      void entry.agent.close();
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The undici Agent of one TPP identity (same trusted CAs, client certificate and key, limits),
+ * shared by every client made with it in this process: its keep-alive connections and its TLS
+ * session cache (undici resumes TLS sessions per server name) carry over from one client to the
+ * next, e.g. from one scenario to the next. Agents are never shared between identities, so a
+ * TLS session (which carries the client certificate) is never resumed by another TPP. When the
+ * last client lets go, the agent stays open for `keepAliveTimeoutMs`, then closes; at most
+ * {@link MAX_SHARED_AGENTS} are kept.
+ */
+export function acquireAgent(id: AgentIdentity): { agent: Agent; release(): Promise<void> } {
+  const key = identityKey(id);
+  let entry = agents.get(key);
+  if (!entry && (agents.size < MAX_SHARED_AGENTS || evictIdle())) {
+    entry = { agent: newAgent(id), users: 0 };
+    agents.set(key, entry);
+  }
+  if (!entry) {
+    const agent = newAgent(id);
+    return { agent, release: () => agent.close() };
+  }
+  const shared = entry;
+  clearTimeout(shared.idleTimer);
+  shared.idleTimer = undefined;
+  shared.users += 1;
+  let released = false;
+  return {
+    agent: shared.agent,
+    release: async () => {
+      if (released) return;
+      released = true;
+      shared.users -= 1;
+      if (shared.users > 0) return;
+      // Re-inserted: the map's order is the order agents went idle (oldest evicted first).
+      agents.delete(key);
+      agents.set(key, shared);
+      shared.idleTimer = setTimeout(() => {
+        if (shared.users > 0 || agents.get(key) !== shared) return;
+        agents.delete(key);
+        void shared.agent.close();
+      }, id.keepAliveTimeoutMs);
+      shared.idleTimer.unref();
+    },
+  };
+}
+
+/** Agents currently kept (tests). */
+export function sharedAgentCount(): number {
+  return agents.size;
+}
