@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -71,7 +71,8 @@ const container = (service: string) => `${project}_${service}_1`;
 describe.skipIf(skip)('docker-compose.yml under podman', () => {
   beforeAll(async () => {
     if (!engineRuns) throw new Error('CI=true and no container engine runs: .ci/run installs podman');
-    mkdirSync(reports, { mode: 0o777 });
+    mkdirSync(reports);
+    chmodSync(reports, 0o777); // the container user (uid 1000) writes the reports
     for (const s of ['DIRECTORY', 'BANK', 'TPP']) ports[s] = await freePort();
     env = {
       ...process.env,
@@ -151,6 +152,7 @@ describe.skipIf(skip)('docker-compose.yml under podman', () => {
   it('the scenarios service runs the catalogue and writes a JUnit file to the host folder', async () => {
     const result = await compose('run', '--rm', 'scenarios');
     expect(result.code, result.out.slice(-4000)).toBe(0);
+    expect(result.out).toContain('report: /reports/junit.xml');
     const junit = readFileSync(join(reports, 'junit.xml'), 'utf8');
     const suite = /<testsuites\b[^>]*>/.exec(junit)?.[0] ?? '';
     expect(Number(/tests="(\d+)"/.exec(suite)?.[1])).toBeGreaterThan(50);
