@@ -24,9 +24,9 @@ const skip = !wanted
     : false;
 if (skip) process.stderr.write(`[skipped] docker/compose under podman: ${skip}\n`);
 
-const work = mkdtempSync(join(tmpdir(), 'obmock-engine-'));
+let work = '';
+let reports = '';
 const project = `obmocktest${process.pid}`;
-const reports = join(work, 'reports');
 const ports: Record<string, number> = {};
 
 /** podman's default rlimits can exceed what an unprivileged runtime may set: ask for what this process has. */
@@ -71,6 +71,8 @@ const container = (service: string) => `${project}_${service}_1`;
 describe.skipIf(skip)('docker-compose.yml under podman', () => {
   beforeAll(async () => {
     if (!engineRuns) throw new Error('CI=true and no container engine runs: .ci/run installs podman');
+    work = mkdtempSync(join(tmpdir(), 'obmock-engine-'));
+    reports = join(work, 'reports');
     mkdirSync(reports);
     chmodSync(reports, 0o777); // the container user (uid 1000) writes the reports
     for (const s of ['DIRECTORY', 'BANK', 'TPP']) ports[s] = await freePort();
@@ -102,6 +104,7 @@ describe.skipIf(skip)('docker-compose.yml under podman', () => {
   }, 1_800_000);
 
   afterAll(async () => {
+    if (!work) return;
     await compose('down', '-v');
     rmSync(work, { recursive: true, force: true });
   }, 120_000);
