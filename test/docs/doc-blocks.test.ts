@@ -144,7 +144,7 @@ describe.runIf(runBlocks)('documented shell blocks, run as written in a fresh co
             if (!harnessServer) {
               const readyFile = '.doc-test-ready.json';
               const child = await startServer(
-                `exec node_modules/.bin/obmock up --ready-file ${readyFile} --log-level warn`,
+                `exec npx --no-install obmock up --ready-file ${readyFile} --log-level warn`,
                 readyFile,
               );
               const ready = JSON.parse(readFileSync(join(copy, readyFile), 'utf8'));
