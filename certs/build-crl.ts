@@ -1,4 +1,13 @@
-import { explicit, normaliseHex, seq, smallInteger, time, toDer, unsignedInteger } from './asn1.js';
+import {
+  type Asn1,
+  explicit,
+  normaliseHex,
+  seq,
+  smallInteger,
+  time,
+  toDer,
+  unsignedInteger,
+} from './asn1.js';
 import { OID } from './oids.js';
 import { toPem } from './pem.js';
 import { sha256WithRsaAlgorithm, signSha256WithRsa } from './sign.js';
@@ -38,7 +47,7 @@ export function buildCrl(
   const fields = [
     smallInteger(1), // v2
     sha256WithRsaAlgorithm(),
-    ca.issuer.name,
+    ca.issuer.name as unknown as Asn1,
     time(new Date(nowMs)),
     time(new Date(nowMs + Math.round(days * 86_400_000))),
   ];

@@ -174,7 +174,7 @@ function prepareCertificate(ca: CertificateAuthority, req: IssueRequest): Prepar
 
   const tbs = tbsCertificateDer({
     serial,
-    issuer: ca.issuer.name,
+    issuer: ca.issuer.name as unknown as Asn1,
     notBefore,
     notAfter,
     subject: encodeName(subject),

@@ -6,7 +6,7 @@ import { generateRsaKeyPair } from './generate-rsa-key-pair.js';
 import { OID } from './oids.js';
 import { toPem } from './pem.js';
 import { signSha256WithRsa } from './sign.js';
-import type { CertificateAuthority, DnAttribute, IssuerCache } from './types.js';
+import type { CertificateAuthority, DnAttribute, EncodedName, IssuerCache } from './types.js';
 import {
   authorityKeyIdExt,
   basicConstraintsExt,
@@ -201,5 +201,12 @@ function issuerCache(cert: X509Certificate): IssuerCache {
   const ski = s.extensions.find((e) => e.oid === OID.subjectKeyIdentifier);
   const keyId = ski ? readOctets(fromDer(ski.value), 'subjectKeyIdentifier') : keyIdOfSpki(s.spkiDer);
   const subject: DnAttribute[] = decodeName(s.subjectNode, 'subject');
-  return { name: s.subjectNode, subject, keyId, notBefore: s.notBefore, notAfter: s.notAfter, cert };
+  return {
+    name: s.subjectNode as unknown as EncodedName,
+    subject,
+    keyId,
+    notBefore: s.notBefore,
+    notAfter: s.notAfter,
+    cert,
+  };
 }

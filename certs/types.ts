@@ -1,5 +1,4 @@
 import type { KeyObject, X509Certificate } from 'node:crypto';
-import type forge from 'node-forge';
 
 /** Certificate profiles the directory CA issues. */
 export type CertificateType = 'obtransport' | 'obsigning' | 'obwac' | 'obseal' | 'qwac' | 'qseal' | 'server';
@@ -75,10 +74,17 @@ export interface IssuedCertificate {
   kid: string;
 }
 
+declare const encodedName: unique symbol;
+/**
+ * A parsed ASN.1 Name, opaque outside certs/ (inside it is an `Asn1` node of asn1.ts): the
+ * declarations of the package then need no node-forge types.
+ */
+export type EncodedName = { readonly [encodedName]: true };
+
 /** What the CA caches about its issuing certificate so that issuance costs one signature. */
 export interface IssuerCache {
   /** Issuing CA subject Name, parsed once, reused as the issuer of every certificate and CRL. */
-  readonly name: forge.asn1.Asn1;
+  readonly name: EncodedName;
   readonly subject: DnAttribute[];
   /** Subject key identifier of the issuing CA (becomes the AKI of what it signs). */
   readonly keyId: Buffer;

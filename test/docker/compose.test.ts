@@ -6,13 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 /**
- * No Docker engine runs here, so the compose file and Dockerfile are checked
- * for structure: services, health checks, ports, volumes, and commands the
- * built CLI accepts.
+ * The compose file and Dockerfile checked for structure: services, health checks, ports,
+ * volumes, and commands the built CLI accepts. compose-engine.test.ts builds and runs them.
  */
 const root = resolve(import.meta.dirname, '../..');
 const BIN = resolve(root, 'dist/cli/main.js');
-const compose = parse(readFileSync(resolve(root, 'docker-compose.yml'), 'utf8')) as {
+const compose = parse(readFileSync(resolve(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<
     string,
     {
@@ -24,6 +23,7 @@ const compose = parse(readFileSync(resolve(root, 'docker-compose.yml'), 'utf8'))
       healthcheck?: { test: string[] };
       depends_on?: Record<string, { condition: string }>;
       profiles?: string[];
+      restart?: string;
     }
   >;
   volumes: Record<string, unknown>;
@@ -39,12 +39,13 @@ describe('docker-compose.yml', () => {
   });
 
   it.each([
-    ['directory', 8443],
-    ['bank', 8444],
-    ['tpp', 8445],
-  ])('%s: health check on its own host and port, port published, data volume mounted', (name, port) => {
+    ['directory', 8443, 'DIRECTORY'],
+    ['bank', 8444, 'BANK'],
+    ['tpp', 8445, 'TPP'],
+  ])('%s: health check on its own host and port, port published on 127.0.0.1, restarts, data volume', (name, port, env) => {
     const s = compose.services[name];
-    expect(s.ports).toEqual([`${port}:${port}`]);
+    expect(s.ports).toEqual([`\${OBMOCK_BIND:-127.0.0.1}:\${OBMOCK_${env}_PORT:-${port}}:${port}`]);
+    expect(s.restart).toBe('unless-stopped');
     expect(s.volumes).toContain('obmock-data:/data');
     const test = s.healthcheck?.test ?? [];
     expect(test.slice(0, 4)).toEqual(['CMD', 'node', 'dist/cli/main.js', 'health']);
@@ -61,18 +62,22 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('the scenarios service targets the bank, writes reports to a volume, and waits for a healthy bank', () => {
+  it('the scenarios service targets the bank, writes reports to a host folder, and waits for a healthy bank', () => {
     const s = compose.services.scenarios;
     expect(s.command[0]).toBe('scenarios');
     expect(s.command[s.command.indexOf('--target') + 1]).toBe(
       'https://bank:8444/banks/default/.well-known/openid-configuration',
     );
     expect(s.command[s.command.indexOf('--out') + 1]).toBe('/reports');
-    expect(s.volumes).toContain('reports:/reports');
+    expect(s.volumes).toContain(`\${OBMOCK_REPORTS:-./reports}:/reports`);
     expect(s.depends_on?.bank.condition).toBe('service_healthy');
     const config = JSON.parse(readFileSync(resolve(root, 'docker/tpp-config.json'), 'utf8'));
     expect(config.directory.url).toBe('https://directory:8443');
-    expect(Object.keys(compose.volumes).sort()).toEqual(['obmock-data', 'reports']);
+    expect(Object.keys(compose.volumes).sort()).toEqual(['obmock-data']);
+    const tpp = compose.services.tpp.command;
+    expect(tpp[tpp.indexOf('--bank-discovery') + 1]).toBe(
+      'default=https://bank:8444/banks/default/.well-known/openid-configuration',
+    );
   });
 
   it.each([
@@ -93,6 +98,18 @@ describe('docker-compose.yml', () => {
 
 describe('Dockerfile', () => {
   const dockerfile = readFileSync(resolve(root, 'Dockerfile'), 'utf8');
+  it('builds in a stage with the dev dependencies, runs a slim stage as a non-root user', () => {
+    const stages = dockerfile.split(/^FROM /m).slice(1);
+    expect(stages).toHaveLength(2);
+    expect(stages[0]).toMatch(/^node:20-\S+ AS build\n/);
+    expect(stages[0]).not.toContain('NODE_ENV=production'); // TypeScript is a dev dependency
+    expect(stages[0]).toMatch(/^RUN npm ci --ignore-scripts/m);
+    expect(stages[0]).toMatch(/^RUN npm run build && npm prune --omit=dev/m);
+    expect(stages[1]).toMatch(/^COPY --from=build \/app\/dist dist$/m);
+    expect(stages[1]).toMatch(/^USER node$/m);
+    expect(stages[1]).not.toMatch(/^RUN npm/m);
+  });
+
   it('builds every source folder the build compiles and runs the CLI', () => {
     expect(dockerfile).toMatch(/^FROM node:20-/m);
     const build = JSON.parse(readFileSync(resolve(root, 'tsconfig.build.json'), 'utf8')) as {

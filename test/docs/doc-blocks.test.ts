@@ -2,7 +2,7 @@ import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_pro
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DocBlock, documentedFiles, markdownBlocks, SHELL, TYPESCRIPT } from './markdown-blocks.js';
 
 /**
@@ -57,7 +57,7 @@ describe('documented code blocks: static rules', () => {
 const runBlocks = process.env.CI === 'true' || process.env.OBMOCK_DOC_TESTS === '1';
 
 describe.runIf(runBlocks)('documented shell blocks, run as written in a fresh copy', () => {
-  const copy = mkdtempSync(join(tmpdir(), 'obmock-doc-test-'));
+  let copy = '';
   const env: NodeJS.ProcessEnv = {
     ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST'))),
     // `obmock up` picks free ports (tests never take fixed ones); npm uses its cache when it can.
@@ -70,16 +70,20 @@ describe.runIf(runBlocks)('documented shell blocks, run as written in a fresh co
   const servers: ChildProcess[] = [];
   let harnessServer: { child: ChildProcess; ports: Record<string, number> } | undefined;
 
-  const tracked = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-    cwd: root,
-    encoding: 'utf8',
-  })
-    .split('\0')
-    .filter((f) => f && existsSync(join(root, f)));
-  for (const f of tracked) {
-    mkdirSync(dirname(join(copy, f)), { recursive: true });
-    cpSync(join(root, f), join(copy, f));
-  }
+  // A copy of what git tracks (and untracked files not ignored): a checkout without node_modules or dist.
+  beforeAll(() => {
+    copy = mkdtempSync(join(tmpdir(), 'obmock-doc-test-'));
+    const tracked = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+      cwd: root,
+      encoding: 'utf8',
+    })
+      .split('\0')
+      .filter((f) => f && existsSync(join(root, f)));
+    for (const f of tracked) {
+      mkdirSync(dirname(join(copy, f)), { recursive: true });
+      cpSync(join(root, f), join(copy, f));
+    }
+  });
 
   const stop = async (child: ChildProcess) => {
     if (child.exitCode !== null || child.pid === undefined) return;
@@ -96,7 +100,7 @@ describe.runIf(runBlocks)('documented shell blocks, run as written in a fresh co
   };
   afterAll(async () => {
     await stopAll();
-    rmSync(copy, { recursive: true, force: true });
+    if (copy) rmSync(copy, { recursive: true, force: true });
   });
 
   const startServer = async (script: string, readyFile: string): Promise<ChildProcess> => {
@@ -140,7 +144,7 @@ describe.runIf(runBlocks)('documented shell blocks, run as written in a fresh co
             if (!harnessServer) {
               const readyFile = '.doc-test-ready.json';
               const child = await startServer(
-                `exec node_modules/.bin/obmock up --ready-file ${readyFile} --log-level warn`,
+                `exec npx --no-install obmock up --ready-file ${readyFile} --log-level warn`,
                 readyFile,
               );
               const ready = JSON.parse(readFileSync(join(copy, readyFile), 'utf8'));
