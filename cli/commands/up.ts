@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bankFromSpec, DEFAULT_BANK, type RunningAspsp, startAspsp } from '../../aspsp-mock/index.js';
-import { type RunningConsole, startConsole } from '../../console/index.js';
+import type { RunningConsole } from '../../console/index.js';
 import { type RunningDirectory, startDirectory } from '../../directory/index.js';
 import { createLogger, type LogLevel } from '../../lib/logger.js';
 import { type RunningTppService, startTppService } from '../../tpp-client/service/index.js';
@@ -83,6 +83,7 @@ export async function up(argv: string[]): Promise<number> {
   if (!runs('directory') && !values['directory-url'])
     throw new Error('--directory-url is needed when the directory runs elsewhere');
   const port = integer('port', values.port);
+  const consolePort = integer('console-port', values['console-port']);
   const portFor = (offset: number) => (port === undefined ? undefined : port === 0 ? 0 : port + offset);
   const banks = values.bank?.length ? values.bank.map(bankFromSpec) : [DEFAULT_BANK];
   const logLevel = values['log-level'] as LogLevel | undefined;
@@ -145,7 +146,8 @@ export async function up(argv: string[]): Promise<number> {
     }
     if (directory) {
       // The workshop console: a client of the services above (docs/console.md).
-      const consolePort = integer('console-port', values['console-port']);
+      // Loaded here, not at start-up: the other commands need none of it.
+      const { startConsole } = await import('../../console/index.js');
       consoleServer = await startConsole({
         host: servername,
         bindAddress: bind,
