@@ -11,6 +11,7 @@ COPY aspsp-mock aspsp-mock
 COPY tpp-client tpp-client
 COPY scenarios scenarios
 COPY cli cli
+COPY console console
 COPY lib lib
 COPY bench bench
 COPY index.ts ./
@@ -29,6 +30,6 @@ COPY docs docs
 RUN mkdir -p /data /reports && chown node:node /data /reports
 USER node
 VOLUME ["/data"]
-EXPOSE 8443 8444 8445
+EXPOSE 8443 8444 8445 8446
 ENTRYPOINT ["node", "dist/cli/main.js"]
 CMD ["up", "--data-dir", "/data", "--bind", "0.0.0.0"]

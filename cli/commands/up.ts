@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bankFromSpec, DEFAULT_BANK, type RunningAspsp, startAspsp } from '../../aspsp-mock/index.js';
-import { type RunningConsole, startConsole } from '../../console/index.js';
+import type { RunningConsole } from '../../console/index.js';
 import { type RunningDirectory, startDirectory } from '../../directory/index.js';
 import { createLogger, type LogLevel } from '../../lib/logger.js';
 import { prepareBootKeys } from '../../scenarios/prepare-boot-keys.js';
@@ -102,6 +102,7 @@ export async function up(argv: string[]): Promise<number> {
     throw new UsageError('--directory-url is needed when the directory runs elsewhere');
   // Banks and TPP listen on port+1 and port+2.
   const port = wholeNumber('port', values.port ?? process.env.OBMOCK_PORT, { min: 0, max: 65_533 });
+  const consolePort = wholeNumber('console-port', values['console-port'], { min: 0, max: 65_535 });
   const portFor = (offset: number) => (port === undefined ? undefined : port === 0 ? 0 : port + offset);
   const banks = values.bank?.length ? values.bank.map(bankFromSpec) : [DEFAULT_BANK];
   const logLevel = values['log-level'] as LogLevel | undefined;
@@ -171,7 +172,8 @@ export async function up(argv: string[]): Promise<number> {
     }
     if (directory) {
       // The workshop console: a client of the services above (docs/console.md).
-      const consolePort = wholeNumber('console-port', values['console-port'], { min: 0, max: 65_535 });
+      // Loaded here, not at start-up: the other commands need none of it.
+      const { startConsole } = await import('../../console/index.js');
       consoleServer = await startConsole({
         host: servername,
         bindAddress: bind,

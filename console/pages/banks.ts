@@ -32,7 +32,7 @@ interface Fault {
 /** Banks: profile and effective switches, clients seen, faults listed, added and cleared. */
 export function bankPages(ctx: ConsoleContext): Router {
   const r = Router();
-  const p = (h: Handler) => page(h, ctx.logger);
+  const p = (h: Handler) => page(h, ctx.logger, '/banks');
   const bankOf = (id: unknown) => {
     const bank = ctx.banks.find((b) => b.id === id);
     if (!bank) throw new Error('no such bank');

@@ -40,7 +40,11 @@ export function describe(err: unknown): string {
 }
 
 /** Runs a page handler: a failed form goes back with the service's answer; a failed page shows it. */
-export function page(handler: Handler, logger: { warn(msg: string, f?: Record<string, unknown>): void }) {
+export function page(
+  handler: Handler,
+  logger: { warn(msg: string, f?: Record<string, unknown>): void },
+  back?: string,
+) {
   return async (req: Request, res: Response, _next: NextFunction): Promise<void> => {
     try {
       await handler(req, res);
@@ -49,7 +53,7 @@ export function page(handler: Handler, logger: { warn(msg: string, f?: Record<st
         logger.warn('console page failed', { path: req.path, error: (err as Error).message });
       if (res.headersSent) return;
       if (req.method === 'POST') {
-        redirectWith(req, res, backFrom(req), { kind: 'error', text: describe(err) });
+        redirectWith(req, res, back ?? backFrom(req), { kind: 'error', text: describe(err) });
         return;
       }
       const status = err instanceof UpstreamError && err.status < 500 ? err.status : 502;

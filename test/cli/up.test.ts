@@ -54,7 +54,9 @@ describe('obmock up', () => {
     });
     await waitForFile(ready, child);
     const info = JSON.parse(readFileSync(ready, 'utf8'));
-    expect(Object.keys(info).sort()).toEqual(['banks', 'ca', 'directory', 'tpp']);
+    expect(Object.keys(info).sort()).toEqual(['banks', 'ca', 'console', 'directory', 'tpp']);
+    expect(info.console.url).toMatch(/^http:\/\/localhost:\d+$/);
+    expect(info.console.signIn).toMatch(new RegExp(`^${info.console.url}/sign-in\\?code=[A-Za-z0-9_-]{43}$`));
     expect(info.tpp.url).toMatch(/^https:\/\/localhost:\d+$/);
     expect(info.banks).toHaveLength(1);
     expect(info.banks[0]).toMatchObject({ id: 'default', profile: 'ob-v3.3' });
@@ -100,6 +102,15 @@ describe('obmock up', () => {
     });
     expect(JSON.parse(discovery).registration_endpoint).toBe(`${info.banks[0].issuer}/register`);
     expect(stdout).toContain('obmock is up');
+    expect(stdout).toContain(`console    ${info.console.url}`);
+    const signIn = execFileSync(
+      'curl',
+      ['-sS', '-o', '/dev/null', '-w', '%{http_code}', info.console.signIn],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(signIn).toBe('303');
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -233,3 +233,117 @@ describe('message tap', () => {
     await agent.close();
   });
 });
+
+describe('hostile input', () => {
+  it.each([
+    ['GET', '/directory/..%2F..%2Fadmin'],
+    ['GET', '/directory/%3Cscript%3Ealert(1)%3C%2Fscript%3E'],
+    ['GET', '/directory/AAAAAAAAAAAAAAAAAA/ss/BBBBBBBBBBBBBBBBBBBBBB'],
+    ['GET', '/directory/AAAAAAAAAAAAAAAAAA/ss/BBBB/ssa'],
+    ['GET', '/directory/AAAAAAAAAAAAAAAAAA/certificates/%00%0A.pem'],
+    ['GET', '/live/messages/not-a-number'],
+    ['GET', '/live/messages/99999999'],
+    ['GET', '/scenarios/runs/nope'],
+    ['GET', '/scenarios/runs/nope/report.html'],
+    ['GET', `/${'x'.repeat(5000)}`],
+  ])('%s %.60s: a clear refusal, no internals, the console keeps serving', async (_method, path) => {
+    const { cookie } = await signIn();
+    const res = await get(path, cookie);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.text).not.toMatch(/at .*\.(ts|js):\d+|node_modules|Error:|<script>alert/);
+    expect(res.text).not.toContain(t.sb.directory.adminToken);
+    expect((await get('/directory', cookie)).status).toBe(200);
+  });
+
+  it.each([
+    [
+      '/directory/organisations',
+      { name: '', type: 'bank', roles: 'NOPE' },
+      /invalid_request|The service answered 400/,
+    ],
+    ['/directory/organisations', { name: 'x'.repeat(5000), type: 'tpp', roles: 'AISP' }, /answered 400/],
+    ['/banks/default/faults', { kind: 'explode', endpoint: 'register', count: '1' }, /answered 400/],
+    ['/banks/nope/faults', { kind: 'status', endpoint: 'register', count: '1' }, /went wrong/],
+    ['/tpp/act', { action: 'rm -rf', bank: 'default' }, /unknown action/],
+    ['/scenarios/runs', { only: 'NO-SUCH-*', bank: 'default' }, /no scenario matches/],
+  ])('POST %s with bad fields: back with the service’s answer, nothing stored', async (path, form, message) => {
+    const { cookie, csrf } = await signIn();
+    const before = await organisationNames();
+    const res = await post(path, { ...form, _csrf: csrf }, { cookie });
+    expect(res.status).toBe(303);
+    const next = await get(String(res.headers.location), cookie);
+    expect(next.text).toMatch(message);
+    expect(next.text).not.toMatch(/at .*\.(ts|js):\d+|node_modules/);
+    expect(await organisationNames()).toEqual(before);
+  });
+
+  it('an invalid CSR is refused with the directory’s reason', async () => {
+    const { cookie, csrf } = await signIn();
+    const org = await post(
+      '/directory/organisations',
+      { name: 'CSR checks', type: 'tpp', roles: 'AISP', _csrf: csrf },
+      { cookie },
+    );
+    const orgPath = String(org.headers.location);
+    const ss = await post(
+      `${orgPath}/software-statements`,
+      { name: 'CSR app', redirect: 'https://app.example.com/cb', roles: 'AISP', _csrf: csrf },
+      { cookie },
+    );
+    const ssPath = String(ss.headers.location);
+    expect(ssPath).toMatch(/^\/directory\/[A-Za-z0-9]+\/ss\/[A-Za-z0-9]+$/);
+    for (const csr of [
+      'not a CSR',
+      '-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----',
+    ]) {
+      const res = await post(`${ssPath}/certificates`, { csr, type: 'obtransport', _csrf: csrf }, { cookie });
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe(ssPath);
+      const page = await get(ssPath, cookie);
+      expect(page.text).toMatch(/The service answered 400 \w+: /);
+      expect(page.text).not.toMatch(/Certificate issued/);
+    }
+  });
+});
+
+describe('bound to a LAN address', () => {
+  it('serves attendees at that address, with sessions and CSRF as on loopback', async () => {
+    const { networkInterfaces } = await import('node:os');
+    const lan = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    if (!lan) return; // no LAN interface on this machine: nothing to check
+    const { startConsole } = await import('../../console/index.js');
+    const { silentLogger } = await import('../../lib/logger.js');
+    const lanConsole = await startConsole({
+      host: lan,
+      bindAddress: lan,
+      port: 0,
+      directory: { url: t.sb.directory.url, adminToken: t.sb.directory.adminToken },
+      banks: [],
+      caBundlePem: t.sb.caBundle,
+      logger: silentLogger,
+    });
+    try {
+      expect(lanConsole.url).toBe(`http://${lan}:${lanConsole.port}`);
+      const link = lanConsole.signInLink();
+      expect(link.startsWith(`http://${lan}:`)).toBe(true);
+      const signedIn = await request(link);
+      expect(signedIn.statusCode).toBe(303);
+      const cookie = String(signedIn.headers['set-cookie']).split(';')[0];
+      const page = await request(`${lanConsole.url}/directory`, { headers: { cookie } });
+      expect(page.statusCode).toBe(200);
+      expect(await page.body.text()).toContain(t.sb.bank.orgId);
+      const forged = await request(`${lanConsole.url}/directory/organisations`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'name=x&type=tpp&roles=AISP',
+      });
+      expect(forged.statusCode).toBe(403);
+      await forged.body.dump();
+    } finally {
+      await lanConsole.close();
+    }
+  });
+});
