@@ -23,8 +23,8 @@ Options:
                          trusted TLS-terminating gateway (see docs/bank.md for the risks)
   --public-url URL       external base URL of the directory, if not https://HOST:PORT
   --tpp-jwks-origin O    an origin eIDAS banks may fetch TPP-hosted JWKS from, e.g.
-                         https://*.tpp.example:* (repeatable; default https://localhost:*;
-                         never the sandbox's own services; see docs/bank.md)
+                         https://*.tpp.example:* (repeatable; default https://localhost:*
+                         and https://127.0.0.1:*; never the sandbox's own services)
   --services LIST        which services to run here: directory,bank,tpp (default all three)
   --directory-url URL    the directory, when it runs elsewhere (its CA bundle and admin
                          token are read from DIR/directory/, e.g. a shared volume)
