@@ -126,6 +126,17 @@ describe('finding 5: certificate names the CA never issues to an organisation', 
     expect(own.status, own.text).toBe(201);
   });
 
+  it("the sandbox's own TPP service (SandboxService, set by the admin) may take the sandbox's names", async () => {
+    const service = await createOrganisation(shared, { SandboxService: true });
+    const res = await upload(
+      shared,
+      service,
+      'obwac',
+      obwacCsr(key, service.id, ['localhost', 'directory.test']),
+    );
+    expect(res.status, res.text).toBe(201);
+  });
+
   it('a QWAC whose subject CN is a sandbox name and that has no SAN is refused too', async () => {
     const oi = 'PSDUK-UKBXXX-87654321';
     const org = await createOrganisation(shared, { OrganisationIdentifier: oi, LegalName: 'EU TPP GmbH' });
