@@ -33,7 +33,8 @@ export interface AspspConfig {
    * Where a bank with self-signed (eIDAS) software statements may fetch the
    * TPP-hosted JWKS a statement names: `https://host[:port|:*]` or
    * `https://*.domain[:port|:*]`. The default allows only what `obmock up`
-   * itself needs: a TPP serving its keys on this machine as `https://localhost`.
+   * and the TPP library's `serveJwks` need: a TPP serving its keys on this
+   * machine, as `https://localhost:PORT` or `https://127.0.0.1:PORT`.
    * The sandbox's own directory and bank origins are never fetched, whatever this says.
    */
   tppJwksOrigins: string[];
@@ -57,7 +58,7 @@ export const ASPSP_DEFAULTS: Omit<AspspConfig, 'directory'> = {
   port: 8444,
   banks: [DEFAULT_BANK],
   trustedJwksOrigins: [],
-  tppJwksOrigins: ['https://localhost:*'],
+  tppJwksOrigins: ['https://localhost:*', 'https://127.0.0.1:*'],
   jwksTimeoutMs: 3_000,
   jwksMaxBytes: 256 * 1024,
   logLevel: 'info',

@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -125,19 +125,25 @@ async function main(): Promise<number> {
     };
     process.stdout.write(
       `soak: ${minutes} min of POST /register, ${concurrency} in flight; one line per ${interval} s\n` +
-        'minute  reg/s   p50 ms  p99 ms  fail  | server: loop p99 ms  loop max ms  rss MiB  heap MiB  clients\n',
+        'minute  reg/s   p50 ms  p99 ms  fail  | server: loop p99 ms  loop max ms  rss MiB  heap MiB  clients   load\n',
     );
     let n = 0;
-    const report = setInterval(() => {
+    let lineStart = performance.now();
+    const printLine = () => {
       n++;
+      const seconds = (performance.now() - lineStart) / 1000;
+      lineStart = performance.now();
       const sorted = latencies.sort((a, b) => a - b);
       const h = health.at(-1);
       process.stdout.write(
-        `${((n * interval) / 60).toFixed(2).padEnd(7)} ${(sorted.length / interval).toFixed(1).padStart(6)}  ${percentile(sorted, 50).toFixed(0).padStart(6)}  ${percentile(sorted, 99).toFixed(0).padStart(6)}  ${String(failures).padStart(4)}  | ` +
-          `${String(h?.eventLoopP99Ms ?? '-').padStart(17)}  ${String(h?.eventLoopMaxMs ?? '-').padStart(11)}  ${String(h?.rssMiB ?? '-').padStart(7)}  ${String(h?.heapUsedMiB ?? '-').padStart(8)}  ${String(h?.clients ?? '-').padStart(7)}\n`,
+        `${((n * interval) / 60).toFixed(2).padEnd(7)} ${(sorted.length / seconds).toFixed(1).padStart(6)}  ${percentile(sorted, 50).toFixed(0).padStart(6)}  ${percentile(sorted, 99).toFixed(0).padStart(6)}  ${String(failures).padStart(4)}  | ` +
+          `${String(h?.eventLoopP99Ms ?? '-').padStart(17)}  ${String(h?.eventLoopMaxMs ?? '-').padStart(11)}  ${String(h?.rssMiB ?? '-').padStart(7)}  ${String(h?.heapUsedMiB ?? '-').padStart(8)}  ${String(h?.clients ?? '-').padStart(7)}  ${loadavg()[0].toFixed(1).padStart(5)}\n`,
       );
       latencies = [];
       failures = 0;
+    };
+    const report = setInterval(() => {
+      printLine();
       // A fresh SSA every 10 minutes: the bank refuses SSAs older than an hour.
       if (performance.now() - lastSsa > 600_000) {
         lastSsa = performance.now();
@@ -151,6 +157,7 @@ async function main(): Promise<number> {
     }, interval * 1000);
     await Promise.all(Array.from({ length: concurrency }, worker));
     clearInterval(report);
+    if (latencies.length > 0) printLine();
     await pool.close();
     return 0;
   } finally {

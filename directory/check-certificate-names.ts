@@ -61,7 +61,8 @@ function reservedNames(ctx: DirectoryContext): Set<string> {
  * - No wildcard name is ever issued.
  * - On a sandbox served under a name other than loopback (shared or workshop),
  *   a TPP organisation gets no certificate for the directory's or a bank's host
- *   names or addresses, nor for loopback names. On a loopback-only sandbox
+ *   names or addresses, nor for loopback names (banks — ASPSP organisations — and
+ *   the sandbox's own TPP service, both created by the admin, may). On a loopback-only sandbox
  *   `localhost` stays issuable: an eIDAS TPP hosts its JWKS on this machine.
  * See docs/directory.md, "Certificate names".
  */
@@ -76,7 +77,7 @@ export function checkCertificateNames(
   const wildcard = names.find((n) => n.includes('*'));
   if (wildcard !== undefined)
     throw new BadRequest(`CSR names: '${wildcard}' is a wildcard; wildcard names are not issued`);
-  if (org.OrganisationType === 'aspsp' || loopbackSandbox(ctx)) return;
+  if (org.OrganisationType === 'aspsp' || org.SandboxService || loopbackSandbox(ctx)) return;
   const reserved = reservedNames(ctx);
   const taken = names.find((n) => isLoopbackHost(n) || reserved.has(n));
   if (taken !== undefined)

@@ -24,6 +24,11 @@ export interface OrganisationRecord {
   Status: OrganisationStatus;
   CreatedAt: string;
   ModifiedAt: string;
+  /**
+   * Mock-only, set by the admin: one of the sandbox's own services (the TPP
+   * service of `obmock up`), which may get certificates for the sandbox's host names.
+   */
+  SandboxService?: true;
 }
 
 export interface SoftwareStatementRecord {

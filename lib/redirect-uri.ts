@@ -15,15 +15,15 @@ export function redirectUriProblem(uri: string): string | undefined {
     return 'must not contain whitespace';
   if (uri.includes('#')) return 'must not have a fragment (RFC 6749 §3.1.2)';
   const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?]*)/.exec(uri)?.[1];
-  if (authority === undefined) return 'must be an absolute URL';
+  if (authority === undefined) return 'must be an absolute http(s) URL';
   if (authority.includes('@') || authority.includes('\\')) return 'must not carry userinfo';
   let url: URL;
   try {
     url = new URL(uri);
   } catch {
-    return 'is not a URL';
+    return 'must be an absolute http(s) URL';
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an http(s) URL';
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an absolute http(s) URL';
   if (url.username !== '' || url.password !== '') return 'must not carry userinfo';
   if (url.hostname === '') return 'must name a host';
   return undefined;

@@ -28,6 +28,9 @@ Options:
   --mtls-header NAME     banks take the client certificate from this header, set by a
                          trusted TLS-terminating gateway (see docs/bank.md for the risks)
   --public-url URL       external base URL of the directory, if not https://HOST:PORT
+  --tpp-jwks-origin O    an origin eIDAS banks may fetch TPP-hosted JWKS from, e.g.
+                         https://*.tpp.example:* (repeatable; default https://localhost:*
+                         and https://127.0.0.1:*; never the sandbox's own services)
   --services LIST        which services to run here: directory,bank,tpp (default all three)
   --directory-url URL    the directory, when it runs elsewhere (its CA bundle and admin
                          token are read from DIR/directory/, e.g. a shared volume)
@@ -77,6 +80,7 @@ export async function up(argv: string[]): Promise<number> {
       port: { type: 'string' },
       bank: { type: 'string', multiple: true },
       'mtls-header': { type: 'string' },
+      'tpp-jwks-origin': { type: 'string', multiple: true },
       'public-url': { type: 'string' },
       services: { type: 'string' },
       'directory-url': { type: 'string' },
@@ -150,6 +154,7 @@ export async function up(argv: string[]): Promise<number> {
         port: portFor(1),
         banks,
         mtlsHeader: values['mtls-header'],
+        tppJwksOrigins: values['tpp-jwks-origin'],
         directory: directoryTrust,
       });
     }

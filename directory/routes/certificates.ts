@@ -148,7 +148,7 @@ function reserveCertificateSlot(ctx: DirectoryContext, ss: SoftwareStatementReco
   const inFlight = pending.get(ss.Id) ?? 0;
   if (active + inFlight >= max) {
     throw new Conflict(
-      `software statement ${ss.Id} already has ${active} active certificates (at most ${max}); revoke one first`,
+      `software statement ${ss.Id} has reached its limit of ${max} active certificates; revoke one first`,
       'too_many_certificates',
     );
   }

@@ -11,6 +11,8 @@ export const ORGANISATION_CREATE: Schema = {
   OrganisationIdentifier: { type: 'string', minLength: 1, maxLength: 255 },
   LegalName: { type: 'string', minLength: 1, maxLength: 140 },
   Contacts: { type: 'object[]', maxItems: 10 },
+  /** Mock-only: one of the sandbox's own services (the TPP service of `obmock up`), which may take the sandbox's host names. */
+  SandboxService: { type: 'boolean' },
 };
 
 /** Fields of one entry of `Contacts`. */

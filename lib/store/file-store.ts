@@ -1,4 +1,4 @@
-import { type FileHandle, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DurableJsonFile } from './durable-json-file.js';
@@ -116,6 +116,9 @@ export class FileStore implements Store {
       }
       const folder = join(dir, name);
       await mkdir(folder, { recursive: true, mode: 0o700 });
+      // Temp files of shard writes a crash interrupted: never renamed, so never part of the store.
+      for (const f of await readdir(folder))
+        if (f.endsWith('.tmp')) await unlink(join(folder, f)).catch(() => undefined);
       const shards: Shard[] = [];
       for (let i = 0; i < count; i++) {
         const file = join(folder, `${i}.json`);

@@ -283,3 +283,61 @@ describe('rfc7591-eidas profile', () => {
     expect(res.json().error).toBe('invalid_redirect_uri');
   });
 });
+
+/** Findings 3, 4 and 10 through the eIDAS bank's /register: the statement names the JWKS URL, the TPP chooses it. */
+describe('rfc7591-eidas profile: TPP-chosen JWKS URLs and redirect URIs', () => {
+  const refused = async (jwksEndpoint: string) => {
+    const res = await registerJson({
+      software_statement: await statement({ software_jwks_endpoint: jwksEndpoint }),
+      token_endpoint_auth_method: 'client_secret_post',
+      grant_types: ['client_credentials'],
+    });
+    expect(res.status, res.text).toBe(400);
+    expect(res.json().error).toBe('invalid_software_statement');
+    return String(res.json().error_description);
+  };
+
+  it("never fetches the sandbox's own services, and says only that the origin is not allowed", async () => {
+    const directory = new URL(sb.directory.url);
+    const bankOrigin = new URL(bank.issuer);
+    for (const url of [
+      `https://localhost:${directory.port}/admin/organisations`,
+      `https://127.0.0.1:${directory.port}/admin/organisations`,
+      `https://localhost:${bankOrigin.port}/banks/${bank.id}/admin/faults`,
+    ]) {
+      const description = await refused(url);
+      expect(description).toBe(`software_jwks_endpoint: JWKS ${url} is not an allowed origin`);
+    }
+  });
+
+  it('refuses a JWKS URL with userinfo, though it names the right server', async () => {
+    const withUser = jwksUrl.replace('https://', 'https://someone:secret@');
+    const description = await refused(withUser);
+    expect(description).toMatch(/must not carry userinfo$/);
+    expect(description).not.toMatch(/secret/);
+  });
+
+  it('names the URL and a generic reason for a closed port or an origin off the allowlist, nothing of what answered', async () => {
+    expect(await refused('https://localhost:1/jwks')).toBe(
+      'software_jwks_endpoint: JWKS https://localhost:1/jwks could not be fetched',
+    );
+    expect(await refused('https://tpp.example.com/jwks')).toBe(
+      'software_jwks_endpoint: JWKS https://tpp.example.com/jwks is not an allowed origin',
+    );
+  });
+
+  it.each([
+    ['CRLF', 'https://eu-tpp.example/cb\r\nSet-Cookie: a=b'],
+    ['U+2028', 'https://eu-tpp.example/cb\u2028'],
+    ['userinfo', 'https://user@eu-tpp.example/cb'],
+  ])('refuses a statement whose software_redirect_uris holds %s', async (_name, uri) => {
+    const res = await registerJson({
+      software_statement: await statement({ software_redirect_uris: [uri] }),
+      token_endpoint_auth_method: 'client_secret_post',
+      grant_types: ['client_credentials'],
+    });
+    expect(res.status).toBe(400);
+    expect(res.json().error).toBe('invalid_software_statement');
+    expect(res.json().error_description).toMatch(/^software_redirect_uris\[0\] must /);
+  });
+});

@@ -11,6 +11,8 @@ export interface NewOrganisation {
   /** 2.5.4.97 value; the directory defaults it to PSDGB-OB-Unknown<OrganisationId>. */
   OrganisationIdentifier?: string;
   Contacts?: { Name?: string; Email?: string; Phone?: string; Type?: string }[];
+  /** obmock only: the organisation is one of the sandbox's own services (may take the sandbox's host names). */
+  SandboxService?: boolean;
 }
 
 export interface CreatedOrganisation {

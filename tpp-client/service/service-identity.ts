@@ -46,6 +46,8 @@ export async function loadOrCreateServiceIdentity(
     OrganisationType: 'tpp',
     Roles: ['AISP', 'PISP', 'CBPII'],
     LegalName: 'obmock TPP Ltd',
+    // Part of the sandbox: on a sandbox served under a non-loopback name it needs that name too.
+    SandboxService: true,
   });
   const key: KeyPair = await generateTppKey('transport');
   const isIp = /^\d+\.\d+\.\d+\.\d+$/.test(host);

@@ -28,6 +28,7 @@ function parseOrganisation(req: Request): OrganisationInput {
     OrganisationIdentifier: body.OrganisationIdentifier as string | undefined,
     LegalName: (body.LegalName as string | undefined) ?? (body.OrganisationName as string),
     Contacts: contacts,
+    ...(body.SandboxService === true ? { SandboxService: true as const } : {}),
   };
 }
 

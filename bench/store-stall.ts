@@ -1,0 +1,78 @@
+/**
+ * `node dist/bench/store-stall.js [--clients 100000] [--seconds 60]`: the bank
+ * store alone at a given size. Fills a FileStore with that many client-sized
+ * records (about 3 KB each, like a registered client with its software
+ * statement), reopens it, then writes new records at full rate (group commits,
+ * journal threshold passed, background compactions) while
+ * perf_hooks.monitorEventLoopDelay watches the event loop. Prints the open
+ * time, writes per second, compactions, event-loop delay p50/p99/max and RSS.
+ * The load average is printed beside: on a busy machine the delay includes
+ * time the process waited for a CPU.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { bankCollections } from '../aspsp-mock/model.js';
+import { FileStore } from '../lib/store/index.js';
+
+const pad = 'x'.repeat(2600);
+const client = (i: number) => ({
+  client_id: `client-${i}`,
+  software_id: `software-${i % 1000}`,
+  org_id: 'org',
+  metadata: { redirect_uris: ['https://tpp.example.com/cb'], software_statement: pad },
+  createdAt: new Date().toISOString(),
+});
+const ms = (ns: number) => (ns / 1e6).toFixed(1);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { clients: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '60' } },
+    strict: true,
+  });
+  const clients = Number(values.clients);
+  const seconds = Number(values.seconds);
+  const dir = mkdtempSync(join(tmpdir(), 'obmock-store-stall-'));
+  try {
+    let store = await FileStore.open(dir, { collections: bankCollections() });
+    for (let i = 0; i < clients; i += 1000) {
+      await Promise.all(
+        Array.from({ length: Math.min(1000, clients - i) }, (_, j) =>
+          store.put('clients', `c${i + j}`, client(i + j)),
+        ),
+      );
+    }
+    await store.close();
+    const t0 = performance.now();
+    store = await FileStore.open(dir, { collections: bankCollections() });
+    const openMs = performance.now() - t0;
+    const h = monitorEventLoopDelay({ resolution: 10 });
+    h.enable();
+    const end = performance.now() + seconds * 1000;
+    let writes = 0;
+    const writer = async (w: number) => {
+      for (let n = 0; performance.now() < end; n++) {
+        await store.put('clients', `new-${w}-${n}`, client(n));
+        writes++;
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, (_, w) => writer(w)));
+    await store.settled();
+    h.disable();
+    process.stdout.write(
+      `${store.count('clients')} clients; open ${openMs.toFixed(0)} ms; ${(writes / seconds).toFixed(0)} writes/s for ${seconds} s; ` +
+        `${store.stats.compactions} compactions; event-loop delay p50 ${ms(h.percentile(50))} ms, p99 ${ms(h.percentile(99))} ms, max ${ms(h.max)} ms; ` +
+        `RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB; load average ${loadavg()[0].toFixed(1)}\n`,
+    );
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`store-stall: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});
