@@ -228,8 +228,6 @@ export async function up(argv: string[]): Promise<number> {
       ...(tpp ? { tpp: { url: tpp.url } } : {}),
       ...(consoleServer ? { console: { url: consoleServer.url, signIn } } : {}),
     };
-    if (values['ready-file'])
-      await writeFile(values['ready-file'], `${JSON.stringify(ready, null, 2)}\n`, { mode: 0o600 });
     const lines = [
       'obmock is up',
       ...(directory
@@ -246,6 +244,9 @@ export async function up(argv: string[]): Promise<number> {
       `  admin token in ${dataDir}/directory/admin-token`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
+    // The ready file last: whoever waits for it has the printed summary too.
+    if (values['ready-file'])
+      await writeFile(values['ready-file'], `${JSON.stringify(ready, null, 2)}\n`, { mode: 0o600 });
   } catch (err) {
     await stop();
     throw err;

@@ -142,7 +142,7 @@ describe('obmock up', () => {
       });
     } catch (e) {
       err = String((e as { stderr?: string }).stderr);
-      expect((e as { status?: number }).status).toBe(1);
+      expect((e as { status?: number }).status).toBe(2);
     }
     expect(err).toContain('--port must be a whole number');
   });
