@@ -26,7 +26,10 @@ export function maskHeaders(headers: Record<string, string>): Record<string, str
 
 export function maskBody(body: string | undefined): string | undefined {
   if (body === undefined) return undefined;
-  return body.replace(SECRET_FIELDS, (_m, prefix: string, value: string) => `${prefix}${maskSecret(value)}`);
+  return body.replace(
+    SECRET_FIELDS,
+    (_m, prefix: string, _name: string, value: string) => `${prefix}${maskSecret(value)}`,
+  );
 }
 
 function decodeJwts(where: string, text: string | undefined): Exchange['jwts'] {
