@@ -15,7 +15,9 @@ export {
   type SandboxOptions,
   type Scenario,
   type ScenarioResult,
+  type SpecRule,
   selectScenarios,
+  specRules,
   startSandbox,
   type Target,
 } from './scenarios/index.js';
