@@ -32,7 +32,8 @@ export {
   type SandboxStartOptions as SandboxOptions,
   startSandbox,
 } from './scenarios/sandbox-api.js';
+export { SPEC_RULES as specRules } from './scenarios/catalogue/spec-rules.js';
 export { selectScenarios } from './scenarios/select.js';
 export type { BankHints, Target } from './scenarios/target.js';
-export type { Outcome, RunSummary, Scenario, ScenarioResult } from './scenarios/types.js';
+export type { Outcome, RunSummary, Scenario, ScenarioResult, SpecRule } from './scenarios/types.js';
 export * from './tpp-client/index.js';
