@@ -265,12 +265,7 @@ describe.sequential('spec bank: behaviour on its own', () => {
     ["a request with alg 'none'", 'none', 400, 'invalid_client_metadata'],
     ['iss another software id', 'iss', 400, 'invalid_client_metadata'],
     ['a redirect URI the SSA does not list', 'redirect', 400, 'invalid_redirect_uri'],
-    [
-      'an SSA changed after signing (org_status Withdrawn)',
-      'ssa',
-      400,
-      'invalid_software_statement',
-    ],
+    ['an SSA changed after signing (org_status Withdrawn)', 'ssa', 400, 'invalid_software_statement'],
     ['no client certificate', 'no-cert', 401, 'invalid_client'],
   ] as const)('refuses %s → %s %s', async (_what, kind, status, error) => {
     let body: string;
@@ -518,8 +513,13 @@ describe.sequential('the scenario catalogue against the spec bank', () => {
     );
     bank.mutations.set([rule]);
     let failed: string[];
+    let why = '';
     try {
       const summary = rerun.length ? await runCatalogue(rerun, target, { concurrency: 4 }) : undefined;
+      why = (summary?.results ?? [])
+        .filter((r) => r.outcome === 'failed' && !expected.includes(r.id))
+        .map((r) => `${r.id}: ${r.reason}`)
+        .join('; ');
       failed = (summary?.results ?? [])
         .filter((r) => r.outcome === 'failed')
         .map((r) => r.id)
@@ -530,6 +530,6 @@ describe.sequential('the scenario catalogue against the spec bank', () => {
     verdicts.push(
       `${rule.padEnd(24)} ${failed.length ? `caught by ${failed.join(', ')}` : 'MISSED (no scenario fails)'}`,
     );
-    expect(failed).toEqual(expected);
+    expect(failed, why || 'an expected scenario did not fail').toEqual(expected);
   }, 120_000);
 });
