@@ -39,14 +39,17 @@ import {
 const HARNESS_ROWS: Partial<Record<SpecBankRuleId, string[]>> = {
   // the swagger's types, patterns and enums: one check in the bank, four rows in the harness
   'reg.claim-schema': ['reg.request-jti-format', 'reg.grant-types', 'reg.application-type', 'reg.algs'],
+  // OBRegistrationProperties1 required, and token_endpoint_auth_signing_alg iff private_key_jwt
+  'reg.required-claims': ['reg.required-claims', 'reg.auth-signing-alg'],
   // the SSA "is fresh": the harness checks its age (too old, issued in the future)
   'reg.ssa-fresh': ['reg.ssa-age'],
   // "secured by way of Mutual Authentication over TLS": no certificate fails the chain check too
   'reg.cert-trusted': ['reg.cert-trusted', 'reg.cert-required'],
   // the certificate belongs to the SSA's software: at /register and at /token alike
   'reg.cert-owner': ['reg.cert-owner', 'token.cert-owner'],
-  // the bank's bearer check encloses the certificate binding of the token (RFC 8705 §3)
-  'mgmt.auth': ['mgmt.auth', 'token.cert-bound'],
+  // at the management endpoints the bank's bearer check encloses the token's certificate
+  // checks: its binding (RFC 8705 §3) and its revocation
+  'mgmt.auth': ['mgmt.auth', 'token.cert-bound', 'token.cert-revoked'],
   // the registered method's proof includes a single-use assertion jti (RFC 7523 §3)
   'token.client-auth': ['token.client-auth', 'token.assertion-replay'],
   // account-access-consents need a token with scope accounts
@@ -60,6 +63,12 @@ const HARNESS_ROWS: Partial<Record<SpecBankRuleId, string[]>> = {
 const DEFENDED: Partial<Record<SpecBankRuleId, Record<string, SpecBankRuleId>>> = {
   // revocation fails closed on a CRL outside the directory
   'reg.cert-trusted': { 'CERT-untrusted-issuer': 'reg.cert-revoked' },
+  // a request without aud / iss: the aud check and the iss = software_id check refuse it too
+  'reg.required-claims': { 'REG-REQ-aud': 'reg.request-aud', 'REG-REQ-iss': 'reg.request-iss' },
+  // tls_client_auth: the request's subject DN names this TPP's certificate, not the one presented
+  'reg.cert-owner': { 'CERT-other-organisation': 'reg.tls-subject-dn' },
+  // the other TPP's certificate belongs to another organisation: the owner check at /token
+  'token.client-auth': { 'TOKEN-unbound-certificate': 'reg.cert-owner' },
 };
 
 const harnessLevel = new Map(specRules.map((r) => [r.id, r.level]));
