@@ -520,6 +520,9 @@ describe.sequential('the scenario catalogue against the spec bank', () => {
       if (r.outcome === 'skipped') verdicts.push(`clean run: ${r.id} skipped: ${r.reason}`);
     }
     verdicts.push(...failures.map((f) => `clean run: ${f}`));
+    verdicts.push(
+      `clean run: ${summary.passed} passed, ${summary.failed} failed, ${summary.warnings} warning, ${summary.skipped} skipped, ${summary.blocked} blocked`,
+    );
     expect(failures).toEqual([]);
     expect(summary.baselines?.filter((b) => !b.ok)).toEqual([]);
     expect(cleanPassed.size).toBeGreaterThan(80);
