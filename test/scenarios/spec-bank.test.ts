@@ -528,6 +528,18 @@ describe.sequential('the scenario catalogue against the spec bank', () => {
     expect(cleanPassed.size).toBeGreaterThan(80);
   }, 300_000);
 
+  it('the onboarded SSA lists the http and localhost URIs: the https rule refuses them, not the subset rule', () => {
+    const ssa = decodeJwt(target.material.ssa);
+    expect(ssa.software_redirect_uris).toEqual(
+      expect.arrayContaining(['http://tpp.example.com/cb', 'https://localhost/cb']),
+    );
+    for (const id of ['REG-REDIRECT-http', 'REG-REDIRECT-localhost']) {
+      expect(cleanPassed.has(id), id).toBe(true);
+      expect(actedIn.get(id), id).toContain('reg.redirect-https');
+      expect(actedIn.get(id), id).not.toContain('reg.redirect-subset');
+    }
+  });
+
   it('a negative run on its own runs its baseline first and counts', async () => {
     for (const id of ['REG-REDIRECT-http', 'TOKEN-secret-wrong', 'MGMT-GET-no-token']) {
       const s = CATALOGUE.find((x) => x.id === id)!;
