@@ -27,7 +27,8 @@ import {
 /**
  * The scenario catalogue against a bank written from the OB DCR v3.3 spec alone
  * (test/fixtures/spec-bank, sharing no code with aspsp-mock, certs or lib): clean it must pass;
- * with one rule disabled at a time, exactly the scenarios that check that rule must fail.
+ * with one rule disabled at a time, exactly the scenarios that check that rule must fail (MUST) or
+ * warn (SHOULD/MAY).
  */
 
 /**
@@ -66,8 +67,7 @@ const OUTSIDE_THE_TABLE = 'a check outside the table';
 const DEFENDED: Partial<Record<SpecBankRuleId, Record<string, SpecBankRuleId | typeof OUTSIDE_THE_TABLE>>> = {
   // revocation fails closed on a CRL outside the directory
   'reg.cert-trusted': { 'CERT-untrusted-issuer': 'reg.cert-revoked' },
-  // a request without aud / iss / software_statement: the aud check, the iss = software_id check,
-  // the SSA signature check refuse it too
+  // a request without aud / iss: the aud check, the iss = software_id check refuse it too
   'reg.required-claims': {
     'REG-REQ-aud': 'reg.request-aud',
     'REG-REQ-iss': 'reg.request-iss',
