@@ -13,6 +13,7 @@ export {
 } from './aspsp-mock/profile/infer-profile.js';
 export { loadProfile, type Profile, shippedProfileNames } from './aspsp-mock/profile/load-profile.js';
 export { CATALOGUE } from './scenarios/catalogue/index.js';
+export { SPEC_RULES as specRules } from './scenarios/catalogue/spec-rules.js';
 export {
   type Diagnosis,
   type RankedVariant,
@@ -34,5 +35,5 @@ export {
 } from './scenarios/sandbox-api.js';
 export { selectScenarios } from './scenarios/select.js';
 export type { BankHints, Target } from './scenarios/target.js';
-export type { Outcome, RunSummary, Scenario, ScenarioResult } from './scenarios/types.js';
+export type { Outcome, RunSummary, Scenario, ScenarioResult, SpecRule } from './scenarios/types.js';
 export * from './tpp-client/index.js';

@@ -25,7 +25,7 @@ import { type RegisterAtOptions, TppClient } from '../tpp-client/tpp-client.js';
 import { hintsFromSettings } from './hints.js';
 import { prepareBootKeys } from './prepare-boot-keys.js';
 import type { SandboxFaults, SandboxRegistration } from './sandbox-types.js';
-import type { DirectoryPowers, ProfileBank, Target } from './target.js';
+import { type DirectoryPowers, type ProfileBank, SCENARIO_REDIRECT_URIS, type Target } from './target.js';
 import { withTransportCertificateFrom } from './transport-certificate.js';
 
 export interface SandboxOptions {
@@ -67,17 +67,6 @@ export interface Sandbox {
   target(bankId?: string, material?: TppMaterial): Promise<Target>;
   stop(): Promise<void>;
 }
-
-/**
- * The statement of a scenario's TPP also lists a second https URI and the URIs a bank must
- * refuse (http, localhost), so the redirect scenarios can ask for them.
- */
-const SCENARIO_REDIRECT_URIS = [
-  'https://tpp.example.com/cb',
-  'https://tpp.example.com/cb2',
-  'http://tpp.example.com/cb',
-  'https://localhost/cb',
-];
 
 /**
  * Boots a private sandbox in-process — directory, bank(s), optionally the TPP

@@ -1,5 +1,22 @@
 import type { TppMaterial } from '../tpp-client/index.js';
 
+/**
+ * The redirect URIs the software statement of an onboarded scenario TPP lists: two valid https
+ * URIs, and the ones a bank must refuse in a registration (http, localhost). The statement lists
+ * them so that REG-REDIRECT-http / -localhost are refused by the bank's https rule (OB DCR
+ * redirect_uris: https, host not localhost), not by the subset rule (redirect_uris ⊆
+ * software_redirect_uris). Valid registrations send only the first https one
+ * (`ScenarioContext.validRedirect`). The obmock directory accepts http(s) URIs in a software
+ * statement: RFC 6749 §3.1.2.1 makes TLS for redirect endpoints a SHOULD, so the https demand is
+ * the bank's (OB DCR), checked at registration.
+ */
+export const SCENARIO_REDIRECT_URIS = [
+  'https://tpp.example.com/cb',
+  'https://tpp.example.com/cb2',
+  'http://tpp.example.com/cb',
+  'https://localhost/cb',
+];
+
 /** What discovery cannot tell about a bank; defaults are the strict OB v3.3 behaviour. */
 export interface BankHints {
   /** `aud` to send: the bank's OB org id (discovery ob_organisation_id), its issuer, or a fixed value. */

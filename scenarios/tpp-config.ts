@@ -8,7 +8,7 @@ import {
   refreshSsa,
   type TppMaterial,
 } from '../tpp-client/index.js';
-import type { BankHints, Target } from './target.js';
+import { type BankHints, SCENARIO_REDIRECT_URIS, type Target } from './target.js';
 import { checkTargetUrl, discoveryHint, TargetError, UsageError } from './target-errors.js';
 
 /**
@@ -108,7 +108,7 @@ export async function targetFromConfig(discoveryUrl: string, file: string): Prom
         },
         softwareStatement: {
           ClientName: 'obmock conformance',
-          RedirectUri: ['https://tpp.example.com/cb', 'https://tpp.example.com/cb2'],
+          RedirectUri: SCENARIO_REDIRECT_URIS,
           Roles: ['AISP', 'PISP'],
         },
       });

@@ -54,7 +54,10 @@ export async function scenarios(argv: string[]): Promise<number> {
   } catch (err) {
     const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     if (!usage && !(err instanceof TargetError)) throw err;
-    process.stderr.write(`obmock scenarios: ${(err as Error).message}\n`);
+    // the same words as cli/main.ts for every command's usage error
+    process.stderr.write(
+      `obmock scenarios: ${(err as Error).message}\n${usage ? "Run 'obmock scenarios --help' for the options.\n" : ''}`,
+    );
     return err instanceof TargetError ? 3 : 2;
   }
 }

@@ -114,7 +114,9 @@ export const ssa: Scenario[] = [
   },
   {
     id: 'SSA-software-deactivated',
-    rules: ['reg.ssa-status'],
+    // a bank tells a deactivated statement by its keys leaving the software JWKS: the request
+    // signature no longer verifies (a bank reading the statement's status refuses it as unapproved)
+    rules: ['reg.ssa-status', 'reg.request-signature'],
     baseline: 'register',
     title: 'software statement deactivated at the directory → 400',
     reference: `${OB}; OB Directory: an inactive statement's keys leave the software JWKS`,

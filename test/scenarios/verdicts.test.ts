@@ -12,6 +12,7 @@ import {
   startSandbox,
 } from '../../scenarios/index.js';
 import { consoleSummary } from '../../scenarios/reporters/index.js';
+import { targetFromConfig } from '../../scenarios/tpp-config.js';
 
 /**
  * Verdicts from real runs: exit codes 0/1/2/3 of `obmock scenarios`, the messages for an
@@ -111,7 +112,9 @@ describe('exit codes and messages of obmock scenarios --target', () => {
   it('2: usage errors, and an http:// target gets the https URL to type', async () => {
     const bad = await cli(['--concurrency', '0']);
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/--concurrency must be 1–32/);
+    expect(bad.err).toBe(
+      "obmock scenarios: --concurrency must be a whole number from 1 to 32 (got '0')\nRun 'obmock scenarios --help' for the options.\n",
+    );
     expect((await cli(['--no-such-flag'])).code).toBe(2);
     const http = await cli([
       '--target',
@@ -227,4 +230,28 @@ describe('a v3.1 bank, told apart by discovery alone (no hints)', () => {
     expect(Array.isArray(claims.scope)).toBe(true);
     expect(typeof claims.tls_client_auth_dn).toBe('string');
   });
+});
+
+describe('--tpp-config caBundle', () => {
+  it('reaches every TPP the run onboards, not only the first', async () => {
+    const extra = '-----BEGIN CERTIFICATE-----\nMIIBbanksServerCaMarker\n-----END CERTIFICATE-----\n';
+    await writeFile(join(dir, 'bank-ca.pem'), extra);
+    const file = join(dir, 'with-ca.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        directory: {
+          url: sandbox.directory.url,
+          caBundle: 'ca.pem',
+          adminToken: sandbox.directory.adminToken,
+        },
+        caBundle: 'bank-ca.pem',
+      }),
+    );
+    const target = await targetFromConfig(bank('default').discovery, file);
+    expect(target.material.caBundlePem).toContain('banksServerCaMarker');
+    const second = await target.directory!.newTpp();
+    expect(second.caBundlePem).toContain('banksServerCaMarker');
+    expect(second.organisationId).not.toBe(target.material.organisationId);
+  }, 120_000);
 });
