@@ -26,6 +26,7 @@ COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY aspsp-mock/profiles aspsp-mock/profiles
+COPY console/assets console/assets
 COPY docs docs
 RUN mkdir -p /data /reports && chown node:node /data /reports
 USER node

@@ -108,6 +108,11 @@ describe('Dockerfile', () => {
     expect(stages[1]).toMatch(/^COPY --from=build \/app\/dist dist$/m);
     expect(stages[1]).toMatch(/^USER node$/m);
     expect(stages[1]).not.toMatch(/^RUN npm/m);
+    // What the runtime reads from outside dist/ (package.json "files" minus docs and examples):
+    // without console/assets, `up` stops at start ("console asset … is missing").
+    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { files: string[] };
+    for (const entry of pkg.files.filter((f) => !/^(!|dist|docs|examples|README)/.test(f)))
+      expect(stages[1], entry).toMatch(new RegExp(`^COPY ${entry} ${entry}$`, 'm'));
   });
 
   it('builds every source folder the build compiles and runs the CLI', () => {
