@@ -1,6 +1,7 @@
 import { randomBytes, type X509Certificate } from 'node:crypto';
 import { explicit, octets, oid, seq, toDer } from './asn1.js';
-import { certIdFor, encodeCertId, type OcspCertId } from './ocsp-cert-id.js';
+import { encodeCertId } from './encode-cert-id.js';
+import { certIdFor, type OcspCertId } from './ocsp-cert-id.js';
 import { OID } from './oids.js';
 
 export interface OcspRequest {

@@ -11,7 +11,8 @@ import {
   toDer,
   wrapDer,
 } from './asn1.js';
-import { encodeCertId, issuerHashInputs, type OcspCertId } from './ocsp-cert-id.js';
+import { encodeCertId } from './encode-cert-id.js';
+import { issuerHashInputs, type OcspCertId } from './ocsp-cert-id.js';
 import { OID } from './oids.js';
 import { signSha256WithRsa } from './sign.js';
 import type { CertificateAuthority } from './types.js';

@@ -1,6 +1,6 @@
 /** RFC 6960 CertID: which certificate of which issuer an OCSP request or answer is about. */
 import { createHash, X509Certificate } from 'node:crypto';
-import { type Asn1, nul, octets, oid, readTlv, seq, toDer, unsignedInteger } from './asn1.js';
+import { readTlv, toDer } from './asn1.js';
 import { OID } from './oids.js';
 import { certificateStructure } from './x509-parse.js';
 
@@ -37,17 +37,6 @@ export function certIdFor(
   const h = (b: Buffer) => createHash(hash).update(b).digest();
   return { hash, issuerNameHash: h(nameDer), issuerKeyHash: h(keyBits), serialHex };
 }
-
-export function encodeCertId(id: OcspCertId): Asn1 {
-  return seq([
-    seq([oid(OCSP_HASH_OIDS[id.hash]), nul()]),
-    octets(id.issuerNameHash),
-    octets(id.issuerKeyHash),
-    unsignedInteger(Buffer.from(id.serialHex.length % 2 ? `0${id.serialHex}` : id.serialHex, 'hex')),
-  ]);
-}
-
-export const certIdDer = (id: OcspCertId): Buffer => toDer(encodeCertId(id));
 
 export function sameCertId(a: OcspCertId, b: OcspCertId): boolean {
   return (

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
-import { type DnAttribute, dnToString, parseCertificate, parseDn } from '../../certs/index.js';
+import { dnToString, parseCertificate, parseDn } from '../../certs/index.js';
+import type { DnAttribute } from '../../certs/types.js';
 import { signRegistrationJwt, type TppMaterial } from '../../tpp-client/index.js';
 import type { Substitutions } from './compare-answers.js';
 import type { FailedRequest } from './read-exchange.js';

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { type BankSettings, STRICT_OB_V33, SWITCHES } from '../../aspsp-mock/index.js';
+import { SWITCHES } from '../../aspsp-mock/index.js';
 import { type InferredProfile, inferProfile } from '../../aspsp-mock/profile/infer-profile.js';
 import {
   type ProfileFileContent,
@@ -7,8 +7,10 @@ import {
   profileYaml,
 } from '../../aspsp-mock/profile/render-profile-file.js';
 import { swapBankSettings } from '../../aspsp-mock/profile/swap-bank-settings.js';
+import { type BankSettings, STRICT_OB_V33 } from '../../aspsp-mock/settings.js';
 import { httpClientForMaterial, type TppMaterial } from '../../tpp-client/index.js';
 import { type Sandbox, startSandbox } from '../sandbox.js';
+import type { Sandbox as PublicSandbox } from '../sandbox-types.js';
 import { type AnswerComparison, compareAnswers, compareRank, isMatch } from './compare-answers.js';
 import {
   equivalentRequest,
@@ -33,7 +35,7 @@ export interface ReproduceOptions {
   /** Content-Type the request was sent with, when `request` does not say. */
   mediaType?: string;
   /** Reuse this sandbox (its bank `bankId`, default the first) instead of starting and stopping one. */
-  sandbox?: Sandbox;
+  sandbox?: PublicSandbox;
   bankId?: string;
   /** Most variants replayed, base included (default 150). */
   maxVariants?: number;
@@ -133,7 +135,10 @@ export async function reproduce(opts: ReproduceOptions): Promise<Diagnosis> {
   const maxVariants = Math.max(1, Math.min(opts.maxVariants ?? 150, 1000));
   const budget = Math.max(1000, Math.min(opts.timeBudgetMs ?? 60_000, 600_000));
   const own = opts.sandbox === undefined;
-  const sandbox = opts.sandbox ?? (await startSandbox({ banks: ['replay=ob-v3.3'], keyPoolSize: 2 }));
+  // The package's startSandbox returns the full sandbox behind its public type.
+  const sandbox =
+    (opts.sandbox as Sandbox | undefined) ??
+    (await startSandbox({ banks: ['replay=ob-v3.3'], keyPoolSize: 2 }));
   try {
     const bank = sandbox.banks.find((b) => b.id === (opts.bankId ?? sandbox.banks[0].id));
     if (!bank) throw new ReplayError(`no bank '${opts.bankId}' in the sandbox`);

@@ -1,4 +1,4 @@
-import type { BankSettings } from '../../aspsp-mock/index.js';
+import type { BankSettings } from '../../aspsp-mock/settings.js';
 import type { FailedRequest } from './read-exchange.js';
 
 /** Switches changed from the base profile, with their new values. */

@@ -1,4 +1,5 @@
-import type { KeyPair, KeyPool } from '../../certs/index.js';
+import type { KeyPool } from '../../certs/key-pool.js';
+import type { KeyPair } from '../../certs/types.js';
 import { createHttpClient, type HttpClient } from '../http/create-http-client.js';
 import { createLegacyCsr } from '../keys/create-legacy-csr.js';
 import { generateTppKey } from '../keys/generate-tpp-key.js';
