@@ -52,15 +52,17 @@ export function normaliseDescription(text: string, subs: Substitutions): string 
     .filter(([v]) => v.length >= 3)
     .sort((a, b) => b[0].length - a[0].length))
     out = out.split(value).join(placeholder);
-  return out
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<uuid>')
-    .replace(/https?:\/\/[^\s'",)]+/g, '<url>')
-    .replace(/\b\d{7,}\b/g, '<n>')
-    // A measured age ("issued 902 s ago") differs by the second between the real send and a
-    // replay: it says nothing about the bank's rule, so it is not compared.
-    .replace(/\b\d+(\s*(?:s|sec|secs|seconds?|ms|minutes?)\s+ago)\b/gi, '<n>$1')
-    .toLowerCase()
-    .replace(/[a-z[\] ]+/g, (run) => SYNONYMS.reduce((t, [re, word]) => t.replace(re, word), run));
+  return (
+    out
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<uuid>')
+      .replace(/https?:\/\/[^\s'",)]+/g, '<url>')
+      .replace(/\b\d{7,}\b/g, '<n>')
+      // A measured age ("issued 902 s ago") differs by the second between the real send and a
+      // replay: it says nothing about the bank's rule, so it is not compared.
+      .replace(/\b\d+(\s*(?:s|sec|secs|seconds?|ms|minutes?)\s+ago)\b/gi, '<n>$1')
+      .toLowerCase()
+      .replace(/[a-z[\] ]+/g, (run) => SYNONYMS.reduce((t, [re, word]) => t.replace(re, word), run))
+  );
 }
 
 function words(text: string): string[] {
