@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bankFromSpec, DEFAULT_BANK, type RunningAspsp, startAspsp } from '../../aspsp-mock/index.js';
 import type { RunningConsole } from '../../console/index.js';
 import { type RunningDirectory, startDirectory } from '../../directory/index.js';
 import { createLogger, type LogLevel } from '../../lib/logger.js';
+import { writeFileAtomic } from '../../lib/write-file-atomic.js';
 import { prepareBootKeys } from '../../scenarios/prepare-boot-keys.js';
 import { type RunningTppService, startTppService } from '../../tpp-client/service/index.js';
 import { UsageError } from '../usage-error.js';
@@ -246,7 +247,8 @@ export async function up(argv: string[]): Promise<number> {
     process.stdout.write(`${lines.join('\n')}\n`);
     // The ready file last: whoever waits for it has the printed summary too.
     if (values['ready-file'])
-      await writeFile(values['ready-file'], `${JSON.stringify(ready, null, 2)}\n`, { mode: 0o600 });
+      // Atomic: a reader polling for the file never sees it half written.
+      await writeFileAtomic(values['ready-file'], `${JSON.stringify(ready, null, 2)}\n`, 0o600);
   } catch (err) {
     await stop();
     throw err;
