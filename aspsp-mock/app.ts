@@ -3,6 +3,7 @@ import express, { type Express, Router } from 'express';
 import { MethodNotAllowed } from '../lib/errors.js';
 import { errorHandler, messageTap, notFoundHandler, readBody, requestLog } from '../lib/http/index.js';
 import type { Logger } from '../lib/logger.js';
+import { bankAdminRouter } from './admin/router.js';
 import type { BankContext } from './context.js';
 import { faultInjectingRouter } from './faults/inject.js';
 import { createConsent, getConsent } from './routes/consents.js';
@@ -74,8 +75,11 @@ export function createAspspApp(
     res.json({ status: 'ok', banks: banks.map((b) => b.id) });
   });
   // Faults: each bank's routes behind fault injection, plus its admin API at /admin/faults (docs/faults.md).
-  for (const bank of banks)
+  // Admin listings of clients, tokens and consents (docs/bank.md), never faulted.
+  for (const bank of banks) {
+    app.use(`/banks/${bank.id}/admin`, bankAdminRouter(bank, options.adminToken));
     app.use(`/banks/${bank.id}`, faultInjectingRouter(bank, createBankRouter, options.adminToken));
+  }
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

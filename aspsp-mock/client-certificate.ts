@@ -42,11 +42,25 @@ export function checkClientCertificate(ctx: BankContext, der: Buffer): Promise<C
   return ctx.trust.checkClientCertificate(der, () => ctx.now(), ctx.settings.clockSkewSeconds);
 }
 
+/** 401 invalid_client for a TLS client certificate that is missing (`reason` "missing") or refused (the check's reason). */
+export class ClientCertificateRefused extends InvalidClient {
+  constructor(
+    readonly reason: string,
+    description: string,
+  ) {
+    super(description);
+  }
+}
+
 /** Step: a client certificate is required, chains to the directory CA, is valid now and not revoked. */
 export async function requireClientCertificate(ctx: BankContext, req: Request): Promise<CertificateInfo> {
   const der = presentedCertificate(ctx, req);
-  if (!der) throw new InvalidClient('a client certificate (mutual TLS) is required');
+  if (!der) throw new ClientCertificateRefused('missing', 'a client certificate (mutual TLS) is required');
   const check = await checkClientCertificate(ctx, der);
-  if (!check.ok) throw new InvalidClient(`client certificate rejected (${check.reason}): ${check.message}`);
+  if (!check.ok)
+    throw new ClientCertificateRefused(
+      check.reason,
+      `client certificate rejected (${check.reason}): ${check.message}`,
+    );
   return check.info;
 }

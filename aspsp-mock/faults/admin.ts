@@ -1,28 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { type NextFunction, type Request, type Response, Router } from 'express';
-import { BadRequest, MethodNotAllowed, NotFound, Unauthorized } from '../../lib/errors.js';
+import { BadRequest, MethodNotAllowed, NotFound } from '../../lib/errors.js';
 import { jsonObject, readBody } from '../../lib/http/index.js';
+import { requireAdminToken } from '../admin/require-admin-token.js';
 import { FaultSpecError } from './spec.js';
 import type { BankFaults } from './state.js';
-
-const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
-
-/** 401 unless the request carries `Authorization: Bearer <adminToken>`; always 401 when no token is configured. */
-function requireAdminToken(adminToken: string | undefined) {
-  const expected = adminToken ? sha256(adminToken) : undefined;
-  return (req: Request, _res: Response, next: NextFunction): void => {
-    const match = /^Bearer[ ]+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    if (!match) {
-      next(new Unauthorized('the admin token is required'));
-      return;
-    }
-    if (!expected || !timingSafeEqual(sha256(match[1]), expected)) {
-      next(new Unauthorized('the admin token is not valid'));
-      return;
-    }
-    next();
-  };
-}
 
 const methods = (allowed: string[]) => (_req: Request, _res: Response, next: NextFunction) =>
   next(new MethodNotAllowed(allowed));

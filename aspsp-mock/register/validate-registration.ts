@@ -1,10 +1,11 @@
 import type { Request } from 'express';
 import type { CertificateInfo } from '../../certs/index.js';
 import { jsonObject } from '../../lib/http/index.js';
-import { requireClientCertificate } from '../client-certificate.js';
+import { ClientCertificateRefused, requireClientCertificate } from '../client-certificate.js';
 import type { BankContext } from '../context.js';
 import { InvalidClientMetadata } from '../errors.js';
 import { checkTransportCertInJwks } from './check-transport-cert-in-jwks.js';
+import { REGISTRATION_CHECKS, type RegistrationCheck, RegistrationChecklist } from './checklist.js';
 import { unverifiedPayload } from './jws.js';
 import {
   checkAudience,
@@ -37,32 +38,80 @@ function parseRequest(ctx: BankContext, req: Request): { claims: Record<string, 
   return { claims, jws };
 }
 
+/** Step: the TLS client; its outcome split into the certificate's own checks. */
+async function authenticateClient(
+  ctx: BankContext,
+  req: Request,
+  checks: RegistrationChecklist,
+): Promise<CertificateInfo> {
+  try {
+    const cert = await requireClientCertificate(ctx, req);
+    for (const [check] of REGISTRATION_CHECKS.slice(0, 5)) checks.pass(check);
+    return cert;
+  } catch (err) {
+    if (err instanceof ClientCertificateRefused && err.reason !== 'missing') {
+      checks.pass('certificate-presented');
+      checks.failCertificate(err.reason, err);
+    } else checks.fail('certificate-presented', err);
+    throw err;
+  }
+}
+
 /**
  * Every check of a registration request (POST or PUT), in order:
  * authenticate the TLS client → parse → the software statement (directory
  * SSA or eIDAS self-signed) → the request signature → certificate ↔ statement
  * → claim table → claim semantics. Which checks run is the profile's to say.
+ * Each outcome goes on `checks` (for the admin's message tap).
  */
-export async function validateRegistration(ctx: BankContext, req: Request): Promise<ValidatedRegistration> {
+export async function validateRegistration(
+  ctx: BankContext,
+  req: Request,
+  checks = new RegistrationChecklist(),
+): Promise<ValidatedRegistration> {
   const s = ctx.settings;
-  const cert = await requireClientCertificate(ctx, req);
-  const { claims, jws } = parseRequest(ctx, req);
+  const off = (check: RegistrationCheck, why: string) => checks.skip(check, why);
+  const cert = await authenticateClient(ctx, req, checks);
+  const { claims, jws } = await checks.run('request-format', () => parseRequest(ctx, req));
   const eidas = s.trustModel === 'eidas';
-  const ssa = eidas
-    ? await verifyEidasStatement(ctx, claims.software_statement, cert)
-    : await verifySsa(ctx, claims.software_statement);
-  if (jws) await verifyRequestSignature(ctx, jws, checkRequestHeader(ctx, jws), ssa);
-  if (!eidas && s.checkCertificateBinding) checkCertificateBinding(cert, ssa);
-  if (s.requireTransportCertInJwks) await checkTransportCertInJwks(ctx, cert, ssa);
-  checkClaimTypes(ctx, claims);
+  const ssa = await checks.run('software-statement', () =>
+    eidas
+      ? verifyEidasStatement(ctx, claims.software_statement, cert)
+      : verifySsa(ctx, claims.software_statement),
+  );
+  if (jws)
+    await checks.run('request-signature', () =>
+      verifyRequestSignature(ctx, jws, checkRequestHeader(ctx, jws), ssa),
+    );
+  else off('request-signature', 'the bank takes a JSON body (requestFormat json)');
+  if (!eidas && s.checkCertificateBinding)
+    await checks.run('certificate-binding', () => checkCertificateBinding(cert, ssa));
+  else
+    off(
+      'certificate-binding',
+      eidas ? 'eIDAS: the statement is the certificate’s' : 'profile: checkCertificateBinding off',
+    );
+  if (s.requireTransportCertInJwks)
+    await checks.run('transport-cert-in-jwks', () => checkTransportCertInJwks(ctx, cert, ssa));
+  else off('transport-cert-in-jwks', 'profile: requireTransportCertInJwks off');
+  await checks.run('claim-types', () => checkClaimTypes(ctx, claims));
   if (jws) {
-    if (!eidas) checkIssuer(claims, ssa);
-    checkAudience(ctx, claims);
-    checkTimes(ctx, claims);
-    checkJtiFormat(claims);
-  }
-  if (s.checkRedirectUris && claims.redirect_uris !== undefined) checkRedirectUris(claims, ssa, eidas);
-  if (claims.scope !== undefined) checkScope(claims, ssa);
-  checkSubjectDn(ctx, claims, cert);
+    if (!eidas) await checks.run('issuer', () => checkIssuer(claims, ssa));
+    else off('issuer', 'eIDAS: no directory software_id');
+    await checks.run('audience', () => checkAudience(ctx, claims));
+    await checks.run('times', () => checkTimes(ctx, claims));
+    await checks.run('jti', () => checkJtiFormat(claims));
+  } else
+    for (const c of ['issuer', 'audience', 'times', 'jti'] as const) off(c, 'a JSON body has no JWT claims');
+  if (s.checkRedirectUris && claims.redirect_uris !== undefined)
+    await checks.run('redirect-uris', () => checkRedirectUris(claims, ssa, eidas));
+  else
+    off(
+      'redirect-uris',
+      s.checkRedirectUris ? 'no redirect_uris requested' : 'profile: checkRedirectUris off',
+    );
+  if (claims.scope !== undefined) await checks.run('scope', () => checkScope(claims, ssa));
+  else off('scope', 'no scope requested');
+  await checks.run('subject-dn', () => checkSubjectDn(ctx, claims, cert));
   return { claims, ssa, cert };
 }

@@ -4,6 +4,7 @@ import { Forbidden } from '../../lib/errors.js';
 import { type BankContext, nowSeconds } from '../context.js';
 import { InsufficientScope, InvalidClientMetadata, InvalidToken } from '../errors.js';
 import { BANK_COLLECTIONS, type ClientRecord } from '../model.js';
+import { RegistrationChecklist } from '../register/checklist.js';
 import { subjectDnClaim } from '../register/claim-schema.js';
 import { clientView, flattenSsa, type IssuedCredentials } from '../register/client-view.js';
 import { scopesForRoles } from '../register/eidas-roles.js';
@@ -92,13 +93,14 @@ function existingClient(ctx: BankContext, softwareId: string): ClientRecord | un
 /** POST registration endpoint: validate → record the jti → create the client → 201 (switch createStatus). */
 export function registerClient(ctx: BankContext) {
   return async (req: Request, res: Response): Promise<void> => {
-    const v = await validateRegistration(ctx, req);
-    const existing = existingClient(ctx, v.ssa.software_id);
+    const checks = RegistrationChecklist.for(res);
+    const v = await validateRegistration(ctx, req, checks);
+    const existing = await checks.run('client-software', () => existingClient(ctx, v.ssa.software_id));
     if (existing) {
       res.status(200).set('Cache-Control', 'no-store').json(clientView(ctx, existing));
       return;
     }
-    await rememberRequestJti(ctx, v.claims);
+    await checks.run('jti-unused', () => rememberRequestJti(ctx, v.claims));
     const now = ctx.now();
     const metadata = registeredMetadata(ctx, v);
     const secret = SECRET_METHODS.has(String(metadata.token_endpoint_auth_method)) ? newSecret() : undefined;
@@ -196,13 +198,15 @@ export function updateClient(ctx: BankContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const a = await authoriseManagement(ctx, req);
     const client = a.client;
-    const v = await validateRegistration(ctx, req);
-    if (v.ssa.software_id !== client.software_id) {
-      throw new InvalidClientMetadata(
-        `the request is for software ${v.ssa.software_id}, not this client's ${client.software_id}`,
-      );
-    }
-    await rememberRequestJti(ctx, v.claims);
+    const checks = RegistrationChecklist.for(res);
+    const v = await validateRegistration(ctx, req, checks);
+    await checks.run('client-software', () => {
+      if (v.ssa.software_id !== client.software_id)
+        throw new InvalidClientMetadata(
+          `the request is for software ${v.ssa.software_id}, not this client's ${client.software_id}`,
+        );
+    });
+    await checks.run('jti-unused', () => rememberRequestJti(ctx, v.claims));
     const metadata = registeredMetadata(ctx, v);
     const needsSecret = SECRET_METHODS.has(String(metadata.token_endpoint_auth_method));
     const secret = needsSecret && !client.secretHash ? newSecret() : undefined;

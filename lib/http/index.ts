@@ -5,3 +5,4 @@ export { MESSAGE_TAP_PATH, type MessageTapOptions, messageTap, type TappedMessag
 export { negotiate } from './negotiate.js';
 export { requestLog } from './request-log.js';
 export { type ListenOptions, listenHttps, type RunningServer, type TlsCredentials } from './server.js';
+export { attachChecks, attachedChecks, type CheckOutcome, type CheckResult } from './tap-checks.js';

@@ -1,7 +1,9 @@
 import { createHash, timingSafeEqual, X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { type NextFunction, type Request, type Response, Router } from 'express';
+import type { CheckOutcome } from '../check-outcome.js';
 import { Unauthorized } from '../errors.js';
+import { attachedChecks } from './tap-checks.js';
 
 /** One HTTP exchange a service answered, as the console's live flow shows it (secrets masked). */
 export interface TappedMessage {
@@ -22,6 +24,8 @@ export interface TappedMessage {
   clientCertificate?: string;
   /** Set when the body was longer than the tap keeps. */
   truncated?: boolean;
+  /** The checks the service made of the request, each with its result (a bank's registration checks). */
+  checks?: CheckOutcome[];
 }
 
 export interface MessageTapOptions {
@@ -155,6 +159,7 @@ export function messageTap(options: MessageTapOptions): Router {
       clientCertificate = undefined;
     }
     res.on('finish', () => {
+      const checks = attachedChecks(res);
       const request = cap(req.rawBody);
       const response = cap(Buffer.concat(chunks));
       seq += 1;
@@ -172,6 +177,7 @@ export function messageTap(options: MessageTapOptions): Router {
         ms: Number(process.hrtime.bigint() - started) / 1e6,
         ...(clientCertificate ? { clientCertificate } : {}),
         ...(request.truncated || total > bodyLimit ? { truncated: true } : {}),
+        ...(checks ? { checks } : {}),
       });
     });
     next();
