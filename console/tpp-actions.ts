@@ -12,6 +12,7 @@ import {
   type RegisteredClient,
   refreshSsa,
   register,
+  type TokenAuthMethod,
   TppClient,
   type TppMaterial,
   updateRegistration,
@@ -37,6 +38,23 @@ const ACTIONS = ['onboard', 'register', 'token', 'consent', 'update', 'delete'] 
 export type TppAction = (typeof ACTIONS)[number];
 export const isTppAction = (s: string): s is TppAction => (ACTIONS as readonly string[]).includes(s);
 
+/** The token endpoint auth methods the console's TPP can use, in the order the TPP page offers them. */
+export const TPP_AUTH_METHODS: readonly TokenAuthMethod[] = [
+  'tls_client_auth',
+  'private_key_jwt',
+  'client_secret_basic',
+  'client_secret_post',
+];
+const isAuthMethod = (s: string): s is TokenAuthMethod => (TPP_AUTH_METHODS as readonly string[]).includes(s);
+
+/** How long a bank's advertised auth methods are reused before its discovery is read again. */
+const DISCOVERY_TTL_MS = 30_000;
+
+export interface TppActionOptions {
+  /** register: the token endpoint auth method to register with (one the bank's discovery advertises). */
+  authMethod?: string;
+}
+
 /**
  * The console's own TPP, driven from the TPP page with the tpp-client library:
  * it onboards at the directory (a new organisation each time), then registers,
@@ -51,6 +69,23 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
   const clients = new Map<string, RegisteredClient>();
   const tokens = new Map<string, string>();
   const history: TppActionResult[] = [];
+  const advertised = new Map<string, { at: number; methods: TokenAuthMethod[] }>();
+  let plainHttp: HttpClient | undefined;
+
+  /** The methods the bank's discovery advertises that this TPP can use (cached per bank for 30 s). */
+  async function authMethodsOf(bankId: string): Promise<TokenAuthMethod[]> {
+    const bank = options.banks.find((b) => b.id === bankId);
+    if (!bank) throw new Error(`no bank '${bankId}'`);
+    const hit = advertised.get(bankId);
+    if (hit && Date.now() - hit.at < DISCOVERY_TTL_MS) return hit.methods;
+    plainHttp ??= createHttpClient({ ca: options.caBundlePem, timeoutMs: 15_000 });
+    const discovery = await fetchDiscovery(plainHttp, bank.discovery);
+    const methods = TPP_AUTH_METHODS.filter((m) =>
+      (discovery.token_endpoint_auth_methods_supported ?? ['client_secret_basic']).includes(m),
+    );
+    advertised.set(bankId, { at: Date.now(), methods });
+    return methods;
+  }
 
   const remember = (r: TppActionResult) => {
     history.unshift(r);
@@ -69,12 +104,13 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
   async function managementToken(bank: BankConnection, bankId: string): Promise<string> {
     const registered = clients.get(bankId);
     if (!registered) throw new Error('register at this bank first');
-    const res = await getToken(bank, registered, { retry: false });
+    const res = await getToken(bank, registered, { retry: false, signing: material!.signing });
     if (!res.ok) throw new Error(`token refused: ${res.status} ${res.error} ${res.error_description ?? ''}`);
     return res.token.access_token;
   }
 
-  const steps: Record<TppAction, (bankId: string, exchanges: Exchange[]) => Promise<string>> = {
+  type Step = (bankId: string, exchanges: Exchange[], opts: TppActionOptions) => Promise<string>;
+  const steps: Record<TppAction, Step> = {
     async onboard(_bankId, exchanges) {
       const dirHttp = recordingClient(
         createHttpClient({ ca: options.caBundlePem, timeoutMs: 15_000 }),
@@ -116,7 +152,13 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
       tokens.clear();
       return `onboarded: organisation ${material.organisationId}, software statement ${material.softwareStatementId}`;
     },
-    async register(bankId, exchanges) {
+    async register(bankId, exchanges, opts) {
+      const method = opts.authMethod || 'tls_client_auth';
+      const methods = await authMethodsOf(bankId);
+      if (!isAuthMethod(method) || !methods.includes(method))
+        throw new Error(
+          `bank ${bankId} does not advertise ${method.slice(0, 40)}; it offers ${methods.join(', ') || 'none this TPP can use'}`,
+        );
       const bank = await connect(bankId, exchanges);
       // A fresh SSA: banks refuse old ones.
       material = await refreshSsa(material!).catch(() => material!);
@@ -124,23 +166,28 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
       client = new TppClient(material, { retry: false });
       const jwt = await client!.registrationRequest(bank.discovery, {
         redirectUris: ['https://tpp.example.com/cb'],
-        tokenEndpointAuthMethod: 'tls_client_auth',
+        tokenEndpointAuthMethod: method,
       });
       const res = await register(bank, jwt, { retry: false });
       if (!res.ok)
         throw new Error(`the bank refused: ${res.status} ${res.error}: ${res.error_description ?? ''}`);
       clients.set(bankId, res.client);
-      return `registered: client_id ${res.client.client_id}`;
+      return `registered: client_id ${res.client.client_id} (${res.client.token_endpoint_auth_method ?? method})`;
     },
     async token(bankId, exchanges) {
       const bank = await connect(bankId, exchanges);
       const registered = clients.get(bankId);
       if (!registered) throw new Error('register at this bank first');
-      const res = await getToken(bank, registered, { scope: 'accounts', retry: false });
+      const res = await getToken(bank, registered, {
+        scope: 'accounts',
+        retry: false,
+        signing: material!.signing,
+      });
       if (!res.ok)
         throw new Error(`the bank refused: ${res.status} ${res.error}: ${res.error_description ?? ''}`);
       tokens.set(bankId, res.token.access_token);
-      return `token issued (${res.token.token_type}, expires in ${res.token.expires_in ?? '?'} s)`;
+      const method = registered.token_endpoint_auth_method ?? 'client_secret_basic';
+      return `token issued with ${method} (${res.token.token_type}, expires in ${res.token.expires_in ?? '?'} s)`;
     },
     async consent(bankId, exchanges) {
       const bank = await connect(bankId, exchanges);
@@ -157,7 +204,8 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
       const access = await managementToken(bank, bankId);
       const jwt = await client!.registrationRequest(bank.discovery, {
         redirectUris: ['https://tpp.example.com/cb'],
-        tokenEndpointAuthMethod: 'tls_client_auth',
+        tokenEndpointAuthMethod:
+          (registered.token_endpoint_auth_method as TokenAuthMethod) ?? 'tls_client_auth',
       });
       const res = await updateRegistration(bank, registered.client_id, access, jwt, { retry: false });
       if (!res.ok)
@@ -186,11 +234,12 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
       return clients.get(bankId);
     },
     history: (): TppActionResult[] => history,
-    async run(action: TppAction, bankId: string): Promise<TppActionResult> {
+    authMethodsOf,
+    async run(action: TppAction, bankId: string, opts: TppActionOptions = {}): Promise<TppActionResult> {
       const exchanges: Exchange[] = [];
       const at = new Date().toISOString();
       try {
-        const summary = await steps[action](bankId, exchanges);
+        const summary = await steps[action](bankId, exchanges, opts);
         return remember({ action, bank: bankId, ok: true, summary, exchanges, at });
       } catch (err) {
         return remember({ action, bank: bankId, ok: false, summary: (err as Error).message, exchanges, at });
@@ -199,6 +248,7 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
     async close(): Promise<void> {
       await client?.close();
       await http?.close();
+      await plainHttp?.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { ConsoleContext } from '../context.js';
-import { decodeMessage } from '../decode-message.js';
-import { html } from '../html.js';
+import { html, type SafeHtml } from '../html.js';
+import { UpstreamError } from '../upstream.js';
 import { layout, postButton } from './layout.js';
 import { field, flashFrom, type Handler, page, redirectWith } from './respond.js';
 
@@ -19,6 +19,68 @@ const FAULT_KINDS = [
 ];
 const FAULT_ENDPOINTS = ['register', 'token', 'manage', 'discovery', 'jwks', 'consents', '*'];
 
+/** One page of a bank admin listing (docs/bank.md). */
+interface Listing {
+  total: number;
+  items: Record<string, unknown>[];
+  next_cursor?: string;
+}
+
+const LISTINGS = {
+  clients: {
+    title: 'Registered clients',
+    columns: [
+      ['client_id', 'client_id'],
+      ['software_id', 'Software'],
+      ['token_endpoint_auth_method', 'Auth method'],
+      ['client_secret', 'Secret (fingerprint)'],
+      ['created_at', 'Registered'],
+    ],
+  },
+  tokens: {
+    title: 'Access tokens',
+    columns: [
+      ['token', 'Token (fingerprint)'],
+      ['client_id', 'client_id'],
+      ['scope', 'Scope'],
+      ['expires_at', 'Expires'],
+      ['active', 'Active'],
+    ],
+  },
+  consents: {
+    title: 'Consents',
+    columns: [
+      ['ConsentId', 'ConsentId'],
+      ['client_id', 'client_id'],
+      ['Status', 'Status'],
+      ['Permissions', 'Permissions'],
+      ['CreationDateTime', 'Created'],
+    ],
+  },
+} as const;
+type ListingKind = keyof typeof LISTINGS;
+const isListingKind = (s: string): s is ListingKind => s in LISTINGS;
+const PREVIEW = 5;
+const PAGE = 20;
+
+const cell = (v: unknown): string =>
+  v === undefined
+    ? '—'
+    : Array.isArray(v)
+      ? v.join(', ')
+      : typeof v === 'object'
+        ? JSON.stringify(v)
+        : String(v);
+
+/** A listing as a table; the bank already masked every secret. */
+function listingTable(bankId: string, kind: ListingKind, listing: Listing): SafeHtml {
+  const { columns } = LISTINGS[kind];
+  if (listing.items.length === 0) return html`<p data-listing-empty="${kind}">None yet.</p>`;
+  return html`<table data-listing="${bankId}-${kind}"><thead><tr>${columns.map(([, label]) => html`<th>${label}</th>`)}</tr></thead><tbody>
+    ${listing.items.map((item) => html`<tr>${columns.map(([key]) => html`<td><code>${cell(item[key])}</code></td>`)}</tr>`)}
+    </tbody></table>`;
+}
+
 interface Fault {
   id: string;
   kind: string;
@@ -29,13 +91,13 @@ interface Fault {
   [k: string]: unknown;
 }
 
-/** Banks: profile and effective switches, clients seen, faults listed, added and cleared. */
+/** Banks: profile and effective switches, the bank's clients, tokens and consents, faults listed, added and cleared. */
 export function bankPages(ctx: ConsoleContext): Router {
   const r = Router();
   const p = (h: Handler) => page(h, ctx.logger, '/banks');
   const bankOf = (id: unknown) => {
     const bank = ctx.banks.find((b) => b.id === id);
-    if (!bank) throw new Error('no such bank');
+    if (!bank) throw new UpstreamError(404, 'not_found', 'the console knows no such bank');
     return bank;
   };
 
@@ -47,22 +109,15 @@ export function bankPages(ctx: ConsoleContext): Router {
           b.api.json<Record<string, unknown>>('GET', '/profile').catch(() => undefined),
           b.api.json<{ faults: Fault[] }>('GET', '/admin/faults').catch(() => ({ faults: [] as Fault[] })),
         ]);
-        // What the live flow has seen of this bank: registrations it answered, tokens, consents.
-        const seen = ctx.live
-          .messages()
-          .filter((m) => m.service === 'bank' && m.path.startsWith(`/banks/${b.id}/`) && m.status < 300)
-          .map((m) => ({ m, facts: decodeMessage(m).facts }));
-        const registered = [
-          ...new Set(
-            seen
-              .filter((x) => x.m.method === 'POST' && /\/register$/.test(x.m.path.split('?')[0]))
-              .map((x) => x.facts.client),
+        // The bank's own records, from its admin listings (docs/bank.md): counts and the newest few.
+        const listings = Object.fromEntries(
+          await Promise.all(
+            (Object.keys(LISTINGS) as ListingKind[]).map(async (kind) => [
+              kind,
+              await b.api.json<Listing>('GET', `/admin/${kind}?limit=${PREVIEW}`).catch(() => undefined),
+            ]),
           ),
-        ].filter(Boolean);
-        const tokens = seen.filter((x) => x.m.path.endsWith('/token')).length;
-        const consents = seen.filter(
-          (x) => x.m.method === 'POST' && x.m.path.includes('account-access-consents'),
-        ).length;
+        ) as Record<ListingKind, Listing | undefined>;
         const switches = (profile?.settings ?? profile?.switches ?? profile) as
           | Record<string, unknown>
           | undefined;
@@ -86,9 +141,16 @@ export function bankPages(ctx: ConsoleContext): Router {
             <button type="submit">Add fault</button>
           </form>
           ${postButton(`/banks/${b.id}/faults/clear`, csrf, 'Clear all faults', { className: 'secondary' })}
-          <h3>Seen in the live flow</h3>
-          <p>Clients registered: ${registered.length ? registered.map((c) => html`<code>${c}</code> `) : 'none yet'} ·
-          tokens issued: ${tokens} · consents created: ${consents}</p>
+          <p data-counts="${b.id}">${(Object.keys(LISTINGS) as ListingKind[]).map(
+            (kind) =>
+              html`<span data-count="${kind}">${LISTINGS[kind].title}: <strong>${listings[kind]?.total ?? '?'}</strong></span> · `,
+          )}<span class="muted">from the bank’s records</span></p>
+          ${(Object.keys(LISTINGS) as ListingKind[]).map((kind) => {
+            const listing = listings[kind];
+            return html`<h3>${LISTINGS[kind].title}</h3>
+              ${listing ? listingTable(b.id, kind, listing) : html`<p>The bank did not answer.</p>`}
+              ${listing?.total ? html`<p><a href="/banks/${b.id}/${kind}">All ${listing.total}, ${PAGE} a page</a></p>` : ''}`;
+          })}
           <details><summary>Profile and effective switches</summary>
           <pre tabindex="0">${JSON.stringify(switches ?? 'the bank did not answer', null, 2)}</pre></details>
         </section>`;
@@ -96,6 +158,25 @@ export function bankPages(ctx: ConsoleContext): Router {
     );
     const body = html`<h1>Banks</h1>${sections}`;
     res.send(layout({ title: 'Banks', current: '/banks', csrf, flash: flashFrom(req), body }));
+  };
+
+  /** One listing of one bank, a page at a time (the bank's cursor carried in the link). */
+  const listing: Handler = async (req, res) => {
+    const csrf = req.consoleSession!.csrf;
+    const bank = bankOf(req.params.bank);
+    const kind = String(req.params.kind);
+    if (!isListingKind(kind)) {
+      res.status(404).send(layout({ title: 'Not found', csrf, body: html`<h1>Not found</h1>` }));
+      return;
+    }
+    const cursor = typeof req.query.cursor === 'string' ? req.query.cursor.slice(0, 512) : '';
+    const query = new URLSearchParams({ limit: String(PAGE), ...(cursor ? { cursor } : {}) });
+    const page = await bank.api.json<Listing>('GET', `/admin/${kind}?${query}`);
+    const body = html`<h1>Bank ${bank.id}: ${LISTINGS[kind].title.toLowerCase()}</h1>
+      <p>${page.total} in all, newest first. <a href="/banks">Back to the banks</a></p>
+      ${listingTable(bank.id, kind, page)}
+      ${page.next_cursor ? html`<p><a rel="next" href="/banks/${bank.id}/${kind}?cursor=${page.next_cursor}">Next ${PAGE}</a></p>` : ''}`;
+    res.send(layout({ title: `Bank ${bank.id} ${kind}`, current: '/banks', csrf, body }));
   };
 
   const addFault: Handler = async (req, res) => {
@@ -130,6 +211,7 @@ export function bankPages(ctx: ConsoleContext): Router {
   };
 
   r.get('/banks', p(list));
+  r.get('/banks/:bank/:kind', p(listing));
   r.post('/banks/:bank/faults', p(addFault));
   r.post('/banks/:bank/faults/clear', p(clear));
   r.post('/banks/:bank/faults/:fault/remove', p(remove));

@@ -6,6 +6,14 @@ import type { LiveMessage } from '../live-feed.js';
 import { layout } from './layout.js';
 import type { Handler } from './respond.js';
 
+/** Badge colour of each check result (the scenario outcomes' palette). */
+const CHECK_BADGE = {
+  passed: 'passed',
+  failed: 'failed',
+  'not reached': 'skipped',
+  skipped: 'skipped',
+} as const;
+
 /** What the browser gets of each message in the stream: enough to draw it and filter it. */
 function summary(m: LiveMessage) {
   return {
@@ -80,6 +88,16 @@ export function livePages(ctx: ConsoleContext): Router {
         d.facts.refusal
           ? html`<div class="refusal" data-refusal><h3>The bank refused</h3>
             <p>Check that failed: <strong>${d.facts.refusal.error}</strong> — ${d.facts.refusal.description}</p></div>`
+          : ''
+      }
+      ${
+        m.checks?.length
+          ? html`<h3>Every check the bank made</h3>
+            <table data-checks><thead><tr><th>Check</th><th>Result</th><th>Detail</th></tr></thead><tbody>
+            ${m.checks.map(
+              (c) => html`<tr data-check="${c.check}" data-result="${c.result}"><td>${c.label}</td>
+              <td><span class="badge ${CHECK_BADGE[c.result]}">${c.result}</span></td><td>${c.detail ?? ''}</td></tr>`,
+            )}</tbody></table>`
           : ''
       }
       ${

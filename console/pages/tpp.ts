@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { ConsoleContext } from '../context.js';
 import { html } from '../html.js';
-import { isTppAction } from '../tpp-actions.js';
+import { isTppAction, TPP_AUTH_METHODS } from '../tpp-actions.js';
 import { exchangeList } from './exchanges.js';
 import { layout } from './layout.js';
 import { field, flashFrom, type Handler, page, redirectWith } from './respond.js';
@@ -19,8 +19,16 @@ export function tppPages(ctx: ConsoleContext): Router {
   const r = Router();
   const p = (h: Handler) => page(h, ctx.logger);
 
-  const show: Handler = (req, res) => {
+  const show: Handler = async (req, res) => {
     const csrf = req.consoleSession!.csrf;
+    // What each bank's discovery advertises, so the choice offered is the bank's own.
+    const advertised = await Promise.all(
+      ctx.banks.map(async (b) => ({
+        bank: b.id,
+        methods: await ctx.tpp.authMethodsOf(b.id).catch(() => undefined),
+      })),
+    );
+    const offered = TPP_AUTH_METHODS.filter((m) => advertised.some((a) => a.methods?.includes(m)));
     const m = ctx.tpp.material;
     const last = ctx.tpp.history()[0];
     const body = html`<h1>TPP</h1>
@@ -33,7 +41,7 @@ export function tppPages(ctx: ConsoleContext): Router {
           <tr><th>Software statement</th><td><a href="/directory/${m.organisationId}/ss/${m.softwareStatementId}"><code>${m.softwareStatementId}</code></a></td></tr>
           ${ctx.banks.map((b) => {
             const c = ctx.tpp.client(b.id);
-            return html`<tr><th>At bank ${b.id}</th><td>${c ? html`client_id <code data-client-id="${b.id}">${c.client_id}</code>` : 'not registered'}</td></tr>`;
+            return html`<tr><th>At bank ${b.id}</th><td>${c ? html`client_id <code data-client-id="${b.id}">${c.client_id}</code> · <span data-auth-method="${b.id}">${c.token_endpoint_auth_method ?? ''}</span>` : 'not registered'}</td></tr>`;
           })}
           </tbody></table>`
           : html`<p>Not onboarded yet.</p>`
@@ -43,6 +51,9 @@ export function tppPages(ctx: ConsoleContext): Router {
       <form method="post" action="/tpp/act">
         <input type="hidden" name="_csrf" value="${csrf}">
         <label>Bank <select name="bank">${ctx.banks.map((b) => html`<option value="${b.id}">${b.id} (${b.profile})</option>`)}</select></label>
+        <label>Token endpoint auth method (for registering) <select name="auth_method">${offered.map((m) => html`<option>${m}</option>`)}</select></label>
+        <p class="muted">${advertised.map((a) => html`Bank ${a.bank} advertises <span data-advertised="${a.bank}">${a.methods?.join(', ') ?? '(its discovery did not answer)'}</span>. `)}
+        The token and update buttons use the method the client registered with.</p>
         ${BUTTONS.map(([action, label]) => html`<button type="submit" name="action" value="${action}"${m ? '' : html` disabled`}>${label}</button> `)}
       </form>
       ${
@@ -66,7 +77,9 @@ export function tppPages(ctx: ConsoleContext): Router {
       redirectWith(req, res, '/tpp', { kind: 'error', text: 'unknown action' });
       return;
     }
-    const result = await ctx.tpp.run(action, field(req, 'bank'));
+    const result = await ctx.tpp.run(action, field(req, 'bank'), {
+      authMethod: field(req, 'auth_method', 64),
+    });
     redirectWith(req, res, '/tpp', { kind: result.ok ? 'ok' : 'error', text: result.summary });
   };
 
