@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../lib/logger.js';
 import { createHttpClient } from '../tpp-client/index.js';
@@ -6,6 +7,7 @@ import { createConsoleApp } from './app.js';
 import type { ConsoleContext } from './context.js';
 import { startLiveFeed } from './live-feed.js';
 import { createScenarioRuns } from './scenario-runs.js';
+import { loadOrCreateConsoleIdentity } from './server-identity.js';
 import { createSessions } from './sessions.js';
 import { createConsoleTpp } from './tpp-actions.js';
 import { upstream } from './upstream.js';
@@ -24,6 +26,11 @@ export interface ConsoleOptions {
   bankServerUrl?: string;
   caBundlePem: string;
   logger: Logger;
+  /**
+   * Serve the console over HTTPS with a server certificate from the sandbox CA,
+   * kept (key in a 0600 file) in this folder; the session cookie is then `Secure`.
+   */
+  https?: { folder: string };
 }
 
 export interface RunningConsole {
@@ -35,11 +42,23 @@ export interface RunningConsole {
 }
 
 /**
- * Starts the workshop console: an HTTP server on its own port, a client of the
+ * Starts the workshop console: an HTTP (or HTTPS) server on its own port, a client of the
  * services' HTTP APIs (with the admin token) and of their message taps.
  */
 export async function startConsole(options: ConsoleOptions): Promise<RunningConsole> {
   const http = createHttpClient({ ca: options.caBundlePem, timeoutMs: 15_000 });
+  // First, before anything else starts: enrolling for the HTTPS certificate may fail.
+  const identity = options.https
+    ? await loadOrCreateConsoleIdentity(
+        { url: options.directory.url, http },
+        options.directory.adminToken,
+        options.https.folder,
+        options.host ?? 'localhost',
+      ).catch(async (err) => {
+        await http.close();
+        throw err;
+      })
+    : undefined;
   const sessions = createSessions({ adminToken: options.directory.adminToken });
   const banksForActions = options.banks.map((b) => ({ id: b.id, discovery: b.discovery }));
   const live = startLiveFeed({
@@ -77,8 +96,10 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       ...(options.tpp ? ['tpp'] : []),
     ],
   };
-  const app = createConsoleApp(ctx);
-  const server = createServer(app);
+  const app = createConsoleApp(ctx, { secureCookie: identity !== undefined });
+  const server = identity
+    ? createHttpsServer({ key: identity.keyPem, cert: identity.certPem, minVersion: 'TLSv1.2' }, app)
+    : createServer(app);
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
@@ -86,7 +107,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     server.listen(options.port ?? 0, options.bindAddress ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${options.host ?? 'localhost'}:${port}`;
+  const url = `${identity ? 'https' : 'http'}://${options.host ?? 'localhost'}:${port}`;
   return {
     url,
     port,

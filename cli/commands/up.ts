@@ -9,6 +9,7 @@ import { createLogger, type LogLevel } from '../../lib/logger.js';
 import { writeFileAtomic } from '../../lib/write-file-atomic.js';
 import { prepareBootKeys } from '../../scenarios/prepare-boot-keys.js';
 import { type RunningTppService, startTppService } from '../../tpp-client/service/index.js';
+import { consoleUsesHttps } from '../console-https.js';
 import { UsageError } from '../usage-error.js';
 import { waitUntilAnswering } from '../wait-until-answering.js';
 import { wholeNumber } from '../whole-number.js';
@@ -38,6 +39,9 @@ Options:
   --bank-discovery ID=URL  a bank the TPP service knows by ID when the banks run elsewhere
                          (repeatable; e.g. default=https://bank:8444/banks/default/.well-known/openid-configuration)
   --console-port N       port of the workshop console (default N+3; 0 = any free port)
+  --console-https        serve the console over HTTPS (certificate from the sandbox CA);
+                         the default when --bind is not a loopback address
+  --console-http         serve the console over plain HTTP even on a non-loopback --bind
   --ready-file PATH      write a JSON file with URLs, CA paths and the admin token once up
   --log-level LEVEL      debug | info | warn | error | silent (default info)
 `;
@@ -88,6 +92,8 @@ export async function up(argv: string[]): Promise<number> {
       'bank-discovery': { type: 'string', multiple: true },
       'ready-file': { type: 'string' },
       'console-port': { type: 'string' },
+      'console-https': { type: 'boolean' },
+      'console-http': { type: 'boolean' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -113,6 +119,11 @@ export async function up(argv: string[]): Promise<number> {
   const logLevel = values['log-level'] as LogLevel | undefined;
   if (logLevel !== undefined && !LOG_LEVELS.includes(logLevel))
     throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')} (got '${logLevel}')`);
+  const consoleHttps = consoleUsesHttps({
+    https: values['console-https'],
+    http: values['console-http'],
+    bind: values.bind,
+  });
   const dataDir = values['data-dir'] ?? '.obmock';
   const common = { dataDir, host: values.host, bindAddress: values.bind, logLevel };
 
@@ -195,6 +206,7 @@ export async function up(argv: string[]): Promise<number> {
         ...(tpp ? { tpp: { url: tpp.url } } : {}),
         caBundlePem: trust.caBundlePem,
         logger: createLogger(logLevel ?? 'info', { service: 'console' }),
+        ...(consoleHttps ? { https: { folder: resolve(dataDir, 'console') } } : {}),
       });
     }
     const signIn = consoleServer?.signInLink();
