@@ -234,8 +234,21 @@ describe.skipIf(!haveChromium)('the workshop in a browser', { timeout: 60_000 },
     await page.click('form[action="/tpp/onboard"] button');
     expect(await flash()).toMatch(/onboarded: organisation (\S+), software statement (\S+)/);
     [, tppOrg, tppSs] = /organisation (\S+), software statement (\S+)/.exec(await flash())!;
+    // The auth methods offered are the bank's discovery's; register with private_key_jwt and get a token with it.
+    await expect(page.locator('select[name=auth_method] option').allTextContents()).resolves.toEqual([
+      'tls_client_auth',
+      'private_key_jwt',
+      'client_secret_basic',
+      'client_secret_post',
+    ]);
+    await page.selectOption('select[name=auth_method]', 'private_key_jwt');
     await page.click('button[name=action][value=register]');
-    expect(await flash()).toMatch(/registered: client_id \S+/);
+    expect(await flash()).toMatch(/registered: client_id \S+ \(private_key_jwt\)/);
+    await page.click('button[name=action][value=token]');
+    expect(await flash()).toMatch(/token issued with private_key_jwt/);
+    await page.selectOption('select[name=auth_method]', 'tls_client_auth');
+    await page.click('button[name=action][value=register]');
+    expect(await flash()).toMatch(/registered: client_id \S+ \(tls_client_auth\)/);
     await expect(page.locator('[data-tpp-outcome]').getAttribute('data-tpp-outcome')).resolves.toBe('ok');
     await expect(page.locator('.exchanges summary').first().textContent()).resolves.toMatch(/GET/);
     await shot('tpp');
@@ -290,6 +303,10 @@ describe.skipIf(!haveChromium)('the workshop in a browser', { timeout: 60_000 },
     await page.fill('input[name=count]', '1');
     await page.click('form[action="/banks/default/faults"] button[type=submit]');
     expect(await flash()).toMatch(/Fault \S+ \(status\) added to bank default/);
+    // The bank's own records: the TPP's two clients and its token, counted and listed.
+    await expect(page.locator('[data-count=clients] strong').textContent()).resolves.toBe('2');
+    await expect(page.locator('[data-count=tokens] strong').textContent()).resolves.toBe('1');
+    expect(await page.locator('table[data-listing="default-clients"] tbody tr').count()).toBe(2);
     await shot('banks');
     await expectAccessible('banks');
     await page.goto(`${t.console.url}/tpp`);
@@ -330,6 +347,21 @@ describe.skipIf(!haveChromium)('the workshop in a browser', { timeout: 60_000 },
     await refused.waitFor();
     await refused.click();
     await expect(page.locator('#message-detail [data-refusal]').textContent()).resolves.toMatch(/revoked/i);
+    // Every check the bank made: the certificate's revocation check failed, the rest not reached.
+    const checks = page.locator('#message-detail [data-checks]');
+    await checks.waitFor();
+    await expect(
+      checks.locator('tr[data-check=certificate-revocation]').getAttribute('data-result'),
+    ).resolves.toBe('failed');
+    await expect(
+      checks.locator('tr[data-check=certificate-chain]').getAttribute('data-result'),
+    ).resolves.toBe('passed');
+    await expect(
+      checks.locator('tr[data-check=software-statement]').getAttribute('data-result'),
+    ).resolves.toBe('not reached');
+    expect(await checks.locator('tr[data-result=failed]').count()).toBe(1);
+    await shot('live-refusal-checks');
+    await expectAccessible('live flow refusal checks');
   });
 
   it('runs the DCR scenarios against the bank and sees them pass', async () => {
