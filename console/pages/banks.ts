@@ -124,6 +124,10 @@ export function bankPages(ctx: ConsoleContext): Router {
         return html`<section aria-labelledby="bank-${b.id}">
           <h2 id="bank-${b.id}">Bank ${b.id} <span class="muted">profile ${b.profile}</span></h2>
           <p>Issuer <code>${b.issuer}</code> · <a href="${b.discovery}">discovery</a></p>
+          <p data-counts="${b.id}">${(Object.keys(LISTINGS) as ListingKind[]).map(
+            (kind) =>
+              html`<span data-count="${kind}">${LISTINGS[kind].title}: <strong>${listings[kind]?.total ?? '?'}</strong></span> · `,
+          )}<span class="muted">from the bank’s records</span></p>
           <h3>Faults</h3>
           <table data-faults="${b.id}"><thead><tr><th>Id</th><th>Kind</th><th>Endpoints</th><th>Left</th><th>Applied</th><th></th></tr></thead><tbody>
           ${faults.faults.map(
@@ -141,10 +145,6 @@ export function bankPages(ctx: ConsoleContext): Router {
             <button type="submit">Add fault</button>
           </form>
           ${postButton(`/banks/${b.id}/faults/clear`, csrf, 'Clear all faults', { className: 'secondary' })}
-          <p data-counts="${b.id}">${(Object.keys(LISTINGS) as ListingKind[]).map(
-            (kind) =>
-              html`<span data-count="${kind}">${LISTINGS[kind].title}: <strong>${listings[kind]?.total ?? '?'}</strong></span> · `,
-          )}<span class="muted">from the bank’s records</span></p>
           ${(Object.keys(LISTINGS) as ListingKind[]).map((kind) => {
             const listing = listings[kind];
             return html`<h3>${LISTINGS[kind].title}</h3>

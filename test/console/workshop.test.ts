@@ -360,6 +360,7 @@ describe.skipIf(!haveChromium)('the workshop in a browser', { timeout: 60_000 },
       checks.locator('tr[data-check=software-statement]').getAttribute('data-result'),
     ).resolves.toBe('not reached');
     expect(await checks.locator('tr[data-result=failed]').count()).toBe(1);
+    await checks.scrollIntoViewIfNeeded();
     await shot('live-refusal-checks');
     await expectAccessible('live flow refusal checks');
   });
