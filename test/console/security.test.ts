@@ -227,7 +227,10 @@ describe('message tap', () => {
     const body = (await res.body.json()) as {
       messages: { path: string; requestHeaders: Record<string, string> }[];
     };
-    const seen = body.messages.find((m) => m.path.endsWith('/.well-known/openid-configuration'));
+    // The one this test sent (the console itself reads discovery too, without a token).
+    const seen = body.messages.find(
+      (m) => m.path.endsWith('/.well-known/openid-configuration') && m.requestHeaders.authorization,
+    );
     expect(seen?.requestHeaders.authorization).toBe('Bearer secr…');
     expect(JSON.stringify(body)).not.toContain('secret-bearer-value-123456');
     await agent.close();
@@ -264,7 +267,11 @@ describe('hostile input', () => {
     ],
     ['/directory/organisations', { name: 'x'.repeat(5000), type: 'tpp', roles: 'AISP' }, /answered 400/],
     ['/banks/default/faults', { kind: 'explode', endpoint: 'register', count: '1' }, /answered 400/],
-    ['/banks/nope/faults', { kind: 'status', endpoint: 'register', count: '1' }, /went wrong/],
+    [
+      '/banks/nope/faults',
+      { kind: 'status', endpoint: 'register', count: '1' },
+      /404 not_found: the console knows no such bank/,
+    ],
     ['/tpp/act', { action: 'rm -rf', bank: 'default' }, /unknown action/],
     ['/scenarios/runs', { only: 'NO-SUCH-*', bank: 'default' }, /no scenario matches/],
   ])('POST %s with bad fields: back with the service’s answer, nothing stored', async (path, form, message) => {
