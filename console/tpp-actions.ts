@@ -78,7 +78,7 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
     if (!bank) throw new Error(`no bank '${bankId}'`);
     const hit = advertised.get(bankId);
     if (hit && Date.now() - hit.at < DISCOVERY_TTL_MS) return hit.methods;
-    plainHttp ??= createHttpClient({ ca: options.caBundlePem, timeoutMs: 15_000 });
+    plainHttp ??= createHttpClient({ ca: options.caBundlePem, timeoutMs: 5_000 });
     const discovery = await fetchDiscovery(plainHttp, bank.discovery);
     const methods = TPP_AUTH_METHODS.filter((m) =>
       (discovery.token_endpoint_auth_methods_supported ?? ['client_secret_basic']).includes(m),
