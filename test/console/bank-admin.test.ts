@@ -253,6 +253,14 @@ describe('registration checklist in the message tap', () => {
       expect(resultOf(entry.checks, 'certificate-revocation')).toBe('passed');
       expect(resultOf(entry.checks, 'software-statement')).toBe('passed');
       expect(resultOf(entry.checks, 'jti-unused')).toBe('passed');
+      // A check this profile does not make is skipped, with the switch that turns it off.
+      expect(entry.checks?.find((c) => c.check === 'transport-cert-in-jwks')).toMatchObject({
+        result: 'skipped',
+        detail: 'profile: requireTransportCertInJwks off',
+      });
+      expect(entry.checks?.filter((c) => c.result === 'skipped').map((c) => c.check)).toEqual([
+        'transport-cert-in-jwks',
+      ]);
     } finally {
       await third.agent.close();
     }
