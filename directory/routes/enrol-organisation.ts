@@ -12,7 +12,13 @@ import { jsonObject, mediaType } from '../../lib/http/index.js';
 import { base62Id, newOrganisationId } from '../../lib/ids.js';
 import { type Schema, validateObject } from '../../lib/validate.js';
 import type { DirectoryContext } from '../context.js';
-import type { CertificateRecord, OAuthClientRecord, OrganisationRecord, SoftwareRole } from '../model.js';
+import {
+  type CertificateRecord,
+  type OAuthClientRecord,
+  type OrganisationRecord,
+  SOFTWARE_ROLES,
+  type SoftwareRole,
+} from '../model.js';
 import { presentedCertificate } from '../oauth/presented-certificate.js';
 import { GRANTABLE } from '../oauth/scopes.js';
 import { MEDIA, sendJson } from '../respond.js';
@@ -204,7 +210,7 @@ export function enrolOrganisation(ctx: DirectoryContext) {
       OrganisationId: id,
       OrganisationName: String(body.client_name),
       OrganisationType: 'tpp',
-      Roles: [...new Set(qwac.psd2Roles.map((r) => ROLE_OF[r]).filter((r) => r && r !== 'ASPSP'))],
+      Roles: SOFTWARE_ROLES.filter((r) => r !== 'ASPSP' && qwac.psd2Roles.some((p) => ROLE_OF[p] === r)),
       OrganisationIdentifier: identifier,
       LegalName: qwac.subject.find((a) => a.name === 'O')?.value ?? String(body.client_name),
       Contacts: [],
