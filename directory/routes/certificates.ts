@@ -35,6 +35,7 @@ const USE: Record<CertificateType, 'tls' | 'sig'> = {
   qwac: 'tls',
   server: 'tls',
   obsigning: 'sig',
+  ocspSigning: 'sig',
   obseal: 'sig',
   qseal: 'sig',
 };
