@@ -156,7 +156,7 @@ export const directoryFrontDoor: Scenario[] = [
     rules: ['dir.scope-required', 'dir.insufficient-scope-403'],
     title: 'A directory token without TPPManage cannot create a software statement → 403 insufficient_scope',
     reference: `${SWAGGER} POST /v2.1/organisation/{OrganisationId}/software-statement security; RFC 6750 §3.1`,
-    tags: ['directory', 'oauth', 'negative'],
+    tags: ['directory', 'oauth'],
     needs: ['our-directory'],
     async run(t) {
       const door = await openFrontDoor(t);
@@ -187,7 +187,7 @@ export const directoryFrontDoor: Scenario[] = [
     rules: ['dir.token-bound-certificate'],
     title: 'A directory token presented over another client certificate → 401 invalid_token',
     reference: 'RFC 8705 §3 (certificate-bound access tokens)',
-    tags: ['directory', 'oauth', 'negative', 'certificates'],
+    tags: ['directory', 'oauth', 'certificates'],
     needs: ['our-directory'],
     async run(t) {
       const door = await openFrontDoor(t);
