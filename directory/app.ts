@@ -23,6 +23,7 @@ import {
   rotateOrganisationToken,
   setOrganisationStatus,
 } from './routes/admin/organisations.js';
+import { issueQualifiedCertificate } from './routes/admin/qtsp.js';
 import {
   createAuthorisationServer,
   deleteAuthorisationServer,
@@ -129,6 +130,10 @@ export function createDirectoryApp(ctx: DirectoryContext): Express {
       .post(...admin, setOrganisationStatus(ctx, action))
       .all(otherMethods(['POST']));
   }
+  app
+    .route('/admin/qtsp/:CertificateType')
+    .post(...admin, pem, issueQualifiedCertificate(ctx))
+    .all(otherMethods(['POST']));
   app
     .route('/admin/organisations/:OrganisationId/token')
     .post(...admin, rotateOrganisationToken(ctx))

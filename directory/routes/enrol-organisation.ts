@@ -185,6 +185,8 @@ function certificateRecord(
  * its OAuth client bound to the QWAC → 201 Enrol201CreatedResponseSchema.
  */
 export function enrolOrganisation(ctx: DirectoryContext) {
+  // Identifiers being enrolled right now: two concurrent enrolments of one organisation make one.
+  const inFlight = new Set<string>();
   return async (req: Request, res: Response): Promise<void> => {
     const qwac = presentedQwac(ctx, req);
     const { metadata, qseal } = await enrolmentMetadata(ctx, req, qwac);
@@ -192,6 +194,11 @@ export function enrolOrganisation(ctx: DirectoryContext) {
       throw new EnrolmentRefused('invalid_client_metadata', message);
     });
     const identifier = organisationIdentifierOf(qwac) as string;
+    if (inFlight.has(identifier))
+      throw new EnrolmentRefused(
+        'invalid_client_metadata',
+        `organizationIdentifier ${identifier} is being enrolled`,
+      );
     const taken = ctx.repo.organisations().find((o) => o.OrganisationIdentifier === identifier);
     if (taken)
       throw new EnrolmentRefused(
@@ -233,10 +240,15 @@ export function enrolOrganisation(ctx: DirectoryContext) {
       x5tS256: wacRecord.x5tS256,
       CreatedAt: now.toISOString(),
     };
-    await ctx.repo.putOrganisation(org);
-    await ctx.repo.putCertificate(wacRecord);
-    if (qseal) await ctx.repo.putCertificate(certificateRecord(ctx, qseal, id, 'qseal'));
-    await ctx.repo.putOAuthClient(client);
+    inFlight.add(identifier);
+    try {
+      await ctx.repo.putOrganisation(org);
+      await ctx.repo.putCertificate(wacRecord);
+      if (qseal) await ctx.repo.putCertificate(certificateRecord(ctx, qseal, id, 'qseal'));
+      await ctx.repo.putOAuthClient(client);
+    } finally {
+      inFlight.delete(identifier);
+    }
     res.location(`/v2.1/organisation/${id}`);
     sendJson(
       req,

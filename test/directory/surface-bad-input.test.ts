@@ -3,7 +3,7 @@ import type { Server } from 'node:https';
 import { CompactSign } from 'jose';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCsr, type KeyPair } from '../../certs/index.js';
+import { createCsr, dnToString, type KeyPair, parseCertificate } from '../../certs/index.js';
 import { COLLECTIONS } from '../../directory/model.js';
 import {
   createOrganisation,
@@ -69,6 +69,14 @@ afterAll(async () => {
   await new Promise((resolve) => https?.server.close(resolve));
   d?.cleanup();
 });
+
+const qtspCsr = (subject: { name: string; value: string }[]) => createCsr({ key, subject });
+const QWAC_SUBJECT = [
+  { name: 'C', value: 'GB' },
+  { name: 'O', value: 'QTSP Client Ltd' },
+  { name: 'organizationIdentifier', value: 'PSDUK-UKBXXX-qtsp' },
+  { name: 'CN', value: 'qtsp-client.example' },
+];
 
 const redirect = () => `/v2.1/organisation/${a.id}/software-statement/${ssA.Id}/redirect-uri`;
 const cases: Case[] = [
@@ -313,6 +321,94 @@ const cases: Case[] = [
     status: 403,
     error: 'access_denied',
   },
+
+  {
+    name: 'qtsp: no token',
+    method: 'post',
+    path: () => '/admin/qtsp/qwac',
+    token: () => undefined,
+    type: 'application/x-pem-file',
+    body: () => qtspCsr(QWAC_SUBJECT),
+    status: 401,
+    error: 'invalid_token',
+  },
+  {
+    name: "qtsp: an organisation's token",
+    method: 'post',
+    path: () => '/admin/qtsp/qwac',
+    type: 'application/x-pem-file',
+    body: () => qtspCsr(QWAC_SUBJECT),
+    status: 403,
+    error: 'access_denied',
+  },
+  {
+    name: 'qtsp: an OB type',
+    method: 'post',
+    path: () => '/admin/qtsp/obwac',
+    token: () => d.adminToken,
+    type: 'application/x-pem-file',
+    body: () => qtspCsr(QWAC_SUBJECT),
+    status: 400,
+    error: 'invalid_request',
+  },
+  {
+    name: 'qtsp: no organizationIdentifier',
+    method: 'post',
+    path: () => '/admin/qtsp/qseal',
+    token: () => d.adminToken,
+    type: 'application/x-pem-file',
+    body: () => qtspCsr([{ name: 'CN', value: 'x' }]),
+    status: 400,
+    error: 'invalid_request',
+  },
+  {
+    name: 'qtsp: unknown role',
+    method: 'post',
+    path: () => '/admin/qtsp/qwac?roles=PSP_AI,PSP_XX',
+    token: () => d.adminToken,
+    type: 'application/x-pem-file',
+    body: () => qtspCsr(QWAC_SUBJECT),
+    status: 400,
+    error: 'invalid_request',
+  },
+  {
+    name: 'qtsp: roles twice',
+    method: 'post',
+    path: () => '/admin/qtsp/qwac?roles=PSP_AI&roles=PSP_PI',
+    token: () => d.adminToken,
+    type: 'application/x-pem-file',
+    body: () => qtspCsr(QWAC_SUBJECT),
+    status: 400,
+    error: 'invalid_request',
+  },
+  {
+    name: 'qtsp: a certificate instead of a CSR',
+    method: 'post',
+    path: () => '/admin/qtsp/qwac',
+    token: () => d.adminToken,
+    type: 'application/x-pem-file',
+    body: () => certPem,
+    status: 400,
+    error: 'invalid_request',
+  },
+  {
+    name: 'qtsp: wildcard name',
+    method: 'post',
+    path: () => '/admin/qtsp/qwac',
+    token: () => d.adminToken,
+    type: 'application/x-pem-file',
+    body: () => createCsr({ key, subject: QWAC_SUBJECT, sanDns: ['*.example.com'] }),
+    status: 400,
+    error: 'invalid_request',
+  },
+  {
+    name: 'qtsp: GET',
+    method: 'get',
+    path: () => '/admin/qtsp/qwac',
+    token: () => d.adminToken,
+    status: 405,
+    error: 'method_not_allowed',
+  },
 ];
 
 async function send(c: Case) {
@@ -340,6 +436,58 @@ describe('bad input to the operations of the whole v2.1 surface', () => {
       .get(`/v2.1/organisation/${a.id}/software-statement/${ssA.Id}`)
       .set('Authorization', `Bearer ${a.token}`);
     expect(ss.body.RedirectUri).toEqual(['https://acme.example.com/cb']);
+  });
+
+  it("the sandbox QTSP's QWAC and QSealC (POST /admin/qtsp/…) enrol an organisation", async () => {
+    const [wacKey, sealKey] = await Promise.all([keyPool.take(), keyPool.take()]);
+    const subject = [
+      { name: 'C', value: 'GB' },
+      { name: 'O', value: 'Via QTSP Ltd' },
+      { name: 'organizationIdentifier', value: 'PSDUK-UKBXXX-viaqtsp' },
+      { name: 'CN', value: 'via-qtsp.example' },
+    ];
+    const issue = (type: string, k: KeyPair, roles: string) =>
+      request(d.app)
+        .post(`/admin/qtsp/${type}?roles=${roles}`)
+        .set('Authorization', `Bearer ${d.adminToken}`)
+        .type('application/x-pem-file')
+        .send(createCsr({ key: k, subject }));
+    const wac = await issue('qwac', wacKey, 'PSP_AI,PSP_IC');
+    const seal = await issue('qseal', sealKey, 'PSP_AI,PSP_IC');
+    expect(wac.status, wac.text).toBe(201);
+    expect(wac.headers['content-type']).toMatch(/^application\/x-pem-file/);
+    expect(seal.status, seal.text).toBe(201);
+    const leaf = (pem: string) => pem.slice(0, pem.indexOf('-----END CERTIFICATE-----') + 25);
+    const info = parseCertificate(leaf(wac.text));
+    expect(info.qcType).toBe('web');
+    expect(info.psd2Roles.sort()).toEqual(['PSP_AI', 'PSP_IC']);
+    const sealInfo = parseCertificate(leaf(seal.text));
+    expect(sealInfo.qcType).toBe('eseal');
+    const jws = await new CompactSign(
+      new TextEncoder().encode(
+        JSON.stringify({
+          client_name: 'Via QTSP',
+          token_endpoint_auth_method: 'tls_client_auth',
+          token_endpoint_auth_signing_alg: 'PS256',
+          tls_client_auth_subject_dn: dnToString(info.subject),
+          grant_types: ['client_credentials'],
+        }),
+      ),
+    )
+      .setProtectedHeader({ alg: 'PS256', x5c: [sealInfo.der.toString('base64')] })
+      .sign(sealKey.privateKey);
+    const res = await request(https.url)
+      .post('/organisation/tpp')
+      .ca(d.ctx.ca.bundlePem)
+      .cert(wac.text)
+      .key(wacKey.privateKeyPem)
+      .set('Content-Type', 'application/jose')
+      .send(jws);
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.token_endpoint_auth_method).toBe('tls_client_auth');
+    expect(d.ctx.repo.organisation(res.body.ob_org_id)?.Roles).toEqual(['AISP', 'CBPII']);
+    const certs = d.ctx.repo.certificatesOfOrganisation(res.body.ob_org_id).map((c) => c.type);
+    expect(certs.sort()).toEqual(['qseal', 'qwac']);
   });
 
   it('self-enrolment refuses bad metadata, certificates and statements (over mutual TLS)', async () => {
