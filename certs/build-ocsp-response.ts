@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject, sign, type X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import {
   type Asn1,
+  bitString,
   explicit,
   implicitConstructed,
   implicitPrimitive,
@@ -14,7 +15,7 @@ import {
 import { encodeCertId } from './encode-cert-id.js';
 import { issuerHashInputs, type OcspCertId } from './ocsp-cert-id.js';
 import { OID } from './oids.js';
-import { signSha256WithRsa } from './sign.js';
+import { sha256WithRsaAlgorithm, signSha256WithRsa } from './sign.js';
 import type { CertificateAuthority } from './types.js';
 
 export type OcspCertStatus =
@@ -52,25 +53,47 @@ function certStatus(s: OcspCertStatus): Asn1 {
   return implicitConstructed(1, [generalizedTime(s.revokedAt)]);
 }
 
+/** BasicOCSPResponse signed by a delegated responder: { tbs, sha256WithRSA, signature, certs [0] { its certificate } }. */
+function signedByDelegate(tbs: Buffer, signer: OcspSigner): Buffer {
+  if (signer.key.type !== 'private' || signer.key.asymmetricKeyType !== 'rsa')
+    throw new TypeError('the OCSP signing key must be an RSA private key');
+  const signature = sign('sha256', tbs, signer.key);
+  return wrapDer(0x30, [
+    tbs,
+    toDer(sha256WithRsaAlgorithm()),
+    toDer(bitString(signature)),
+    wrapDer(0xa0, [wrapDer(0x30, [signer.cert.raw])]),
+  ]);
+}
+
 /** An OCSPResponse with an error status and no responseBytes. */
 export function ocspErrorResponse(status: Exclude<keyof typeof RESPONSE_STATUS, 'successful'>): Buffer {
   return wrapDer(0x30, [enumerated(RESPONSE_STATUS[status])]);
 }
 
+/** A delegated OCSP responder (RFC 6960 §4.2.2.2): its RSA key and its certificate, issued by the CA. */
+export interface OcspSigner {
+  key: KeyObject;
+  cert: X509Certificate;
+}
+
 /**
  * A successful OCSPResponse (RFC 6960 §4.2.1): a BasicOCSPResponse signed
- * by the issuing CA itself (sha256WithRSAEncryption, node:crypto), the
- * responder identified by the SHA-1 hash of the CA's key, one SingleResponse
- * per CertID with thisUpdate = now (answers are produced per request, so a
- * revocation shows at once; no nextUpdate), and the request's nonce echoed.
+ * (sha256WithRSAEncryption, node:crypto) by the delegated `signer` — its
+ * certificate then travels in `certs` — or else by the issuing CA itself;
+ * the responder identified by the SHA-1 hash of the signing key, one
+ * SingleResponse per CertID with thisUpdate = now (answers are produced per
+ * request, so a revocation shows at once; no nextUpdate), and the request's
+ * nonce echoed.
  */
 export function buildOcspResponse(
   ca: CertificateAuthority,
   answers: OcspAnswer[],
-  opts: { nonce?: Buffer; now?: Date } = {},
+  opts: { nonce?: Buffer; now?: Date; signer?: OcspSigner } = {},
 ): Buffer {
   const now = opts.now ?? new Date();
-  const keyHash = createHash('sha1').update(issuerHashInputs(ca.issuer.cert).keyBits).digest();
+  const responderCert = opts.signer?.cert ?? ca.issuer.cert;
+  const keyHash = createHash('sha1').update(issuerHashInputs(responderCert).keyBits).digest();
   const responses = answers.map((a) =>
     seq([encodeCertId(a.certId), certStatus(a.status), generalizedTime(now)]),
   );
@@ -78,7 +101,8 @@ export function buildOcspResponse(
   if (opts.nonce) {
     data.push(explicit(1, seq([seq([oid(OID.ocspNonce), octets(opts.nonce)])])));
   }
-  const basic = signSha256WithRsa(toDer(seq(data)), ca.issuingKey);
+  const tbs = toDer(seq(data));
+  const basic = opts.signer ? signedByDelegate(tbs, opts.signer) : signSha256WithRsa(tbs, ca.issuingKey);
   const responseBytes = seq([oid(OID.ocspBasic), octets(basic)]);
   return wrapDer(0x30, [enumerated(RESPONSE_STATUS.successful), toDer(explicit(0, responseBytes))]);
 }

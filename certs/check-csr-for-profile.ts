@@ -50,6 +50,9 @@ export function checkCsrForProfile(type: CertificateType, csr: ParsedCsr, ctx: S
     case 'server':
       subject.present('CN', 'a common name (the host name)');
       break;
+    case 'ocspSigning':
+      subject.present('CN', 'a common name (the responder)');
+      break;
   }
   // Our own TLS servers' certificates are no OB certificates: TLS (and FAPI's ECDHE-ECDSA suites)
   // allows EC P-256 there, which is ~300x cheaper to generate than RSA 2048.

@@ -5,6 +5,7 @@ export {
   buildOcspResponse,
   type OcspAnswer,
   type OcspCertStatus,
+  type OcspSigner,
   ocspErrorResponse,
 } from './build-ocsp-response.js';
 export { checkCsrForProfile } from './check-csr-for-profile.js';
@@ -24,6 +25,7 @@ export { generateRsaKeyPair, prepareRsaKeys, useKeyCache } from './generate-rsa-
 export { isRevoked } from './is-revoked.js';
 export type { IssueRequest } from './issue-certificate.js';
 export { issueCertificate, issueCertificateAsync } from './issue-certificate.js';
+export { issueOcspSigner } from './issue-ocsp-signer.js';
 export type { KeyPoolOptions } from './key-pool.js';
 export { KeyPool } from './key-pool.js';
 export type { LoadOrCreateCaOptions } from './load-or-create-ca.js';

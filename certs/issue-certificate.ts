@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Asn1 } from './asn1.js';
+import { type Asn1, nul } from './asn1.js';
 import { checkCsrForProfile } from './check-csr-for-profile.js';
 import { attributeName } from './dn-names.js';
 import { ipToBytes, isDnsName } from './ip-and-dns.js';
@@ -21,6 +21,7 @@ import {
   authorityKeyIdExt,
   basicConstraintsExt,
   crlDistributionPointsExt,
+  extension,
   extKeyUsageExt,
   keyUsageExt,
   qcStatementsExt,
@@ -49,6 +50,7 @@ interface Profile {
   eku: string[];
   qcType?: 'web' | 'eseal';
   san: boolean;
+  ocspNoCheck?: true;
 }
 
 const PROFILES: Record<CertificateType, Profile> = {
@@ -67,6 +69,9 @@ const PROFILES: Record<CertificateType, Profile> = {
     eku: [OID.serverAuth, OID.clientAuth],
     san: true,
   },
+  // RFC 6960 §4.2.2.2: issued by the CA, EKU id-kp-OCSPSigning; id-pkix-ocsp-nocheck so that
+  // clients do not ask about the responder's own certificate, and no OCSP URL of its own.
+  ocspSigning: { keyUsage: ['digitalSignature'], eku: [OID.ocspSigning], san: false, ocspNoCheck: true },
 };
 
 /** Roles are listed in the ETSI TS 119 495 order, whatever the order in ctx.roles. */
@@ -143,7 +148,8 @@ function prepareCertificate(ca: CertificateAuthority, req: IssueRequest): Prepar
     authorityKeyIdExt(ca.issuer.keyId),
     crlDistributionPointsExt(ca.crlUrl),
   );
-  if (ca.ocspUrl) extensions.push(authorityInfoAccessExt(ca.ocspUrl, ca.caIssuersUrl));
+  if (profile.ocspNoCheck) extensions.push(extension(OID.ocspNoCheck, false, nul()));
+  else if (ca.ocspUrl) extensions.push(authorityInfoAccessExt(ca.ocspUrl, ca.caIssuersUrl));
 
   const extraDns = req.extraSanDns ?? [];
   const extraIps = req.extraSanIps ?? [];

@@ -37,6 +37,8 @@ export const OID = {
   ocspBasic: '1.3.6.1.5.5.7.48.1.1',
   ocspNonce: '1.3.6.1.5.5.7.48.1.2',
   ocspSigning: '1.3.6.1.5.5.7.3.9',
+  /** id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1). */
+  ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
 
   serverAuth: '1.3.6.1.5.5.7.3.1',
   clientAuth: '1.3.6.1.5.5.7.3.2',

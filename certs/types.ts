@@ -1,7 +1,15 @@
 import type { KeyObject, X509Certificate } from 'node:crypto';
 
-/** Certificate profiles the directory CA issues. */
-export type CertificateType = 'obtransport' | 'obsigning' | 'obwac' | 'obseal' | 'qwac' | 'qseal' | 'server';
+/** Certificate profiles the directory CA issues (`ocspSigning`: its delegated OCSP responder, RFC 6960 §4.2.2.2). */
+export type CertificateType =
+  | 'obtransport'
+  | 'obsigning'
+  | 'obwac'
+  | 'obseal'
+  | 'qwac'
+  | 'qseal'
+  | 'server'
+  | 'ocspSigning';
 
 export const CERTIFICATE_TYPES: readonly CertificateType[] = [
   'obtransport',
@@ -11,6 +19,7 @@ export const CERTIFICATE_TYPES: readonly CertificateType[] = [
   'qwac',
   'qseal',
   'server',
+  'ocspSigning',
 ];
 
 /** PSD2 roles of a payment service provider (ETSI TS 119 495). */

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express, type RequestHandler } from 'express';
+import express, {
+  type Express,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
+import { NotFound } from '../lib/errors.js';
 import { errorHandler, messageTap, notFoundHandler, readBody, requestLog } from '../lib/http/index.js';
 import { authenticate, requireAdmin } from './auth.js';
 import type { DirectoryContext } from './context.js';
@@ -8,6 +15,7 @@ import { getOAuthClient, putOAuthClient } from './oauth/oauth-client.js';
 import { requireScope } from './oauth/scopes.js';
 import { directoryTokenEndpoint } from './oauth/token-endpoint.js';
 import { MEDIA, otherMethods } from './respond.js';
+import { addRedirectUri, REDIRECT_URI_MEDIA } from './routes/add-redirect-uri.js';
 import {
   getOrganisation as adminGetOrganisation,
   listOrganisations as adminListOrganisations,
@@ -15,6 +23,7 @@ import {
   rotateOrganisationToken,
   setOrganisationStatus,
 } from './routes/admin/organisations.js';
+import { issueQualifiedCertificate } from './routes/admin/qtsp.js';
 import {
   createAuthorisationServer,
   deleteAuthorisationServer,
@@ -33,9 +42,11 @@ import {
   uploadSoftwareCsr,
 } from './routes/certificates.js';
 import { CONTACT_MEDIA, getContact, putContact } from './routes/contacts.js';
+import { ENROL_MEDIA, enrolOrganisation } from './routes/enrol-organisation.js';
 import { caFile, directoryJwks, organisationKeystore, revokedKeystore } from './routes/keystore.js';
 import { OCSP_MAX_REQUEST_BYTES, OCSP_MEDIA, ocspGet, ocspPost } from './routes/ocsp.js';
 import { getOrganisation, listOrganisations } from './routes/organisation.js';
+import { organisationTypeInPath } from './routes/organisation-type-in-path.js';
 import {
   createSoftwareStatement,
   getSoftwareStatement,
@@ -43,6 +54,7 @@ import {
   updateSoftwareStatement,
 } from './routes/software-statements.js';
 import { getSoftwareStatementAssertion } from './routes/ssa.js';
+import { validateCertificate } from './routes/validate-certificate.js';
 
 /** Builds the directory's Express app. No port is opened: tests drive it with supertest. */
 export function createDirectoryApp(ctx: DirectoryContext): Express {
@@ -119,85 +131,128 @@ export function createDirectoryApp(ctx: DirectoryContext): Express {
       .all(otherMethods(['POST']));
   }
   app
+    .route('/admin/qtsp/:CertificateType')
+    .post(...admin, pem, issueQualifiedCertificate(ctx))
+    .all(otherMethods(['POST']));
+  app
     .route('/admin/organisations/:OrganisationId/token')
     .post(...admin, rotateOrganisationToken(ctx))
     .all(otherMethods(['POST']));
 
-  // OB Directory API v2.1.
+  // OB Directory API v2.1; the swagger's /v2/ and unversioned paths define the same
+  // operations and are served by the same handlers (docs/directory.md).
   app
     .route('/v2.1/oauth/:OrganisationId')
     .get(...read, getOAuthClient(ctx))
     .put(...write, pem, putOAuthClient(ctx))
     .all(otherMethods(['GET', 'PUT']));
-  const v = '/v2.1/organisation';
-  const ss = `${v}/:OrganisationId/software-statement/:SoftwareStatementId`;
-  app
-    .route(v)
-    .get(...read, listOrganisations(ctx))
-    .post(...admin, json, createOrganisation(ctx))
-    .all(otherMethods(['GET', 'POST']));
-  app
-    .route(`${v}/:OrganisationId`)
-    .get(...read, getOrganisation(ctx))
-    .all(otherMethods(['GET']));
-  app
-    .route(`${v}/:OrganisationId/contact/:ContactType`)
-    .get(...read, getContact(ctx))
-    .put(...write, readBody([CONTACT_MEDIA, MEDIA.json], limit), putContact(ctx))
-    .all(otherMethods(['GET', 'PUT']));
-  app
-    .route(`${v}/:OrganisationId/software-statement`)
-    .post(...write, ssJson, createSoftwareStatement(ctx))
-    .get(...read, listSoftwareStatements(ctx))
-    .all(otherMethods(['GET', 'POST']));
-  app
-    .route(ss)
-    .get(...read, getSoftwareStatement(ctx))
-    .put(...write, ssJson, updateSoftwareStatement(ctx))
-    .all(otherMethods(['GET', 'PUT']));
-  app
-    .route(`${ss}/software-statement-assertion`)
-    .get(...read, getSoftwareStatementAssertion(ctx))
-    .all(otherMethods(['GET']));
-  app
-    .route(`${ss}/certificate`)
-    .get(...read, listSoftwareCertificates(ctx))
-    .all(otherMethods(['GET']));
-  app
-    .route(`${ss}/certificate/:CertificateType`)
-    .post(...write, pem, uploadSoftwareCsr(ctx))
-    .get(...read, listSoftwareCertificates(ctx))
-    .all(otherMethods(['GET', 'POST']));
-  app
-    .route(`${ss}/certificate/:CertificateType/:CertificateOrKeyId`)
-    .get(...read, getAssociatedCertificate(ctx))
-    .put(...write, json, associateCertificate(ctx))
-    .all(otherMethods(['GET', 'PUT']));
-  app
-    .route(`${v}/:OrganisationId/certificate`)
-    .get(...read, listOrganisationCertificates(ctx))
-    .all(otherMethods(['GET']));
-  app
-    .route(`${v}/:OrganisationId/certificate/kid/:CertificateOrKeyId`)
-    .get(...read, getCertificate(ctx))
-    .delete(...write, revokeCertificate(ctx))
-    .all(otherMethods(['GET', 'DELETE']));
-  app
-    .route(`${v}/:OrganisationId/certificate/:CertificateType`)
-    .post(...write, pem, uploadOrganisationCsr(ctx))
-    .get(...read, listOrganisationCertificates(ctx))
-    .all(otherMethods(['GET', 'POST']));
-  app
-    .route(`${v}/:OrganisationId/authorisation-server`)
-    .post(...write, asJson, createAuthorisationServer(ctx))
-    .get(...read, listAuthorisationServers(ctx))
-    .all(otherMethods(['GET', 'POST']));
-  app
-    .route(`${v}/:OrganisationId/authorisation-server/:AuthorisationServerId`)
-    .get(...read, getAuthorisationServer(ctx))
-    .put(...write, asJson, updateAuthorisationServer(ctx))
-    .delete(...write, deleteAuthorisationServer(ctx))
-    .all(otherMethods(['GET', 'PUT', 'DELETE']));
+  const enrol: RequestHandler = (req, res, next) => {
+    // With a bearer token this is the admin's organisation creation (mock-only), else eIDAS self-enrolment.
+    if (req.headers.authorization === undefined) selfEnrol(req, res).catch(next);
+    else authenticated(req, res, (err?: unknown) => (err ? next(err) : requireAdmin(req, res, next)));
+  };
+  const enrolBody = readBody(ENROL_MEDIA, limit);
+  const selfEnrol = enrolOrganisation(ctx);
+  const routes: [string, RequestHandler[]][] = [
+    ['/v2.1', []],
+    ['/v2', []],
+    ['', [organisationTypeInPath(ctx)]],
+  ];
+  for (const [prefix, extra] of routes) {
+    const v = prefix === '' ? '/organisation/:OrganisationType' : `${prefix}/organisation`;
+    const r: RequestHandler[] = [...read, ...extra];
+    const w: RequestHandler[] = [...write, ...extra];
+    const ss = `${v}/:OrganisationId/software-statement/:SoftwareStatementId`;
+    app
+      .route(`${prefix}/certificate/validate`)
+      .post(...read, pem, validateCertificate(ctx))
+      .all(otherMethods(['POST']));
+    app
+      .route(v)
+      .get(...r, listOrganisations(ctx))
+      .post(
+        ...(prefix === ''
+          ? [
+              (req: Request, _res: Response, next: NextFunction) =>
+                next(
+                  req.params.OrganisationType === 'tpp'
+                    ? undefined
+                    : new NotFound('only tpp organisations enrol here'),
+                ),
+            ]
+          : []),
+        enrolBody,
+        enrol,
+        createOrganisation(ctx),
+      )
+      .all(otherMethods(['GET', 'POST']));
+    app
+      .route(`${v}/:OrganisationId`)
+      .get(...r, getOrganisation(ctx))
+      .all(otherMethods(['GET']));
+    app
+      .route(`${v}/:OrganisationId/contact/:ContactType`)
+      .get(...r, getContact(ctx))
+      .put(...w, readBody([CONTACT_MEDIA, MEDIA.json], limit), putContact(ctx))
+      .all(otherMethods(['GET', 'PUT']));
+    app
+      .route(`${v}/:OrganisationId/software-statement`)
+      .post(...w, ssJson, createSoftwareStatement(ctx))
+      .get(...r, listSoftwareStatements(ctx))
+      .all(otherMethods(['GET', 'POST']));
+    app
+      .route(ss)
+      .get(...r, getSoftwareStatement(ctx))
+      .put(...w, ssJson, updateSoftwareStatement(ctx))
+      .all(otherMethods(['GET', 'PUT']));
+    app
+      .route(`${ss}/redirect-uri`)
+      .post(...w, readBody([REDIRECT_URI_MEDIA], limit), addRedirectUri(ctx))
+      .all(otherMethods(['POST']));
+    app
+      .route(`${ss}/software-statement-assertion`)
+      .get(...r, getSoftwareStatementAssertion(ctx))
+      .all(otherMethods(['GET']));
+    app
+      .route(`${ss}/certificate`)
+      .get(...r, listSoftwareCertificates(ctx))
+      .all(otherMethods(['GET']));
+    app
+      .route(`${ss}/certificate/:CertificateType`)
+      .post(...w, pem, uploadSoftwareCsr(ctx))
+      .get(...r, listSoftwareCertificates(ctx))
+      .all(otherMethods(['GET', 'POST']));
+    app
+      .route(`${ss}/certificate/:CertificateType/:CertificateOrKeyId`)
+      .get(...r, getAssociatedCertificate(ctx))
+      .put(...w, json, associateCertificate(ctx))
+      .all(otherMethods(['GET', 'PUT']));
+    app
+      .route(`${v}/:OrganisationId/certificate`)
+      .get(...r, listOrganisationCertificates(ctx))
+      .all(otherMethods(['GET']));
+    app
+      .route(`${v}/:OrganisationId/certificate/kid/:CertificateOrKeyId`)
+      .get(...r, getCertificate(ctx))
+      .delete(...w, revokeCertificate(ctx))
+      .all(otherMethods(['GET', 'DELETE']));
+    app
+      .route(`${v}/:OrganisationId/certificate/:CertificateType`)
+      .post(...w, pem, uploadOrganisationCsr(ctx))
+      .get(...r, listOrganisationCertificates(ctx))
+      .all(otherMethods(['GET', 'POST']));
+    app
+      .route(`${v}/:OrganisationId/authorisation-server`)
+      .post(...w, asJson, createAuthorisationServer(ctx))
+      .get(...r, listAuthorisationServers(ctx))
+      .all(otherMethods(['GET', 'POST']));
+    app
+      .route(`${v}/:OrganisationId/authorisation-server/:AuthorisationServerId`)
+      .get(...r, getAuthorisationServer(ctx))
+      .put(...w, asJson, updateAuthorisationServer(ctx))
+      .delete(...w, deleteAuthorisationServer(ctx))
+      .all(otherMethods(['GET', 'PUT', 'DELETE']));
+  }
 
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.logger));

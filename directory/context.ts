@@ -4,6 +4,7 @@ import type { Logger } from '../lib/logger.js';
 import type { DirectoryConfig } from './config.js';
 import type { CrlPublisher } from './crl-publisher.js';
 import type { AccessTokens } from './oauth/access-tokens.js';
+import type { OcspSignerSource } from './ocsp-signer.js';
 import type { DirectoryRepository } from './repository.js';
 
 export interface SsaSigningKey {
@@ -24,6 +25,8 @@ export interface DirectoryContext {
   adminTokenHash: string;
   /** Access tokens of the directory's authorisation server (OAuth front door). */
   oauthTokens: AccessTokens;
+  /** The OCSP responder's delegated signing certificate. */
+  ocspSigner: OcspSignerSource;
   logger: Logger;
   /** External base URL (https://host:port); keystore and CA URLs hang from it. */
   baseUrl: string;

@@ -17,6 +17,7 @@ import type { DirectoryConfig } from './config.js';
 import type { DirectoryContext } from './context.js';
 import { CrlPublisher } from './crl-publisher.js';
 import { AccessTokens } from './oauth/access-tokens.js';
+import { OcspSignerSource } from './ocsp-signer.js';
 import { DirectoryRepository, directoryCollections } from './repository.js';
 import { loadOrCreateSsaKey } from './signing-key.js';
 
@@ -89,6 +90,7 @@ export async function openDirectoryContext(
     crl,
     adminTokenHash: hashToken(adminToken),
     oauthTokens: new AccessTokens(),
+    ocspSigner: new OcspSignerSource(ca, paths.keys, now),
     logger: options.logger ?? createLogger(config.logLevel, { service: 'directory' }),
     baseUrl: options.baseUrl,
     now,

@@ -35,6 +35,7 @@ const USE: Record<CertificateType, 'tls' | 'sig'> = {
   qwac: 'tls',
   server: 'tls',
   obsigning: 'sig',
+  ocspSigning: 'sig',
   obseal: 'sig',
   qseal: 'sig',
 };
@@ -55,7 +56,7 @@ function certificateTypeInPath(req: Request, allowed: readonly string[]): Certif
 }
 
 /** Step: parse the uploaded PEM as a CSR (signature checked); a failure names the field. */
-function parseUploadedCsr(req: Request): ParsedCsr {
+export function parseUploadedCsr(req: Request): ParsedCsr {
   const text = (req.rawBody ?? Buffer.alloc(0)).toString('utf8');
   if (/-----BEGIN CERTIFICATE-----/.test(text) && !/CERTIFICATE REQUEST/.test(text)) {
     throw new BadRequest(

@@ -29,22 +29,26 @@ function answer(ctx: DirectoryContext, id: OcspCertId): OcspAnswer {
   return { certId: id, status: { status: 'good' } };
 }
 
-function respond(ctx: DirectoryContext, res: Response, der: Buffer | undefined): void {
+async function respond(ctx: DirectoryContext, res: Response, der: Buffer | undefined): Promise<void> {
   let body: Buffer;
   if (!der || der.length === 0 || der.length > OCSP_MAX_REQUEST_BYTES) {
     body = ocspErrorResponse('malformedRequest');
   } else {
     try {
       const request = readOcspRequest(der);
+      const signer = await ctx.ocspSigner.current().catch((err: unknown) => {
+        ctx.logger.error('ocsp signer unavailable', { reason: (err as Error).message });
+        throw new OcspError('internalError', 'the OCSP signing certificate is unavailable');
+      });
       body = buildOcspResponse(
         ctx.ca,
         request.certIds.map((id) => answer(ctx, id)),
-        { now: ctx.now(), ...(request.nonce ? { nonce: request.nonce } : {}) },
+        { now: ctx.now(), signer, ...(request.nonce ? { nonce: request.nonce } : {}) },
       );
     } catch (err) {
       if (!(err instanceof OcspError)) throw err;
       ctx.logger.debug('ocsp request refused', { reason: err.message });
-      body = ocspErrorResponse('malformedRequest');
+      body = ocspErrorResponse(err.status === 'internalError' ? 'internalError' : 'malformedRequest');
     }
   }
   res.status(200).set('Cache-Control', 'no-store').type(OCSP_MEDIA.response).send(body);
@@ -52,17 +56,17 @@ function respond(ctx: DirectoryContext, res: Response, der: Buffer | undefined):
 
 /** POST /ocsp with an application/ocsp-request body (RFC 6960 A.1). */
 export function ocspPost(ctx: DirectoryContext) {
-  return (req: Request, res: Response): void => respond(ctx, res, req.rawBody);
+  return (req: Request, res: Response): Promise<void> => respond(ctx, res, req.rawBody);
 }
 
 /** GET /ocsp/{base64 of the DER request, URL-encoded} (RFC 6960 A.1). */
 export function ocspGet(ctx: DirectoryContext) {
-  return (req: Request, res: Response): void => {
+  return (req: Request, res: Response): Promise<void> => {
     const encoded = String(req.params.request ?? '');
     const der =
       encoded.length <= (OCSP_MAX_REQUEST_BYTES * 4) / 3 + 8 && /^[A-Za-z0-9+/=_-]+$/.test(encoded)
         ? Buffer.from(encoded, 'base64')
         : undefined;
-    respond(ctx, res, der);
+    return respond(ctx, res, der);
   };
 }

@@ -20,8 +20,11 @@ export function getOrganisation(ctx: DirectoryContext) {
 export function listOrganisations(ctx: DirectoryContext) {
   return (req: Request, res: Response): void => {
     const principal = req.principal!;
+    // The unversioned GET /organisation/{OrganisationType} lists one type only.
+    const type = req.params.OrganisationType;
     const visible = ctx.repo
       .organisations()
+      .filter((o) => type === undefined || o.OrganisationType === type)
       .filter(
         (o) =>
           principal.kind === 'admin' ||

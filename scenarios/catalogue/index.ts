@@ -2,6 +2,7 @@ import type { Scenario } from '../types.js';
 import { certificates } from './certificates.js';
 import { conformance } from './conformance.js';
 import { consents } from './consents.js';
+import { directoryFrontDoor } from './directory-front-door.js';
 import { faults } from './faults.js';
 import { management } from './management.js';
 import { profiles } from './profiles.js';
@@ -20,6 +21,7 @@ export const CATALOGUE: Scenario[] = [
   ...management,
   ...consents,
   ...rotation,
+  ...directoryFrontDoor,
   ...profiles,
   ...faults,
 ];

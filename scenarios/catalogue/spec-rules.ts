@@ -316,6 +316,36 @@ export const SPEC_RULES: SpecRule[] = [
     quote:
       'A token bound to a certificate is only as good as the certificate: once the certificate is revoked, calls over it are refused (the bank notices within its CRL refresh interval).',
   },
+  // ——— the directory's OAuth front door (directory scenarios)
+  {
+    id: 'dir.oauth-client-credentials',
+    level: 'MUST',
+    source: 'OB Directory API v2.1 swagger components.securitySchemes; RFC 6749 §4.4',
+    quote:
+      'This API uses OAuth 2 with the client credentials grant flow (tokenUrl …/as/token.oauth2; scopes TPPReadAccess: "Retrieve or Search for Third Party Providers", TPPManage: "Modify Your Third Third Party Provider Record").',
+  },
+  {
+    id: 'dir.scope-required',
+    level: 'MUST',
+    source:
+      'OB Directory API v2.1 swagger POST /v2.1/organisation/{OrganisationId}/software-statement security; RFC 6749 §3.3',
+    quote:
+      'security: OAuth2SecurityReadWriteOps [ASPSPReadAccess, TPPReadAccess, TPPManage] — an operation that modifies records needs a token granted the Manage scope ("TPPManage: Modify Your Third Third Party Provider Record").',
+  },
+  {
+    id: 'dir.insufficient-scope-403',
+    level: 'SHOULD',
+    source: 'RFC 6750 §3.1',
+    quote:
+      'insufficient_scope: The request requires higher privileges than provided by the access token. The resource server SHOULD respond with the HTTP 403 (Forbidden) status code and MAY include the "scope" attribute with the scope necessary to access the protected resource.',
+  },
+  {
+    id: 'dir.token-bound-certificate',
+    level: 'MUST',
+    source: 'RFC 8705 §3 (the directory as protected resource)',
+    quote:
+      'The protected resource MUST obtain … the client certificate used for mutual TLS and MUST verify that the certificate matches the certificate associated with the access token. If they do not match, the resource access attempt MUST be rejected with an error, as per [RFC6750], using an HTTP 401 status code and the "invalid_token" error code.',
+  },
   // ——— the first protected resource
   {
     id: 'consent.create',

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import type { Server } from 'node:https';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CompactSign } from 'jose';
 import { OpenAPIBackend } from 'openapi-backend';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,12 +16,16 @@ import {
   type TestOrganisation,
   testDirectory,
 } from '../helpers/directory.js';
+import { httpsDirectory, qualifiedCertificate } from './enrolment-helpers.js';
 
 /**
- * Walks the OB Directory API v2.1 operations of the published swagger
- * (the fixture copy in test/fixtures) against the directory and validates
- * every response — status, media type and body schema — with
- * openapi-backend (ajv), not with hand-written checks.
+ * Walks every operation of the published OB Directory API swagger (the
+ * fixture copy in test/fixtures: the v2.1 paths, their /v2/ twins and the
+ * unversioned `/organisation/{OrganisationType}/…` ones) against the
+ * directory and validates every response — status, media type and body
+ * schema — with openapi-backend (ajv), not with hand-written checks. The
+ * list of operations comes from the swagger file itself: one the walk does
+ * not exercise fails the test.
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const SWAGGER = join(here, '..', 'fixtures', 'ob-directory-api-v2.1.swagger.yaml');
@@ -32,33 +38,21 @@ const doc = parseYaml(readFileSync(SWAGGER, 'utf8')) as Doc;
 // openapi-backend indexes validators by operationId; this swagger has none, so name each "METHOD path".
 for (const [path, item] of Object.entries(doc.paths))
   for (const m of METHODS) if (item[m]) item[m].operationId = `${m.toUpperCase()} ${path}`;
-const V21 = Object.entries(doc.paths)
-  .filter(([p]) => p.startsWith('/v2.1/'))
-  .flatMap(([p, item]) => METHODS.filter((m) => item[m]).map((m) => `${m.toUpperCase()} ${p}`));
-
-/**
- * v2.1 operations of the swagger the directory does not serve as specified
- * yet, with why (the walk checks this list stays exactly true).
- */
-const GAPS: Record<string, string> = {
-  // The swagger's POST /v2.1/organisation is eIDAS self-enrolment answered with a DCR-style
-  // client (client_id, jwks_uri, …); obmock's creates an organisation for the admin instead.
-  'POST /v2.1/organisation': 'eIDAS self-enrolment not implemented (admin create instead)',
-};
-const NOT_IMPLEMENTED = [
-  ...Object.keys(GAPS),
-  'POST /v2.1/organisation/{OrganisationId}/software-statement/{SoftwareStatementId}/redirect-uri',
-  'POST /v2.1/certificate/validate',
-];
+const OPERATIONS = Object.entries(doc.paths).flatMap(([p, item]) =>
+  METHODS.filter((m) => item[m]).map((m) => `${m.toUpperCase()} ${p}`),
+);
 
 let api: OpenAPIBackend;
 let d: TestDirectory;
 let tpp: TestOrganisation;
+let https: { url: string; server: Server };
 let bank: TestOrganisation;
 const walked = new Set<string>();
 
 interface Step {
   op: string;
+  /** Over HTTPS with this client certificate (mutual TLS), instead of in-process. */
+  tls?: { cert: string; key: string };
   path: () => string;
   token?: () => string;
   type?: string;
@@ -70,9 +64,11 @@ interface Step {
 /** Calls one operation and validates the answer against the swagger; returns the body. */
 async function walk(step: Step): Promise<request.Response> {
   const method = step.op.split(' ')[0].toLowerCase() as 'get';
-  let req = request(d.app)
-    [method](step.path())
-    .set('Authorization', `Bearer ${(step.token ?? (() => tpp.token))()}`);
+  let req = step.tls
+    ? request(https.url)[method](step.path()).ca(d.ctx.ca.bundlePem).cert(step.tls.cert).key(step.tls.key)
+    : request(d.app)[method](step.path());
+  const token = (step.token ?? (() => tpp.token))();
+  if (token) req = req.set('Authorization', `Bearer ${token}`);
   if (step.accept) req = req.set('Accept', step.accept);
   // Read every body as text; JSON is parsed below only where it is JSON (a compact JWS under a +json type is not).
   req = req.buffer(true).parse((r, done) => {
@@ -128,30 +124,68 @@ beforeAll(async () => {
     OrganisationType: 'aspsp',
     Roles: ['ASPSP'],
   });
+  https = await httpsDirectory(d);
 });
-afterAll(() => d?.cleanup());
+afterAll(async () => {
+  await new Promise((resolve) => https?.server.close(resolve));
+  d?.cleanup();
+});
 
-describe('OB Directory API v2.1 swagger walk', () => {
-  it('every v2.1 operation answers as the swagger says', async () => {
-    const org = (o = tpp) => `/v2.1/organisation/${o.id}`;
-    await walk({ op: 'GET /v2.1/oauth/{OrganisationId}', path: () => `/v2.1/oauth/${tpp.id}`, status: 204 });
-    await walk({ op: 'GET /v2.1/organisation', path: () => '/v2.1/organisation', status: 200 });
-    await walk({ op: 'GET /v2.1/organisation/{OrganisationId}', path: () => org(), status: 200 });
+/** The three path families of the swagger: how each names an organisation, and the template the swagger uses. */
+const FAMILIES = [
+  {
+    name: 'v2.1',
+    prefix: '/v2.1',
+    template: '/v2.1/organisation',
+    path: (o: TestOrganisation, _type: string) => `/v2.1/organisation/${o.id}`,
+  },
+  {
+    name: 'v2',
+    prefix: '/v2',
+    template: '/v2/organisation',
+    path: (o: TestOrganisation, _type: string) => `/v2/organisation/${o.id}`,
+  },
+  {
+    name: 'unversioned',
+    prefix: '',
+    template: '/organisation/{OrganisationType}',
+    path: (o: TestOrganisation, type: string) => `/organisation/${type}/${o.id}`,
+  },
+] as const;
+
+describe('OB Directory API swagger walk', () => {
+  it.each(FAMILIES)('every $name operation answers as the swagger says', async (family) => {
+    const T = family.template;
+    const org = (o = tpp) => family.path(o, o === bank ? 'aspsp' : 'tpp');
+    const v21 = family.name === 'v2.1';
+    if (v21)
+      await walk({
+        op: 'GET /v2.1/oauth/{OrganisationId}',
+        path: () => `/v2.1/oauth/${tpp.id}`,
+        status: 204,
+      });
     await walk({
-      op: 'PUT /v2.1/organisation/{OrganisationId}/contact/{ContactType}',
+      op: `GET ${T}`,
+      path: () =>
+        v21 ? '/v2.1/organisation' : family.name === 'v2' ? '/v2/organisation' : '/organisation/tpp',
+      status: 200,
+    });
+    await walk({ op: `GET ${T}/{OrganisationId}`, path: () => org(), status: 200 });
+    await walk({
+      op: `PUT ${T}/{OrganisationId}/contact/{ContactType}`,
       path: () => `${org()}/contact/PTC`,
       type: 'application/vnd.openbanking.directory.orgcontacts-v2+json',
       body: () => ({ EmailAddress: 'ptc@acme.example', PhoneNumber: '+44 20 7946 0000' }),
       status: 200,
     });
     const contact = await walk({
-      op: 'GET /v2.1/organisation/{OrganisationId}/contact/{ContactType}',
+      op: `GET ${T}/{OrganisationId}/contact/{ContactType}`,
       path: () => `${org()}/contact/PTC`,
       status: 200,
     });
     expect(contact.body).toEqual({ EmailAddress: 'ptc@acme.example', PhoneNumber: '+44 20 7946 0000' });
     const ss = await walk({
-      op: 'POST /v2.1/organisation/{OrganisationId}/software-statement',
+      op: `POST ${T}/{OrganisationId}/software-statement`,
       path: () => `${org()}/software-statement`,
       type: 'application/json',
       body: () => ({
@@ -163,17 +197,17 @@ describe('OB Directory API v2.1 swagger walk', () => {
     });
     const ssPath = `${org()}/software-statement/${ss.body.Id}`;
     await walk({
-      op: 'GET /v2.1/organisation/{OrganisationId}/software-statement',
+      op: `GET ${T}/{OrganisationId}/software-statement`,
       path: () => `${org()}/software-statement`,
       status: 200,
     });
     await walk({
-      op: 'GET /v2.1/organisation/{OrganisationId}/software-statement/{SoftwareStatementId}',
+      op: `GET ${T}/{OrganisationId}/software-statement/{SoftwareStatementId}`,
       path: () => ssPath,
       status: 200,
     });
     await walk({
-      op: 'PUT /v2.1/organisation/{OrganisationId}/software-statement/{SoftwareStatementId}',
+      op: `PUT ${T}/{OrganisationId}/software-statement/{SoftwareStatementId}`,
       path: () => ssPath,
       type: 'application/json',
       body: () => ({
@@ -185,78 +219,152 @@ describe('OB Directory API v2.1 swagger walk', () => {
     });
     const [tKey, wKey] = await Promise.all([keyPool.take(), keyPool.take()]);
     const transport = await walk({
-      op: 'POST /v2.1/organisation/{OrganisationId}/software-statement/{SoftwareStatementId}/certificate/{SoftwareStatementCertificateOrKeyType}',
+      op: `POST ${T}/{OrganisationId}/software-statement/{SoftwareStatementId}/certificate/{SoftwareStatementCertificateOrKeyType}`,
       path: () => `${ssPath}/certificate/obtransport`,
       type: 'application/x-pem-file',
       body: () => legacyCsr(tKey, tpp.id, ss.body.Id),
       status: 201,
     });
     await walk({
-      op: 'GET /v2.1/organisation/{OrganisationId}/software-statement/{SoftwareStatementId}/certificate',
+      op: `GET ${T}/{OrganisationId}/software-statement/{SoftwareStatementId}/certificate`,
       path: () => `${ssPath}/certificate`,
       status: 200,
     });
     await walk({
-      op: 'GET /v2.1/organisation/{OrganisationId}/software-statement/{SoftwareStatementId}/certificate/{SoftwareStatementCertificateOrKeyType}',
+      op: `GET ${T}/{OrganisationId}/software-statement/{SoftwareStatementId}/certificate/{SoftwareStatementCertificateOrKeyType}`,
       path: () => `${ssPath}/certificate/obtransport`,
       status: 200,
     });
     await walk({
-      op: 'GET /v2.1/organisation/{OrganisationId}/software-statement/{SoftwareStatementId}/software-statement-assertion',
+      op: `GET ${T}/{OrganisationId}/software-statement/{SoftwareStatementId}/software-statement-assertion`,
       path: () => `${ssPath}/software-statement-assertion`,
       accept: 'application/jws+json',
       status: 200,
     });
     const wac = await walk({
-      op: 'POST /v2.1/organisation/{OrganisationId}/certificate/{OrganisationCertificateType}',
+      op: `POST ${T}/{OrganisationId}/certificate/{OrganisationCertificateType}`,
       path: () => `${org()}/certificate/obwac`,
       type: 'application/x-pem-file',
       body: () => obwacCsr(wKey, tpp.id),
       status: 201,
     });
     await walk({
-      op: 'GET /v2.1/organisation/{OrganisationId}/certificate',
+      op: `GET ${T}/{OrganisationId}/certificate`,
       path: () => `${org()}/certificate`,
       status: 200,
     });
     await walk({
-      op: 'GET /v2.1/organisation/{OrganisationId}/certificate/{OrganisationCertificateType}',
+      op: `GET ${T}/{OrganisationId}/certificate/{OrganisationCertificateType}`,
       path: () => `${org()}/certificate/obwac`,
       status: 200,
     });
     await walk({
-      op: 'GET /v2.1/organisation/{OrganisationId}/certificate/kid/{CertificateOrKeyId}',
+      op: `GET ${T}/{OrganisationId}/certificate/kid/{CertificateOrKeyId}`,
       path: () => `${org()}/certificate/kid/${wac.body.kid}`,
       status: 200,
     });
     await walk({
-      op: 'PUT /v2.1/organisation/{OrganisationId}/software-statement/{SoftwareStatementId}/certificate/{OrganisationAssociativeCertificateType}/{CertificateOrKeyId}',
+      op: `PUT ${T}/{OrganisationId}/software-statement/{SoftwareStatementId}/certificate/{OrganisationAssociativeCertificateType}/{CertificateOrKeyId}`,
       path: () => `${ssPath}/certificate/obwac/${wac.body.kid}`,
       type: 'application/json',
       body: () => ({ associate: true }),
       status: 200,
     });
     await walk({
-      op: 'GET /v2.1/organisation/{OrganisationId}/software-statement/{SoftwareStatementId}/certificate/{OrganisationAssociativeCertificateType}/{CertificateOrKeyId}',
+      op: `GET ${T}/{OrganisationId}/software-statement/{SoftwareStatementId}/certificate/{OrganisationAssociativeCertificateType}/{CertificateOrKeyId}`,
       path: () => `${ssPath}/certificate/obwac/${wac.body.kid}`,
       status: 200,
     });
     const wacPem = `-----BEGIN CERTIFICATE-----\n${wac.body.x5c[0]}\n-----END CERTIFICATE-----\n`;
-    await walk({
-      op: 'PUT /v2.1/oauth/{OrganisationId}',
-      path: () => `/v2.1/oauth/${tpp.id}`,
-      type: 'application/x-pem-file',
-      body: () => wacPem,
+    if (v21) {
+      await walk({
+        op: 'PUT /v2.1/oauth/{OrganisationId}',
+        path: () => `/v2.1/oauth/${tpp.id}`,
+        type: 'application/x-pem-file',
+        body: () => wacPem,
+        status: 200,
+      });
+      await walk({
+        op: 'GET /v2.1/oauth/{OrganisationId}',
+        path: () => `/v2.1/oauth/${tpp.id}`,
+        status: 200,
+      });
+    }
+    const redirect = await walk({
+      op: `POST ${T}/{OrganisationId}/software-statement/{SoftwareStatementId}/redirect-uri`,
+      path: () => `${ssPath}/redirect-uri`,
+      type: 'text/plain',
+      body: () => `https://walk.example/${family.name}`,
       status: 200,
     });
-    await walk({ op: 'GET /v2.1/oauth/{OrganisationId}', path: () => `/v2.1/oauth/${tpp.id}`, status: 200 });
+    expect(redirect.body.RedirectUri).toContain(`https://walk.example/${family.name}`);
+    const validate = (status: number) =>
+      walk({
+        op: `POST ${family.prefix}/certificate/validate`,
+        path: () => `${family.prefix}/certificate/validate`,
+        type: 'application/x-pem-file',
+        body: () => `-----BEGIN CERTIFICATE-----\n${transport.body.x5c[0]}\n-----END CERTIFICATE-----\n`,
+        status,
+      });
+    const good = await validate(200);
+    expect(good.body.data.certificate).toMatchObject({ type: 'obtransport', revoked: false, expired: false });
+    expect(good.body.data.certificate.valid_obietf_certificate).toBe(true);
+    expect(good.body.data.organisation.software_statements).toContainEqual({ software_id: ss.body.Id });
     await walk({
-      op: 'DELETE /v2.1/organisation/{OrganisationId}/certificate/kid/{CertificateOrKeyId}',
+      op: `DELETE ${T}/{OrganisationId}/certificate/kid/{CertificateOrKeyId}`,
       path: () => `${org()}/certificate/kid/${transport.body.kid}`,
       status: 204,
     });
+    const revoked = await validate(200);
+    expect(revoked.body.data.certificate).toMatchObject({ revoked: true, valid_obietf_certificate: false });
+
+    // eIDAS self-enrolment, over mutual TLS with a QWAC of the sandbox's QTSP: JSON, or a QSealC-signed JWS.
+    const enrolPath = v21
+      ? '/v2.1/organisation'
+      : family.name === 'v2'
+        ? '/v2/organisation'
+        : '/organisation/tpp';
+    for (const form of v21 ? ['json', 'jwt'] : family.name === 'v2' ? ['jwt'] : ['json']) {
+      const identifier = `PSDUK-UKBXXX-${family.name.replace('.', '')}${form}`;
+      const qwac = await qualifiedCertificate(d.ctx.ca, 'qwac', identifier);
+      const metadata = {
+        client_name: `Enrolled ${family.name} ${form}`,
+        token_endpoint_auth_method: 'private_key_jwt',
+        token_endpoint_auth_signing_alg: 'PS256',
+        tls_client_auth_subject_dn: qwac.subjectDn,
+        grant_types: ['client_credentials'],
+      };
+      let body: string = JSON.stringify(metadata);
+      if (form === 'jwt') {
+        const qseal = await qualifiedCertificate(d.ctx.ca, 'qseal', identifier);
+        body = await new CompactSign(new TextEncoder().encode(body))
+          .setProtectedHeader({ alg: 'PS256', x5c: [qseal.der.toString('base64')] })
+          .sign(qseal.key.privateKey);
+      }
+      const enrolled = await walk({
+        op: `POST ${T}`,
+        path: () => enrolPath,
+        token: () => '',
+        tls: { cert: qwac.pem, key: qwac.key.privateKeyPem },
+        type: form === 'json' ? 'application/json' : 'application/jwt',
+        body: () => body,
+        status: 201,
+      });
+      expect(enrolled.body).toMatchObject({
+        client_name: metadata.client_name,
+        token_endpoint_auth_method: 'private_key_jwt',
+        grant_types: ['client_credentials'],
+      });
+      const created = d.ctx.repo.organisation(enrolled.body.ob_org_id);
+      expect(created).toMatchObject({
+        OrganisationIdentifier: identifier,
+        LegalName: 'Enrolling Ltd',
+        Roles: ['AISP', 'PISP'],
+      });
+      expect(d.ctx.repo.oauthClient(enrolled.body.client_id)?.OrganisationId).toBe(enrolled.body.ob_org_id);
+    }
     const as = await walk({
-      op: 'POST /v2.1/organisation/{OrganisationId}/authorisation-server',
+      op: `POST ${T}/{OrganisationId}/authorisation-server`,
       path: () => `${org(bank)}/authorisation-server`,
       token: () => bank.token,
       type: 'application/json',
@@ -268,19 +376,19 @@ describe('OB Directory API v2.1 swagger walk', () => {
     });
     const asPath = `${org(bank)}/authorisation-server/${as.body.Id}`;
     await walk({
-      op: 'GET /v2.1/organisation/{OrganisationId}/authorisation-server',
+      op: `GET ${T}/{OrganisationId}/authorisation-server`,
       path: () => `${org(bank)}/authorisation-server`,
       token: () => bank.token,
       status: 200,
     });
     await walk({
-      op: 'GET /v2.1/organisation/{OrganisationId}/authorisation-server/{AuthorisationServerId}',
+      op: `GET ${T}/{OrganisationId}/authorisation-server/{AuthorisationServerId}`,
       path: () => asPath,
       token: () => bank.token,
       status: 200,
     });
     await walk({
-      op: 'PUT /v2.1/organisation/{OrganisationId}/authorisation-server/{AuthorisationServerId}',
+      op: `PUT ${T}/{OrganisationId}/authorisation-server/{AuthorisationServerId}`,
       path: () => asPath,
       token: () => bank.token,
       type: 'application/json',
@@ -288,7 +396,7 @@ describe('OB Directory API v2.1 swagger walk', () => {
       status: 202,
     });
     await walk({
-      op: 'DELETE /v2.1/organisation/{OrganisationId}/authorisation-server/{AuthorisationServerId}',
+      op: `DELETE ${T}/{OrganisationId}/authorisation-server/{AuthorisationServerId}`,
       path: () => asPath,
       token: () => bank.token,
       status: 204,
@@ -301,8 +409,9 @@ describe('OB Directory API v2.1 swagger walk', () => {
     expect(bad.errors?.map((e) => e.keyword)).toContain('required');
   });
 
-  it('walked every v2.1 operation of the swagger except the ones listed as not implemented', () => {
-    expect([...walked].sort()).toEqual(V21.filter((op) => !NOT_IMPLEMENTED.includes(op)).sort());
-    for (const op of NOT_IMPLEMENTED) expect(V21).toContain(op);
+  it('walked every operation of the swagger', () => {
+    expect(OPERATIONS.length).toBeGreaterThan(80);
+    expect(OPERATIONS.filter((op) => !walked.has(op))).toEqual([]);
+    expect([...walked].filter((op) => !OPERATIONS.includes(op))).toEqual([]);
   });
 });

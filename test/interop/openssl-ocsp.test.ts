@@ -90,11 +90,25 @@ describe('OCSP responder with openssl', () => {
     expect(url.trim()).toBe(`${dir.url}/ocsp`);
   });
 
-  it('answers good, signed by the CA, with the nonce echoed', async () => {
+  it('answers good, with the nonce echoed', async () => {
     const out = await ocsp();
     expect(out).toContain('Response verify OK');
     expect(out).toContain(`${leaf()}: good`);
     expect(out).not.toMatch(/nonce/i);
+  });
+
+  it('signs with a delegated OCSP signing certificate the issuing CA issued (RFC 6960 §4.2.2.2)', async () => {
+    const out = await ocsp(['-resp_text']);
+    expect(out).toContain('Response verify OK');
+    // The responder is named by its own key, and its certificate travels in the response.
+    expect(out).toMatch(/Responder Id: [0-9A-F]{40}/);
+    expect(out).toMatch(/Subject: .*CN\s*=\s*obmock OCSP Responder/);
+    expect(out).toMatch(/Issuer: .*CN\s*=\s*obmock Issuing CA/);
+    expect(out).toMatch(/X509v3 Extended Key Usage:\s*\n\s*OCSP Signing/);
+    expect(out).toContain('OCSP No Check');
+    expect(out).toMatch(/Public Key Algorithm: rsaEncryption[\s\S]*Public-Key: \(2048 bit\)/);
+    // Only the responder certificate: openssl finds it in the response, not in -CAfile.
+    expect(out).not.toMatch(/Subject: .*obmock Root CA/);
   });
 
   it('answers revoked right after a revocation', async () => {

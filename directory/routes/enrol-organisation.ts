@@ -1,0 +1,273 @@
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { compactVerify, decodeProtectedHeader } from 'jose';
+import {
+  type CertificateInfo,
+  type CertificateType,
+  dnToString,
+  parseCertificate,
+  verifyCertificate,
+} from '../../certs/index.js';
+import { jsonObject, mediaType } from '../../lib/http/index.js';
+import { base62Id, newOrganisationId } from '../../lib/ids.js';
+import { type Schema, validateObject } from '../../lib/validate.js';
+import type { DirectoryContext } from '../context.js';
+import {
+  type CertificateRecord,
+  type OAuthClientRecord,
+  type OrganisationRecord,
+  SOFTWARE_ROLES,
+  type SoftwareRole,
+} from '../model.js';
+import { presentedCertificate } from '../oauth/presented-certificate.js';
+import { GRANTABLE } from '../oauth/scopes.js';
+import { MEDIA, sendJson } from '../respond.js';
+import { EnrolmentRefused, EnrolmentUnauthenticated } from './enrol-errors.js';
+
+/** Media types of the swagger's Enrol request body. */
+export const ENROL_MEDIA = [MEDIA.json, MEDIA.jwt, 'application/jose'];
+
+/**
+ * EnrolSchema of the swagger, as a rule table. (The swagger gives
+ * `tls_client_auth_subject_dn` the enum of auth methods, an evident slip:
+ * it is read as the DN string its name says.)
+ */
+const ENROL: Schema = {
+  client_name: { type: 'string', required: true, minLength: 1, maxLength: 140 },
+  client_uri: { type: 'string', maxLength: 2000, format: 'uri' },
+  contacts: { type: 'string[]', maxItems: 10, maxLength: 255 },
+  grant_types: { type: 'string[]', required: true, minItems: 1, maxItems: 1, enum: ['client_credentials'] },
+  jwks: { type: 'object[]', maxItems: 10 },
+  jwks_uri: { type: 'string', maxLength: 2000, format: 'uri' },
+  logo_uri: { type: 'string', maxLength: 2000, format: 'uri' },
+  policy_uri: { type: 'string', maxLength: 2000, format: 'uri' },
+  redirect_uris: { type: 'string[]', maxItems: 20, maxLength: 255, format: 'uri' },
+  response_types: { type: 'string[]', maxItems: 5, maxLength: 64 },
+  scope: { type: 'string', maxLength: 255 },
+  software_id: { type: 'string', maxLength: 255 },
+  software_version: { type: 'string', maxLength: 42 },
+  tls_client_auth_subject_dn: { type: 'string', required: true, minLength: 1, maxLength: 1024 },
+  token_endpoint_auth_method: {
+    type: 'string',
+    required: true,
+    enum: ['private_key_jwt', 'tls_client_auth'],
+  },
+  token_endpoint_auth_signing_alg: { type: 'string', required: true, enum: ['PS256'] },
+  tos_uri: { type: 'string', maxLength: 2000, format: 'uri' },
+};
+
+const ROLE_OF: Record<string, SoftwareRole> = {
+  PSP_AI: 'AISP',
+  PSP_PI: 'PISP',
+  PSP_IC: 'CBPII',
+  PSP_AS: 'ASPSP',
+};
+const MAX_JWS_CHARS = 32_768;
+
+const organisationIdentifierOf = (info: CertificateInfo): string | undefined =>
+  info.subject.find((a) => a.name === 'organizationIdentifier')?.value;
+
+/** Step: a certificate chaining to the sandbox's QTSP (the directory CA), in date, not revoked, of the QcType wanted. */
+function trustedQualified(
+  ctx: DirectoryContext,
+  der: Buffer,
+  qcType: 'web' | 'eseal',
+  fail: (message: string) => Error,
+): CertificateInfo {
+  const check = verifyCertificate(der, {
+    ca: { bundlePem: ctx.ca.bundlePem },
+    crlDer: ctx.crl.der,
+    now: ctx.now(),
+  });
+  if (!check.ok) throw fail(`the certificate is not trusted: ${check.message}`);
+  const info = parseCertificate(der);
+  const name = qcType === 'web' ? 'QWAC' : 'QSealC';
+  if (info.qcType !== qcType) throw fail(`the certificate is not a ${name} (qcStatements QcType ${qcType})`);
+  if (!organisationIdentifierOf(info)) throw fail(`the ${name} has no organizationIdentifier (2.5.4.97)`);
+  if (info.psd2Roles.length === 0) throw fail(`the ${name} names no PSD2 role`);
+  return info;
+}
+
+/** Step: the QWAC presented over mutual TLS (401 without one). */
+function presentedQwac(ctx: DirectoryContext, req: Request): CertificateInfo {
+  const presented = presentedCertificate(req);
+  if (!presented) throw new EnrolmentUnauthenticated('enrolment needs mutual TLS with a QWAC');
+  return trustedQualified(ctx, presented.der, 'web', (m) => new EnrolmentUnauthenticated(m));
+}
+
+/** Step: the client metadata — the JSON body, or the payload of a JWS signed with the QSealC of its x5c. */
+async function enrolmentMetadata(
+  ctx: DirectoryContext,
+  req: Request,
+  qwac: CertificateInfo,
+): Promise<{ metadata: Record<string, unknown>; qseal?: CertificateInfo }> {
+  if (mediaType(req) === MEDIA.json) return { metadata: jsonObject(req) };
+  const jws = (req.rawBody ?? Buffer.alloc(0)).toString('utf8').trim();
+  if (jws.length > MAX_JWS_CHARS || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(jws))
+    throw new EnrolmentRefused('invalid_software_statement', 'body: not a compact JWS');
+  let x5c: unknown;
+  try {
+    x5c = decodeProtectedHeader(jws).x5c;
+  } catch {
+    throw new EnrolmentRefused('invalid_software_statement', 'body: the JWS header is not JSON');
+  }
+  if (!Array.isArray(x5c) || x5c.length === 0 || x5c.length > 3 || typeof x5c[0] !== 'string')
+    throw new EnrolmentRefused(
+      'invalid_software_statement',
+      'JWS header: x5c with the QSealC first is required',
+    );
+  const qseal = trustedQualified(
+    ctx,
+    Buffer.from(x5c[0], 'base64'),
+    'eseal',
+    (m) => new EnrolmentRefused('unapproved_software_statement', `x5c: ${m}`),
+  );
+  if (organisationIdentifierOf(qseal) !== organisationIdentifierOf(qwac))
+    throw new EnrolmentRefused(
+      'unapproved_software_statement',
+      'x5c: the QSealC and the QWAC name different organisations (organizationIdentifier)',
+    );
+  let payload: Uint8Array;
+  try {
+    ({ payload } = await compactVerify(jws, qseal.publicKey, {
+      algorithms: ['PS256', 'RS256', 'ES256'],
+    }));
+  } catch (err) {
+    throw new EnrolmentRefused(
+      'invalid_software_statement',
+      `the JWS signature does not verify with the QSealC key (${(err as Error).message})`,
+    );
+  }
+  let metadata: unknown;
+  try {
+    metadata = JSON.parse(new TextDecoder().decode(payload));
+  } catch {
+    throw new EnrolmentRefused('invalid_software_statement', 'the JWS payload is not JSON');
+  }
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
+    throw new EnrolmentRefused('invalid_software_statement', 'the JWS payload is not a JSON object');
+  return { metadata: metadata as Record<string, unknown>, qseal };
+}
+
+function certificateRecord(
+  ctx: DirectoryContext,
+  info: CertificateInfo,
+  orgId: string,
+  type: CertificateType,
+): CertificateRecord {
+  const jwk = info.publicKey.export({ format: 'jwk' });
+  return {
+    kid: info.x5t,
+    OrganisationId: orgId,
+    Associations: [],
+    type,
+    use: type === 'qwac' ? 'tls' : 'sig',
+    status: 'Active',
+    pem: info.pem,
+    serialHex: info.serialHex,
+    notBefore: info.notBefore.toISOString(),
+    notAfter: info.notAfter.toISOString(),
+    kty: String(jwk.kty),
+    n: String(jwk.n ?? ''),
+    e: String(jwk.e ?? ''),
+    x5tS256: createHash('sha256').update(info.der).digest('base64url'),
+    createdAt: ctx.now().toISOString(),
+  };
+}
+
+/**
+ * The swagger's `POST /v2.1/organisation` (and `/v2/organisation`,
+ * `/organisation/tpp`): eIDAS self-enrolment of a TPP. Over mutual TLS with
+ * a QWAC of the sandbox's QTSP; the body is the client metadata as JSON
+ * (QWAC onboarding) or as a JWS signed with a QSealC carried in `x5c`
+ * (QSeal onboarding). Creates the organisation (identifier, legal name and
+ * roles from the certificate), records the QWAC (and QSealC), and creates
+ * its OAuth client bound to the QWAC → 201 Enrol201CreatedResponseSchema.
+ */
+export function enrolOrganisation(ctx: DirectoryContext) {
+  // Identifiers being enrolled right now: two concurrent enrolments of one organisation make one.
+  const inFlight = new Set<string>();
+  return async (req: Request, res: Response): Promise<void> => {
+    const qwac = presentedQwac(ctx, req);
+    const { metadata, qseal } = await enrolmentMetadata(ctx, req, qwac);
+    const body = validateObject(metadata, ENROL, (_f, message) => {
+      throw new EnrolmentRefused('invalid_client_metadata', message);
+    });
+    const identifier = organisationIdentifierOf(qwac) as string;
+    if (inFlight.has(identifier))
+      throw new EnrolmentRefused(
+        'invalid_client_metadata',
+        `organizationIdentifier ${identifier} is being enrolled`,
+      );
+    const taken = ctx.repo.organisations().find((o) => o.OrganisationIdentifier === identifier);
+    if (taken)
+      throw new EnrolmentRefused(
+        'invalid_client_metadata',
+        `organizationIdentifier ${identifier} is already enrolled as organisation ${taken.OrganisationId}`,
+      );
+    const subjectDn = dnToString(qwac.subject);
+    if (body.tls_client_auth_subject_dn !== subjectDn)
+      throw new EnrolmentRefused(
+        'invalid_client_metadata',
+        `tls_client_auth_subject_dn must be the QWAC's subject DN (${subjectDn})`,
+      );
+    const now = ctx.now();
+    const id = newOrganisationId();
+    const org: OrganisationRecord = {
+      OrganisationId: id,
+      OrganisationName: String(body.client_name),
+      OrganisationType: 'tpp',
+      Roles: SOFTWARE_ROLES.filter((r) => r !== 'ASPSP' && qwac.psd2Roles.some((p) => ROLE_OF[p] === r)),
+      OrganisationIdentifier: identifier,
+      LegalName: qwac.subject.find((a) => a.name === 'O')?.value ?? String(body.client_name),
+      Contacts: [],
+      Status: 'Active',
+      CreatedAt: now.toISOString(),
+      ModifiedAt: now.toISOString(),
+    };
+    if (org.Roles.length === 0)
+      throw new EnrolmentRefused(
+        'invalid_client_metadata',
+        'the QWAC names no TPP role (PSP_AI, PSP_PI, PSP_IC)',
+      );
+    const wacRecord = certificateRecord(ctx, qwac, id, 'qwac');
+    const client: OAuthClientRecord = {
+      ClientID: base62Id(18),
+      OrganisationId: id,
+      ClientCertSubjectDn: subjectDn,
+      ClientCertIssuerDn: dnToString(qwac.issuer),
+      kid: wacRecord.kid,
+      x5tS256: wacRecord.x5tS256,
+      CreatedAt: now.toISOString(),
+    };
+    inFlight.add(identifier);
+    try {
+      await ctx.repo.putOrganisation(org);
+      await ctx.repo.putCertificate(wacRecord);
+      if (qseal) await ctx.repo.putCertificate(certificateRecord(ctx, qseal, id, 'qseal'));
+      await ctx.repo.putOAuthClient(client);
+    } finally {
+      inFlight.delete(identifier);
+    }
+    res.location(`/v2.1/organisation/${id}`);
+    sendJson(
+      req,
+      res,
+      201,
+      {
+        client_id: client.ClientID,
+        client_id_issued_at: Math.floor(now.getTime() / 1000),
+        client_secret_expires_at: 0,
+        ob_org_id: id,
+        client_name: org.OrganisationName,
+        token_endpoint_auth_method: body.token_endpoint_auth_method,
+        token_endpoint_auth_signing_alg: body.token_endpoint_auth_signing_alg,
+        tls_client_auth_subject_dn: subjectDn,
+        grant_types: ['client_credentials'],
+        scope: GRANTABLE.tpp.join(' '),
+        jwks_uri: `${ctx.baseUrl}/keystore/${id}/${id}.jwks`,
+      },
+      [MEDIA.json],
+    );
+  };
+}
