@@ -154,16 +154,15 @@ async function main(): Promise<number> {
       `soak: ${minutes} min of POST /register, ${concurrency} in flight; one line per ${interval} s\n` +
         'minute  reg/s   p50 ms  p99 ms  fail  | server: loop p99 ms  loop max ms  rss MiB  heap MiB  clients   load\n',
     );
-    let n = 0;
+    const soakStart = performance.now();
     let lineStart = performance.now();
     const printLine = () => {
-      n++;
       const seconds = (performance.now() - lineStart) / 1000;
       lineStart = performance.now();
       const sorted = latencies.sort((a, b) => a - b);
       const h = health.at(-1);
       process.stdout.write(
-        `${((n * interval) / 60).toFixed(2).padEnd(7)} ${(sorted.length / seconds).toFixed(1).padStart(6)}  ${percentile(sorted, 50).toFixed(0).padStart(6)}  ${percentile(sorted, 99).toFixed(0).padStart(6)}  ${String(failures).padStart(4)}  | ` +
+        `${((performance.now() - soakStart) / 60_000).toFixed(2).padEnd(7)} ${(sorted.length / seconds).toFixed(1).padStart(6)}  ${percentile(sorted, 50).toFixed(0).padStart(6)}  ${percentile(sorted, 99).toFixed(0).padStart(6)}  ${String(failures).padStart(4)}  | ` +
           `${String(h?.eventLoopP99Ms ?? '-').padStart(17)}  ${String(h?.eventLoopMaxMs ?? '-').padStart(11)}  ${String(h?.rssMiB ?? '-').padStart(7)}  ${String(h?.heapUsedMiB ?? '-').padStart(8)}  ${String(h?.clients ?? '-').padStart(7)}  ${loadavg()[0].toFixed(1).padStart(5)}\n`,
       );
       latencies = [];
