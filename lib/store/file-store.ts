@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { type FileHandle, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -158,7 +159,8 @@ export class FileStore implements Store {
       throw err;
     }
     const end = text.lastIndexOf(0x0a) + 1; // bytes up to and including the last newline
-    const lines = text.subarray(0, end).toString('utf8').split('\n');
+    const whole = text.subarray(0, end);
+    const lines = whole.toString(isAscii(whole) ? 'latin1' : 'utf8').split('\n');
     for (let from = 0; from < lines.length; from += REPLAY_BATCH) {
       slice(
         () => `replay of ${path} lines ${from}…`,
@@ -378,7 +380,10 @@ async function exists(path: string): Promise<boolean> {
 async function readShard(file: string, name: string): Promise<{ shard: Shard; otherLayout: boolean }> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // Read whole, then decoded at once (readFile's own decoding streams, far slower); ASCII,
+    // the usual case, is copied as one-byte text without UTF-8 decoding.
+    const bytes = await readFile(file);
+    text = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     return { shard: { file, records: new Map(), bytes: 0 }, otherLayout: false };

@@ -227,6 +227,18 @@ describe('FileStore', () => {
     expect(reopened.list('things')).toEqual([{ list: [1] }]);
   });
 
+  it('reads back text that is not ASCII, from the journal and from the shards', async () => {
+    const dir = tempDir();
+    const store = await FileStore.open(dir, { collections: { things: 2 } });
+    const values = { 'é-id': { s: 'café 😀 \u2028 ü' }, plain: { s: 'ascii only' } };
+    for (const [id, v] of Object.entries(values)) await store.put('things', id, v);
+    const replayed = await FileStore.open(dir, { collections: { things: 2 } }); // from the journal
+    expect(Object.fromEntries(replayed.entries('things'))).toEqual(values);
+    await store.close();
+    const reopened = await FileStore.open(dir, { collections: { things: 2 } }); // from the shards
+    expect(Object.fromEntries(reopened.entries('things'))).toEqual(values);
+  });
+
   it('flush waits for a commit in flight', async () => {
     const dir = tempDir();
     const store = await FileStore.open(dir, { collections: { things: 1 } });
