@@ -16,17 +16,15 @@ export async function purgeExpired(ctx: BankContext): Promise<number> {
   const now = nowSeconds(ctx);
   let deleted = 0;
   for (const collection of [BANK_COLLECTIONS.tokens, BANK_COLLECTIONS.jtis]) {
-    const records = ctx.store.list<TokenRecord | JtiRecord>(collection);
     const writes: Promise<void>[] = [];
-    for (let i = 0; i < records.length; i++) {
-      const id = 'hash' in records[i] ? (records[i] as TokenRecord).hash : (records[i] as JtiRecord).key;
-      // Read again: the record may have been replaced since the list was taken.
-      const current = ctx.store.get<TokenRecord | JtiRecord>(collection, id);
-      if (current && typeof current.expiresAt === 'number' && current.expiresAt < now) {
+    let seen = 0;
+    // Records are read one at a time, as they stand when reached (the iteration spans several turns).
+    for (const [id, record] of ctx.store.entries<TokenRecord | JtiRecord>(collection)) {
+      if (typeof record.expiresAt === 'number' && record.expiresAt < now) {
         writes.push(ctx.store.delete(collection, id));
         deleted++;
       }
-      if ((i + 1) % BATCH === 0) await yieldToEventLoop();
+      if (++seen % BATCH === 0) await yieldToEventLoop();
     }
     await Promise.all(writes);
   }

@@ -3,16 +3,21 @@
  * bench/sandbox-server.ts), which also reports, every `--interval` seconds, one
  * JSON line of its own health: event-loop delay (p50/p99/max, from
  * perf_hooks.monitorEventLoopDelay), RSS, heap and the records the bank holds.
+ * With `--clients N` the bank's store is first filled offline to N clients
+ * (bench/lib/prefill-clients.ts), so the services start by reading them from
+ * disk; a first line of kind 'start' gives the prefill and start times and the
+ * memory once started.
  *
- *   node dist/bench/soak-server.js --data-dir <dir> [--interval 60]
+ *   node dist/bench/soak-server.js --data-dir <dir> [--interval 60] [--clients N]
  */
-import { readFileSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { startAspsp } from '../aspsp-mock/index.js';
-import { startDirectory } from '../directory/index.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { FileStore } from '../lib/store/index.js';
-import type { SandboxServerInfo } from './sandbox-server.js';
+import { defaultBankDb, prefillClients } from './lib/prefill-clients.js';
+import { runServer, startSandbox, stopWithParent } from './lib/serve-sandbox.js';
+import { watchSlowSlices } from './lib/slow-slices.js';
 
 export interface SoakHealth {
   kind: 'health';
@@ -26,32 +31,60 @@ export interface SoakHealth {
   jtis: number;
 }
 
+export interface SoakStart {
+  kind: 'start';
+  prefilled: number;
+  prefillMs: number;
+  /** Time to start directory and bank (the bank's store opened with the prefilled clients). */
+  startMs: number;
+  /** After a full garbage collection. */
+  rssMiB: number;
+  heapUsedMiB: number;
+  clients: number;
+}
+
+/** A full garbage collection, so the memory figures count live data only. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
 const mib = (n: number): number => Math.round((n / 1024 / 1024) * 10) / 10;
 const ms = (ns: number): number => Math.round(ns / 1e5) / 10;
 
-async function main(): Promise<void> {
+runServer('soak-server', async () => {
   const { values } = parseArgs({
-    options: { 'data-dir': { type: 'string' }, interval: { type: 'string', default: '60' } },
+    options: {
+      'data-dir': { type: 'string' },
+      interval: { type: 'string', default: '60' },
+      clients: { type: 'string', default: '0' },
+    },
     strict: true,
   });
   const dataDir = values['data-dir'];
   const interval = Number(values.interval);
-  if (!dataDir || !(interval > 0))
-    throw new Error('usage: soak-server --data-dir <dir> [--interval SECONDS]');
-  const directory = await startDirectory({ dataDir, port: 0, bindAddress: '127.0.0.1', logLevel: 'silent' });
-  const aspsp = await startAspsp({
-    dataDir,
-    port: 0,
-    bindAddress: '127.0.0.1',
-    logLevel: 'silent',
-    directory: {
-      url: directory.url,
-      caBundlePem: readFileSync(directory.ca.bundle, 'utf8'),
-      adminToken: directory.adminToken,
-    },
-  });
-  const bank = aspsp.banks[0];
-  const store = bank.ctx.store as FileStore;
+  const clients = Number(values.clients);
+  if (!dataDir || !(interval > 0) || !Number.isInteger(clients) || clients < 0)
+    throw new Error('usage: soak-server --data-dir <dir> [--interval SECONDS] [--clients N]');
+  watchSlowSlices('soak-server');
+  let t0 = performance.now();
+  const prefilled = clients > 0 ? await prefillClients(defaultBankDb(dataDir), clients) : 0;
+  const prefillMs = Math.round(performance.now() - t0);
+  t0 = performance.now();
+  const sandbox = await startSandbox(dataDir);
+  const startMs = Math.round(performance.now() - t0);
+  const store = sandbox.aspsp.banks[0].ctx.store as FileStore;
+  collectGarbage();
+  const mem0 = process.memoryUsage();
+  const start: SoakStart = {
+    kind: 'start',
+    prefilled,
+    prefillMs,
+    startMs,
+    rssMiB: mib(mem0.rss),
+    heapUsedMiB: mib(mem0.heapUsed),
+    clients: store.count('clients'),
+  };
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
   const timer = setInterval(() => {
@@ -70,33 +103,7 @@ async function main(): Promise<void> {
     histogram.reset();
     process.stdout.write(`${JSON.stringify(health)}\n`);
   }, interval * 1000);
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    clearInterval(timer);
-    Promise.all([aspsp.close(), directory.close()]).then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.stdin.on('end', stop);
-  process.stdin.on('close', stop);
-  process.stdin.resume();
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  const info: SandboxServerInfo = {
-    directoryUrl: directory.url,
-    adminToken: directory.adminToken,
-    caBundle: directory.ca.bundle,
-    issuer: bank.issuer,
-    discovery: bank.discovery,
-    orgId: bank.orgId,
-  };
-  process.stdout.write(`${JSON.stringify(info)}\n`);
-}
-
-main().catch((err: unknown) => {
-  process.stderr.write(`soak-server: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
+  stopWithParent(sandbox, () => clearInterval(timer));
+  process.stdout.write(`${JSON.stringify(start)}\n`);
+  process.stdout.write(`${JSON.stringify(sandbox.info)}\n`);
 });

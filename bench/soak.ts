@@ -24,12 +24,13 @@ import {
 import { bankPool, onboardBenchTpp } from './lib/bank-setup.js';
 import type { SandboxProcess } from './lib/sandbox-process.js';
 import type { SandboxServerInfo } from './sandbox-server.js';
-import type { SoakHealth } from './soak-server.js';
+import type { SoakHealth, SoakStart } from './soak-server.js';
 
 const USAGE = `usage: npm run soak -- [--minutes N] [--interval SECONDS] [--concurrency N]
   --minutes N        how long to run (default 10)
   --interval S       seconds per printed line (default 60)
-  --concurrency N    requests in flight (default 8)`;
+  --concurrency N    requests in flight (default 8)
+  --clients N        first fill the bank's store offline to N clients (default 0)`;
 
 const SERVER = fileURLToPath(new URL('./soak-server.js', import.meta.url));
 
@@ -46,6 +47,7 @@ async function main(): Promise<number> {
         minutes: { type: 'string', default: '10' },
         interval: { type: 'string', default: '60' },
         concurrency: { type: 'string', default: '8' },
+        clients: { type: 'string', default: '0' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -61,22 +63,47 @@ async function main(): Promise<number> {
   const minutes = Number(values.minutes);
   const interval = Number(values.interval);
   const concurrency = Number(values.concurrency);
-  if (!(minutes > 0) || !(interval > 0) || !Number.isInteger(concurrency) || concurrency < 1) {
+  const clients = Number(values.clients);
+  if (
+    !(minutes > 0) ||
+    !(interval > 0) ||
+    !Number.isInteger(concurrency) ||
+    concurrency < 1 ||
+    !Number.isInteger(clients) ||
+    clients < 0
+  ) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'obmock-soak-'));
-  const child = spawn(process.execPath, [SERVER, '--data-dir', dataDir, '--interval', String(interval)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...process.execArgv,
+      SERVER,
+      '--data-dir',
+      dataDir,
+      '--interval',
+      String(interval),
+      '--clients',
+      String(clients),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const lines = createInterface({ input: child.stdout! });
   const health: SoakHealth[] = [];
   let info: SandboxServerInfo | undefined;
   const ready = new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`soak server exited (code ${code})`)));
     lines.on('line', (line) => {
-      const msg = JSON.parse(line) as SandboxServerInfo | SoakHealth;
-      if ('kind' in msg) health.push(msg);
+      const msg = JSON.parse(line) as SandboxServerInfo | SoakHealth | SoakStart;
+      if ('kind' in msg && msg.kind === 'start') {
+        process.stdout.write(
+          `soak: ${msg.prefilled > 0 ? `prefilled ${msg.prefilled} clients in ${(msg.prefillMs / 1000).toFixed(1)} s; ` : ''}` +
+            `server started with ${msg.clients} clients in ${(msg.startMs / 1000).toFixed(1)} s; ` +
+            `RSS ${msg.rssMiB} MiB, heap ${msg.heapUsedMiB} MiB; load ${loadavg()[0].toFixed(1)}\n`,
+        );
+      } else if ('kind' in msg) health.push(msg);
       else {
         info = msg;
         resolve();
@@ -127,16 +154,15 @@ async function main(): Promise<number> {
       `soak: ${minutes} min of POST /register, ${concurrency} in flight; one line per ${interval} s\n` +
         'minute  reg/s   p50 ms  p99 ms  fail  | server: loop p99 ms  loop max ms  rss MiB  heap MiB  clients   load\n',
     );
-    let n = 0;
+    const soakStart = performance.now();
     let lineStart = performance.now();
     const printLine = () => {
-      n++;
       const seconds = (performance.now() - lineStart) / 1000;
       lineStart = performance.now();
       const sorted = latencies.sort((a, b) => a - b);
       const h = health.at(-1);
       process.stdout.write(
-        `${((n * interval) / 60).toFixed(2).padEnd(7)} ${(sorted.length / seconds).toFixed(1).padStart(6)}  ${percentile(sorted, 50).toFixed(0).padStart(6)}  ${percentile(sorted, 99).toFixed(0).padStart(6)}  ${String(failures).padStart(4)}  | ` +
+        `${((performance.now() - soakStart) / 60_000).toFixed(2).padEnd(7)} ${(sorted.length / seconds).toFixed(1).padStart(6)}  ${percentile(sorted, 50).toFixed(0).padStart(6)}  ${percentile(sorted, 99).toFixed(0).padStart(6)}  ${String(failures).padStart(4)}  | ` +
           `${String(h?.eventLoopP99Ms ?? '-').padStart(17)}  ${String(h?.eventLoopMaxMs ?? '-').padStart(11)}  ${String(h?.rssMiB ?? '-').padStart(7)}  ${String(h?.heapUsedMiB ?? '-').padStart(8)}  ${String(h?.clients ?? '-').padStart(7)}  ${loadavg()[0].toFixed(1).padStart(5)}\n`,
       );
       latencies = [];

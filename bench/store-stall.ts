@@ -1,8 +1,8 @@
 /**
  * `node dist/bench/store-stall.js [--clients 100000] [--seconds 60]`: the bank
- * store alone at a given size. Fills a FileStore with that many client-sized
- * records (about 3 KB each, like a registered client with its software
- * statement), reopens it, then writes new records at full rate (group commits,
+ * store alone at a given size. Fills a FileStore with that many clients (of
+ * the bank's record shape and about 3.5 KB each, bench/lib/prefill-clients.ts),
+ * reopens it (printing the time and the memory after a full GC), then writes new records at full rate (group commits,
  * journal threshold passed, background compactions) while
  * perf_hooks.monitorEventLoopDelay watches the event loop. Prints the open
  * time, writes per second, compactions, event-loop delay p50/p99/max and RSS.
@@ -14,18 +14,21 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { bankCollections } from '../aspsp-mock/model.js';
 import { FileStore } from '../lib/store/index.js';
+import { syntheticClient } from './lib/prefill-clients.js';
+import { watchSlowSlices } from './lib/slow-slices.js';
 
-const pad = 'x'.repeat(2600);
-const client = (i: number) => ({
-  client_id: `client-${i}`,
-  software_id: `software-${i % 1000}`,
-  org_id: 'org',
-  metadata: { redirect_uris: ['https://tpp.example.com/cb'], software_statement: pad },
-  createdAt: new Date().toISOString(),
-});
 const ms = (ns: number) => (ns / 1e6).toFixed(1);
+const mib = (n: number) => (n / 1048576).toFixed(0);
+
+/** A full garbage collection, so the memory figures count live data only. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -34,13 +37,15 @@ async function main(): Promise<void> {
   });
   const clients = Number(values.clients);
   const seconds = Number(values.seconds);
+  watchSlowSlices('store-stall');
   const dir = mkdtempSync(join(tmpdir(), 'obmock-store-stall-'));
   try {
+    const now = new Date();
     let store = await FileStore.open(dir, { collections: bankCollections() });
     for (let i = 0; i < clients; i += 1000) {
       await Promise.all(
         Array.from({ length: Math.min(1000, clients - i) }, (_, j) =>
-          store.put('clients', `c${i + j}`, client(i + j)),
+          store.put('clients', `c${i + j}`, syntheticClient(now)),
         ),
       );
     }
@@ -48,13 +53,19 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     store = await FileStore.open(dir, { collections: bankCollections() });
     const openMs = performance.now() - t0;
+    collectGarbage();
+    const mem = process.memoryUsage();
+    process.stdout.write(
+      `${store.count('clients')} clients reopened in ${openMs.toFixed(0)} ms; after a full GC: RSS ${mib(mem.rss)} MiB, ` +
+        `heap ${mib(mem.heapUsed)} MiB (${mib((mem.heapUsed / store.count('clients')) * 10_000)} MiB per 10,000 clients); load average ${loadavg()[0].toFixed(1)}\n`,
+    );
     const h = monitorEventLoopDelay({ resolution: 10 });
     h.enable();
     const end = performance.now() + seconds * 1000;
     let writes = 0;
     const writer = async (w: number) => {
       for (let n = 0; performance.now() < end; n++) {
-        await store.put('clients', `new-${w}-${n}`, client(n));
+        await store.put('clients', `new-${w}-${n}`, syntheticClient(now));
         writes++;
       }
     };

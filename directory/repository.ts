@@ -46,7 +46,8 @@ export class DirectoryRepository {
   private readonly certBySerial = new Map<string, string>();
 
   constructor(readonly store: Store) {
-    for (const cert of store.list<CertificateRecord>(COLLECTIONS.certificates)) this.indexCertificate(cert);
+    for (const [, cert] of store.entries<CertificateRecord>(COLLECTIONS.certificates))
+      this.indexCertificate(cert);
     for (const c of store.list<OAuthClientRecord>(COLLECTIONS.oauthClients))
       this.oauthClientIds.set(c.ClientID, c.OrganisationId);
     for (const ss of store.list<SoftwareStatementRecord>(COLLECTIONS.softwareStatements))

@@ -1,7 +1,11 @@
+import { isAscii } from 'node:buffer';
 import { type FileHandle, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Low } from 'lowdb';
 import { DurableJsonFile } from './durable-json-file.js';
+import { journalDelete, journalPut, readJournalLine, readShardLines } from './record-lines.js';
+import { slice } from './slow-slice.js';
 import { type Store, UnknownCollection } from './store.js';
 import { writeShardFile } from './write-shard-file.js';
 
@@ -9,9 +13,13 @@ interface ShardData {
   records: Record<string, unknown>;
 }
 
+/** Journal lines replayed between two yields to the event loop while opening. */
+const REPLAY_BATCH = 5_000;
+
 interface Shard {
   file: string;
-  records: Map<string, unknown>;
+  /** Record id → the record's JSON text (parsed on read: a few strings instead of many small objects). */
+  records: Map<string, string>;
   /** Size of the shard file as last written. */
   bytes: number;
 }
@@ -64,13 +72,6 @@ function hash(s: string): number {
   return h >>> 0;
 }
 
-interface Change {
-  c: string;
-  i: string;
-  v?: unknown;
-  d?: 1;
-}
-
 const JOURNAL = 'journal.jsonl';
 /** The journal being made redundant by a compaction in progress; replayed first after a crash. */
 const COMPACTING = 'journal.compacting.jsonl';
@@ -94,7 +95,8 @@ export class FileStore implements Store {
   private readonly shards = new Map<string, Shard[]>();
   /** Shards whose contents are newer than their file (their changes are in a journal). */
   private readonly unsnapshotted = new Set<Shard>();
-  private pending: Change[] = [];
+  /** Journal lines of the changes made since the last commit. */
+  private pending: string[] = [];
   private next: Deferred | null = null;
   private writing = false;
   private closed = false;
@@ -122,16 +124,11 @@ export class FileStore implements Store {
       const shards: Shard[] = [];
       for (let i = 0; i < count; i++) {
         const file = join(folder, `${i}.json`);
-        const low = new Low<ShardData>(new DurableJsonFile(file), { records: {} });
-        await low.read();
-        if (!low.data || typeof low.data.records !== 'object' || low.data.records === null) {
-          throw new Error(`store file ${name}/${i}.json is not a store shard`);
-        }
-        const bytes = await stat(file).then(
-          (s) => s.size,
-          () => 0,
-        );
-        shards.push({ file, records: new Map(Object.entries(low.data.records)), bytes });
+        const shard = await readShard(file, `${name}/${i}.json`);
+        shards.push(shard.shard);
+        // A shard in another layout is rewritten in the line layout at the next compaction or close.
+        if (shard.otherLayout) store.unsnapshotted.add(shard.shard);
+        await yieldToEventLoop();
       }
       store.shards.set(name, shards);
     }
@@ -162,20 +159,23 @@ export class FileStore implements Store {
       throw err;
     }
     const end = text.lastIndexOf(0x0a) + 1; // bytes up to and including the last newline
-    for (const line of text.subarray(0, end).toString('utf8').split('\n')) {
-      if (line === '') continue;
-      let change: Change;
-      try {
-        change = JSON.parse(line) as Change;
-      } catch {
-        continue;
-      }
-      if (typeof change?.c !== 'string' || typeof change.i !== 'string' || !this.shards.has(change.c))
-        continue;
-      const shard = this.shardFor(change.c, change.i);
-      if (change.d) shard.records.delete(change.i);
-      else shard.records.set(change.i, change.v);
-      this.unsnapshotted.add(shard);
+    const whole = text.subarray(0, end);
+    const lines = whole.toString(isAscii(whole) ? 'latin1' : 'utf8').split('\n');
+    for (let from = 0; from < lines.length; from += REPLAY_BATCH) {
+      slice(
+        () => `replay of ${path} lines ${from}…`,
+        () => {
+          for (const line of lines.slice(from, from + REPLAY_BATCH)) {
+            const change = line === '' ? null : readJournalLine(line);
+            if (!change || !this.shards.has(change.collection)) continue;
+            const shard = this.shardFor(change.collection, change.id);
+            if (change.text === undefined) shard.records.delete(change.id);
+            else shard.records.set(change.id, change.text);
+            this.unsnapshotted.add(shard);
+          }
+        },
+      );
+      await yieldToEventLoop();
     }
     if (cutTornTail && end < text.length) {
       const fh = await open(path, 'r+');
@@ -196,15 +196,20 @@ export class FileStore implements Store {
   }
 
   get<T>(collection: string, id: string): T | undefined {
-    return this.shardFor(collection, id).records.get(id) as T | undefined;
+    const text = this.shardFor(collection, id).records.get(id);
+    return text === undefined ? undefined : (JSON.parse(text) as T);
   }
 
   list<T>(collection: string): T[] {
+    const out: T[] = [];
+    for (const [, v] of this.entries<T>(collection)) out.push(v);
+    return out;
+  }
+
+  *entries<T>(collection: string): IterableIterator<[string, T]> {
     const shards = this.shards.get(collection);
     if (!shards) throw new UnknownCollection(collection);
-    const out: T[] = [];
-    for (const s of shards) for (const v of s.records.values()) out.push(v as T);
-    return out;
+    for (const s of shards) for (const [id, text] of s.records) yield [id, JSON.parse(text) as T];
   }
 
   /** Number of records in a collection. */
@@ -219,15 +224,17 @@ export class FileStore implements Store {
   put<T>(collection: string, id: string, value: T): Promise<void> {
     const shard = this.shardFor(collection, id);
     if (this.closed) return Promise.reject(new Error('store is closed'));
-    shard.records.set(id, value);
-    return this.markDirty(shard, { c: collection, i: id, v: value });
+    const text = JSON.stringify(value);
+    if (text === undefined) return Promise.reject(new TypeError('store values must be JSON values'));
+    shard.records.set(id, text);
+    return this.markDirty(shard, journalPut(collection, id, text));
   }
 
   delete(collection: string, id: string): Promise<void> {
     const shard = this.shardFor(collection, id);
     if (this.closed) return Promise.reject(new Error('store is closed'));
     shard.records.delete(id);
-    return this.markDirty(shard, { c: collection, i: id, d: 1 });
+    return this.markDirty(shard, journalDelete(collection, id));
   }
 
   flush(): Promise<void> {
@@ -255,9 +262,9 @@ export class FileStore implements Store {
     await this.journal.close();
   }
 
-  private markDirty(shard: Shard, change: Change): Promise<void> {
+  private markDirty(shard: Shard, line: string): Promise<void> {
     this.unsnapshotted.add(shard);
-    this.pending.push(change);
+    this.pending.push(line);
     return this.schedule();
   }
 
@@ -329,8 +336,7 @@ export class FileStore implements Store {
         this.pending = [];
         try {
           if (changes.length > 0) {
-            let text = '';
-            for (const c of changes) text += `${JSON.stringify(c)}\n`;
+            const text = changes.join('');
             await this.journal.write(text);
             await this.journal.datasync();
             this.journalBytes += Buffer.byteLength(text);
@@ -364,4 +370,39 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/**
+ * Reads one shard file: in the line layout, split into records without parsing
+ * them; in any other layout (lowdb's own, older versions), parsed whole with
+ * lowdb and each record turned back into its text. A missing file is an empty shard.
+ */
+async function readShard(file: string, name: string): Promise<{ shard: Shard; otherLayout: boolean }> {
+  let text: string;
+  try {
+    // Read whole, then decoded at once (readFile's own decoding streams, far slower); ASCII,
+    // the usual case, is copied as one-byte text without UTF-8 decoding.
+    const bytes = await readFile(file);
+    text = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    return { shard: { file, records: new Map(), bytes: 0 }, otherLayout: false };
+  }
+  const bytes = Buffer.byteLength(text);
+  const lines = slice(
+    () => `read of ${name} (${bytes} bytes)`,
+    () => readShardLines(text),
+  );
+  if (lines) return { shard: { file, records: lines, bytes }, otherLayout: false };
+  const low = new Low<ShardData>(new DurableJsonFile(file), { records: {} });
+  await low.read();
+  if (!low.data || typeof low.data.records !== 'object' || low.data.records === null) {
+    throw new Error(`store file ${name} is not a store shard`);
+  }
+  const records = new Map<string, string>();
+  for (const [id, value] of Object.entries(low.data.records)) {
+    const t = JSON.stringify(value);
+    if (t !== undefined) records.set(id, t);
+  }
+  return { shard: { file, records, bytes }, otherLayout: true };
 }

@@ -22,6 +22,10 @@ export class MemoryStore implements Store {
     return [...this.col(collection).values()] as T[];
   }
 
+  *entries<T>(collection: string): IterableIterator<[string, T]> {
+    for (const [id, v] of this.col(collection)) yield [id, v as T];
+  }
+
   async put<T>(collection: string, id: string, value: T): Promise<void> {
     this.col(collection).set(id, value);
   }

@@ -7,6 +7,8 @@
 export interface Store {
   get<T>(collection: string, id: string): T | undefined;
   list<T>(collection: string): T[];
+  /** The records of a collection as [id, value], read one at a time (records changed during the iteration may or may not be seen). */
+  entries<T>(collection: string): IterableIterator<[string, T]>;
   put<T>(collection: string, id: string, value: T): Promise<void>;
   delete(collection: string, id: string): Promise<void>;
   /** Resolves once every write made so far is durable. */
