@@ -1,6 +1,6 @@
-import type { TLSSocket } from 'node:tls';
 import type { Request } from 'express';
 import type { CertificateInfo } from '../certs/index.js';
+import { peerCertificateDer } from '../lib/http/index.js';
 import type { BankContext } from './context.js';
 import { InvalidClient } from './errors.js';
 import type { ClientCertificateCheck } from './trust/directory-trust.js';
@@ -23,10 +23,7 @@ export function presentedCertificate(ctx: BankContext, req: Request): Buffer | u
     const b64 = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(pem)?.[1];
     return b64 ? Buffer.from(b64.replace(/\s+/g, ''), 'base64') : undefined;
   }
-  const socket = req.socket as TLSSocket;
-  if (typeof socket.getPeerCertificate !== 'function') return undefined;
-  const peer = socket.getPeerCertificate(false);
-  return peer?.raw && peer.raw.length > 0 ? peer.raw : undefined;
+  return peerCertificateDer(req);
 }
 
 /**

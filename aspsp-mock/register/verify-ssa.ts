@@ -1,7 +1,8 @@
 import { type BankContext, nowSeconds } from '../context.js';
 import { InvalidSoftwareStatement, UnapprovedSoftwareStatement } from '../errors.js';
 import { JwksError } from '../trust/jwks-fetcher.js';
-import { readCompactJws, signatureVerifies, unverifiedPayload } from './jws.js';
+import { readCompactJws, unverifiedPayload } from './jws.js';
+import { ssaSignatureVerifies } from './verify-ssa-signature.js';
 
 /** The SSA claims the bank relies on, after verification. */
 export interface SsaClaims extends Record<string, unknown> {
@@ -44,7 +45,7 @@ export async function verifySsa(ctx: BankContext, ssa: unknown): Promise<SsaClai
     }
     throw new InvalidSoftwareStatement(`cannot verify software_statement: ${(err as Error).message}`);
   }
-  if (!(await signatureVerifies(ssa, key.key, [alg]))) {
+  if (!(await ssaSignatureVerifies(ssa, key.key, alg))) {
     throw new InvalidSoftwareStatement('software_statement signature does not verify with the directory key');
   }
   const claims = unverifiedPayload(ssa);

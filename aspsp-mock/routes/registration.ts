@@ -100,7 +100,13 @@ export function registerClient(ctx: BankContext) {
       res.status(200).set('Cache-Control', 'no-store').json(clientView(ctx, existing));
       return;
     }
-    await checks.run('jti-unused', () => rememberRequestJti(ctx, v.claims));
+    // The replay check and the in-memory record of the jti happen here, synchronously; its
+    // durable write joins the client's in one group commit, both awaited before the answer.
+    const { jtiWritten } = await checks.run('jti-unused', () => {
+      const written = rememberRequestJti(ctx, v.claims);
+      written.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+      return { jtiWritten: written };
+    });
     const now = ctx.now();
     const metadata = registeredMetadata(ctx, v);
     const secret = SECRET_METHODS.has(String(metadata.token_endpoint_auth_method)) ? newSecret() : undefined;
@@ -118,7 +124,7 @@ export function registerClient(ctx: BankContext) {
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
     };
-    await ctx.store.put(BANK_COLLECTIONS.clients, client.client_id, client);
+    await Promise.all([jtiWritten, ctx.store.put(BANK_COLLECTIONS.clients, client.client_id, client)]);
     ctx.logger.info('client registered', {
       bank: ctx.id,
       client_id: client.client_id,

@@ -63,20 +63,31 @@ export async function createSoftwareStatement(
   return { org, id: body.Id };
 }
 
-/** `count` organisations with `perOrganisation` software statements each, created through the API. */
+/**
+ * `count` organisations with `perOrganisation` software statements each, created
+ * through the API (organisations concurrently, a few at a time).
+ */
 export async function createSoftwareStatements(
   pool: Pool,
   adminToken: string,
   count: number,
   perOrganisation: number,
+  prefix = 'Bench TPP',
 ): Promise<BenchSoftwareStatement[]> {
-  const out: BenchSoftwareStatement[] = [];
-  for (let o = 0; o < count; o++) {
-    const org = await createOrganisation(pool, adminToken, `Bench TPP ${o + 1}`);
-    for (let s = 0; s < perOrganisation; s++)
-      out.push(await createSoftwareStatement(pool, org, `Bench app ${o + 1}.${s + 1}`));
-  }
-  return out;
+  const out: BenchSoftwareStatement[][] = new Array(count);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const o = next++;
+      const org = await createOrganisation(pool, adminToken, `${prefix} ${o + 1}`);
+      const statements: BenchSoftwareStatement[] = [];
+      for (let s = 0; s < perOrganisation; s++)
+        statements.push(await createSoftwareStatement(pool, org, `Bench app ${o + 1}.${s + 1}`));
+      out[o] = statements;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, count) }, worker));
+  return out.flat();
 }
 
 /** A CSR for an OB transport certificate, subject as OB's documented openssl command makes it. */

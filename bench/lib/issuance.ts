@@ -3,6 +3,7 @@ import type { Pool } from 'undici';
 import type { KeyPair } from '../../certs/index.js';
 import {
   type BenchSoftwareStatement,
+  createSoftwareStatements,
   obtainTransportCertificate,
   transportCertificatePath,
   transportCsr,
@@ -18,14 +19,49 @@ export interface CsrJob {
 }
 
 /**
- * One CSR per (software statement, key), ordered so that consecutive requests
- * go to different software statements. Keys are reused: each certificate still
- * gets its own serial and kid.
+ * Certificates the bench issues to one software statement. The directory
+ * refuses more than `maxActiveCertificatesPerSoftware` (20 by default) active
+ * certificates per software statement with 409 too_many_certificates, so the
+ * load is spread over enough software statements to stay below it.
+ */
+export const CERTIFICATES_PER_STATEMENT = 18;
+
+/** Software statements needed to issue `certificates` without reaching any statement's limit. */
+export function statementsFor(certificates: number): number {
+  return Math.max(1, Math.ceil(certificates / CERTIFICATES_PER_STATEMENT));
+}
+
+/** Organisations the software statements are spread over (a statement per organisation is unrealistic). */
+export const STATEMENTS_PER_ORGANISATION = 10;
+
+/**
+ * Organisations and software statements (through the API) enough to issue
+ * `certificates` with none reaching its limit; one more may be issued to each.
+ */
+export async function statementsForIssuance(
+  pool: Pool,
+  adminToken: string,
+  certificates: number,
+  prefix = 'Bench TPP',
+): Promise<BenchSoftwareStatement[]> {
+  const n = statementsFor(certificates);
+  const organisations = Math.ceil(n / STATEMENTS_PER_ORGANISATION);
+  const all = await createSoftwareStatements(
+    pool,
+    adminToken,
+    organisations,
+    STATEMENTS_PER_ORGANISATION,
+    prefix,
+  );
+  return all.slice(0, n);
+}
+
+/**
+ * One CSR per software statement, keys taken in turn. Keys are reused across
+ * statements: each certificate still gets its own serial and kid.
  */
 export function csrJobs(statements: BenchSoftwareStatement[], keys: KeyPair[]): CsrJob[] {
-  const jobs: CsrJob[] = [];
-  for (const key of keys) for (const ss of statements) jobs.push({ ss, pem: transportCsr(key, ss) });
-  return jobs;
+  return statements.map((ss, i) => ({ ss, pem: transportCsr(keys[i % keys.length], ss) }));
 }
 
 /** DER size of the single PEM block in `pem`. */
@@ -56,7 +92,11 @@ export async function probeIssuance(pool: Pool, job: CsrJob): Promise<IssuanceFl
   };
 }
 
-/** Warm-up, then `ctx.ops` issuances at `ctx.concurrency`, cycling through `jobs`. */
+/**
+ * Warm-up, then `ctx.ops` issuances at `ctx.concurrency`, cycling through `jobs`
+ * (one software statement after another), so each statement receives at most
+ * ⌈(warm-up + ops) / jobs⌉ certificates: pass `statementsFor(warm-up + ops)` of them.
+ */
 export function measureIssuance(
   pool: Pool,
   jobs: CsrJob[],

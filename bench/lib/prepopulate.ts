@@ -5,8 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DIRECTORY_DEFAULTS, directoryPaths } from '../../directory/index.js';
-import { type CertificateRecord, COLLECTIONS } from '../../directory/model.js';
+import { type CertificateRecord, COLLECTIONS, type SoftwareStatementRecord } from '../../directory/model.js';
 import { DirectoryRepository, directoryCollections } from '../../directory/repository.js';
+import { newSoftwareId } from '../../lib/ids.js';
 import { FileStore } from '../../lib/store/index.js';
 
 export interface PrepopulateResult {
@@ -32,19 +33,43 @@ export function cloneCertificate(source: CertificateRecord, createdAt: string): 
   };
 }
 
+/** A copy of a software statement record under a new id (and ClientId), same organisation. */
+export function cloneSoftwareStatement(source: SoftwareStatementRecord, n: number): SoftwareStatementRecord {
+  const id = newSoftwareId();
+  return {
+    ...source,
+    Id: id,
+    ClientId: id,
+    ClientName: `${source.ClientName} (clone ${n})`,
+    RedirectUri: [...source.RedirectUri],
+    Roles: [...source.Roles],
+  };
+}
+
+export interface PrepopulateOptions {
+  /** Shard count of the certificates collection (the directory's config). */
+  certificateShards?: number;
+  /**
+   * When set, clones go to new software statements (clones of the existing
+   * ones, same organisations), at most this many certificates each, as a
+   * directory that keeps every statement under maxActiveCertificatesPerSoftware
+   * holds them. Unset: clones go to the statements of the records they copy.
+   */
+  perStatement?: number;
+}
+
 /**
  * Tops the store up to `total` certificates by cloning the records already in it
- * (real certificates issued through the API, so real PEM sizes, spread over the
- * organisations and software statements they were issued to). The directory
- * must not be running.
+ * (real certificates issued through the API, so real PEM sizes, in the
+ * organisations they were issued to). The directory must not be running.
  */
 export async function prepopulateCertificates(
   dataDir: string,
   total: number,
-  certificateShards = DIRECTORY_DEFAULTS.certificateShards,
+  options: PrepopulateOptions = {},
 ): Promise<PrepopulateResult> {
   const store = await FileStore.open(directoryPaths(dataDir).db, {
-    collections: directoryCollections(certificateShards),
+    collections: directoryCollections(options.certificateShards ?? DIRECTORY_DEFAULTS.certificateShards),
   });
   try {
     const repo = new DirectoryRepository(store);
@@ -52,14 +77,29 @@ export async function prepopulateCertificates(
     if (sources.length === 0) throw new Error('prepopulate: no certificate in the store to clone');
     const writes: Promise<void>[] = [];
     const createdAt = new Date().toISOString();
-    for (let i = sources.length; i < total; i++) {
-      writes.push(repo.putCertificate(cloneCertificate(sources[i % sources.length], createdAt)));
+    const per = options.perStatement;
+    let statement: SoftwareStatementRecord | undefined;
+    let added = 0;
+    for (let i = sources.length; i < total; i++, added++) {
+      const clone = cloneCertificate(sources[i % sources.length], createdAt);
+      if (per !== undefined) {
+        if (added % per === 0) {
+          const base = sources[(added / per) % sources.length];
+          const ss = base.SoftwareStatementId ? repo.softwareStatement(base.SoftwareStatementId) : undefined;
+          if (!ss) throw new Error(`prepopulate: certificate ${base.kid} has no software statement to clone`);
+          statement = cloneSoftwareStatement(ss, added / per + 1);
+          writes.push(repo.putSoftwareStatement(statement));
+        }
+        clone.OrganisationId = statement!.OrganisationId;
+        clone.SoftwareStatementId = statement!.Id;
+      }
+      writes.push(repo.putCertificate(clone));
     }
     await Promise.all(writes);
     const all = store.list<CertificateRecord>(COLLECTIONS.certificates);
     return {
       existing: sources.length,
-      added: writes.length,
+      added,
       organisations: new Set(all.map((c) => c.OrganisationId)).size,
       softwareStatements: new Set(all.map((c) => c.SoftwareStatementId)).size,
     };

@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual, X509Certificate } from 'node:crypto';
-import type { TLSSocket } from 'node:tls';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { CheckOutcome } from '../check-outcome.js';
 import { Unauthorized } from '../errors.js';
+import { peerCertificateDer } from './peer-certificate.js';
 import { attachedChecks } from './tap-checks.js';
 
 /** One HTTP exchange a service answered, as the console's live flow shows it (secrets masked). */
@@ -73,15 +73,33 @@ const maskText = (text: string): string =>
     (_m, prefix: string, _name: string, value: string) => `${prefix}${mask(value)}`,
   );
 
-function peerCertificatePem(req: Request): string | undefined {
-  const socket = req.socket as Partial<TLSSocket>;
-  const raw = socket.getPeerCertificate?.(false)?.raw;
-  if (!raw || raw.length === 0) return undefined;
-  try {
-    return new X509Certificate(raw).toString();
-  } catch {
-    return undefined;
-  }
+/** DER → PEM, 64 characters a line (the console decodes it). */
+function pemOf(der: Buffer): string {
+  const b64 = der.toString('base64').replace(/.{64}/g, '$&\n');
+  return `-----BEGIN CERTIFICATE-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END CERTIFICATE-----\n`;
+}
+
+/**
+ * An exchange as answered: only copies and references, no decoding or masking.
+ * The tap turns it into a {@link TappedMessage} when someone reads it (the
+ * console is usually closed, so most exchanges are never decoded).
+ */
+interface RawExchange {
+  seq: number;
+  at: number;
+  method: string;
+  url: string;
+  requestHeaders: Record<string, unknown>;
+  requestBody?: Buffer;
+  requestTruncated: boolean;
+  status: number;
+  responseHeaders: Record<string, unknown>;
+  responseBody: Buffer;
+  responseTotal: number;
+  ms: number;
+  clientCertificate?: Buffer;
+  checks?: CheckOutcome[];
+  view?: TappedMessage;
 }
 
 function sameToken(expected: Buffer | undefined, header: string | undefined): boolean {
@@ -106,18 +124,46 @@ export function messageTap(options: MessageTapOptions): Router {
     : options.adminTokenSha256
       ? Buffer.from(options.adminTokenSha256, 'hex')
       : undefined;
-  const ring: TappedMessage[] = [];
+  const ring: RawExchange[] = [];
   const readers = new Set<(m: TappedMessage) => void>();
   let seq = 0;
 
-  const cap = (buf: Buffer | undefined): { text?: string; truncated: boolean } => {
-    if (!buf || buf.length === 0) return { truncated: false };
-    return { text: maskText(buf.subarray(0, bodyLimit).toString('utf8')), truncated: buf.length > bodyLimit };
+  const cap = (buf: Buffer | undefined): string | undefined =>
+    buf && buf.length > 0 ? maskText(buf.toString('utf8')) : undefined;
+
+  /** The exchange as the console shows it, decoded and masked once, on first read. */
+  const view = (x: RawExchange): TappedMessage => {
+    if (x.view) return x.view;
+    const requestBody = cap(x.requestBody);
+    const responseBody = cap(x.responseBody);
+    x.view = {
+      seq: x.seq,
+      service: options.service,
+      at: new Date(x.at).toISOString(),
+      method: x.method,
+      path: maskText(x.url.slice(0, 2048)),
+      requestHeaders: maskHeaders(x.requestHeaders),
+      ...(requestBody !== undefined ? { requestBody } : {}),
+      status: x.status,
+      responseHeaders: maskHeaders(x.responseHeaders),
+      ...(responseBody !== undefined ? { responseBody } : {}),
+      ms: x.ms,
+      ...(x.clientCertificate ? { clientCertificate: pemOf(x.clientCertificate) } : {}),
+      ...(x.requestTruncated || x.responseTotal > bodyLimit ? { truncated: true } : {}),
+      ...(x.checks ? { checks: x.checks } : {}),
+    };
+    // the raw copies are no longer needed once decoded
+    x.requestBody = undefined;
+    x.responseBody = Buffer.alloc(0);
+    x.clientCertificate = undefined;
+    return x.view;
   };
 
-  const publish = (m: TappedMessage) => {
-    ring.push(m);
+  const publish = (x: RawExchange) => {
+    ring.push(x);
     if (ring.length > capacity) ring.splice(0, ring.length - capacity);
+    if (readers.size === 0) return;
+    const m = view(x);
     for (const reader of readers) reader(m);
   };
 
@@ -132,15 +178,17 @@ export function messageTap(options: MessageTapOptions): Router {
     let total = 0;
     const keep = (chunk: unknown, encoding?: unknown) => {
       if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+      if (kept >= bodyLimit) {
+        total += Buffer.isBuffer(chunk) ? chunk.length : Buffer.byteLength(String(chunk));
+        return;
+      }
       const buf = Buffer.isBuffer(chunk)
         ? chunk
         : Buffer.from(String(chunk), typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
       total += buf.length;
-      if (kept < bodyLimit) {
-        const part = buf.subarray(0, bodyLimit - kept);
-        chunks.push(part);
-        kept += part.length;
-      }
+      const part = buf.subarray(0, bodyLimit - kept);
+      chunks.push(part);
+      kept += part.length;
     };
     const write = res.write.bind(res) as (...args: unknown[]) => boolean;
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
@@ -152,31 +200,32 @@ export function messageTap(options: MessageTapOptions): Router {
       keep(args[0], args[1]);
       return end(...args);
     }) as Response['end'];
-    let clientCertificate: string | undefined;
+    let clientCertificate: Buffer | undefined;
     try {
-      clientCertificate = peerCertificatePem(req);
+      clientCertificate = peerCertificateDer(req);
     } catch {
       clientCertificate = undefined;
     }
     res.on('finish', () => {
+      const raw = req.rawBody;
       const checks = attachedChecks(res);
-      const request = cap(req.rawBody);
-      const response = cap(Buffer.concat(chunks));
       seq += 1;
       publish({
         seq,
-        service: options.service,
-        at: new Date().toISOString(),
+        at: Date.now(),
         method: req.method,
-        path: maskText(req.originalUrl.slice(0, 2048)),
-        requestHeaders: maskHeaders(req.headers),
-        ...(request.text !== undefined ? { requestBody: request.text } : {}),
+        url: req.originalUrl,
+        // IncomingMessage headers do not change once parsed; getHeaders() is a copy
+        requestHeaders: req.headers,
+        // a copy of at most bodyLimit bytes, so the ring never holds a whole large body
+        ...(raw && raw.length > 0 ? { requestBody: Buffer.from(raw.subarray(0, bodyLimit)) } : {}),
+        requestTruncated: (raw?.length ?? 0) > bodyLimit,
         status: res.statusCode,
-        responseHeaders: maskHeaders(res.getHeaders()),
-        ...(response.text !== undefined ? { responseBody: response.text } : {}),
+        responseHeaders: res.getHeaders(),
+        responseBody: chunks.length === 1 ? Buffer.from(chunks[0]) : Buffer.concat(chunks),
+        responseTotal: total,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
         ...(clientCertificate ? { clientCertificate } : {}),
-        ...(request.truncated || total > bodyLimit ? { truncated: true } : {}),
         ...(checks ? { checks } : {}),
       });
     });
@@ -189,7 +238,7 @@ export function messageTap(options: MessageTapOptions): Router {
       return;
     }
     const after = Number(req.headers['last-event-id'] ?? req.query.after ?? 0) || 0;
-    const backlog = ring.filter((m) => m.seq > after);
+    const backlog = ring.filter((m) => m.seq > after).map(view);
     res.set('Cache-Control', 'no-store');
     if (!(req.headers.accept ?? '').includes('text/event-stream')) {
       res.json({ service: options.service, messages: backlog });

@@ -7,6 +7,13 @@ const FAULTS = 'docs/faults.md (sandbox bank fault injection)';
  * The TPP library against a misbehaving bank: faults added through the bank's admin API,
  * count-based and on one endpoint, deleted afterwards; tagged `serial` so they run alone.
  */
+/**
+ * The latency fault and the client's deadline: the deadline well under the latency (1 s apart,
+ * so a loaded machine still times out), both short because the scenario runs alone (serial).
+ */
+const LATENCY_MS = 1500;
+const DEADLINE_MS = 500;
+
 export const faults: Scenario[] = [
   {
     id: 'FAULT-register-429-retry',
@@ -59,17 +66,17 @@ export const faults: Scenario[] = [
   {
     id: 'FAULT-register-latency-timeout',
     rules: ['tpp.retry'],
-    title: 'a registration answered after 3 s with a 1 s client timeout → timeout; the next one → 201',
+    title: 'a registration answered after 1.5 s with a 0.5 s client timeout → timeout; the next one → 201',
     reference: `${FAULTS} kind latency; the TPP library's per-call deadline (timeoutMs)`,
     tags: ['faults', 'serial', 'timeout', 'register'],
     needs: ['fault-injection'],
     async run(t) {
-      const fault = { kind: 'latency', latencyMs: 3000, endpoints: ['register'], count: 1 };
+      const fault = { kind: 'latency', latencyMs: LATENCY_MS, endpoints: ['register'], count: 1 };
       const started = Date.now();
       await t.withFault(fault, async () => {
-        const outcome = await t.step('register with a 1 s deadline (the bank waits 3 s)', async () => {
+        const outcome = await t.step('register with a 0.5 s deadline (the bank waits 1.5 s)', async () => {
           try {
-            const res = await t.register(await t.request(), { timeoutMs: 1000 });
+            const res = await t.register(await t.request(), { timeoutMs: DEADLINE_MS });
             return `an answer (${res.status}) after ${Date.now() - started} ms`;
           } catch (err) {
             return err instanceof HttpTimeoutError
@@ -81,10 +88,10 @@ export const faults: Scenario[] = [
         // The fault is spent: a new request (new jti) goes through.
         await t.step('register again', () => t.registerValid());
       });
-      // The bank still handles the abandoned request when its 3 s are up: let it, so that work
+      // The bank still handles the abandoned request when its 1.5 s are up: let it, so that work
       // does not spill into the next scenario (or past the end of the run).
       await t.step('let the bank finish the abandoned request', async () => {
-        await new Promise((r) => setTimeout(r, Math.max(0, 3000 + 300 - (Date.now() - started))));
+        await new Promise((r) => setTimeout(r, Math.max(0, LATENCY_MS + 300 - (Date.now() - started))));
       });
     },
   },

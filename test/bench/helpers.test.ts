@@ -2,14 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseSummary } from '../../bench/figures/catalogue.js';
 import { parseBenchArgs, UsageError, warmupFor } from '../../bench/lib/args.js';
 import { bracketWithFloor } from '../../bench/lib/floors.js';
+import { CERTIFICATES_PER_STATEMENT, statementsFor } from '../../bench/lib/issuance.js';
 import { cloneCertificate, prepopulateCertificates } from '../../bench/lib/prepopulate.js';
 import { measureLoad, measureSyncRate, medianRate, percentile } from '../../bench/lib/rate.js';
 import { formatReport, medianRunNotes, toResult } from '../../bench/lib/report.js';
 import type { Figure } from '../../bench/lib/types.js';
 import { directoryPaths } from '../../directory/index.js';
-import { type CertificateRecord, COLLECTIONS } from '../../directory/model.js';
+import { type CertificateRecord, COLLECTIONS, type SoftwareStatementRecord } from '../../directory/model.js';
 import { directoryCollections } from '../../directory/repository.js';
 import { FileStore } from '../../lib/store/index.js';
 
@@ -158,12 +160,48 @@ describe('prepopulation', () => {
       const before = await open();
       await before.put(COLLECTIONS.certificates, source.kid, source);
       await before.close();
-      const r = await prepopulateCertificates(dataDir, 50, 4);
+      const r = await prepopulateCertificates(dataDir, 50, { certificateShards: 4 });
       expect(r).toEqual({ existing: 1, added: 49, organisations: 1, softwareStatements: 1 });
       const after = await open();
       const certs = after.list<CertificateRecord>(COLLECTIONS.certificates);
       expect(certs).toHaveLength(50);
       expect(new Set(certs.map((c) => c.kid)).size).toBe(50);
+      await after.close();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('with perStatement, puts the clones on new software statements, none above the limit', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'obmock-bench-test-'));
+    const statement = {
+      Id: 'ss',
+      OrganisationId: 'org',
+      ClientId: 'ss',
+      ClientName: 'app',
+      RedirectUri: ['https://tpp.example.com/cb'],
+      Roles: ['AISP'],
+    } as unknown as SoftwareStatementRecord;
+    try {
+      const open = () => FileStore.open(directoryPaths(dataDir).db, { collections: directoryCollections(4) });
+      const before = await open();
+      await before.put(COLLECTIONS.certificates, source.kid, source);
+      await before.put(COLLECTIONS.softwareStatements, statement.Id, statement);
+      await before.close();
+      const r = await prepopulateCertificates(dataDir, 50, { certificateShards: 4, perStatement: 18 });
+      // 49 clones: 18 + 18 + 13 on three new statements, plus the original's one
+      expect(r).toEqual({ existing: 1, added: 49, organisations: 1, softwareStatements: 4 });
+      const after = await open();
+      const certs = after.list<CertificateRecord>(COLLECTIONS.certificates);
+      const perSs = new Map<string, number>();
+      for (const c of certs) perSs.set(c.SoftwareStatementId!, (perSs.get(c.SoftwareStatementId!) ?? 0) + 1);
+      expect([...perSs.values()].sort((a, b) => a - b)).toEqual([1, 13, 18, 18]);
+      const statements = after.list<SoftwareStatementRecord>(COLLECTIONS.softwareStatements);
+      expect(statements).toHaveLength(4);
+      for (const ss of statements) {
+        expect(ss.OrganisationId).toBe('org');
+        expect(perSs.has(ss.Id)).toBe(true);
+      }
       await after.close();
     } finally {
       await rm(dataDir, { recursive: true, force: true });
@@ -180,6 +218,38 @@ describe('prepopulation', () => {
     expect(new Set([source.kid, a.kid, b.kid]).size).toBe(3);
     expect(a.serialHex).not.toBe(b.serialHex);
     expect(a.Associations).not.toBe(source.Associations);
+  });
+});
+
+describe('issuance spread', () => {
+  it('uses enough software statements to stay under the 20-certificate limit, the probe included', () => {
+    for (const n of [1, 17, 18, 19, 220, 2200, 50_200]) {
+      const statements = statementsFor(n);
+      expect(Math.ceil(n / statements) + 1).toBeLessThan(20);
+      expect(statements).toBeGreaterThanOrEqual(n / CERTIFICATES_PER_STATEMENT);
+    }
+  });
+});
+
+describe('catalogue summary', () => {
+  it('reads the console summary line by name, colours stripped', () => {
+    const out = [
+      '✓ FAULT-register-latency-timeout … (3301 ms)',
+      '\x1b[32m105 scenarios against sandbox bank default (ob-v3.3): \x1b[32m103 passed\x1b[0m, 1 failed, 1 warning, 0 skipped, 2 blocked in 10.3 s\x1b[0m',
+      '',
+    ].join('\n');
+    expect(parseSummary(out)).toMatchObject({
+      total: 105,
+      passed: 103,
+      failed: 1,
+      warnings: 1,
+      skipped: 0,
+      blocked: 2,
+    });
+  });
+
+  it('refuses an output without a summary', () => {
+    expect(() => parseSummary('✓ DCR-01 …\n')).toThrow(/no summary line/);
   });
 });
 

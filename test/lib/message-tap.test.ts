@@ -1,6 +1,13 @@
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { createCsr, issueCertificate, loadOrCreateCa, parseCsr } from '../../certs/index.js';
 import { messageTap, readBody, type TappedMessage } from '../../lib/http/index.js';
 
 const ADMIN = 'admin-token-for-the-tap-test';
@@ -139,6 +146,74 @@ describe('message tap', () => {
       controller.abort();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('keeps the certificate a client presented over mutual TLS, as PEM, decoded when read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'obmock-tap-'));
+    const ca = await loadOrCreateCa(dir, { crlUrl: 'https://localhost/crl', rootKeyBits: 2048 });
+    const identity = (cn: string) => {
+      const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const csr = parseCsr(
+        createCsr({ key: pair, subject: [{ name: 'CN', value: cn }], sanIps: ['127.0.0.1'] }),
+      );
+      const issued = issueCertificate(ca, {
+        type: 'server',
+        csr,
+        ctx: { orgId: 'test', legalName: 'test', organisationIdentifier: '', roles: [] },
+      });
+      return { key: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), cert: issued.pem };
+    };
+    const server = identity('localhost');
+    const client = identity('tap-client');
+    const a = app();
+    const s = https.createServer({ ...server, requestCert: true, rejectUnauthorized: false }, a);
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const { port } = s.address() as AddressInfo;
+    const call = (path: string, withCert: boolean, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = https.request(
+          {
+            host: '127.0.0.1',
+            port,
+            path,
+            method: path === '/echo' ? 'POST' : 'GET',
+            ca: ca.issuingCertPem,
+            checkServerIdentity: () => undefined,
+            rejectUnauthorized: false,
+            agent: false,
+            headers: { 'content-type': 'application/json', ...headers },
+            ...(withCert ? client : {}),
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (c) => {
+              body += c;
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
+        req.on('error', reject);
+        req.end(path === '/echo' ? '{"mtls":true}' : undefined);
+      });
+    try {
+      expect((await call('/echo', true)).status).toBe(200);
+      expect((await call('/echo', false)).status).toBe(200);
+      const read = await call('/admin/messages', false, { authorization: `Bearer ${ADMIN}` });
+      expect(read.status).toBe(200);
+      const [withCert, without] = JSON.parse(read.body).messages as TappedMessage[];
+      expect(withCert.requestBody).toBe('{"mtls":true}');
+      expect(withCert.clientCertificate).toMatch(
+        /^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n$/,
+      );
+      expect(new X509Certificate(withCert.clientCertificate!).fingerprint256).toBe(
+        new X509Certificate(client.cert).fingerprint256,
+      );
+      expect(without.clientCertificate).toBeUndefined();
+    } finally {
+      s.closeAllConnections();
+      await new Promise((r) => s.close(r));
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
