@@ -266,6 +266,7 @@ export class TppClient {
     const claims = buildRegistrationClaims({
       transportCertPem: this.current.transport.certPem,
       tokenEndpointAuthSigningAlg: signingAlg ?? this.current.signing.alg,
+      requestObjectSigningAlg: signingAlg ?? this.current.signing.alg,
       ...claimOpts,
       softwareStatement,
       specVersion: options.specVersion,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { learnTarget } from '../../scenarios/learn-target.js';
 import type { BankHints, Target } from '../../scenarios/target.js';
-import type { Discovery, TppMaterial } from '../../tpp-client/index.js';
+import type { Discovery, SigningAlg, TppMaterial } from '../../tpp-client/index.js';
 
 /**
  * What the harness learns from discovery before a run, here without a directory to look the bank
@@ -9,12 +9,12 @@ import type { Discovery, TppMaterial } from '../../tpp-client/index.js';
  */
 const ISSUER = 'https://bank.example';
 
-function target(hints: BankHints = {}): Target {
+function target(hints: BankHints = {}, signingAlg: SigningAlg = 'PS256'): Target {
   return {
     name: 'bank',
     discoveryUrl: `${ISSUER}/.well-known/openid-configuration`,
     hints,
-    material: {} as TppMaterial,
+    material: { signing: { alg: signingAlg } } as TppMaterial,
   };
 }
 
@@ -55,5 +55,27 @@ describe('learnTarget: where aud comes from', () => {
     expect(learned.hints.audience).toBe('aud-from-docs');
     expect(learned.lines).not.toContain(AUD_WARNING);
     expect(learned.lines.join('\n')).toContain('aud aud-from-docs (hint)');
+  });
+});
+
+describe('learnTarget: the request object algorithm', () => {
+  it('says which alg requests are signed with', async () => {
+    const learned = await learnTarget(target({}, 'ES256'), discovery());
+    expect(learned.lines.find((l) => l.startsWith('in force:'))).toContain('requests signed ES256');
+  });
+
+  it('warns when the bank does not advertise the alg of the TPP signing key, and says what to supply', async () => {
+    const learned = await learnTarget(
+      target(),
+      discovery({ request_object_signing_alg_values_supported: ['ES256'] }),
+    );
+    expect(learned.lines).toContain(
+      "warning: the bank advertises request objects signed ES256; the TPP's signing key signs PS256 — supply an EC P-256 signing key with signingAlg ES256",
+    );
+    const fine = await learnTarget(
+      target({}, 'ES256'),
+      discovery({ request_object_signing_alg_values_supported: ['ES256'] }),
+    );
+    expect(fine.lines.filter((l) => l.includes('signing key'))).toEqual([]);
   });
 });
