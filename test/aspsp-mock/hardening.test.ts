@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BANK_COLLECTIONS, type JtiRecord, type TokenRecord } from '../../aspsp-mock/model.js';
 import { purgeExpired } from '../../aspsp-mock/purge-expired.js';
 import {
@@ -8,28 +8,17 @@ import {
   onboardTpp,
   register,
   registrationClaims,
+  signedRegistration,
   signRequest,
-  startTestSandbox,
-  type TestSandbox,
   type TestTpp,
 } from '../helpers/sandbox.js';
+import { useTestSandbox, useTestTpp } from '../helpers/use-sandbox.js';
 
-let sb: TestSandbox;
-let tpp: TestTpp;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-  tpp = await onboardTpp(sb);
-});
-afterAll(async () => {
-  await tpp?.agent.close();
-  await sb?.close();
-});
+const sb = useTestSandbox();
+const tpp = useTestTpp(sb);
 
-const sign = async (t: TestTpp, overrides: Record<string, unknown> = {}) =>
-  signRequest(registrationClaims(t, sb.bank, await t.ssa(), overrides), t.signing.key.privateKey, {
-    alg: 'PS256',
-    kid: t.signing.kid,
-  });
+const sign = (t: TestTpp, overrides: Record<string, unknown> = {}) =>
+  signedRegistration(t, sb.bank, { overrides });
 
 async function clientWithToken(t: TestTpp): Promise<{ clientId: string; bearer: Record<string, string> }> {
   const reg = await register(t, sb.bank, await sign(t));
