@@ -4,6 +4,9 @@ import { CERTIFICATE_TYPES } from './types.js';
 
 const OI = '2.5.4.97';
 
+/** Profiles whose key signs JWS (request objects, SSAs, eIDAS statements). */
+const SIGNING_PROFILES = new Set<CertificateType>(['obsigning', 'obseal', 'qseal']);
+
 /**
  * Checks that a parsed CSR may be turned into a certificate of `type` for the organisation (and
  * software statement) in `ctx`. Throws CsrError naming the field that is wrong:
@@ -12,7 +15,8 @@ const OI = '2.5.4.97';
  * - obwac/obseal: CN=<orgId>, organizationIdentifier=ctx.organisationIdentifier, O present, C=GB if present;
  * - qwac/qseal: organizationIdentifier=ctx.organisationIdentifier, CN present;
  * - server: CN present.
- * Every OB/eIDAS profile needs an RSA key of at least 2048 bits; `server` also takes EC P-256.
+ * Every OB/eIDAS profile needs an RSA key of at least 2048 bits; `server` and the signing
+ * profiles (obsigning, obseal, qseal) also take EC P-256.
  * Attributes other than those named are ignored: the issued subject is built from `ctx`
  * (qwac/qseal/server copy the CSR subject).
  */
@@ -57,11 +61,14 @@ export function checkCsrForProfile(type: CertificateType, csr: ParsedCsr, ctx: S
   // Our own TLS servers' certificates are no OB certificates: TLS (and FAPI's ECDHE-ECDSA suites)
   // allows EC P-256 there, which is ~300x cheaper to generate than RSA 2048.
   if (type === 'server' && csr.keyType === 'EC') return;
+  // A signing key may be EC P-256: OB DCR and FAPI allow ES256 for request objects and SSAs, and
+  // a bank advertising only ES256 needs the TPP's signing key in its software JWKS.
+  if (SIGNING_PROFILES.has(type) && csr.keyType === 'EC') return;
   if (csr.keyType !== 'RSA' || csr.keyBits < 2048) {
     const found = csr.keyType === 'EC' ? 'an EC P-256 key' : `a ${csr.keyBits}-bit ${csr.keyType} key`;
     throw new CsrError(
       'publicKey',
-      `${type} certificates need an RSA key of at least 2048 bits; the CSR has ${found}`,
+      `${type} certificates need an RSA key of at least 2048 bits${SIGNING_PROFILES.has(type) ? ' (or EC P-256)' : ''}; the CSR has ${found}`,
     );
   }
 }

@@ -68,9 +68,14 @@ export interface CertificateRecord {
   serialHex: string;
   notBefore: string;
   notAfter: string;
+  /** RSA public key members (empty for an EC key). */
   n: string;
   e: string;
   kty: string;
+  /** EC P-256 public key members (signing certificates may carry an EC key). */
+  crv?: string;
+  x?: string;
+  y?: string;
   x5tS256: string;
   createdAt: string;
   revokedAt?: string;

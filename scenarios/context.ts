@@ -230,6 +230,8 @@ export class ScenarioContext {
         return methods.includes(need);
       case 'consents':
         return h.resourceBaseUrl !== undefined;
+      case 'rsa-signing-key':
+        return this.tpp.material.signing.alg !== 'ES256';
       case 'jws-requests':
         return (h.requestFormat ?? 'jws') === 'jws';
       case 'ob-directory-trust':
@@ -406,7 +408,8 @@ export class ScenarioContext {
       specVersion: h.specVersion ?? '3.3',
       requestFormat: h.requestFormat ?? 'jws',
       extraClaims: h.requiredClaims,
-      tokenEndpointAuthSigningAlg: 'PS256',
+      tokenEndpointAuthSigningAlg: tpp.material.signing.alg,
+      requestObjectSigningAlg: tpp.material.signing.alg,
       ...(redirect ? { redirectUris: redirect } : {}),
       ...(grantTypes?.length ? { grantTypes } : {}),
       ...claimOpts,
@@ -418,7 +421,7 @@ export class ScenarioContext {
     const claims = this.claims(opts, tpp);
     if ((this.target.hints.requestFormat ?? 'jws') === 'json') return JSON.stringify(claims);
     return signRegistrationJwt(claims as never, opts.signingKeyPem ?? tpp.material.signing.keyPem, {
-      alg: opts.alg ?? 'PS256',
+      alg: opts.alg ?? tpp.material.signing.alg,
       kid: opts.kid ?? tpp.material.signing.kid,
       allowRs256: true,
     });

@@ -94,12 +94,18 @@ export async function learnTarget(target: Target, discovery: Discovery): Promise
       );
     }
   }
+  const signingAlg = target.material.signing.alg;
+  const algs = discovery.request_object_signing_alg_values_supported;
+  if (signingAlg && algs && algs.length > 0 && !algs.includes(signingAlg))
+    warnings.push(
+      `warning: the bank advertises request objects signed ${algs.join(', ')}; the TPP's signing key signs ${signingAlg}${algs.includes('ES256') ? ' — supply an EC P-256 signing key with signingAlg ES256' : ''}`,
+    );
   if (h.resourceBaseUrl === undefined)
     warnings.push(
       'note: no hints.resourceBaseUrl (the Read/Write API base URL): the consent scenarios are skipped',
     );
   lines.push(
-    `in force: spec v${specVersion} (${versionFrom}); media type ${mediaType} (${mediaFrom}); aud ${audience} (${audFrom})${h.resourceBaseUrl ? `; resources ${h.resourceBaseUrl}` : ''}`,
+    `in force: spec v${specVersion} (${versionFrom}); media type ${mediaType} (${mediaFrom}); aud ${audience} (${audFrom})${signingAlg ? `; requests signed ${signingAlg}` : ''}${h.resourceBaseUrl ? `; resources ${h.resourceBaseUrl}` : ''}`,
   );
   const others = Object.keys(h).filter(
     (k) => !['specVersion', 'mediaType', 'audience', 'resourceBaseUrl'].includes(k),

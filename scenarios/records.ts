@@ -31,6 +31,7 @@ export type Need =
   | 'consents'
   | 'fault-injection' // our bank's admin fault API
   | 'jws-requests' // the target takes OB signed requests (not RFC 7591 JSON bodies)
+  | 'rsa-signing-key' // the TPP signs with an RSA key (not EC P-256 for an ES256-only bank)
   | 'ob-directory-trust';
 
 /** One HTTP call made during a scenario, for reports (secrets masked, JWTs decoded). */

@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import {
+  chooseSigningAlg,
   createHttpClient,
   loadMaterial,
   loadSuppliedMaterial,
   onboardAtDirectory,
   refreshSsa,
+  type SigningAlg,
   type TppMaterial,
 } from '../tpp-client/index.js';
 import { type BankHints, SCENARIO_REDIRECT_URIS, type Target } from './target.js';
@@ -75,6 +77,9 @@ export async function targetFromConfig(discoveryUrl: string, file: string): Prom
         );
   let material: TppMaterial;
   let directory: Target['directory'];
+  /** With a directory: the alg of the TPPs onboarded, once discovery has told it (see below). */
+  let signingAlg: SigningAlg | undefined;
+  let onboardAgain: (() => Promise<TppMaterial>) | undefined;
   if (config.material) {
     const m = config.material;
     material = await loadSuppliedMaterial({
@@ -100,6 +105,7 @@ export async function targetFromConfig(discoveryUrl: string, file: string): Prom
     const caBundlePem = await readFile(at(dir.caBundle), 'utf8');
     const onboard = () =>
       onboardAtDirectory({
+        ...(signingAlg ? { signingAlg } : {}),
         directoryUrl: d.url,
         caBundlePem,
         organisation: {
@@ -113,6 +119,7 @@ export async function targetFromConfig(discoveryUrl: string, file: string): Prom
         },
       });
     material = await onboard();
+    onboardAgain = onboard;
     // Every TPP onboarded later trusts the bank's server CA too, not only the first.
     directory = {
       url: d.url,
@@ -131,14 +138,22 @@ export async function targetFromConfig(discoveryUrl: string, file: string): Prom
     key: material.transport.keyPem,
     timeoutMs: 10_000,
   });
+  let advertisedAlgs: string[] | undefined;
   try {
-    await http.request('GET', discoveryUrl);
+    advertisedAlgs = requestObjectAlgs((await http.request('GET', discoveryUrl)).text);
   } catch (err) {
     throw new TargetError(
       `cannot reach ${discoveryUrl}: ${(err as Error).message}${discoveryHint(discoveryUrl)}`,
     );
   } finally {
     await http.close();
+  }
+  // A bank that takes only ES256 request objects: TPPs onboarded here sign ES256 with an EC P-256
+  // key, this one and every later one (supplied material signs with the key it comes with).
+  const alg = chooseSigningAlg(advertisedAlgs, material.signing.alg);
+  if (onboardAgain && alg !== material.signing.alg) {
+    signingAlg = alg;
+    material = withCas(await onboardAgain());
   }
   return {
     name: discoveryUrl,
@@ -147,4 +162,14 @@ export async function targetFromConfig(discoveryUrl: string, file: string): Prom
     material,
     ...(directory ? { directory } : {}),
   };
+}
+
+/** The discovery document's `request_object_signing_alg_values_supported`, when it has one. */
+function requestObjectAlgs(text: string): string[] | undefined {
+  try {
+    const algs = (JSON.parse(text) as Record<string, unknown>).request_object_signing_alg_values_supported;
+    return Array.isArray(algs) ? algs.filter((a): a is string => typeof a === 'string') : undefined;
+  } catch {
+    return undefined;
+  }
 }

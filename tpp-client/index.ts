@@ -128,6 +128,7 @@ export {
   DEFAULT_RESPONSE_TYPES,
 } from './registration/build-registration-claims.js';
 export { chooseAuthMethod, DEFAULT_AUTH_METHOD_PREFERENCE } from './registration/choose-auth-method.js';
+export { chooseSigningAlg } from './registration/choose-signing-alg.js';
 export { decodeSsa } from './registration/decode-ssa.js';
 export { SCOPE_FOR_ROLE, scopeForRoles } from './registration/scope-for-roles.js';
 export type { SignJwtOptions } from './registration/sign-jwt.js';

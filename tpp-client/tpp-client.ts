@@ -17,15 +17,18 @@ import {
   type BankOptions,
   hintsFromProfile,
   optionsForBank,
-  type RegistrationMediaType,
   type ResolvedBankOptions,
 } from './registration/bank-options.js';
 import {
   buildRegistrationClaims,
   type RegistrationClaims,
-  type RegistrationClaimsOptions,
 } from './registration/build-registration-claims.js';
 import { decodeSsa } from './registration/decode-ssa.js';
+import type {
+  RegisterAtOptions,
+  RegistrationBody,
+  RegistrationRequestOptions,
+} from './registration/register-at-options.js';
 import { signRegistrationJwt } from './registration/sign-registration-jwt.js';
 import type {
   BankConnection,
@@ -35,10 +38,11 @@ import type {
   Discovery,
   RegisteredClient,
   RegistrationResult,
-  SigningAlg,
   TokenResult,
   TppMaterial,
 } from './types.js';
+
+export type { RegisterAtOptions, RegistrationBody, RegistrationRequestOptions };
 
 export interface TppClientOptions extends Omit<HttpClientOptions, 'ca' | 'cert' | 'key' | 'timeoutMs'> {
   /** Per-call deadline; default 10 s. */
@@ -56,37 +60,6 @@ export interface TppClientOptions extends Omit<HttpClientOptions, 'ca' | 'cert' 
    * Default: the material's SSA.
    */
   softwareStatement?: (discovery: Discovery) => string | Promise<string>;
-}
-
-/** Registration request options; everything the material and discovery provide is optional. */
-export type RegistrationRequestOptions = Partial<Omit<RegistrationClaimsOptions, 'aud'>> &
-  BankOptions & {
-    /** `aud` itself (wins over `audience`). */
-    aud?: string;
-    /** Header alg; default `signingAlg`, else the material's signing alg. */
-    alg?: SigningAlg;
-    allowRs256?: boolean;
-    /** Header kid; default the material's signing kid. */
-    kid?: string;
-  };
-
-/** Options of `registerAt` and `BankRegistration.update`. */
-export type RegisterAtOptions = Omit<RegistrationRequestOptions, 'softwareStatement'> & {
-  /** The statement to send, or a function making one (e.g. a fresh eIDAS self-signed statement). */
-  softwareStatement?: string | ((discovery: Discovery) => string | Promise<string>);
-  /** This call's retry policy instead of the client's. */
-  retry?: RetryOptions | false;
-  /** Extra request headers. */
-  headers?: Record<string, string>;
-};
-
-/** A registration request ready to send. */
-export interface RegistrationBody {
-  /** The compact JWS, or the RFC 7591 JSON text. */
-  body: string;
-  mediaType: RegistrationMediaType;
-  claims: RegistrationClaims;
-  options: ResolvedBankOptions;
 }
 
 export type RegisterAtResult =
@@ -293,6 +266,7 @@ export class TppClient {
     const claims = buildRegistrationClaims({
       transportCertPem: this.current.transport.certPem,
       tokenEndpointAuthSigningAlg: signingAlg ?? this.current.signing.alg,
+      requestObjectSigningAlg: signingAlg ?? this.current.signing.alg,
       ...claimOpts,
       softwareStatement,
       specVersion: options.specVersion,

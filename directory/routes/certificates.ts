@@ -121,6 +121,7 @@ async function issueAndStore(
     kty: String(jwk.kty),
     n: String(jwk.n ?? ''),
     e: String(jwk.e ?? ''),
+    ...(jwk.kty === 'EC' ? { crv: String(jwk.crv), x: String(jwk.x), y: String(jwk.y) } : {}),
     x5tS256: issued.x5tS256,
     createdAt: ctx.now().toISOString(),
   };

@@ -14,8 +14,7 @@ export function keystorePemUrl(ctx: DirectoryContext, cert: CertificateRecord): 
 export function certificateJwk(ctx: DirectoryContext, cert: CertificateRecord): Record<string, unknown> {
   return {
     kty: cert.kty,
-    n: cert.n,
-    e: cert.e,
+    ...(cert.kty === 'EC' ? { crv: cert.crv, x: cert.x, y: cert.y } : { n: cert.n, e: cert.e }),
     kid: cert.kid,
     use: cert.use,
     x5c: [pemToBase64(cert.pem), pemToBase64(ctx.ca.issuingCertPem)],

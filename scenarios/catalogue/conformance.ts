@@ -1,10 +1,15 @@
-import { generateRsaKeyPair } from '../../certs/index.js';
+import { generateTppKey } from '../../tpp-client/index.js';
+import type { ScenarioContext } from '../context.js';
 import type { Scenario } from '../types.js';
 
 const DCR = 'OBIE conformance-dcr';
-// Off the event loop (a synchronous RSA key stalls every scenario running beside this one), and
-// from the key cache when one is set.
-const rsaPem = async () => (await generateRsaKeyPair(2048)).privateKeyPem;
+/**
+ * A fresh signing key of the same kind as the TPP's (RSA, or EC P-256 when it signs ES256). Off
+ * the event loop (a synchronous RSA key stalls every scenario running beside this one), and from
+ * the key cache when one is set.
+ */
+const strangerKeyPem = async (t: ScenarioContext) =>
+  (await generateTppKey('signing', { alg: t.tpp.material.signing.alg })).privateKeyPem;
 
 /** The public OBIE DCR conformance suite (DCR-001 … DCR-011) and the cases its forks add. */
 export const conformance: Scenario[] = [
@@ -100,7 +105,7 @@ export const conformance: Scenario[] = [
       title: `${what} → 400`,
       reference: `${DCR} DCR-004; OB DCR v3.3 request validation`,
       tags: ['conformance', 'register', 'negative'],
-      needs: ['jws-requests'],
+      needs: id === 'DCR-004-rs256' ? ['jws-requests', 'rsa-signing-key'] : ['jws-requests'],
       async run(t) {
         const res = await t.step(`register with ${what}`, async () =>
           t.register(await t.request(opts as never)),
@@ -240,7 +245,7 @@ export const conformance: Scenario[] = [
     needs: ['jws-requests'],
     async run(t) {
       const res = await t.step('register signed by an unknown key (same kid)', async () =>
-        t.register(await t.request({ signingKeyPem: await rsaPem() })),
+        t.register(await t.request({ signingKeyPem: await strangerKeyPem(t) })),
       );
       t.expectError(res, 400, 'invalid_client_metadata');
     },

@@ -15,7 +15,8 @@ async function newSigningKey(t: ScenarioContext): Promise<{ keyPem: string; cert
   const m = t.tpp.material;
   const token = m.directory?.accessToken;
   if (!token) t.skip("needs the TPP's directory access token to upload a key");
-  const key = await generateTppKey('signing');
+  // the same kind of key as the TPP's (EC P-256 when it signs ES256)
+  const key = await generateTppKey('signing', { alg: m.signing.alg });
   const cert = await uploadCsr(
     t.directory(),
     { organisationId: m.organisationId, accessToken: token, softwareStatementId: m.softwareStatementId },

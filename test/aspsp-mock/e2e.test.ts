@@ -1,25 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  call,
-  onboardTpp,
-  register,
-  registrationClaims,
-  signRequest,
-  startTestSandbox,
-  type TestSandbox,
-  type TestTpp,
-} from '../helpers/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { call, register, signedRegistration } from '../helpers/sandbox.js';
+import { useTestSandbox, useTestTpp } from '../helpers/use-sandbox.js';
 
-let sb: TestSandbox;
-let tpp: TestTpp;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-  tpp = await onboardTpp(sb);
-});
-afterAll(async () => {
-  await tpp?.agent.close();
-  await sb?.close();
-});
+const sb = useTestSandbox();
+const tpp = useTestTpp(sb);
 
 describe('end to end over real HTTPS and mutual TLS', () => {
   it('onboard → register (201) → token → consent (201) → GET → PUT → DELETE (204) → GET (401)', async () => {
@@ -30,11 +14,7 @@ describe('end to end over real HTTPS and mutual TLS', () => {
     expect(meta.ob_organisation_id).toBe(sb.bank.orgId);
 
     const ssa = await tpp.ssa();
-    const jwt = await signRequest(registrationClaims(tpp, sb.bank, ssa), tpp.signing.key.privateKey, {
-      alg: 'PS256',
-      kid: tpp.signing.kid,
-      typ: 'JWT',
-    });
+    const jwt = await signedRegistration(tpp, sb.bank, { ssa, header: { typ: 'JWT' } });
     const reg = await register(tpp, sb.bank, jwt);
     expect(reg.status, reg.text).toBe(201);
     const client = reg.json();
@@ -85,11 +65,10 @@ describe('end to end over real HTTPS and mutual TLS', () => {
     expect(read.status).toBe(200);
     expect(read.json().client_id).toBe(client.client_id);
 
-    const jwt2 = await signRequest(
-      registrationClaims(tpp, sb.bank, ssa, { redirect_uris: ['https://tpp.example.com/cb2'] }),
-      tpp.signing.key.privateKey,
-      { alg: 'PS256', kid: tpp.signing.kid },
-    );
+    const jwt2 = await signedRegistration(tpp, sb.bank, {
+      ssa,
+      overrides: { redirect_uris: ['https://tpp.example.com/cb2'] },
+    });
     const put = await call(tpp.agent, 'PUT', mgmt, {
       headers: { ...bearer, 'content-type': 'application/jose' },
       body: jwt2,

@@ -5,7 +5,8 @@ import { SignJWT } from 'jose';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bankFromSpec } from '../../aspsp-mock/index.js';
-import { createCsr, type KeyPair } from '../../certs/index.js';
+import type { KeyPair } from '../../certs/index.js';
+import { onboardEidasTpp } from '../helpers/eidas-tpp.js';
 import { call, sandboxKeys, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 /**
@@ -23,8 +24,6 @@ let mtls: Agent;
 let bank: TestSandbox['bank'];
 let echoBank: TestSandbox['bank'];
 
-const pem = (b64: string) => `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
-
 beforeAll(async () => {
   const echo = bankFromSpec('echo=rfc7591-eidas');
   sb = await startTestSandbox({
@@ -35,60 +34,16 @@ beforeAll(async () => {
   });
   bank = sb.bank;
   echoBank = sb.aspsp.banks[1];
-  const plain = new Agent({ connect: { ca: sb.caBundle } });
-  const json = (token: string, body: unknown) => ({
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const org = (
-    await call(
-      plain,
-      'POST',
-      `${sb.directory.url}/admin/organisations`,
-      json(sb.directory.adminToken, {
-        OrganisationName: 'EU TPP',
-        OrganisationType: 'tpp',
-        Roles: ['AISP'],
-        LegalName: 'EU TPP GmbH',
-        OrganisationIdentifier: OI,
-      }),
-    )
-  ).json();
-  const [wacKey, sealKey] = await Promise.all([sandboxKeys.take(), sandboxKeys.take()]);
-  const subject = [
-    { name: 'C', value: 'GB' },
-    { name: 'O', value: 'EU TPP GmbH' },
-    { name: 'organizationIdentifier', value: OI },
-    { name: 'CN', value: 'tpp.localhost' },
-  ];
-  const upload = async (type: string, key: KeyPair, san: boolean) => {
-    const res = await call(
-      plain,
-      'POST',
-      `${sb.directory.url}/v2.1/organisation/${String(org.OrganisationId)}/certificate/${type}`,
-      {
-        headers: {
-          authorization: `Bearer ${String(org.AccessToken)}`,
-          'content-type': 'application/x-pem-file',
-        },
-        body: createCsr({ key, subject, ...(san ? { sanDns: ['localhost'], sanIps: ['127.0.0.1'] } : {}) }),
-      },
-    );
-    expect(res.status, res.text).toBe(201);
-    return res.json();
-  };
-  const wac = await upload('qwac', wacKey, true);
-  const seal = await upload('qseal', sealKey, false);
-  await plain.close();
-  qwac = { certPem: pem((wac.x5c as string[])[0]), key: wacKey };
-  qseal = {
-    kid: String(seal.kid),
-    key: sealKey,
-    jwk: { kty: seal.kty, n: seal.n, e: seal.e, kid: seal.kid, use: 'sig', x5c: seal.x5c },
-  };
+  ({ qwac, qseal } = await onboardEidasTpp(sb, {
+    organisationIdentifier: OI,
+    organisationName: 'EU TPP',
+    legalName: 'EU TPP GmbH',
+    roles: ['AISP'],
+    commonName: 'tpp.localhost',
+  }));
   // The TPP hosts its own JWKS over TLS with its QWAC.
   jwksServer = https.createServer(
-    { key: wacKey.privateKeyPem, cert: qwac.certPem + sb.caBundle },
+    { key: qwac.key.privateKeyPem, cert: qwac.certPem + sb.caBundle },
     (_req, res) => {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ keys: [qseal.jwk] }));
@@ -96,7 +51,7 @@ beforeAll(async () => {
   );
   await new Promise<void>((r) => jwksServer.listen(0, '127.0.0.1', r));
   jwksUrl = `https://localhost:${(jwksServer.address() as AddressInfo).port}/jwks`;
-  mtls = new Agent({ connect: { ca: sb.caBundle, cert: qwac.certPem, key: wacKey.privateKeyPem } });
+  mtls = new Agent({ connect: { ca: sb.caBundle, cert: qwac.certPem, key: qwac.key.privateKeyPem } });
 });
 afterAll(async () => {
   await mtls?.close();

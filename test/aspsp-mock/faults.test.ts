@@ -8,17 +8,15 @@ import { AspspConfigError } from '../../aspsp-mock/index.js';
 import {
   call,
   type HttpResult,
-  onboardTpp,
   register,
-  registrationClaims,
-  signRequest,
+  signedRegistration,
   startTestSandbox,
   type TestSandbox,
-  type TestTpp,
 } from '../helpers/sandbox.js';
+import { useTestSandbox, useTestTpp } from '../helpers/use-sandbox.js';
 
-let sb: TestSandbox;
-let tpp: TestTpp;
+const sb = useTestSandbox();
+const tpp = useTestTpp(sb);
 let ssa: string;
 let plain: Agent;
 let clientId: string;
@@ -53,11 +51,7 @@ async function addFault(spec: Record<string, unknown>): Promise<Record<string, u
 }
 
 async function freshRegistration(): Promise<HttpResult> {
-  const jwt = await signRequest(registrationClaims(tpp, sb.bank, ssa), tpp.signing.key.privateKey, {
-    alg: 'PS256',
-    kid: tpp.signing.kid,
-  });
-  return register(tpp, sb.bank, jwt);
+  return register(tpp, sb.bank, await signedRegistration(tpp, sb.bank, { ssa }));
 }
 
 const discovery = () => call(tpp.agent, 'GET', sb.bank.discovery);
@@ -82,8 +76,6 @@ const createConsent = () =>
   });
 
 beforeAll(async () => {
-  sb = await startTestSandbox();
-  tpp = await onboardTpp(sb);
   ssa = await tpp.ssa();
   plain = new Agent({ connect: { ca: sb.caBundle } });
   const reg = await freshRegistration();
@@ -98,8 +90,6 @@ afterEach(async () => {
 });
 afterAll(async () => {
   await plain?.close();
-  await tpp?.agent.close();
-  await sb?.close();
 });
 
 /** One request's result: the response and how long it took, or the error the client saw. */

@@ -1,35 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BANK_COLLECTIONS, type JtiRecord, type TokenRecord } from '../../aspsp-mock/model.js';
 import { purgeExpired } from '../../aspsp-mock/purge-expired.js';
+import { revokeTppCertificate } from '../helpers/revoke-certificate.js';
 import {
   call,
   onboardTpp,
   register,
   registrationClaims,
+  signedRegistration,
   signRequest,
-  startTestSandbox,
-  type TestSandbox,
   type TestTpp,
 } from '../helpers/sandbox.js';
+import { useTestSandbox, useTestTpp } from '../helpers/use-sandbox.js';
 
-let sb: TestSandbox;
-let tpp: TestTpp;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-  tpp = await onboardTpp(sb);
-});
-afterAll(async () => {
-  await tpp?.agent.close();
-  await sb?.close();
-});
+const sb = useTestSandbox();
+const tpp = useTestTpp(sb);
 
-const sign = async (t: TestTpp, overrides: Record<string, unknown> = {}) =>
-  signRequest(registrationClaims(t, sb.bank, await t.ssa(), overrides), t.signing.key.privateKey, {
-    alg: 'PS256',
-    kid: t.signing.kid,
-  });
+const sign = (t: TestTpp, overrides: Record<string, unknown> = {}) =>
+  signedRegistration(t, sb.bank, { overrides });
 
 async function clientWithToken(t: TestTpp): Promise<{ clientId: string; bearer: Record<string, string> }> {
   const reg = await register(t, sb.bank, await sign(t));
@@ -53,22 +43,8 @@ describe('finding 1: a revoked transport certificate stops working on every rout
     expect((await call(t.agent, 'GET', mgmt, { headers: bearer })).status).toBe(200);
 
     // Revoke the transport certificate at the directory.
-    const plain = new Agent({ connect: { ca: sb.caBundle } });
-    const certs = await call(
-      plain,
-      'GET',
-      `${sb.directory.url}/v2.1/organisation/${t.orgId}/software-statement/${t.softwareId}/certificate`,
-      { headers: { authorization: `Bearer ${t.token}` } },
-    );
-    const transport = (certs.json().keys as { kid: string; use: string }[]).find((k) => k.use === 'tls');
-    const revoked = await call(
-      plain,
-      'DELETE',
-      `${sb.directory.url}/v2.1/organisation/${t.orgId}/certificate/kid/${transport?.kid}`,
-      { headers: { authorization: `Bearer ${t.token}` } },
-    );
+    const revoked = await revokeTppCertificate(sb, t);
     expect(revoked.status).toBe(204);
-    await plain.close();
     // The bank refetches the CRL after the profile's crlCacheSeconds (1 s by default).
     await new Promise((r) => setTimeout(r, (sb.bank.ctx.settings.crlCacheSeconds + 0.2) * 1000));
 

@@ -1,40 +1,22 @@
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  call,
-  onboardTpp,
-  registrationClaims,
-  signRequest,
-  startTestSandbox,
-  type TestSandbox,
-  type TestTpp,
-} from '../helpers/sandbox.js';
+import { call, signedRegistration } from '../helpers/sandbox.js';
+import { useTestSandbox, useTestTpp } from '../helpers/use-sandbox.js';
 
 /** Behind a TLS-terminating gateway the bank takes the client certificate from a header. */
-let sb: TestSandbox;
-let tpp: TestTpp;
+const sb = useTestSandbox({ mtlsHeader: 'X-Client-Cert' });
+const tpp = useTestTpp(sb);
 let gateway: Agent;
-beforeAll(async () => {
-  sb = await startTestSandbox({ mtlsHeader: 'X-Client-Cert' });
-  tpp = await onboardTpp(sb);
+beforeAll(() => {
   gateway = new Agent({ connect: { ca: sb.caBundle } }); // no client certificate on the TLS connection
 });
 afterAll(async () => {
   await gateway?.close();
-  await tpp?.agent.close();
-  await sb?.close();
 });
 
 describe('--mtls-header', () => {
   it('registers with the certificate forwarded as a URL-encoded PEM header', async () => {
-    const jwt = await signRequest(
-      registrationClaims(tpp, sb.bank, await tpp.ssa()),
-      tpp.signing.key.privateKey,
-      {
-        alg: 'PS256',
-        kid: tpp.signing.kid,
-      },
-    );
+    const jwt = await signedRegistration(tpp, sb.bank);
     const res = await call(gateway, 'POST', `${sb.bank.issuer}/register`, {
       headers: {
         'content-type': 'application/jose',

@@ -1,26 +1,15 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { Agent } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  call,
-  onboardTpp,
-  register,
-  registrationClaims,
-  signRequest,
-  startTestSandbox,
-  type TestSandbox,
-  type TestTpp,
-} from '../helpers/sandbox.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { revokeTppCertificate } from '../helpers/revoke-certificate.js';
+import { call, register, registrationClaims, signRequest, type TestTpp } from '../helpers/sandbox.js';
+import { useTestSandbox, useTestTpps } from '../helpers/use-sandbox.js';
 
 /**
  * POST /register, one change at a time from a valid request: each case gets
  * its status and OB error code. Afterwards the bank still registers a valid request.
  */
-let sb: TestSandbox;
-let tpp: TestTpp;
-let other: TestTpp;
-let revoked: TestTpp;
 let ssa = '';
 const REDIRECTS = [
   'https://tpp.example.com/cb',
@@ -29,40 +18,15 @@ const REDIRECTS = [
   'https://localhost/cb',
 ];
 
+const sb = useTestSandbox();
+const [tpp, other, revoked] = useTestTpps(sb, [{ redirectUris: REDIRECTS }, {}, {}]);
+
 beforeAll(async () => {
-  sb = await startTestSandbox();
-  [tpp, other, revoked] = await Promise.all([
-    onboardTpp(sb, { redirectUris: REDIRECTS }),
-    onboardTpp(sb),
-    onboardTpp(sb),
-  ]);
   ssa = await tpp.ssa();
   // revoke the third TPP's transport certificate at the directory
-  const agent = new Agent({ connect: { ca: sb.caBundle } });
-  const certs = await call(
-    agent,
-    'GET',
-    `${sb.directory.url}/v2.1/organisation/${revoked.orgId}/software-statement/${revoked.softwareId}/certificate/obtransport`,
-    {
-      headers: { authorization: `Bearer ${revoked.token}` },
-    },
-  );
-  const kid = (certs.json().keys as { kid: string }[])[0].kid;
-  const del = await call(
-    agent,
-    'DELETE',
-    `${sb.directory.url}/v2.1/organisation/${revoked.orgId}/certificate/kid/${kid}`,
-    {
-      headers: { authorization: `Bearer ${revoked.token}` },
-    },
-  );
+  const del = await revokeTppCertificate(sb, revoked);
   expect(del.status).toBe(204);
-  await agent.close();
   await new Promise((r) => setTimeout(r, 1100)); // the bank reuses a fetched CRL for 1 s
-});
-afterAll(async () => {
-  for (const t of [tpp, other, revoked]) await t?.agent.close();
-  await sb?.close();
 });
 
 const header = () => ({ alg: 'PS256', kid: tpp.signing.kid, typ: 'JWT' });

@@ -1,43 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   call,
-  onboardTpp,
   register,
   registrationClaims,
+  signedRegistration,
   signRequest,
-  startTestSandbox,
-  type TestSandbox,
   type TestTpp,
 } from '../helpers/sandbox.js';
+import { useTestSandbox, useTestTpps } from '../helpers/use-sandbox.js';
 
-let sb: TestSandbox;
-let tpp: TestTpp;
-let other: TestTpp;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-  [tpp, other] = await Promise.all([onboardTpp(sb), onboardTpp(sb)]);
-});
-afterAll(async () => {
-  await tpp?.agent.close();
-  await other?.agent.close();
-  await sb?.close();
-});
+const sb = useTestSandbox();
+const [tpp, other] = useTestTpps(sb, [{}, {}]);
 
 async function registerWith(
   t: TestTpp,
   overrides: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  const jwt = await signRequest(
-    registrationClaims(t, sb.bank, await t.ssa(), overrides),
-    t.signing.key.privateKey,
-    {
-      alg: 'PS256',
-      kid: t.signing.kid,
-    },
-  );
-  const res = await register(t, sb.bank, jwt);
+  const res = await register(t, sb.bank, await signedRegistration(t, sb.bank, { overrides }));
   expect(res.status, res.text).toBe(201);
   return res.json();
 }

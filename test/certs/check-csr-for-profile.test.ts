@@ -128,9 +128,14 @@ describe('checkCsrForProfile', () => {
     });
   }
 
-  it('requires RSA for every OB/eIDAS profile (EC P-256 is refused by the profile)', () => {
+  it('requires RSA for the transport and website profiles (EC P-256 is refused by the profile)', () => {
     expect(check('obtransport', legacy, obContext(), true)).toBe('publicKey');
     expect(check('obwac', wac, obContext(), true)).toBe('publicKey');
+  });
+
+  it('takes EC P-256 for the signing profiles (ES256 request objects and statements)', () => {
+    expect(check('obsigning', legacy, obContext(), true)).toBe('ok');
+    expect(check('obseal', wac, obContext(), true)).toBe('ok');
   });
 
   it('takes EC P-256 for our own TLS server certificates (no OB certificate)', () => {

@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestConsole, type TestConsole } from '../helpers/console.js';
+import { legacyOpensslSubject, opensslKeyAndCsr } from '../helpers/openssl.js';
 
 /**
  * The whole workshop in Debian's chromium (never a downloaded browser): sign in with the
@@ -133,24 +134,7 @@ describe.skipIf(!haveChromium)('the workshop in a browser', { timeout: 60_000 },
   it.skipIf(!haveOpenssl)('issues a certificate for an openssl CSR that openssl verifies', async () => {
     const key = join(work, 'transport.key');
     const csr = join(work, 'transport.csr');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-new',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-out',
-        csr,
-        '-keyout',
-        key,
-        '-subj',
-        `/C=GB/ST=/L=/O=OpenBanking/OU=${orgId}/CN=${ssId}`,
-        '-sha256',
-      ],
-      { stdio: 'ignore' },
-    );
+    opensslKeyAndCsr({ csr, key, subject: legacyOpensslSubject(orgId, ssId) });
     await page.goto(`${t.console.url}/directory/${orgId}/ss/${ssId}`);
     await page.setInputFiles('#csr-file', csr);
     await expect.poll(() => page.inputValue('#csr-text')).toContain('BEGIN CERTIFICATE REQUEST');

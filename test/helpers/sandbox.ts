@@ -222,6 +222,23 @@ export function signRequest(
   return new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(key);
 }
 
+/**
+ * A valid registration request for `tpp` at `bank` signed PS256 with the TPP's signing key
+ * (`overrides` as for `registrationClaims`; the SSA fetched when not given).
+ */
+export async function signedRegistration(
+  tpp: TestTpp,
+  bank: RunningBank,
+  opts: { ssa?: string; overrides?: Record<string, unknown>; header?: Record<string, unknown> } = {},
+): Promise<string> {
+  const claims = registrationClaims(tpp, bank, opts.ssa ?? (await tpp.ssa()), opts.overrides);
+  return signRequest(claims, tpp.signing.key.privateKey, {
+    alg: 'PS256',
+    kid: tpp.signing.kid,
+    ...opts.header,
+  });
+}
+
 export function register(
   tpp: TestTpp,
   bank: RunningBank,

@@ -4,19 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  onboardTpp,
-  registrationClaims,
-  signRequest,
-  startTestSandbox,
-  type TestSandbox,
-  type TestTpp,
-} from '../helpers/sandbox.js';
+import { signedRegistration } from '../helpers/sandbox.js';
+import { useTestSandbox, useTestTpp } from '../helpers/use-sandbox.js';
 
 /** The bank's /register and /token driven by curl with a client certificate: a client outside this project's code. */
 const run = promisify(execFile);
-let sb: TestSandbox;
-let tpp: TestTpp;
+const sb = useTestSandbox();
+const tpp = useTestTpp(sb);
 let work: string;
 const files = { ca: '', cert: '', key: '', jwt: '' };
 
@@ -33,8 +27,6 @@ async function curl(args: string[]): Promise<{ status: number; body: string }> {
 }
 
 beforeAll(async () => {
-  sb = await startTestSandbox();
-  tpp = await onboardTpp(sb);
   work = mkdtempSync(join(tmpdir(), 'obmock-curl-'));
   files.ca = join(work, 'ca.pem');
   files.cert = join(work, 'transport.pem');
@@ -45,22 +37,12 @@ beforeAll(async () => {
   writeFileSync(files.key, tpp.transport.key.privateKeyPem, { mode: 0o600 });
 });
 afterAll(async () => {
-  await tpp?.agent.close();
-  await sb?.close();
   rmSync(work, { recursive: true, force: true });
 });
 
 describe('curl --cert … --key … against the bank', () => {
   it('registers a client (201) with a JWT signed by the test, then gets a token with tls_client_auth', async () => {
-    const jwt = await signRequest(
-      registrationClaims(tpp, sb.bank, await tpp.ssa()),
-      tpp.signing.key.privateKey,
-      {
-        alg: 'PS256',
-        kid: tpp.signing.kid,
-        typ: 'JWT',
-      },
-    );
+    const jwt = await signedRegistration(tpp, sb.bank, { header: { typ: 'JWT' } });
     writeFileSync(files.jwt, jwt);
     const reg = await curl([
       '-X',

@@ -3,12 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bankFromSpec } from '../../aspsp-mock/index.js';
-import { createCsr } from '../../certs/index.js';
 import { type ServedJwks, serveJwks } from '../../tpp-client/index.js';
-import { call, sandboxKeys, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { onboardEidasTpp } from '../helpers/eidas-tpp.js';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 /**
  * The eIDAS registration walkthrough's client, in Python (python3 +
@@ -36,8 +35,6 @@ let work: string;
 let files: Record<string, string> = {};
 let qsealKid = '';
 
-const pem = (b64: string) => `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
-
 function runPython(
   input: unknown,
 ): Promise<Record<string, { status: number; body: Record<string, unknown> }>> {
@@ -64,53 +61,19 @@ beforeAll(async () => {
   if (!hasPython) return;
   work = mkdtempSync(join(tmpdir(), 'obmock-eidas-py-'));
   sb = await startTestSandbox({ banks: [bankFromSpec('eidas=rfc7591-eidas')] });
-  const plain = new Agent({ connect: { ca: sb.caBundle } });
-  const auth = { authorization: `Bearer ${sb.directory.adminToken}` };
-  const org = (
-    await call(plain, 'POST', `${sb.directory.url}/admin/organisations`, {
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        OrganisationName: 'Walkthrough TPP',
-        OrganisationType: 'tpp',
-        Roles: ['AISP', 'PISP'],
-        LegalName: 'Walkthrough TPP Ltd',
-        OrganisationIdentifier: OI,
-      }),
-    })
-  ).json();
-  const [wacKey, sealKey] = await Promise.all([sandboxKeys.take(), sandboxKeys.take()]);
-  const subject = [
-    { name: 'C', value: 'GB' },
-    { name: 'O', value: 'Walkthrough TPP Ltd' },
-    { name: 'organizationIdentifier', value: OI },
-    { name: 'CN', value: 'localhost' },
-  ];
-  const upload = async (type: string, key: typeof wacKey, san: boolean) => {
-    const res = await call(
-      plain,
-      'POST',
-      `${sb.directory.url}/v2.1/organisation/${String(org.OrganisationId)}/certificate/${type}`,
-      {
-        headers: {
-          authorization: `Bearer ${String(org.AccessToken)}`,
-          'content-type': 'application/x-pem-file',
-        },
-        body: createCsr({ key, subject, ...(san ? { sanDns: ['localhost'], sanIps: ['127.0.0.1'] } : {}) }),
-      },
-    );
-    expect(res.status, res.text).toBe(201);
-    return res.json();
-  };
-  const wac = await upload('qwac', wacKey, true);
-  const seal = await upload('qseal', sealKey, false);
-  await plain.close();
-  qsealKid = String(seal.kid);
-  const qwacPem = pem((wac.x5c as string[])[0]);
+  const tpp = await onboardEidasTpp(sb, {
+    organisationIdentifier: OI,
+    organisationName: 'Walkthrough TPP',
+    legalName: 'Walkthrough TPP Ltd',
+    roles: ['AISP', 'PISP'],
+    commonName: 'localhost',
+  });
+  qsealKid = tpp.qseal.kid;
   jwks = await serveJwks({
-    key: wacKey.privateKeyPem,
-    cert: qwacPem + sb.caBundle,
+    key: tpp.qwac.key.privateKeyPem,
+    cert: tpp.qwac.certPem + sb.caBundle,
     urlHost: 'localhost',
-    jwks: { keys: [{ kty: seal.kty, n: seal.n, e: seal.e, kid: seal.kid, use: 'sig', x5c: seal.x5c }] },
+    jwks: { keys: [tpp.qseal.jwk] },
   });
   const write = (name: string, content: string) => {
     const file = join(work, name);
@@ -119,9 +82,9 @@ beforeAll(async () => {
   };
   files = {
     ca_file: write('ca.pem', sb.caBundle),
-    qwac_cert_file: write('qwac.pem', qwacPem),
-    qwac_key_file: write('qwac.key', wacKey.privateKeyPem),
-    qseal_key_file: write('qseal.key', sealKey.privateKeyPem),
+    qwac_cert_file: write('qwac.pem', tpp.qwac.certPem),
+    qwac_key_file: write('qwac.key', tpp.qwac.key.privateKeyPem),
+    qseal_key_file: write('qseal.key', tpp.qseal.key.privateKeyPem),
   };
 });
 afterAll(async () => {

@@ -1,10 +1,11 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDirectory, startDirectory } from '../../directory/index.js';
+import { legacyOpensslSubject, openssl, opensslKeyAndCsr } from '../helpers/openssl.js';
 
 const run = promisify(execFile);
 
@@ -27,10 +28,6 @@ async function curl(args: string[]): Promise<{ status: number; body: string }> {
   );
   const i = out.lastIndexOf('\n');
   return { status: Number(out.slice(i + 1)), body: out.slice(0, i) };
-}
-
-function openssl(args: string[]): string {
-  return execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 const stripZeros = (hex: string) => hex.replace(/^0+/, '').toUpperCase();
@@ -84,24 +81,7 @@ describe('directory with curl and openssl', () => {
   it("accepts a CSR made by OB's documented openssl command and the chain passes openssl verify", async () => {
     const csr = join(work, 'transport.csr');
     const key = join(work, 'transport.key');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-new',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-out',
-        csr,
-        '-keyout',
-        key,
-        '-subj',
-        `/C=GB/ST=/L=/O=OpenBanking/OU=${orgId}/CN=${softwareId}`,
-        '-sha256',
-      ],
-      { stdio: 'ignore' },
-    );
+    opensslKeyAndCsr({ csr, key, subject: legacyOpensslSubject(orgId, softwareId) });
     const res = await curl([
       '-X',
       'POST',

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDirectory, startDirectory } from '../../directory/index.js';
+import { opensslKeyAndCsr } from '../helpers/openssl.js';
 import { call } from '../helpers/sandbox.js';
 
 const run = promisify(execFile);
@@ -51,24 +52,11 @@ beforeAll(async () => {
     AccessToken: string;
   });
   const csr = join(work, 'wac.csr');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-new',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-out',
-      csr,
-      '-keyout',
-      join(work, 'wac.key'),
-      '-subj',
-      `/C=GB/O=OCSP TPP Ltd/organizationIdentifier=PSDGB-OB-Unknown${orgId}/CN=${orgId}`,
-      '-sha256',
-    ],
-    { stdio: 'ignore' },
-  );
+  opensslKeyAndCsr({
+    csr,
+    key: join(work, 'wac.key'),
+    subject: `/C=GB/O=OCSP TPP Ltd/organizationIdentifier=PSDGB-OB-Unknown${orgId}/CN=${orgId}`,
+  });
   const res = await call(agent, 'POST', `${dir.url}/v2.1/organisation/${orgId}/certificate/obwac`, {
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-pem-file' },
     body: readFileSync(csr, 'utf8'),

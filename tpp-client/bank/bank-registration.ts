@@ -1,6 +1,6 @@
 import { RequestObjectError } from '../errors.js';
 import type { ManagementAuth, ResolvedBankOptions } from '../registration/bank-options.js';
-import type { RegisterAtOptions, TppClient } from '../tpp-client.js';
+import type { RegisterAtOptions, RegistrationOwner } from '../registration/register-at-options.js';
 import type {
   BankFailure,
   DeleteRegistrationResult,
@@ -46,10 +46,15 @@ export class BankRegistration {
   managementUrl: string;
   /** Set once DELETE succeeded. */
   deleted = false;
-  private readonly tpp: TppClient;
+  private readonly tpp: RegistrationOwner;
   private cached: { token: string; expiresAt: number } | undefined;
 
-  constructor(tpp: TppClient, discovery: Discovery, options: ResolvedBankOptions, client: RegisteredClient) {
+  constructor(
+    tpp: RegistrationOwner,
+    discovery: Discovery,
+    options: ResolvedBankOptions,
+    client: RegisteredClient,
+  ) {
     this.tpp = tpp;
     this.discovery = discovery;
     this.options = options;

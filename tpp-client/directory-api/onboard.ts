@@ -5,7 +5,7 @@ import { createLegacyCsr } from '../keys/create-legacy-csr.js';
 import { generateTppKey } from '../keys/generate-tpp-key.js';
 import { checkMaterial } from '../material/check-material.js';
 import { keystoreUrlFromSsa } from '../material/keystore-url-from-ssa.js';
-import type { TppMaterial } from '../types.js';
+import type { SigningAlg, TppMaterial } from '../types.js';
 import { createOrganisation, type NewOrganisation } from './create-organisation.js';
 import { createSoftwareStatement, type NewSoftwareStatement } from './create-software-statement.js';
 import type { DirectoryConnection } from './directory-call.js';
@@ -21,8 +21,11 @@ export interface OnboardOptions {
   organisation: { id: string; accessToken: string } | { adminToken: string; create: NewOrganisation };
   /** ClientName, RedirectUri, Roles … of the software statement to create. */
   softwareStatement: NewSoftwareStatement;
-  /** Signing algorithm recorded in the material; the directory certifies RSA keys only. Default PS256. */
-  signingAlg?: 'PS256' | 'RS256';
+  /**
+   * Signing algorithm recorded in the material: PS256 (default) or RS256 with an RSA 2048 signing
+   * key, ES256 with an EC P-256 one (for banks that accept only ES256 request objects).
+   */
+  signingAlg?: SigningAlg;
   /** Keys to use instead of generating them. */
   keys?: { transport?: KeyPair; signing?: KeyPair };
   /** Pool to take generated RSA keys from (tests). */
@@ -46,7 +49,7 @@ export async function onboardAtDirectory(opts: OnboardOptions): Promise<TppMater
   try {
     const keys = Promise.all([
       opts.keys?.transport ?? generateTppKey('transport', { pool: opts.keyPool }),
-      opts.keys?.signing ?? generateTppKey('signing', { pool: opts.keyPool }),
+      opts.keys?.signing ?? generateTppKey('signing', { alg: opts.signingAlg, pool: opts.keyPool }),
     ]);
     // A key that fails while the directory calls run must not become an unhandled rejection.
     keys.catch(() => {});
