@@ -6,6 +6,7 @@ import { InsufficientScope, InvalidClientMetadata, InvalidToken } from '../error
 import { BANK_COLLECTIONS, type ClientRecord } from '../model.js';
 import { RegistrationChecklist } from '../register/checklist.js';
 import { subjectDnClaim } from '../register/claim-schema.js';
+import { clientOfSoftware, noteClient } from '../register/client-by-software.js';
 import { clientView, flattenSsa, type IssuedCredentials } from '../register/client-view.js';
 import { scopesForRoles } from '../register/eidas-roles.js';
 import { rememberJti } from '../register/replay.js';
@@ -79,9 +80,7 @@ function registrationAccessToken(ctx: BankContext): { token?: string; ratHash?: 
 /** Switch duplicateRegistration: what a second registration of the same software gets. */
 function existingClient(ctx: BankContext, softwareId: string): ClientRecord | undefined {
   if (ctx.settings.duplicateRegistration === 'allow') return undefined;
-  const existing = ctx.store
-    .list<ClientRecord>(BANK_COLLECTIONS.clients)
-    .find((c) => c.software_id === softwareId);
+  const existing = clientOfSoftware(ctx.store, softwareId);
   if (existing && ctx.settings.duplicateRegistration === 'reject') {
     throw new InvalidClientMetadata(
       `software ${softwareId} is already registered at this bank (client_id ${existing.client_id})`,
@@ -124,6 +123,7 @@ export function registerClient(ctx: BankContext) {
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
     };
+    noteClient(ctx.store, client);
     await Promise.all([jtiWritten, ctx.store.put(BANK_COLLECTIONS.clients, client.client_id, client)]);
     ctx.logger.info('client registered', {
       bank: ctx.id,
@@ -225,6 +225,7 @@ export function updateClient(ctx: BankContext) {
       software_jwks_endpoint: v.ssa.software_jwks_endpoint,
       updatedAt: ctx.now().toISOString(),
     };
+    noteClient(ctx.store, updated);
     await ctx.store.put(BANK_COLLECTIONS.clients, updated.client_id, updated);
     const issued = await applyRotation(ctx, a, updated);
     res

@@ -56,7 +56,21 @@ export async function revokeToken(ctx: BankContext, record: TokenRecord): Promis
   await ctx.store.delete(BANK_COLLECTIONS.tokens, record.hash);
 }
 
+/** Records read between yields to the event loop while looking for a client's tokens. */
+const REVOKE_BATCH = 2_000;
+
+/**
+ * Revokes every access token of a client. Reads the tokens one at a time and
+ * yields every {@link REVOKE_BATCH} records, so a deletion at a bank holding
+ * many tokens never holds the event loop for long (it is rare: a client's
+ * deletion), and the deletes share the store's group commits.
+ */
 export async function revokeClientTokens(ctx: BankContext, clientId: string): Promise<void> {
-  const tokens = ctx.store.list<TokenRecord>(BANK_COLLECTIONS.tokens).filter((t) => t.client_id === clientId);
-  await Promise.all(tokens.map((t) => revokeToken(ctx, t)));
+  const found: TokenRecord[] = [];
+  let seen = 0;
+  for (const [, t] of ctx.store.entries<TokenRecord>(BANK_COLLECTIONS.tokens)) {
+    if (t.client_id === clientId) found.push(t);
+    if (++seen % REVOKE_BATCH === 0) await new Promise<void>((r) => setImmediate(r));
+  }
+  await Promise.all(found.map((t) => revokeToken(ctx, t)));
 }
