@@ -1,10 +1,9 @@
-import { generateRsaKeyPair } from '../../certs/index.js';
 import type { Scenario } from '../types.js';
+import { strangerKey } from './stranger-key.js';
 
 const DCR = 'OBIE conformance-dcr';
-// Off the event loop (a synchronous RSA key stalls every scenario running beside this one), and
-// from the key cache when one is set.
-const rsaPem = async () => (await generateRsaKeyPair(2048)).privateKeyPem;
+// A key the software JWKS does not hold: the shared stranger key (made once, off the event loop).
+const rsaPem = async () => (await strangerKey()).privateKeyPem;
 
 /** The public OBIE DCR conformance suite (DCR-001 … DCR-011) and the cases its forks add. */
 export const conformance: Scenario[] = [
