@@ -60,7 +60,7 @@ function generate(bits: number): Promise<KeyPair> {
 /** Keys started ahead by `prepareRsaKeys`, per size, handed out oldest first, each once. */
 const reserve = new Map<number, Promise<KeyPair>[]>();
 /** Upper bound of the reserve per size: a forgotten reservation costs at most this many keys. */
-const MAX_RESERVED = 16;
+const MAX_RESERVED = 64;
 
 function fresh(bits: number): Promise<KeyPair> {
   return reserve.get(bits)?.shift() ?? generate(bits);

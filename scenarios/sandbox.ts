@@ -45,6 +45,12 @@ export interface SandboxOptions {
   keyPoolSize?: number;
   /** Reuse RSA keys across runs from this folder (0600 files); see useKeyCache in certs. */
   keyCacheDir?: string;
+  /**
+   * RSA-2048 keys the caller will ask for after the boot (the key pool's first fill, keys scenarios
+   * make for themselves), started at boot with the boot's own keys; taken by whoever asks first.
+   * Default 0: TPP keys are then made only when a TPP is asked for.
+   */
+  extraRsaKeys?: number;
 }
 
 export interface Sandbox {
@@ -98,7 +104,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   }
   // One pool per process, shared by every sandbox it starts: never closed by one of them.
   const keys = sharedKeyPool(opts.keyPoolSize ?? 4);
-  prepareBootKeys(dataDir, { directory: true, banks: defs });
+  prepareBootKeys(dataDir, { directory: true, banks: defs }, opts.extraRsaKeys ?? 0);
   let directory: RunningDirectory;
   try {
     directory = await startDirectory({ dataDir, port: 0, logLevel: opts.logLevel ?? 'silent' }, { logger });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { shippedProfileNames } from '../../aspsp-mock/index.js';
+import { catalogueRsaKeys } from '../../scenarios/catalogue/own-rsa-keys.js';
 import { renderRuleTable } from '../../scenarios/catalogue/rule-table.js';
 import {
   CATALOGUE,
@@ -41,6 +42,8 @@ Options:
   --revocation-wait S   how long a revoked certificate may take to be refused, seconds (default 30)
 `;
 
+/** TPP keys kept ahead by the sandbox's key pool (two per onboarded TPP). */
+const KEY_POOL_SIZE = 8;
 const REPORTERS = ['console', 'json', 'junit', 'html'] as const;
 type ReporterName = (typeof REPORTERS)[number];
 
@@ -126,7 +129,9 @@ async function runScenarios(argv: string[]): Promise<number> {
     sandbox = await startSandbox({
       banks: [`default=${values.bank ?? 'ob-v3.3'}`],
       profileBanks: shippedProfileNames(),
-      keyPoolSize: 8,
+      keyPoolSize: KEY_POOL_SIZE,
+      // Every RSA key of the run started at boot: the pool's first fill and the scenarios' own keys.
+      extraRsaKeys: KEY_POOL_SIZE + catalogueRsaKeys(selected),
       // Test keys are reused across runs (RSA generation dominates start-up); delete the folder to renew them.
       keyCacheDir: values['key-cache'] ?? join('.obmock', 'key-cache'),
     });

@@ -1,21 +1,12 @@
-import { generateKeyPair, type KeyObject } from 'node:crypto';
 import { CompactSign } from 'jose';
 import { decodeSsa, directoryCall, fetchSsa } from '../../tpp-client/index.js';
 import type { ScenarioContext } from '../context.js';
 import type { Scenario } from '../types.js';
+import { strangerKey } from './stranger-key.js';
 
 const OB = 'OB DCR v3.3';
 const DCR = 'OBIE conformance-dcr';
 const HOUR = 3600;
-
-/** One RSA key for forging signatures, made once (off the event loop) and shared. */
-let forger: Promise<KeyObject> | undefined;
-function forgingKey(): Promise<KeyObject> {
-  forger ??= new Promise((resolve, reject) =>
-    generateKeyPair('rsa', { modulusLength: 2048 }, (err, _pub, priv) => (err ? reject(err) : resolve(priv))),
-  );
-  return forger;
-}
 
 const part = (jws: string, i: number) =>
   JSON.parse(Buffer.from(jws.split('.')[i] ?? '', 'base64url').toString()) as Record<string, unknown>;
@@ -41,7 +32,7 @@ export const ssa: Scenario[] = [
       const genuine = t.tpp.material.ssa;
       const forged = await new CompactSign(Buffer.from(genuine.split('.')[1] ?? '', 'base64url'))
         .setProtectedHeader(part(genuine, 0) as { alg: string })
-        .sign(await forgingKey());
+        .sign((await strangerKey()).privateKey);
       const res = await registerWithSsa(t, 'the SSA re-signed by an unknown key', forged);
       t.expectError(res, 400, 'invalid_software_statement');
     },

@@ -59,8 +59,10 @@ export function createOrganisation(ctx: DirectoryContext) {
       CreatedAt: now,
       ModifiedAt: now,
     };
-    await ctx.repo.putOrganisation(org);
-    const token = await issueCredential(ctx, id);
+    // Both writes join one group commit (one fsync) and are durable before the answer; the
+    // organisation is queued first, so a crash can lose its credential but never keep a
+    // credential without its organisation.
+    const [, token] = await Promise.all([ctx.repo.putOrganisation(org), issueCredential(ctx, id)]);
     res.location(`/admin/organisations/${id}`);
     sendJson(req, res, 201, { ...adminOrganisationView(org), AccessToken: token }, [MEDIA.json]);
   };
