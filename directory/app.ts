@@ -1,12 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import express, {
-  type Express,
-  type NextFunction,
-  type Request,
-  type RequestHandler,
-  type Response,
-} from 'express';
-import { NotFound } from '../lib/errors.js';
+import express, { type Express, type RequestHandler } from 'express';
 import { errorHandler, messageTap, notFoundHandler, readBody, requestLog } from '../lib/http/index.js';
 import { authenticate, requireAdmin } from './auth.js';
 import type { DirectoryContext } from './context.js';
@@ -46,7 +39,7 @@ import { ENROL_MEDIA, enrolOrganisation } from './routes/enrol-organisation.js';
 import { caFile, directoryJwks, organisationKeystore, revokedKeystore } from './routes/keystore.js';
 import { OCSP_MAX_REQUEST_BYTES, OCSP_MEDIA, ocspGet, ocspPost } from './routes/ocsp.js';
 import { getOrganisation, listOrganisations } from './routes/organisation.js';
-import { organisationTypeInPath } from './routes/organisation-type-in-path.js';
+import { enrolmentTypeInPath, organisationTypeInPath } from './routes/organisation-type-in-path.js';
 import {
   createSoftwareStatement,
   getSoftwareStatement,
@@ -170,21 +163,7 @@ export function createDirectoryApp(ctx: DirectoryContext): Express {
     app
       .route(v)
       .get(...r, listOrganisations(ctx))
-      .post(
-        ...(prefix === ''
-          ? [
-              (req: Request, _res: Response, next: NextFunction) =>
-                next(
-                  req.params.OrganisationType === 'tpp'
-                    ? undefined
-                    : new NotFound('only tpp organisations enrol here'),
-                ),
-            ]
-          : []),
-        enrolBody,
-        enrol,
-        createOrganisation(ctx),
-      )
+      .post(...(prefix === '' ? [enrolmentTypeInPath] : []), enrolBody, enrol, createOrganisation(ctx))
       .all(otherMethods(['GET', 'POST']));
     app
       .route(`${v}/:OrganisationId`)

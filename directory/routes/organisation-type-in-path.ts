@@ -27,3 +27,8 @@ export function organisationTypeInPath(ctx: DirectoryContext) {
     next();
   };
 }
+
+/** Step of `POST /organisation/{OrganisationType}`: the swagger's OrganisationTypeForQSealOnboarding is `tpp` only. */
+export function enrolmentTypeInPath(req: Request, _res: Response, next: NextFunction): void {
+  next(req.params.OrganisationType === 'tpp' ? undefined : new NotFound('only tpp organisations enrol here'));
+}

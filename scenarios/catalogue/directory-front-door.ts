@@ -134,14 +134,22 @@ export const directoryFrontDoor: Scenario[] = [
     needs: ['our-directory', 'jws-requests', 'ob-directory-trust'],
     async run(t) {
       const door = await openFrontDoor(t);
-      const token = await door.token('TPPReadAccess TPPManage');
+      const powers = t.directoryPowers();
       const material = await t.step(
-        'software statement, transport and signing CSRs and the SSA with the OAuth token (over the OBWAC)',
+        'a private_key_jwt token, then software statement, transport and signing CSRs and the SSA with it (over the OBWAC)',
         () =>
           onboardAtDirectory({
-            directoryUrl: t.directoryPowers().url,
-            caBundlePem: t.directoryPowers().caBundlePem,
-            organisation: { id: door.organisationId, accessToken: token },
+            directoryUrl: powers.url,
+            caBundlePem: powers.caBundlePem,
+            organisation: {
+              id: door.organisationId,
+              oauth: {
+                authorisationServer: `${powers.url}/.well-known/openid-configuration`,
+                clientId: door.clientId,
+                signingKey: door.wacKeyPem,
+                scope: 'TPPReadAccess TPPManage',
+              },
+            },
             softwareStatement: statement,
             http: door.wac.http,
           }),

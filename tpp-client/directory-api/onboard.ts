@@ -10,6 +10,7 @@ import { createOrganisation, type NewOrganisation } from './create-organisation.
 import { createSoftwareStatement, type NewSoftwareStatement } from './create-software-statement.js';
 import type { DirectoryConnection } from './directory-call.js';
 import { fetchSsa } from './fetch-ssa.js';
+import { type DirectoryTokenOptions, getDirectoryToken } from './get-directory-token.js';
 import { uploadCsr } from './upload-csr.js';
 
 export interface OnboardOptions {
@@ -17,8 +18,16 @@ export interface OnboardOptions {
   directoryUrl: string;
   /** PEM CA bundle the directory's server certificate chains to (also stored in the material). */
   caBundlePem: string;
-  /** An existing organisation and its AccessToken, or the admin token and the organisation to create. */
-  organisation: { id: string; accessToken: string } | { adminToken: string; create: NewOrganisation };
+  /**
+   * An existing organisation and its AccessToken (simple mode, or an OAuth token already
+   * obtained); an existing organisation and its OAuth client, for a token from the directory's
+   * authorisation server (the OAuth front door: `http` must then present the OBWAC/QWAC the
+   * client is bound to); or the admin token and the organisation to create.
+   */
+  organisation:
+    | { id: string; accessToken: string }
+    | { id: string; oauth: Omit<DirectoryTokenOptions, 'now'> }
+    | { adminToken: string; create: NewOrganisation };
   /** ClientName, RedirectUri, Roles … of the software statement to create. */
   softwareStatement: NewSoftwareStatement;
   /**
@@ -54,13 +63,16 @@ export async function onboardAtDirectory(opts: OnboardOptions): Promise<TppMater
     // A key that fails while the directory calls run must not become an unhandled rejection.
     keys.catch(() => {});
 
+    const o = opts.organisation;
     const org =
-      'adminToken' in opts.organisation
-        ? await createOrganisation(dir, opts.organisation.adminToken, opts.organisation.create).then((o) => ({
-            id: o.organisationId,
-            accessToken: o.accessToken,
+      'adminToken' in o
+        ? await createOrganisation(dir, o.adminToken, o.create).then((c) => ({
+            id: c.organisationId,
+            accessToken: c.accessToken,
           }))
-        : opts.organisation;
+        : 'oauth' in o
+          ? { id: o.id, accessToken: (await getDirectoryToken(dir, o.oauth)).accessToken }
+          : o;
     const ss = await createSoftwareStatement(dir, org.id, org.accessToken, opts.softwareStatement);
     const [transportKey, signingKey] = await keys;
     const subject = { organisationId: org.id, softwareStatementId: ss.id };
