@@ -21,6 +21,7 @@ export { dnEquals } from './dn-equals.js';
 export type { DnToStringOptions } from './dn-to-string.js';
 export { dnToString } from './dn-to-string.js';
 export { CertificateParseError, CrlError, CsrError, DnParseError, OcspError } from './errors.js';
+export { generateEcKeyPair } from './generate-ec-key-pair.js';
 export { generateRsaKeyPair, prepareRsaKeys, useKeyCache } from './generate-rsa-key-pair.js';
 export { isRevoked } from './is-revoked.js';
 export type { IssueRequest } from './issue-certificate.js';

@@ -1,6 +1,7 @@
-import { createPrivateKey, createPublicKey, generateKeyPair } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { readTextIfExists } from '../lib/read-text-if-exists.js';
+import { generateEcKeyPair } from './generate-ec-key-pair.js';
+import { keyPairFromPem } from './key-pair-from-pem.js';
 import type { KeyPair } from './types.js';
 
 /**
@@ -10,28 +11,8 @@ import type { KeyPair } from './types.js';
  */
 export async function loadOrCreateEcKeyFile(file: string): Promise<KeyPair> {
   const pem = await readTextIfExists(file);
-  if (pem) {
-    const privateKey = createPrivateKey(pem);
-    const publicKey = createPublicKey(privateKey);
-    return {
-      privateKey,
-      publicKey,
-      privateKeyPem: pem,
-      publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    };
-  }
-  const pair = await new Promise<KeyPair>((resolve, reject) =>
-    generateKeyPair('ec', { namedCurve: 'P-256' }, (err, publicKey, privateKey) => {
-      if (err) reject(err);
-      else
-        resolve({
-          privateKey,
-          publicKey,
-          privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-          publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-        });
-    }),
-  );
+  if (pem) return keyPairFromPem(pem);
+  const pair = await generateEcKeyPair();
   await writeFile(file, pair.privateKeyPem, { mode: 0o600 });
   return pair;
 }

@@ -1,11 +1,12 @@
-import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BankSettings, bankFromSpec } from '../../aspsp-mock/index.js';
 import { DirectoryTrust } from '../../aspsp-mock/trust/directory-trust.js';
-import { call, onboardTpp, startTestSandbox, type TestSandbox, type TestTpp } from '../helpers/sandbox.js';
+import { revokeTppCertificate } from '../helpers/revoke-certificate.js';
+import { call, type TestTpp } from '../helpers/sandbox.js';
+import { useTestSandbox, useTestTpps } from '../helpers/use-sandbox.js';
 
 /**
  * Switch revocationCheck: a bank checking client certificates by OCSP
@@ -19,9 +20,15 @@ const bankWith = (id: string, revocationCheck: Mode) => {
   return { ...def, settings: { ...def.settings, revocationCheck } };
 };
 
-let sb: TestSandbox;
-let good: TestTpp;
-let revoked: TestTpp;
+const sb = useTestSandbox({
+  banks: [
+    bankWith('ocsp', 'ocsp'),
+    bankWith('fallback', 'ocsp-then-crl'),
+    bankWith('none', 'none'),
+    bankWith('crl', 'crl'),
+  ],
+});
+const [good, revoked] = useTestTpps(sb, [{}, {}]);
 
 const der = (tpp: TestTpp) => Buffer.from(tpp.transport.certPem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
 const issuer = (id: string) => sb.aspsp.banks.find((b) => b.id === id)!.issuer;
@@ -36,31 +43,8 @@ async function tokenCall(tpp: TestTpp, bank: string) {
 }
 
 beforeAll(async () => {
-  sb = await startTestSandbox({
-    banks: [
-      bankWith('ocsp', 'ocsp'),
-      bankWith('fallback', 'ocsp-then-crl'),
-      bankWith('none', 'none'),
-      bankWith('crl', 'crl'),
-    ],
-  });
-  [good, revoked] = await Promise.all([onboardTpp(sb), onboardTpp(sb)]);
-  const plain = new Agent({ connect: { ca: sb.caBundle } });
-  // kid = x5t: the base64url SHA-1 of the certificate.
-  const kid = createHash('sha1').update(der(revoked)).digest('base64url');
-  const del = await call(
-    plain,
-    'DELETE',
-    `${sb.directory.url}/v2.1/organisation/${revoked.orgId}/certificate/kid/${kid}`,
-    { headers: { authorization: `Bearer ${revoked.token}` } },
-  );
+  const del = await revokeTppCertificate(sb, revoked);
   expect(del.status, del.text).toBeLessThan(300);
-  await plain.close();
-});
-afterAll(async () => {
-  await good?.agent.close();
-  await revoked?.agent.close();
-  await sb?.close();
 });
 
 describe('bank revocation modes over real HTTPS', () => {

@@ -1,15 +1,10 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { decodeJwt, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningDirectory, startDirectory } from '../../directory/index.js';
-import { silentLogger } from '../../lib/logger.js';
 import { CATALOGUE, runCatalogue, selectScenarios, type Target } from '../../scenarios/index.js';
-import { targetFromConfig } from '../../scenarios/tpp-config.js';
 import { buildRegistrationClaims, createHttpClient, type HttpClient } from '../../tpp-client/index.js';
-import { type RunningSpecBank, startSpecBank } from '../fixtures/spec-bank/index.js';
+import type { RunningSpecBank } from '../fixtures/spec-bank/index.js';
+import { type SpecBankTarget, startSpecBankTarget } from '../helpers/spec-bank-target.js';
 
 /**
  * A bank whose discovery advertises only ES256 for request objects
@@ -17,29 +12,17 @@ import { type RunningSpecBank, startSpecBank } from '../fixtures/spec-bank/index
  * spec bank with that setting. The harness onboards its TPPs with an EC P-256 signing key,
  * certified at the directory and published in the software JWKS, and registers with ES256.
  */
-let dataDir: string;
-let directory: RunningDirectory;
+let env: SpecBankTarget;
 let bank: RunningSpecBank;
 let target: Target;
 let http: HttpClient;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'obmock-es256-bank-'));
-  directory = await startDirectory({ dataDir, port: 0, logLevel: 'silent' }, { logger: silentLogger });
-  const caBundlePem = readFileSync(directory.ca.bundle, 'utf8');
-  bank = await startSpecBank({
-    directory: { url: directory.url, caBundlePem, adminToken: directory.adminToken },
-    requestObjectAlgs: ['ES256'],
+  env = await startSpecBankTarget({
+    bank: { requestObjectAlgs: ['ES256'] },
+    hints: (b) => ({ resourceBaseUrl: `${b.issuer}/open-banking/v3.1` }),
   });
-  writeFileSync(join(dataDir, 'directory-ca.pem'), caBundlePem);
-  writeFileSync(
-    join(dataDir, 'tpp-config.json'),
-    JSON.stringify({
-      directory: { url: directory.url, caBundle: 'directory-ca.pem', adminToken: directory.adminToken },
-      hints: { resourceBaseUrl: `${bank.issuer}/open-banking/v3.1` },
-    }),
-  );
-  target = await targetFromConfig(bank.discoveryUrl, join(dataDir, 'tpp-config.json'));
+  ({ bank, target } = env);
   target.revocationWaitMs = 10_000;
   const m = target.material;
   http = createHttpClient({
@@ -52,9 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await http?.close();
-  await bank?.close();
-  await directory?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await env?.close();
 });
 
 describe('a bank that takes only ES256 request objects', () => {

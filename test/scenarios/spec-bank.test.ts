@@ -1,11 +1,7 @@
 import { createHash, createPrivateKey, randomUUID, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { decodeJwt, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningDirectory, startDirectory } from '../../directory/index.js';
-import { silentLogger } from '../../lib/logger.js';
+import type { RunningDirectory } from '../../directory/index.js';
 import {
   CATALOGUE,
   type RunSummary,
@@ -14,15 +10,10 @@ import {
   specRules,
   type Target,
 } from '../../scenarios/index.js';
-import { targetFromConfig } from '../../scenarios/tpp-config.js';
 import { withTransportCertificateFrom } from '../../scenarios/transport-certificate.js';
 import { buildRegistrationClaims, createHttpClient, type HttpClient } from '../../tpp-client/index.js';
-import {
-  type RunningSpecBank,
-  SPEC_BANK_RULES,
-  type SpecBankRuleId,
-  startSpecBank,
-} from '../fixtures/spec-bank/index.js';
+import { type RunningSpecBank, SPEC_BANK_RULES, type SpecBankRuleId } from '../fixtures/spec-bank/index.js';
+import { type SpecBankTarget, startSpecBankTarget } from '../helpers/spec-bank-target.js';
 
 /**
  * The scenario catalogue against a bank written from the OB DCR v3.3 spec alone
@@ -126,7 +117,7 @@ function verdictsOf(summary: RunSummary | undefined): Record<string, string> {
  */
 const FULL = process.env.OBMOCK_SPEC_BANK_FULL === '1';
 
-let dataDir: string;
+let env: SpecBankTarget;
 let directory: RunningDirectory;
 let bank: RunningSpecBank;
 let target: Target;
@@ -138,22 +129,11 @@ const cleanPassed = new Set<string>();
 const verdicts: string[] = [];
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'obmock-spec-bank-'));
-  directory = await startDirectory({ dataDir, port: 0, logLevel: 'silent' }, { logger: silentLogger });
-  const caBundlePem = readFileSync(directory.ca.bundle, 'utf8');
-  bank = await startSpecBank({
-    directory: { url: directory.url, caBundlePem, adminToken: directory.adminToken },
-  });
   // The tpp-config a bank team would write: onboard TPPs at the obmock directory the bank trusts.
-  writeFileSync(join(dataDir, 'directory-ca.pem'), caBundlePem);
-  writeFileSync(
-    join(dataDir, 'tpp-config.json'),
-    JSON.stringify({
-      directory: { url: directory.url, caBundle: 'directory-ca.pem', adminToken: directory.adminToken },
-      hints: { audience: bank.orgId, resourceBaseUrl: `${bank.issuer}/open-banking/v3.1` },
-    }),
-  );
-  target = await targetFromConfig(bank.discoveryUrl, join(dataDir, 'tpp-config.json'));
+  env = await startSpecBankTarget({
+    hints: (b) => ({ audience: b.orgId, resourceBaseUrl: `${b.issuer}/open-banking/v3.1` }),
+  });
+  ({ directory, bank, target } = env);
   // In-process, the directory CA can also back-date a certificate (CERT-expired).
   const ca = directory.ctx.ca;
   target.directory!.issueTransportCertificate = async (m, o) => withTransportCertificateFrom(ca, m, o);
@@ -174,9 +154,7 @@ afterAll(async () => {
   if (verdicts.length) console.log(`spec-bank mutation table:\n${verdicts.join('\n')}`);
   await http?.close();
   await bare?.close();
-  await bank?.close();
-  await directory?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await env?.close();
 });
 
 /** A valid OB DCR v3.3 request's claims for the target TPP; `overrides` change one thing. */

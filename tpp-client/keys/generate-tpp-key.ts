@@ -1,5 +1,4 @@
-import { generateKeyPair } from 'node:crypto';
-import { generateRsaKeyPair, type KeyPair, type KeyPool } from '../../certs/index.js';
+import { generateEcKeyPair, generateRsaKeyPair, type KeyPair, type KeyPool } from '../../certs/index.js';
 import type { SigningAlg } from '../types.js';
 
 export interface GenerateTppKeyOptions {
@@ -18,23 +17,6 @@ export function generateTppKey(
   options: GenerateTppKeyOptions = {},
 ): Promise<KeyPair> {
   const alg = purpose === 'transport' ? 'PS256' : (options.alg ?? 'PS256');
-  if (alg === 'ES256') return generateEcP256();
+  if (alg === 'ES256') return generateEcKeyPair();
   return options.pool ? options.pool.take() : generateRsaKeyPair(2048);
-}
-
-function generateEcP256(): Promise<KeyPair> {
-  return new Promise((resolve, reject) => {
-    generateKeyPair('ec', { namedCurve: 'P-256' }, (err, publicKey, privateKey) => {
-      if (err) {
-        reject(err);
-        return;
-      }
-      resolve({
-        privateKey,
-        publicKey,
-        privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
-        publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string,
-      });
-    });
-  });
 }
