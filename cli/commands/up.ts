@@ -139,6 +139,7 @@ export async function up(argv: string[]): Promise<number> {
   };
   // a cold start makes every RSA key at once, in the background
   prepareBootKeys(dataDir, { directory: runs('directory'), banks: runs('bank') ? banks : [] });
+  let stopped: Promise<void> = Promise.resolve();
   try {
     let trust: { url: string; caBundlePem: string; adminToken: string; bundlePath: string };
     if (runs('directory')) {
@@ -257,6 +258,12 @@ export async function up(argv: string[]): Promise<number> {
       `  admin token in ${dataDir}/directory/admin-token`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
+    // Listen for the stop signals before announcing readiness: whoever reads the ready file may
+    // send SIGTERM at once, and without a listener the signal would kill the process unstopped.
+    stopped = new Promise<void>((resolveStop) => {
+      process.once('SIGINT', () => resolveStop());
+      process.once('SIGTERM', () => resolveStop());
+    });
     // The ready file last: whoever waits for it has the printed summary too.
     if (values['ready-file'])
       // Atomic: a reader polling for the file never sees it half written.
@@ -265,10 +272,7 @@ export async function up(argv: string[]): Promise<number> {
     await stop();
     throw err;
   }
-  await new Promise<void>((resolveStop) => {
-    process.once('SIGINT', () => resolveStop());
-    process.once('SIGTERM', () => resolveStop());
-  });
+  await stopped;
   await stop();
   return 0;
 }
