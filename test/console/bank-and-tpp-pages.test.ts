@@ -222,4 +222,33 @@ describe('live flow: every check of a refused registration', () => {
     expect(results.length).toBeGreaterThan(10);
     expect(results.slice(5).every(([, r]) => r === 'not reached')).toBe(true);
   });
+
+  it('a token request over the revoked certificate: the token endpoint’s checks, revocation failed', async () => {
+    expect(await submit('/tpp/act', { action: 'token', bank: 'default' })).toMatch(/401 invalid_client/);
+    let detail = '';
+    for (let attempt = 0; attempt < 40 && !detail; attempt++) {
+      for (let id = 400; id >= 1; id--) {
+        const res = await get(`/live/messages/${id}`);
+        if (res.status === 200 && /POST <code>\/banks\/default\/token<\/code> → 401/.test(res.text)) {
+          detail = res.text;
+          break;
+        }
+      }
+      if (!detail) await new Promise((r) => setTimeout(r, 250));
+    }
+    const results = [...detail.matchAll(/data-check="([a-z-]+)" data-result="([a-z ]+)"/g)].map((m) => [
+      m[1],
+      m[2],
+    ]);
+    expect(results.slice(0, 6)).toEqual([
+      ['grant-type', 'passed'],
+      ['certificate-presented', 'passed'],
+      ['certificate-parses', 'passed'],
+      ['certificate-chain', 'passed'],
+      ['certificate-validity', 'passed'],
+      ['certificate-revocation', 'failed'],
+    ]);
+    expect(results.slice(6).map(([c]) => c)).toContain('client-authenticated');
+    expect(results.slice(6).every(([, r]) => r === 'not reached')).toBe(true);
+  });
 });
