@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { CertificateInfo } from '../certs/index.js';
 import { peerCertificateDer } from '../lib/http/index.js';
+import { type CertificateCheck, type Checklist, failCertificate, passCertificate } from './checklist.js';
 import type { BankContext } from './context.js';
 import { InvalidClient } from './errors.js';
 import type { ClientCertificateCheck } from './trust/directory-trust.js';
@@ -60,4 +61,21 @@ export async function requireClientCertificate(ctx: BankContext, req: Request): 
       `client certificate rejected (${check.reason}): ${check.message}`,
     );
   return check.info;
+}
+
+/** `requireClientCertificate` with its outcome split into the certificate's own checks on `checks`. */
+export async function requireCheckedCertificate(
+  ctx: BankContext,
+  req: Request,
+  checks: Checklist<CertificateCheck>,
+): Promise<CertificateInfo> {
+  try {
+    const cert = await requireClientCertificate(ctx, req);
+    passCertificate(checks);
+    return cert;
+  } catch (err) {
+    if (err instanceof ClientCertificateRefused) failCertificate(checks, err.reason, err);
+    else checks.fail('certificate-presented', err);
+    throw err;
+  }
 }

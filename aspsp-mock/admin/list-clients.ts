@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { BankContext } from '../context.js';
 import { BANK_COLLECTIONS, type ClientRecord } from '../model.js';
+import { clientMatches, readFilter } from './filter.js';
 import { shortHash } from './mask.js';
 import { paginate } from './paginate.js';
 
@@ -23,10 +24,13 @@ function adminClientView(c: ClientRecord): Record<string, unknown> {
   };
 }
 
-/** GET {issuer}/admin/clients: the bank's registered clients, newest first, a page at a time. */
+/** GET {issuer}/admin/clients: the bank's registered clients (optionally filtered), newest first, a page at a time. */
 export function listClients(ctx: BankContext) {
   return (req: Request, res: Response): void => {
-    const clients = ctx.store.list<ClientRecord>(BANK_COLLECTIONS.clients);
+    const filter = readFilter(req);
+    const clients = ctx.store
+      .list<ClientRecord>(BANK_COLLECTIONS.clients)
+      .filter((c) => clientMatches(filter, c));
     const page = paginate(req, clients, (c) => ({ at: c.createdAt, id: c.client_id }), adminClientView);
     res.status(200).json({ bank: ctx.id, ...page });
   };

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { type BankContext, nowSeconds } from '../context.js';
 import { BANK_COLLECTIONS, type TokenRecord } from '../model.js';
+import { clientIdFilter, readFilter } from './filter.js';
 import { shortHash } from './mask.js';
 import { paginate } from './paginate.js';
 
@@ -15,7 +16,8 @@ const sortable = (seconds: number): string => String(Math.max(0, Math.floor(seco
 export function listTokens(ctx: BankContext) {
   return (req: Request, res: Response): void => {
     const now = nowSeconds(ctx);
-    const tokens = ctx.store.list<TokenRecord>(BANK_COLLECTIONS.tokens);
+    const ofClient = clientIdFilter(ctx, readFilter(req));
+    const tokens = ctx.store.list<TokenRecord>(BANK_COLLECTIONS.tokens).filter((t) => ofClient(t.client_id));
     const page = paginate(
       req,
       tokens,

@@ -1,11 +1,12 @@
 import type { Request } from 'express';
 import type { CertificateInfo } from '../../certs/index.js';
 import { jsonObject } from '../../lib/http/index.js';
-import { ClientCertificateRefused, requireClientCertificate } from '../client-certificate.js';
+import type { Checklist } from '../checklist.js';
+import { requireCheckedCertificate } from '../client-certificate.js';
 import type { BankContext } from '../context.js';
 import { InvalidClientMetadata } from '../errors.js';
 import { checkTransportCertInJwks } from './check-transport-cert-in-jwks.js';
-import { REGISTRATION_CHECKS, type RegistrationCheck, RegistrationChecklist } from './checklist.js';
+import { type RegistrationCheck, RegistrationChecklist } from './checklist.js';
 import { unverifiedPayload } from './jws.js';
 import {
   checkAudience,
@@ -38,25 +39,6 @@ function parseRequest(ctx: BankContext, req: Request): { claims: Record<string, 
   return { claims, jws };
 }
 
-/** Step: the TLS client; its outcome split into the certificate's own checks. */
-async function authenticateClient(
-  ctx: BankContext,
-  req: Request,
-  checks: RegistrationChecklist,
-): Promise<CertificateInfo> {
-  try {
-    const cert = await requireClientCertificate(ctx, req);
-    for (const [check] of REGISTRATION_CHECKS.slice(0, 5)) checks.pass(check);
-    return cert;
-  } catch (err) {
-    if (err instanceof ClientCertificateRefused && err.reason !== 'missing') {
-      checks.pass('certificate-presented');
-      checks.failCertificate(err.reason, err);
-    } else checks.fail('certificate-presented', err);
-    throw err;
-  }
-}
-
 /**
  * Every check of a registration request (POST or PUT), in order:
  * authenticate the TLS client → parse → the software statement (directory
@@ -67,11 +49,11 @@ async function authenticateClient(
 export async function validateRegistration(
   ctx: BankContext,
   req: Request,
-  checks = new RegistrationChecklist(),
+  checks: Checklist<RegistrationCheck> = new RegistrationChecklist(),
 ): Promise<ValidatedRegistration> {
   const s = ctx.settings;
   const off = (check: RegistrationCheck, why: string) => checks.skip(check, why);
-  const cert = await authenticateClient(ctx, req, checks);
+  const cert = await requireCheckedCertificate(ctx, req, checks);
   const { claims, jws } = await checks.run('request-format', () => parseRequest(ctx, req));
   const eidas = s.trustModel === 'eidas';
   const ssa = await checks.run('software-statement', () =>

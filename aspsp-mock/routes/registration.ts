@@ -1,10 +1,16 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { Forbidden } from '../../lib/errors.js';
+import { Checklist } from '../checklist.js';
 import { type BankContext, nowSeconds } from '../context.js';
 import { InsufficientScope, InvalidClientMetadata, InvalidToken } from '../errors.js';
 import { BANK_COLLECTIONS, type ClientRecord } from '../model.js';
-import { RegistrationChecklist } from '../register/checklist.js';
+import {
+  MANAGEMENT_CHECKS,
+  type ManagementCheck,
+  RegistrationChecklist,
+  UPDATE_CHECKS,
+} from '../register/checklist.js';
 import { subjectDnClaim } from '../register/claim-schema.js';
 import { clientOfSoftware, noteClient } from '../register/client-by-software.js';
 import { clientView, flattenSsa, type IssuedCredentials } from '../register/client-view.js';
@@ -143,39 +149,57 @@ interface Authorised {
   rotated?: { token: string; ratHash: string };
 }
 
+const MANAGED_BY_RAT = 'profile: managementAuth registration-access-token';
+const MANAGED_BY_TOKEN = 'profile: management by access token';
+
 /**
  * Authorises a management call as the bank's profile says: a bound
  * client-credentials token of that client (OB; optionally with a required
  * scope), or an RFC 7592 registration access token. Unknown or deleted client
  * → 401 (and a presented access token is revoked); another client's token → 403.
+ * Each step's outcome goes on `checks` (for the admin's message tap).
  */
-async function authoriseManagement(ctx: BankContext, req: Request): Promise<Authorised> {
+async function authoriseManagement(
+  ctx: BankContext,
+  req: Request,
+  checks: Checklist<ManagementCheck>,
+): Promise<Authorised> {
   const clientId = String(req.params.ClientId);
   const client = ctx.store.get<ClientRecord>(BANK_COLLECTIONS.clients, clientId);
   if (ctx.settings.managementAuth === 'registration-access-token') {
-    const presented = bearerToken(req);
-    if (!presented) throw new InvalidToken('a registration access token is required');
-    if (!client || !sameHash(presented, client.ratHash))
-      throw new InvalidToken('the registration access token is not valid');
-    if (!ctx.settings.rotateRegistrationAccessToken) return { client };
+    for (const [check] of MANAGEMENT_CHECKS.slice(0, -1)) checks.skip(check, MANAGED_BY_RAT);
+    const found = checks.step('registration-access-token', () => {
+      const presented = bearerToken(req);
+      if (!presented) throw new InvalidToken('a registration access token is required');
+      if (!client || !sameHash(presented, client.ratHash))
+        throw new InvalidToken('the registration access token is not valid');
+      return client;
+    });
+    if (!ctx.settings.rotateRegistrationAccessToken) return { client: found };
     const next = registrationAccessToken(ctx);
-    return { client, rotated: { token: next.token!, ratHash: next.ratHash! } };
+    return { client: found, rotated: { token: next.token!, ratHash: next.ratHash! } };
   }
-  const token = await requireAccessToken(ctx, req);
-  if (!client) {
-    await revokeToken(ctx, token);
-    throw new InvalidToken(`client ${clientId} is not registered; the presented token has been revoked`);
-  }
-  if (token.client_id !== client.client_id) throw new Forbidden('the access token belongs to another client');
-  if (
-    ctx.settings.managementAuth === 'scoped-token' &&
-    !token.scope.split(' ').includes(ctx.settings.managementScope)
-  ) {
-    throw new InsufficientScope(
-      `managing a registration needs a token with scope ${ctx.settings.managementScope}`,
-    );
-  }
-  return { client };
+  checks.skip('registration-access-token', MANAGED_BY_TOKEN);
+  const token = await requireAccessToken(ctx, req, checks);
+  if (!client) await revokeToken(ctx, token);
+  const found = checks.step('client-registered', () => {
+    if (!client)
+      throw new InvalidToken(`client ${clientId} is not registered; the presented token has been revoked`);
+    return client;
+  });
+  checks.step('client-match', () => {
+    if (token.client_id !== found.client_id)
+      throw new Forbidden('the access token belongs to another client');
+  });
+  if (ctx.settings.managementAuth === 'scoped-token')
+    checks.step('management-scope', () => {
+      if (!token.scope.split(' ').includes(ctx.settings.managementScope))
+        throw new InsufficientScope(
+          `managing a registration needs a token with scope ${ctx.settings.managementScope}`,
+        );
+    });
+  else checks.skip('management-scope', 'profile: managementAuth token (no scope required)');
+  return { client: found };
 }
 
 async function applyRotation(
@@ -190,7 +214,7 @@ async function applyRotation(
 
 export function getClient(ctx: BankContext) {
   return async (req: Request, res: Response): Promise<void> => {
-    const a = await authoriseManagement(ctx, req);
+    const a = await authoriseManagement(ctx, req, new Checklist(MANAGEMENT_CHECKS).attach(res));
     const issued = await applyRotation(ctx, a, a.client);
     res
       .status(200)
@@ -202,9 +226,9 @@ export function getClient(ctx: BankContext) {
 /** PUT: a full signed request for the same software; the client_id stays, metadata is replaced. */
 export function updateClient(ctx: BankContext) {
   return async (req: Request, res: Response): Promise<void> => {
-    const a = await authoriseManagement(ctx, req);
+    const checks = new Checklist(UPDATE_CHECKS).attach(res);
+    const a = await authoriseManagement(ctx, req, checks);
     const client = a.client;
-    const checks = RegistrationChecklist.for(res);
     const v = await validateRegistration(ctx, req, checks);
     await checks.run('client-software', () => {
       if (v.ssa.software_id !== client.software_id)
@@ -237,7 +261,7 @@ export function updateClient(ctx: BankContext) {
 
 export function deleteClient(ctx: BankContext) {
   return async (req: Request, res: Response): Promise<void> => {
-    const { client } = await authoriseManagement(ctx, req);
+    const { client } = await authoriseManagement(ctx, req, new Checklist(MANAGEMENT_CHECKS).attach(res));
     await ctx.store.delete(BANK_COLLECTIONS.clients, client.client_id);
     await revokeClientTokens(ctx, client.client_id);
     res.status(204).end();

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
-import { requireClientCertificate } from '../client-certificate.js';
+import { Checklist } from '../checklist.js';
+import { requireCheckedCertificate } from '../client-certificate.js';
 import type { BankContext } from '../context.js';
 import { InvalidClient, TokenError } from '../errors.js';
 import type { ClientRecord } from '../model.js';
@@ -7,6 +8,7 @@ import { checkCertificateBinding, scopeList } from '../register/validate-claims.
 import type { SsaClaims } from '../register/verify-ssa.js';
 import { issueAccessToken } from '../token/access-token.js';
 import { authenticateClient } from '../token/authenticate-client.js';
+import { TOKEN_CHECKS } from '../token/token-checks.js';
 
 function grantedScope(client: ClientRecord, requested: string | null): string {
   const allowed = scopeList(client.metadata);
@@ -21,29 +23,36 @@ function grantedScope(client: ClientRecord, requested: string | null): string {
 /**
  * POST {issuer}/token — client_credentials with tls_client_auth,
  * private_key_jwt, client_secret_basic or client_secret_post; tokens bound to
- * the TLS client certificate. Errors per RFC 6749 §5.2.
+ * the TLS client certificate. Errors per RFC 6749 §5.2. Every check's outcome
+ * goes on the exchange's checklist (the admin's message tap).
  */
 export function tokenEndpoint(ctx: BankContext) {
   return async (req: Request, res: Response): Promise<void> => {
+    const checks = new Checklist(TOKEN_CHECKS).attach(res);
     const form = new URLSearchParams((req.rawBody ?? Buffer.alloc(0)).toString('utf8'));
-    const grant = form.get('grant_type');
-    if (!grant) throw new TokenError('invalid_request', 'grant_type is required');
-    if (grant !== 'client_credentials')
-      throw new TokenError('unsupported_grant_type', `grant_type '${grant}' is not supported here`);
-    const cert = await requireClientCertificate(ctx, req);
-    const client = await authenticateClient(ctx, req, form, cert, `${ctx.issuer}/token`);
-    if (ctx.settings.checkCertificateBinding) {
-      try {
-        checkCertificateBinding(cert, client.ssaClaims as SsaClaims);
-      } catch {
-        throw new InvalidClient('the client certificate does not belong to this client');
-      }
-    }
-    const grants = client.metadata.grant_types as string[] | undefined;
-    if (!grants?.includes('client_credentials')) {
-      throw new TokenError('unauthorized_client', 'client_credentials is not among the client grant_types');
-    }
-    const scope = grantedScope(client, form.get('scope'));
+    checks.step('grant-type', () => {
+      const grant = form.get('grant_type');
+      if (!grant) throw new TokenError('invalid_request', 'grant_type is required');
+      if (grant !== 'client_credentials')
+        throw new TokenError('unsupported_grant_type', `grant_type '${grant}' is not supported here`);
+    });
+    const cert = await requireCheckedCertificate(ctx, req, checks);
+    const client = await authenticateClient(ctx, req, form, cert, `${ctx.issuer}/token`, checks);
+    if (ctx.settings.checkCertificateBinding)
+      checks.step('certificate-binding', () => {
+        try {
+          checkCertificateBinding(cert, client.ssaClaims as SsaClaims);
+        } catch {
+          throw new InvalidClient('the client certificate does not belong to this client');
+        }
+      });
+    else checks.skip('certificate-binding', 'profile: checkCertificateBinding off');
+    checks.step('client-grant', () => {
+      const grants = client.metadata.grant_types as string[] | undefined;
+      if (!grants?.includes('client_credentials'))
+        throw new TokenError('unauthorized_client', 'client_credentials is not among the client grant_types');
+    });
+    const scope = checks.step('scope', () => grantedScope(client, form.get('scope')));
     const { token } = await issueAccessToken(ctx, client.client_id, scope, cert.der);
     res.status(200).set('Cache-Control', 'no-store').set('Pragma', 'no-cache').json({
       access_token: token,

@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Request } from 'express';
+import { Checklist } from '../checklist.js';
 import { checkClientCertificate, presentedCertificate } from '../client-certificate.js';
 import { type BankContext, nowSeconds } from '../context.js';
 import { InvalidToken } from '../errors.js';
 import { BANK_COLLECTIONS, type TokenRecord } from '../model.js';
+import { ACCESS_TOKEN_CHECKS, type AccessTokenCheck } from './token-checks.js';
 
 export const hashToken = (t: string): string => createHash('sha256').update(t).digest('hex');
 export const thumbprint = (der: Buffer): string => createHash('sha256').update(der).digest('base64url');
@@ -35,20 +37,37 @@ export function bearerToken(req: Request): string | undefined {
 /**
  * Resolves the bearer token: known, not expired, and presented over the same
  * TLS client certificate it was issued to, which is still trusted and not
- * revoked at the time of this call. Anything else is 401 invalid_token.
+ * revoked at the time of this call. Anything else is 401 invalid_token. Each
+ * step's outcome goes on `checks` (for the admin's message tap).
  */
-export async function requireAccessToken(ctx: BankContext, req: Request): Promise<TokenRecord> {
-  const token = bearerToken(req);
-  if (!token) throw new InvalidToken('a bearer access token is required');
-  const record = ctx.store.get<TokenRecord>(BANK_COLLECTIONS.tokens, hashToken(token));
-  if (!record) throw new InvalidToken('the access token is not valid');
-  if (record.expiresAt < nowSeconds(ctx)) throw new InvalidToken('the access token has expired');
-  const der = presentedCertificate(ctx, req);
-  if (!der || thumbprint(der) !== record.x5tS256) {
-    throw new InvalidToken('the access token is bound to another client certificate (cnf.x5t#S256)');
-  }
-  const check = await checkClientCertificate(ctx, der);
-  if (!check.ok) throw new InvalidToken(`client certificate rejected (${check.reason}): ${check.message}`);
+export async function requireAccessToken(
+  ctx: BankContext,
+  req: Request,
+  checks: Checklist<AccessTokenCheck> = new Checklist(ACCESS_TOKEN_CHECKS),
+): Promise<TokenRecord> {
+  const token = checks.step('access-token-presented', () => {
+    const t = bearerToken(req);
+    if (!t) throw new InvalidToken('a bearer access token is required');
+    return t;
+  });
+  const record = checks.step('access-token-known', () => {
+    const r = ctx.store.get<TokenRecord>(BANK_COLLECTIONS.tokens, hashToken(token));
+    if (!r) throw new InvalidToken('the access token is not valid');
+    return r;
+  });
+  checks.step('access-token-unexpired', () => {
+    if (record.expiresAt < nowSeconds(ctx)) throw new InvalidToken('the access token has expired');
+  });
+  const der = checks.step('token-binding', () => {
+    const d = presentedCertificate(ctx, req);
+    if (!d || thumbprint(d) !== record.x5tS256)
+      throw new InvalidToken('the access token is bound to another client certificate (cnf.x5t#S256)');
+    return d;
+  });
+  await checks.run('token-certificate', async () => {
+    const check = await checkClientCertificate(ctx, der);
+    if (!check.ok) throw new InvalidToken(`client certificate rejected (${check.reason}): ${check.message}`);
+  });
   return record;
 }
 

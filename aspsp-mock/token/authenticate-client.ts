@@ -1,12 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { type CertificateInfo, dnEquals, parseDn } from '../../certs/index.js';
+import { Checklist } from '../checklist.js';
 import { type BankContext, nowSeconds } from '../context.js';
 import { InvalidClient } from '../errors.js';
 import { BANK_COLLECTIONS, type ClientRecord } from '../model.js';
 import { readCompactJws, signatureVerifies, unverifiedPayload } from '../register/jws.js';
 import { rememberJti } from '../register/replay.js';
 import type { AuthMethod } from '../settings.js';
+import { TOKEN_CHECKS, type TokenCheck } from './token-checks.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -44,19 +46,51 @@ function requireMethod(client: ClientRecord, used: AuthMethod): void {
   }
 }
 
-async function privateKeyJwt(
+/** The credential a token request presents, read before any client is looked up. */
+type Presented =
+  | { method: 'client_secret_basic'; clientId: string; secret: string }
+  | { method: 'client_secret_post'; clientId: string | null; secret: string }
+  | {
+      method: 'private_key_jwt';
+      clientId: unknown;
+      assertion: string;
+      header: Record<string, unknown>;
+      claims: Record<string, unknown>;
+    }
+  | { method: 'tls_client_auth'; clientId: string | null };
+
+/** Step: which credential the request presents (and that it is well-formed). */
+function presentedCredential(ctx: BankContext, req: Request, form: URLSearchParams): Presented {
+  const basic = basicCredentials(req);
+  if (req.headers.authorization && !basic)
+    throw new InvalidClient('unsupported Authorization header', 'Basic');
+  if (basic) return { method: 'client_secret_basic', clientId: basic.id, secret: basic.secret };
+  const assertion = form.get('client_assertion');
+  if (assertion !== null) {
+    if (form.get('client_assertion_type') !== JWT_BEARER)
+      throw new InvalidClient(`client_assertion_type must be ${JWT_BEARER}`);
+    const header = readCompactJws(assertion);
+    const claims = unverifiedPayload(assertion);
+    if (!header || !claims) throw new InvalidClient('client_assertion is not a signed JWT');
+    const alg = String(header.alg);
+    if (!ctx.settings.signingAlgs.includes(alg as never))
+      throw new InvalidClient(`client_assertion alg '${alg}' is not accepted`);
+    return { method: 'private_key_jwt', clientId: claims.iss, assertion, header, claims };
+  }
+  const secret = form.get('client_secret');
+  if (secret !== null) return { method: 'client_secret_post', clientId: form.get('client_id'), secret };
+  return { method: 'tls_client_auth', clientId: form.get('client_id') };
+}
+
+/** Step (private_key_jwt): the assertion's signature by a key of the client's JWKS, then its claims. */
+async function verifyAssertion(
   ctx: BankContext,
-  assertion: string,
+  p: Extract<Presented, { method: 'private_key_jwt' }>,
+  client: ClientRecord,
+  form: URLSearchParams,
   tokenEndpoint: string,
-): Promise<ClientRecord> {
-  const header = readCompactJws(assertion);
-  const claims = unverifiedPayload(assertion);
-  if (!header || !claims) throw new InvalidClient('client_assertion is not a signed JWT');
-  const alg = String(header.alg);
-  if (!ctx.settings.signingAlgs.includes(alg as never))
-    throw new InvalidClient(`client_assertion alg '${alg}' is not accepted`);
-  const client = loadClient(ctx, claims.iss);
-  requireMethod(client, 'private_key_jwt');
+): Promise<void> {
+  const { header, claims } = p;
   let key: Awaited<ReturnType<BankContext['jwks']['key']>>;
   try {
     key = await ctx.jwks.key(
@@ -68,7 +102,7 @@ async function privateKeyJwt(
   } catch (err) {
     throw new InvalidClient(`client_assertion key: ${(err as Error).message}`);
   }
-  if (!(await signatureVerifies(assertion, key.key, [alg])))
+  if (!(await signatureVerifies(p.assertion, key.key, [String(header.alg)])))
     throw new InvalidClient('client_assertion signature does not verify');
   if (claims.sub !== client.client_id)
     throw new InvalidClient('client_assertion sub must equal iss (the client_id)');
@@ -89,50 +123,13 @@ async function privateKeyJwt(
     claims.exp,
     () => new InvalidClient('client_assertion jti has already been used'),
   );
-  return client;
+  if (form.get('client_id') !== null && form.get('client_id') !== client.client_id) {
+    throw new InvalidClient('client_id does not match the client_assertion');
+  }
 }
 
-/**
- * Authenticates the client at the token endpoint by the credential it
- * presents (Basic header, client_secret, client_assertion, or the TLS
- * certificate alone), which must be the method it registered.
- */
-export async function authenticateClient(
-  ctx: BankContext,
-  req: Request,
-  form: URLSearchParams,
-  cert: CertificateInfo,
-  tokenEndpoint: string,
-): Promise<ClientRecord> {
-  const basic = basicCredentials(req);
-  if (req.headers.authorization && !basic)
-    throw new InvalidClient('unsupported Authorization header', 'Basic');
-  if (basic) {
-    const client = loadClient(ctx, basic.id);
-    requireMethod(client, 'client_secret_basic');
-    if (!sameSecret(basic.secret, client.secretHash))
-      throw new InvalidClient('client secret is wrong', 'Basic');
-    return client;
-  }
-  const assertion = form.get('client_assertion');
-  if (assertion !== null) {
-    if (form.get('client_assertion_type') !== JWT_BEARER)
-      throw new InvalidClient(`client_assertion_type must be ${JWT_BEARER}`);
-    const client = await privateKeyJwt(ctx, assertion, tokenEndpoint);
-    if (form.get('client_id') !== null && form.get('client_id') !== client.client_id) {
-      throw new InvalidClient('client_id does not match the client_assertion');
-    }
-    return client;
-  }
-  const secret = form.get('client_secret');
-  if (secret !== null) {
-    const client = loadClient(ctx, form.get('client_id'));
-    requireMethod(client, 'client_secret_post');
-    if (!sameSecret(secret, client.secretHash)) throw new InvalidClient('client secret is wrong');
-    return client;
-  }
-  const client = loadClient(ctx, form.get('client_id'));
-  requireMethod(client, 'tls_client_auth');
+/** Step (tls_client_auth): the certificate's subject is the DN the client registered. */
+function checkSubjectDn(client: ClientRecord, cert: CertificateInfo): void {
   const dn = String(client.metadata.tls_client_auth_subject_dn ?? client.metadata.tls_client_auth_dn ?? '');
   let matches = false;
   try {
@@ -144,5 +141,51 @@ export async function authenticateClient(
     throw new InvalidClient(
       'client certificate subject does not match the registered tls_client_auth_subject_dn',
     );
+}
+
+/** Step: the presented credential verifies for this client. */
+async function verifyCredential(
+  ctx: BankContext,
+  p: Presented,
+  client: ClientRecord,
+  form: URLSearchParams,
+  cert: CertificateInfo,
+  tokenEndpoint: string,
+): Promise<void> {
+  switch (p.method) {
+    case 'client_secret_basic':
+      if (!sameSecret(p.secret, client.secretHash))
+        throw new InvalidClient('client secret is wrong', 'Basic');
+      return;
+    case 'client_secret_post':
+      if (!sameSecret(p.secret, client.secretHash)) throw new InvalidClient('client secret is wrong');
+      return;
+    case 'private_key_jwt':
+      return verifyAssertion(ctx, p, client, form, tokenEndpoint);
+    case 'tls_client_auth':
+      return checkSubjectDn(client, cert);
+  }
+}
+
+/**
+ * Authenticates the client at the token endpoint by the credential it
+ * presents (Basic header, client_secret, client_assertion, or the TLS
+ * certificate alone), which must be the method it registered. Each step's
+ * outcome goes on `checks` (for the admin's message tap).
+ */
+export async function authenticateClient(
+  ctx: BankContext,
+  req: Request,
+  form: URLSearchParams,
+  cert: CertificateInfo,
+  tokenEndpoint: string,
+  checks: Checklist<TokenCheck> = new Checklist(TOKEN_CHECKS),
+): Promise<ClientRecord> {
+  const presented = checks.step('client-credential', () => presentedCredential(ctx, req, form));
+  const client = checks.step('client-known', () => loadClient(ctx, presented.clientId));
+  checks.step('auth-method', () => requireMethod(client, presented.method));
+  await checks.run('client-authenticated', () =>
+    verifyCredential(ctx, presented, client, form, cert, tokenEndpoint),
+  );
   return client;
 }

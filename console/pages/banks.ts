@@ -81,6 +81,32 @@ function listingTable(bankId: string, kind: ListingKind, listing: Listing): Safe
     </tbody></table>`;
 }
 
+/** The listing filters the bank's admin API takes (docs/bank.md); the bank validates them. */
+const FILTERS = [
+  ['org_id', 'Organisation'],
+  ['software_id', 'Software id'],
+  ['client_id', 'client_id'],
+] as const;
+type Filter = Partial<Record<(typeof FILTERS)[number][0], string>>;
+
+/** The filters of a console request, as given (trimmed, at most 128 characters each); empty ones dropped. */
+function filterOf(query: Record<string, unknown>): Filter {
+  const out: Filter = {};
+  for (const [name] of FILTERS) {
+    const v = query[name];
+    if (typeof v === 'string' && v.trim() !== '') out[name] = v.trim().slice(0, 128);
+  }
+  return out;
+}
+
+/** A GET form filtering one listing of a bank by organisation, software id or client id. */
+function filterForm(bankId: string, kind: ListingKind, filter: Filter): SafeHtml {
+  return html`<form method="get" action="/banks/${bankId}/${kind}" role="search" data-filter="${bankId}-${kind}">
+    ${FILTERS.map(([name, label]) => html`<label>${label} <input name="${name}" value="${filter[name] ?? ''}" maxlength="128" autocomplete="off"></label>`)}
+    <button type="submit">Filter ${LISTINGS[kind].title.toLowerCase()}</button>
+  </form>`;
+}
+
 interface Fault {
   id: string;
   kind: string;
@@ -145,6 +171,7 @@ export function bankPages(ctx: ConsoleContext): Router {
             <button type="submit">Add fault</button>
           </form>
           ${postButton(`/banks/${b.id}/faults/clear`, csrf, 'Clear all faults', { className: 'secondary' })}
+          ${filterForm(b.id, 'clients', {})}
           ${(Object.keys(LISTINGS) as ListingKind[]).map((kind) => {
             const listing = listings[kind];
             return html`<h3>${LISTINGS[kind].title}</h3>
@@ -170,12 +197,26 @@ export function bankPages(ctx: ConsoleContext): Router {
       return;
     }
     const cursor = typeof req.query.cursor === 'string' ? req.query.cursor.slice(0, 512) : '';
-    const query = new URLSearchParams({ limit: String(PAGE), ...(cursor ? { cursor } : {}) });
+    const filter = filterOf(req.query);
+    const query = new URLSearchParams({ limit: String(PAGE), ...filter, ...(cursor ? { cursor } : {}) });
     const page = await bank.api.json<Listing>('GET', `/admin/${kind}?${query}`);
+    const filtered = Object.keys(filter).length > 0;
+    const keep = new URLSearchParams(filter).toString();
+    const next = new URLSearchParams({
+      ...filter,
+      ...(page.next_cursor ? { cursor: page.next_cursor } : {}),
+    });
     const body = html`<h1>Bank ${bank.id}: ${LISTINGS[kind].title.toLowerCase()}</h1>
-      <p>${page.total} in all, newest first. <a href="/banks">Back to the banks</a></p>
+      <p data-total="${page.total}">${page.total} ${filtered ? 'matching' : 'in all'}, newest first. <a href="/banks">Back to the banks</a></p>
+      ${filterForm(bank.id, kind, filter)}
+      <p>Same filter: ${(Object.keys(LISTINGS) as ListingKind[])
+        .filter((k) => k !== kind)
+        .map(
+          (k) =>
+            html`<a href="/banks/${bank.id}/${k}${keep ? `?${keep}` : ''}">${LISTINGS[k].title.toLowerCase()}</a> `,
+        )}</p>
       ${listingTable(bank.id, kind, page)}
-      ${page.next_cursor ? html`<p><a rel="next" href="/banks/${bank.id}/${kind}?cursor=${page.next_cursor}">Next ${PAGE}</a></p>` : ''}`;
+      ${page.next_cursor ? html`<p><a rel="next" href="/banks/${bank.id}/${kind}?${next.toString()}">Next ${PAGE}</a></p>` : ''}`;
     res.send(layout({ title: `Bank ${bank.id} ${kind}`, current: '/banks', csrf, body }));
   };
 

@@ -161,6 +161,30 @@ describe('bank admin listings', () => {
     expect(p2.next_cursor).toBeUndefined();
   });
 
+  it('filters every listing by organisation, software id or client id (exact match, every filter given)', async () => {
+    const items = async (path: string) => {
+      const res = await admin(path);
+      expect(res.status, res.text).toBe(200);
+      const page = res.json() as { total: number; items: Record<string, unknown>[] };
+      expect(page.total).toBe(page.items.length);
+      return page.items;
+    };
+    const ids = (list: Record<string, unknown>[]) => list.map((c) => c.client_id);
+    expect(ids(await items(`clients?client_id=${clientId}`))).toEqual([clientId]);
+    expect(ids(await items(`clients?software_id=${other.softwareId}`))).toEqual([secretClientId]);
+    expect(ids(await items(`clients?org_id=${tpp.orgId}`))).toEqual([clientId]);
+    expect(ids(await items(`clients?org_id=${tpp.orgId}&software_id=${other.softwareId}`))).toEqual([]);
+    expect(ids(await items('clients?client_id=no-such-client'))).toEqual([]);
+    // Tokens and consents through the client that holds them.
+    expect(ids(await items(`tokens?org_id=${tpp.orgId}`))).toEqual([clientId]);
+    expect(ids(await items(`tokens?software_id=${other.softwareId}`))).toEqual([]);
+    expect(ids(await items(`consents?client_id=${clientId}`))).toEqual([clientId]);
+    expect(ids(await items(`consents?org_id=${other.orgId}`))).toEqual([]);
+    // A filter and the cursor together: the cursor pages within the filtered listing.
+    const first = (await admin(`clients?org_id=${tpp.orgId}&limit=1`)).json() as { next_cursor?: string };
+    expect(first.next_cursor).toBeUndefined();
+  });
+
   const refusals: [string, string | null | 'tpp-token' | 'client-secret', string, number, string][] = [
     ['no token', null, 'clients', 401, 'invalid_token'],
     ['a wrong token', 'not-the-admin-token', 'tokens', 401, 'invalid_token'],
@@ -184,6 +208,13 @@ describe('bank admin listings', () => {
       400,
       'invalid_request',
     ],
+    ['an empty filter', 'admin', 'clients?client_id=', 400, 'invalid_request'],
+    ['a filter given twice', 'admin', 'clients?org_id=a&org_id=b', 400, 'invalid_request'],
+    ['a filter with markup', 'admin', 'tokens?software_id=%3Cscript%3E', 400, 'invalid_request'],
+    ['a filter with a space', 'admin', 'consents?org_id=a%20b', 400, 'invalid_request'],
+    ['an overlong filter', 'admin', `clients?client_id=${'a'.repeat(129)}`, 400, 'invalid_request'],
+    ['a filter with a path', 'admin', 'clients?client_id=..%2F..%2Fetc', 400, 'invalid_request'],
+    ['a filter with a NUL', 'admin', 'tokens?client_id=a%00b', 400, 'invalid_request'],
     ['POST to a listing', 'admin-post', 'clients', 405, 'method_not_allowed'],
   ];
   it.each(refusals)('refuses %s with a spec-shaped error', async (_name, who, path, status, code) => {

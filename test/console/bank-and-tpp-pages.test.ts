@@ -144,6 +144,34 @@ describe('Banks page', () => {
     expect(rows.length).toBe(Math.min(clients, 20));
   });
 
+  it('filters a listing by client id, organisation or software id, the filter kept across listings', async () => {
+    const all = await request(`${t.sb.bank.issuer}/admin/clients?limit=100`, {
+      dispatcher: admin,
+      headers: { authorization: `Bearer ${t.sb.directory.adminToken}` },
+    });
+    const clients = ((await all.body.json()) as { items: { client_id: string; org_id: string }[] }).items;
+    const one = clients[0];
+    const banks = await get('/banks');
+    expect(banks.text).toContain('data-filter="default-clients"');
+    const byClient = await get(`/banks/default/clients?client_id=${one.client_id}`);
+    expect(byClient.status).toBe(200);
+    expect(byClient.text).toContain('data-total="1"');
+    const rows = byClient.text.match(/<tr><td><code>[0-9a-f-]{36}<\/code>/g) ?? [];
+    expect(rows).toEqual([`<tr><td><code>${one.client_id}</code>`]);
+    expect(byClient.text).toContain(`value="${one.client_id}"`);
+    expect(byClient.text).toContain(`href="/banks/default/tokens?client_id=${one.client_id}"`);
+    const byOrg = await get(`/banks/default/clients?org_id=${one.org_id}`);
+    expect(byOrg.text).toContain(`data-total="${clients.filter((c) => c.org_id === one.org_id).length}"`);
+    // Empty fields are no filter; a malformed one is the bank's 400, shown without the markup.
+    expect((await get('/banks/default/clients?org_id=&software_id=')).text).toContain(
+      `data-total="${clients.length}"`,
+    );
+    const bad = await get('/banks/default/consents?software_id=%3Cscript%3E');
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/invalid_request/);
+    expect(bad.text).not.toContain('<script>');
+  });
+
   it('answers 404 for an unknown bank or listing, and a bad cursor is the bank’s 400', async () => {
     expect((await get('/banks/nope/clients')).status).toBe(404);
     expect((await get('/banks/default/secrets')).status).toBe(404);
@@ -193,5 +221,34 @@ describe('live flow: every check of a refused registration', () => {
     ]);
     expect(results.length).toBeGreaterThan(10);
     expect(results.slice(5).every(([, r]) => r === 'not reached')).toBe(true);
+  });
+
+  it('a token request over the revoked certificate: the token endpoint’s checks, revocation failed', async () => {
+    expect(await submit('/tpp/act', { action: 'token', bank: 'default' })).toMatch(/401 invalid_client/);
+    let detail = '';
+    for (let attempt = 0; attempt < 40 && !detail; attempt++) {
+      for (let id = 400; id >= 1; id--) {
+        const res = await get(`/live/messages/${id}`);
+        if (res.status === 200 && /POST <code>\/banks\/default\/token<\/code> → 401/.test(res.text)) {
+          detail = res.text;
+          break;
+        }
+      }
+      if (!detail) await new Promise((r) => setTimeout(r, 250));
+    }
+    const results = [...detail.matchAll(/data-check="([a-z-]+)" data-result="([a-z ]+)"/g)].map((m) => [
+      m[1],
+      m[2],
+    ]);
+    expect(results.slice(0, 6)).toEqual([
+      ['grant-type', 'passed'],
+      ['certificate-presented', 'passed'],
+      ['certificate-parses', 'passed'],
+      ['certificate-chain', 'passed'],
+      ['certificate-validity', 'passed'],
+      ['certificate-revocation', 'failed'],
+    ]);
+    expect(results.slice(6).map(([c]) => c)).toContain('client-authenticated');
+    expect(results.slice(6).every(([, r]) => r === 'not reached')).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { consoleUsesHttps } from '../../cli/console-https.js';
 
 /**
  * The compose file and Dockerfile checked for structure: services, health checks, ports,
@@ -80,6 +81,20 @@ describe('docker-compose.yml', () => {
     );
   });
 
+  it('the console (docs/docker.md): in the directory container, HTTPS as bound off loopback, port 8446 not published', () => {
+    const cmd = compose.services.directory.command;
+    const bind = cmd[cmd.indexOf('--bind') + 1];
+    expect(bind).toBe('0.0.0.0');
+    expect(cmd).not.toContain('--console-http');
+    expect(consoleUsesHttps({ bind })).toBe(true);
+    // Only the directory's own port is published; the console (directory port + 3) stays inside.
+    expect(compose.services.directory.ports?.join(' ')).not.toContain('8446');
+    for (const name of ['bank', 'tpp']) {
+      const c = compose.services[name].command;
+      expect(c[c.indexOf('--services') + 1]).toBe(name); // no directory there, so no console
+    }
+  });
+
   it.each([
     'directory',
     'bank',
@@ -126,5 +141,9 @@ describe('Dockerfile', () => {
     expect(dockerfile).toContain('ENTRYPOINT ["node", "dist/cli/main.js"]');
     expect(dockerfile).toMatch(/EXPOSE 8443 8444 8445/);
     expect(dockerfile).toContain('--bind", "0.0.0.0"');
+    // The default command (every service, console included) binds off loopback: its console is HTTPS on 8446.
+    expect(dockerfile).toMatch(/^EXPOSE .*\b8446\b/m);
+    expect(consoleUsesHttps({ bind: '0.0.0.0' })).toBe(true);
+    expect(dockerfile).not.toContain('--console-http');
   });
 });
