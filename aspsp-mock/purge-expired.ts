@@ -19,12 +19,22 @@ export async function purgeExpired(ctx: BankContext): Promise<number> {
     const writes: Promise<void>[] = [];
     let seen = 0;
     // Records are read one at a time, as they stand when reached (the iteration spans several turns).
+    let failed: unknown;
     for (const [id, record] of ctx.store.entries<TokenRecord | JtiRecord>(collection)) {
       if (typeof record.expiresAt === 'number' && record.expiresAt < now) {
-        writes.push(ctx.store.delete(collection, id));
+        const write = ctx.store.delete(collection, id);
+        // handled at once: the loop spans several turns, so a failed delete (the store closing)
+        // must neither go unhandled meanwhile nor let the purge go on
+        write.catch((err: unknown) => {
+          failed ??= err;
+        });
+        writes.push(write);
         deleted++;
       }
-      if (++seen % BATCH === 0) await yieldToEventLoop();
+      if (++seen % BATCH === 0) {
+        await yieldToEventLoop();
+        if (failed !== undefined) break;
+      }
     }
     await Promise.all(writes);
   }
@@ -32,18 +42,24 @@ export async function purgeExpired(ctx: BankContext): Promise<number> {
   return deleted;
 }
 
-/** Runs purgeExpired every `intervalMs` (never two at once); the returned function stops it. */
-export function schedulePurge(ctx: BankContext, intervalMs = 60_000): () => void {
-  let running = false;
+/**
+ * Runs purgeExpired every `intervalMs` (never two at once). The returned function stops it and
+ * resolves once a purge under way has finished, so the store can then be closed under it.
+ */
+export function schedulePurge(ctx: BankContext, intervalMs = 60_000): () => Promise<void> {
+  let running: Promise<void> | undefined;
   const timer = setInterval(() => {
     if (running) return;
-    running = true;
-    purgeExpired(ctx)
+    running = purgeExpired(ctx)
+      .then(() => undefined)
       .catch((err: unknown) => ctx.logger.warn('purge of expired records failed', { error: String(err) }))
       .finally(() => {
-        running = false;
+        running = undefined;
       });
   }, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }

@@ -146,7 +146,8 @@ export async function startAspsp(
       port: server.port,
       banks,
       close: async () => {
-        for (const stop of stopPurges) stop();
+        // no purge may write to a store being closed
+        await Promise.all(stopPurges.map((stop) => stop()));
         await server.close();
         await Promise.all(stores.map((s) => s.close()));
         await dispatcher.close();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BankContext } from '../../aspsp-mock/context.js';
 import { BANK_COLLECTIONS, bankCollections, type JtiRecord } from '../../aspsp-mock/model.js';
-import { purgeExpired } from '../../aspsp-mock/purge-expired.js';
+import { purgeExpired, schedulePurge } from '../../aspsp-mock/purge-expired.js';
 import { silentLogger } from '../../lib/logger.js';
 import { FileStore } from '../../lib/store/index.js';
 
@@ -47,5 +47,49 @@ describe('purgeExpired over a large store', () => {
     const reopened = await FileStore.open(dir, { collections: bankCollections() });
     expect(reopened.count(BANK_COLLECTIONS.jtis)).toBe(left.size);
     await reopened.close();
+  });
+
+  it('a store closed during a purge: the purge stops with the error (never an unhandled rejection), and a stopped schedule waits for its purge', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'obmock-purge-'));
+    dirs.push(dir);
+    const store = await FileStore.open(dir, { collections: bankCollections() });
+    const warnings: string[] = [];
+    const ctx = {
+      id: 'bank',
+      store,
+      logger: { ...silentLogger, warn: (msg: string) => warnings.push(msg) },
+      now: () => new Date(NOW * 1000),
+    } as unknown as BankContext;
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < 9_000; i++)
+      writes.push(
+        store.put(BANK_COLLECTIONS.jtis, `register:${i}`, { key: `register:${i}`, expiresAt: NOW - 1 }),
+      );
+    await Promise.all(writes);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const purge = purgeExpired(ctx).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      await store.close();
+      expect(String(await purge)).toContain('store is closed');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled.map((e) => (e as Error).stack)).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    const reopened = await FileStore.open(dir, { collections: bankCollections() });
+    const scheduledCtx = { ...ctx, store: reopened } as BankContext;
+    const stop = schedulePurge(scheduledCtx, 10);
+    await new Promise((r) => setTimeout(r, 30));
+    await stop();
+    // the schedule is stopped and no purge is under way: closing now cannot fail a purge
+    await reopened.close();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(warnings).toEqual([]);
+    expect(reopened.count(BANK_COLLECTIONS.jtis)).toBeLessThanOrEqual(9_000);
   });
 });
