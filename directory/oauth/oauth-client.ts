@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { dnToString, parseCertificate } from '../../certs/index.js';
+import { dnToString } from '../../certs/index.js';
 import { BadRequest } from '../../lib/errors.js';
 import { base62Id } from '../../lib/ids.js';
 import { organisationInPath } from '../auth.js';
 import type { DirectoryContext } from '../context.js';
 import type { OAuthClientRecord } from '../model.js';
 import { MEDIA, sendJson } from '../respond.js';
+import { pemCertificateOfBody } from '../routes/pem-certificate-body.js';
 
 /** OAuthClientSchema of the swagger. */
 const view = (c: OAuthClientRecord) => ({
@@ -37,20 +37,13 @@ export function getOAuthClient(ctx: DirectoryContext) {
 export function putOAuthClient(ctx: DirectoryContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const org = organisationInPath(ctx, req, 'write');
-    let der: Buffer;
-    try {
-      der = parseCertificate((req.rawBody ?? Buffer.alloc(0)).toString('utf8')).der;
-    } catch (err) {
-      throw new BadRequest(`body: not a PEM certificate (${(err as Error).message})`);
-    }
-    const x5tS256 = createHash('sha256').update(der).digest('base64url');
+    const { info, x5tS256 } = pemCertificateOfBody(req);
     const record = ctx.repo
       .certificatesOfOrganisation(org.OrganisationId)
       .find((c) => c.x5tS256 === x5tS256 && (c.type === 'obwac' || c.type === 'qwac'));
     if (!record)
       throw new BadRequest('body: the certificate is not an OBWAC or QWAC issued to this organisation');
     if (record.status !== 'Active') throw new BadRequest('body: the certificate is revoked');
-    const info = parseCertificate(der);
     const previous = ctx.repo.oauthClientOf(org.OrganisationId);
     const client: OAuthClientRecord = {
       ClientID: previous?.ClientID ?? base62Id(22),

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { parseCertificate } from '../../certs/index.js';
-import { BadRequest, NotFound } from '../../lib/errors.js';
+import { NotFound } from '../../lib/errors.js';
 import type { DirectoryContext } from '../context.js';
 import type { CertificateRecord, OrganisationRecord } from '../model.js';
 import { MEDIA, sendJson } from '../respond.js';
 import { competentAuthority } from '../views/organisation.js';
+import { pemCertificateOfBody } from './pem-certificate-body.js';
 
 /** ETSI profile names the answer gives per certificate type (OB's own types have none). */
 const EIDAS_PROFILE: Record<string, string> = {
@@ -20,14 +19,8 @@ const EIDAS_TYPES = new Set(['qwac', 'qseal', 'obwac', 'obseal']);
 
 /** The certificate of the `application/x-pem-file` body, as a record of this directory (404 if it issued no such certificate). */
 function certificateOfBody(ctx: DirectoryContext, req: Request): CertificateRecord {
-  let der: Buffer;
-  try {
-    der = parseCertificate((req.rawBody ?? Buffer.alloc(0)).toString('utf8')).der;
-  } catch (err) {
-    throw new BadRequest(`body: not a PEM certificate (${(err as Error).message})`);
-  }
-  const x5tS256 = createHash('sha256').update(der).digest('base64url');
-  const record = ctx.repo.certificateBySerial(parseCertificate(der).serialHex);
+  const { info, x5tS256 } = pemCertificateOfBody(req);
+  const record = ctx.repo.certificateBySerial(info.serialHex);
   if (!record || record.x5tS256 !== x5tS256)
     throw new NotFound('the directory issued no such certificate (its CA is the only trusted issuer)');
   return record;
