@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Low } from 'lowdb';
 import { DurableJsonFile } from './durable-json-file.js';
+import { type ArenaStats, RecordArena } from './record-arena.js';
 import { journalDelete, journalPut, readJournalLine, readShardLines } from './record-lines.js';
 import { slice } from './slow-slice.js';
 import { type Store, UnknownCollection } from './store.js';
@@ -18,8 +19,8 @@ const REPLAY_BATCH = 5_000;
 
 interface Shard {
   file: string;
-  /** Record id → the record's JSON text (parsed on read: a few strings instead of many small objects). */
-  records: Map<string, string>;
+  /** Record id → slot of the record's JSON text in the store's arena (off the V8 heap; parsed on read). */
+  records: Map<string, number>;
   /** Size of the shard file as last written. */
   bytes: number;
 }
@@ -93,6 +94,9 @@ const COMPACTING = 'journal.compacting.jsonl';
  */
 export class FileStore implements Store {
   private readonly shards = new Map<string, Shard[]>();
+  /** The text of every record, off the V8 heap. */
+  private readonly arena = new RecordArena();
+  private reclaiming: Promise<void> | undefined;
   /** Shards whose contents are newer than their file (their changes are in a journal). */
   private readonly unsnapshotted = new Set<Shard>();
   /** Journal lines of the changes made since the last commit. */
@@ -124,7 +128,7 @@ export class FileStore implements Store {
       const shards: Shard[] = [];
       for (let i = 0; i < count; i++) {
         const file = join(folder, `${i}.json`);
-        const shard = await readShard(file, `${name}/${i}.json`);
+        const shard = await readShard(file, `${name}/${i}.json`, store.arena);
         shards.push(shard.shard);
         // A shard in another layout is rewritten in the line layout at the next compaction or close.
         if (shard.otherLayout) store.unsnapshotted.add(shard.shard);
@@ -136,6 +140,7 @@ export class FileStore implements Store {
     const interrupted = await store.replayJournal(join(dir, COMPACTING), false);
     store.journalBytes = await store.replayJournal(join(dir, JOURNAL), true);
     store.journal = await open(join(dir, JOURNAL), 'a', 0o600);
+    store.reclaimIfNeeded();
     // A compaction was cut short: finish it now, so only one journal is ever set aside.
     if (interrupted > 0 || (await exists(join(dir, COMPACTING)))) {
       await store.compact();
@@ -169,8 +174,8 @@ export class FileStore implements Store {
             const change = line === '' ? null : readJournalLine(line);
             if (!change || !this.shards.has(change.collection)) continue;
             const shard = this.shardFor(change.collection, change.id);
-            if (change.text === undefined) shard.records.delete(change.id);
-            else shard.records.set(change.id, change.text);
+            if (change.text === undefined) this.remove(shard, change.id);
+            else this.set(shard, change.id, change.text);
             this.unsnapshotted.add(shard);
           }
         },
@@ -195,9 +200,23 @@ export class FileStore implements Store {
     return shards[hash(id) % shards.length];
   }
 
+  /** Stores a record's text, in the slot it had if it had one. */
+  private set(shard: Shard, id: string, text: string): void {
+    const slot = shard.records.get(id);
+    if (slot === undefined) shard.records.set(id, this.arena.add(text));
+    else this.arena.replace(slot, text);
+  }
+
+  private remove(shard: Shard, id: string): void {
+    const slot = shard.records.get(id);
+    if (slot === undefined) return;
+    shard.records.delete(id);
+    this.arena.delete(slot);
+  }
+
   get<T>(collection: string, id: string): T | undefined {
-    const text = this.shardFor(collection, id).records.get(id);
-    return text === undefined ? undefined : (JSON.parse(text) as T);
+    const slot = this.shardFor(collection, id).records.get(id);
+    return slot === undefined ? undefined : (JSON.parse(this.arena.text(slot)) as T);
   }
 
   list<T>(collection: string): T[] {
@@ -209,7 +228,8 @@ export class FileStore implements Store {
   *entries<T>(collection: string): IterableIterator<[string, T]> {
     const shards = this.shards.get(collection);
     if (!shards) throw new UnknownCollection(collection);
-    for (const s of shards) for (const [id, text] of s.records) yield [id, JSON.parse(text) as T];
+    for (const s of shards)
+      for (const [id, slot] of s.records) yield [id, JSON.parse(this.arena.text(slot)) as T];
   }
 
   /** Number of records in a collection. */
@@ -226,14 +246,14 @@ export class FileStore implements Store {
     if (this.closed) return Promise.reject(new Error('store is closed'));
     const text = JSON.stringify(value);
     if (text === undefined) return Promise.reject(new TypeError('store values must be JSON values'));
-    shard.records.set(id, text);
+    this.set(shard, id, text);
     return this.markDirty(shard, journalPut(collection, id, text));
   }
 
   delete(collection: string, id: string): Promise<void> {
     const shard = this.shardFor(collection, id);
     if (this.closed) return Promise.reject(new Error('store is closed'));
-    shard.records.delete(id);
+    this.remove(shard, id);
     return this.markDirty(shard, journalDelete(collection, id));
   }
 
@@ -244,10 +264,39 @@ export class FileStore implements Store {
     return this.schedule();
   }
 
-  /** Resolves once no compaction is running (for tests and tools that read the files). */
+  /** Resolves once no compaction or reclaim is running (for tests and tools that read the files). */
   async settled(): Promise<void> {
     await this.flush();
-    while (this.compacting) await this.compacting;
+    while (this.compacting || this.reclaiming) await (this.compacting ?? this.reclaiming);
+  }
+
+  /** What the store's records take in memory (their text, off the V8 heap). */
+  memory(): ArenaStats {
+    return this.arena.stats();
+  }
+
+  /**
+   * Reclaims the arena's dead space when there is enough of it: in steps that
+   * each copy at most a MiB, yielding to the event loop between them.
+   */
+  private reclaimIfNeeded(): void {
+    if (this.reclaiming || this.closed || !this.arena.needsReclaim()) return;
+    this.reclaiming = (async () => {
+      const steps = this.arena.reclaim();
+      try {
+        while (
+          !this.closed &&
+          !slice(
+            () => 'arena reclaim step',
+            () => steps.next(),
+          ).done
+        )
+          await yieldToEventLoop();
+      } finally {
+        steps.return();
+        this.reclaiming = undefined;
+      }
+    })();
   }
 
   /** Flushes, writes every changed shard, empties the journal. */
@@ -274,7 +323,7 @@ export class FileStore implements Store {
     this.unsnapshotted.clear();
     try {
       for (const s of shards) {
-        s.bytes = await writeShardFile(s.file, s.records);
+        s.bytes = await writeShardFile(s.file, s.records, this.arena);
         this.stats.fileWrites++;
       }
     } catch (err) {
@@ -358,6 +407,7 @@ export class FileStore implements Store {
             this.compactError = err;
           });
         }
+        this.reclaimIfNeeded();
       }
     } finally {
       this.writing = false;
@@ -373,36 +423,48 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /**
- * Reads one shard file: in the line layout, split into records without parsing
- * them; in any other layout (lowdb's own, older versions), parsed whole with
- * lowdb and each record turned back into its text. A missing file is an empty shard.
+ * Reads one shard file: in the line layout, its bytes become a chunk of the
+ * arena and each record's value stays where it is, unparsed; in any other
+ * layout (lowdb's own, older versions), parsed whole with lowdb and each record
+ * turned back into its text. A missing file is an empty shard.
  */
-async function readShard(file: string, name: string): Promise<{ shard: Shard; otherLayout: boolean }> {
-  let text: string;
+async function readShard(
+  file: string,
+  name: string,
+  arena: RecordArena,
+): Promise<{ shard: Shard; otherLayout: boolean }> {
+  let bytes: Buffer;
   try {
-    // Read whole, then decoded at once (readFile's own decoding streams, far slower); ASCII,
-    // the usual case, is copied as one-byte text without UTF-8 decoding.
-    const bytes = await readFile(file);
-    text = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+    bytes = await readFile(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     return { shard: { file, records: new Map(), bytes: 0 }, otherLayout: false };
   }
-  const bytes = Buffer.byteLength(text);
+  const records = new Map<string, number>();
   const lines = slice(
-    () => `read of ${name} (${bytes} bytes)`,
-    () => readShardLines(text),
+    () => `read of ${name} (${bytes.length} bytes)`,
+    () => {
+      const lines = readShardLines(bytes);
+      if (lines && lines.length > 0) {
+        const chunk = arena.adopt(bytes);
+        for (const { id, start, end } of lines) {
+          const previous = records.get(id);
+          records.set(id, arena.place(chunk, start, end));
+          if (previous !== undefined) arena.delete(previous); // an id twice: the last one counts, as in JSON.parse
+        }
+      }
+      return lines;
+    },
   );
-  if (lines) return { shard: { file, records: lines, bytes }, otherLayout: false };
+  if (lines) return { shard: { file, records, bytes: bytes.length }, otherLayout: false };
   const low = new Low<ShardData>(new DurableJsonFile(file), { records: {} });
   await low.read();
   if (!low.data || typeof low.data.records !== 'object' || low.data.records === null) {
     throw new Error(`store file ${name} is not a store shard`);
   }
-  const records = new Map<string, string>();
   for (const [id, value] of Object.entries(low.data.records)) {
     const t = JSON.stringify(value);
-    if (t !== undefined) records.set(id, t);
+    if (t !== undefined) records.set(id, arena.add(t));
   }
-  return { shard: { file, records, bytes }, otherLayout: true };
+  return { shard: { file, records, bytes: bytes.length }, otherLayout: true };
 }

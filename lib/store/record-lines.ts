@@ -1,8 +1,9 @@
 /**
  * The line layout the store writes its files in, and the readers for it. Every
  * line holds one record, so a file is read by splitting it into lines and
- * taking each record's text as it is — records are kept in memory as their JSON
- * text and parsed when read (see docs/store.md).
+ * taking each record's bytes as they are — records are kept in memory as their
+ * JSON text, in a {@link RecordArena} off the V8 heap, and parsed when read
+ * (see docs/store.md).
  *
  * A shard file stays one JSON document in lowdb's format, one record a line:
  *
@@ -36,29 +37,70 @@ function stringAt(text: string, start: number, end: number): string {
   return raw.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : raw;
 }
 
+/** What precedes a record's value in a shard: a line break, a comma after the first record, the id and a colon. */
+export function shardKey(id: string, first: boolean): string {
+  return `${first ? '\n' : '\n,'}${JSON.stringify(id)}:`;
+}
+
 /** One record of a shard: `"id":value`, with a leading comma after the first. */
 export function shardLine(id: string, text: string, first: boolean): string {
-  return `${first ? '\n' : '\n,'}${JSON.stringify(id)}:${text}`;
+  return shardKey(id, first) + text;
+}
+
+/** A record of a shard file: its id, and where its value's JSON text lies in the file's bytes. */
+export interface ShardLine {
+  id: string;
+  start: number;
+  end: number;
+}
+
+const HEAD_BYTES = Buffer.from(`${SHARD_HEAD}\n`, 'latin1');
+const TAIL_BYTES = Buffer.from(SHARD_TAIL, 'latin1');
+const EMPTY_BYTES = Buffer.from(`${SHARD_HEAD}${SHARD_TAIL}`, 'latin1');
+
+/** Index just past the JSON string starting at `start` (a `"`) and ending before `limit`, or -1. UTF-8 safe: `"` and `\\` never occur inside a multi-byte character. */
+function endOfStringBytes(bytes: Buffer, start: number, limit: number): number {
+  if (bytes[start] !== 0x22) return -1;
+  for (let i = start + 1; i < limit; i++) {
+    const c = bytes[i];
+    if (c === 0x5c) i++;
+    else if (c === 0x22) return i + 1;
+  }
+  return -1;
 }
 
 /**
- * The records of a shard file in the line layout, as id → JSON text; null
+ * The records of a shard file (its bytes, UTF-8) in the line layout, as ids
+ * and the location of each value's text — nothing is parsed but the ids; null
  * when the file is in another layout (written by lowdb itself or by an older
  * version), which the caller then parses as a whole.
  */
-export function readShardLines(file: string): Map<string, string> | null {
-  if (!file.startsWith(`${SHARD_HEAD}\n`) && file !== `${SHARD_HEAD}${SHARD_TAIL}`) return null;
-  if (!file.endsWith(SHARD_TAIL)) return null;
-  const records = new Map<string, string>();
-  const body = file.slice(SHARD_HEAD.length + 1, file.length - SHARD_TAIL.length);
-  if (body === '') return records;
-  for (const line of body.split('\n')) {
-    const start = line.charCodeAt(0) === 0x2c ? 1 : 0; // ','
-    const end = endOfString(line, start);
-    if (end < 0 || line.charCodeAt(end) !== 0x3a || end + 1 >= line.length) return null; // ':' then a value
-    records.set(stringAt(line, start, end), line.slice(end + 1));
+export function readShardLines(file: Buffer): ShardLine[] | null {
+  if (file.equals(EMPTY_BYTES)) return [];
+  if (file.length < HEAD_BYTES.length + TAIL_BYTES.length) return null;
+  if (!file.subarray(0, HEAD_BYTES.length).equals(HEAD_BYTES)) return null;
+  const bodyEnd = file.length - TAIL_BYTES.length;
+  if (!file.subarray(bodyEnd).equals(TAIL_BYTES)) return null;
+  const lines: ShardLine[] = [];
+  let pos = HEAD_BYTES.length;
+  for (;;) {
+    let lineEnd = file.indexOf(0x0a, pos);
+    if (lineEnd < 0 || lineEnd > bodyEnd) lineEnd = bodyEnd;
+    const idStart = file[pos] === 0x2c ? pos + 1 : pos; // ','
+    const idEnd = endOfStringBytes(file, idStart, lineEnd);
+    if (idEnd < 0 || file[idEnd] !== 0x3a || idEnd + 1 >= lineEnd) return null; // ':' then a value
+    let id = file.toString('utf8', idStart + 1, idEnd - 1);
+    if (id.includes('\\')) {
+      try {
+        id = JSON.parse(file.toString('utf8', idStart, idEnd)) as string;
+      } catch {
+        return null;
+      }
+    }
+    lines.push({ id, start: idEnd + 1, end: lineEnd });
+    if (lineEnd === bodyEnd) return lines;
+    pos = lineEnd + 1;
   }
-  return records;
 }
 
 export function journalPut(collection: string, id: string, text: string): string {
