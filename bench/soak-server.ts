@@ -2,7 +2,8 @@
  * The soak subject: directory and one strict bank in one process (as
  * bench/sandbox-server.ts), which also reports, every `--interval` seconds, one
  * JSON line of its own health: event-loop delay (p50/p99/max, from
- * perf_hooks.monitorEventLoopDelay), RSS, heap and the records the bank holds.
+ * perf_hooks.monitorEventLoopDelay), RSS, heap, the bank store's record text
+ * (off the heap: live and held) and the records the bank holds.
  * With `--clients N` the bank's store is first filled offline to N clients
  * (bench/lib/prefill-clients.ts), so the services start by reading them from
  * disk; a first line of kind 'start' gives the prefill and start times and the
@@ -26,6 +27,9 @@ export interface SoakHealth {
   eventLoopMaxMs: number;
   rssMiB: number;
   heapUsedMiB: number;
+  /** The bank store's record text, off the V8 heap: bytes of live records, and of the chunks held. */
+  storeLiveMiB: number;
+  storeHeldMiB: number;
   clients: number;
   tokens: number;
   jtis: number;
@@ -96,6 +100,8 @@ runServer('soak-server', async () => {
       eventLoopMaxMs: ms(histogram.max),
       rssMiB: mib(mem.rss),
       heapUsedMiB: mib(mem.heapUsed),
+      storeLiveMiB: mib(store.memory().liveBytes),
+      storeHeldMiB: mib(store.memory().heldBytes),
       clients: store.count('clients'),
       tokens: store.count('tokens'),
       jtis: store.count('jtis'),
