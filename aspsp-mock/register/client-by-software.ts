@@ -1,10 +1,17 @@
 import type { Store } from '../../lib/store/store.js';
 import { BANK_COLLECTIONS, type ClientRecord } from '../model.js';
 
-/** software_id → client_ids, per store; built on first use, then kept up by {@link noteClient}. */
-const indexes = new WeakMap<Store, Map<string, Set<string>>>();
+/**
+ * software_id → client_id (the usual case: one client per software) or the set
+ * of them, per store; built on first use, then kept up by {@link noteClient}.
+ * A lone client_id is held as the string itself, so the index costs an entry a
+ * software, not a Set (see docs/store.md, "Other per-record memory").
+ */
+type SoftwareIndex = Map<string, string | Set<string>>;
 
-function indexOf(store: Store): Map<string, Set<string>> {
+const indexes = new WeakMap<Store, SoftwareIndex>();
+
+function indexOf(store: Store): SoftwareIndex {
   let index = indexes.get(store);
   if (!index) {
     index = new Map();
@@ -15,13 +22,11 @@ function indexOf(store: Store): Map<string, Set<string>> {
   return index;
 }
 
-function add(index: Map<string, Set<string>>, softwareId: string, clientId: string): void {
-  let ids = index.get(softwareId);
-  if (!ids) {
-    ids = new Set();
-    index.set(softwareId, ids);
-  }
-  ids.add(clientId);
+function add(index: SoftwareIndex, softwareId: string, clientId: string): void {
+  const ids = index.get(softwareId);
+  if (ids === undefined || ids === clientId) index.set(softwareId, clientId);
+  else if (typeof ids === 'string') index.set(softwareId, new Set([ids, clientId]));
+  else ids.add(clientId);
 }
 
 /** Records that a client was written (created or updated); call with every client put. */
@@ -37,12 +42,13 @@ export function noteClient(store: Store, client: ClientRecord): void {
 export function clientOfSoftware(store: Store, softwareId: string): ClientRecord | undefined {
   const index = indexOf(store);
   const ids = index.get(softwareId);
-  if (!ids) return undefined;
-  for (const id of ids) {
+  if (ids === undefined) return undefined;
+  for (const id of typeof ids === 'string' ? [ids] : ids) {
     const client = store.get<ClientRecord>(BANK_COLLECTIONS.clients, id);
     if (client && client.software_id === softwareId) return client;
-    ids.delete(id);
+    if (typeof ids === 'string') index.delete(softwareId);
+    else ids.delete(id);
   }
-  if (ids.size === 0) index.delete(softwareId);
+  if (typeof ids !== 'string' && ids.size === 0) index.delete(softwareId);
   return undefined;
 }
