@@ -72,10 +72,15 @@ async function main(): Promise<void> {
     await Promise.all(Array.from({ length: 16 }, (_, w) => writer(w)));
     await store.settled();
     h.disable();
+    collectGarbage();
+    const after = process.memoryUsage();
+    const text = store.memory();
     process.stdout.write(
       `${store.count('clients')} clients; open ${openMs.toFixed(0)} ms; ${(writes / seconds).toFixed(0)} writes/s for ${seconds} s; ` +
         `${store.stats.compactions} compactions; event-loop delay p50 ${ms(h.percentile(50))} ms, p99 ${ms(h.percentile(99))} ms, max ${ms(h.max)} ms; ` +
-        `RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB; load average ${loadavg()[0].toFixed(1)}\n`,
+        `after a full GC: RSS ${mib(after.rss)} MiB, heap ${mib(after.heapUsed)} MiB ` +
+        `(${((after.heapUsed - mem.heapUsed) / Math.max(1, writes)) | 0} bytes per record written); ` +
+        `record text off the heap ${mib(text.liveBytes)} MiB live, ${mib(text.heldBytes)} MiB held; load average ${loadavg()[0].toFixed(1)}\n`,
     );
     await store.close();
   } finally {

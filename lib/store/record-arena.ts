@@ -113,11 +113,6 @@ export class RecordArena {
     return slot;
   }
 
-  /** Drops an adopted chunk no record was placed in. */
-  dropIfEmpty(chunk: number): void {
-    if (this.chunkLive[chunk] === 0 && chunk !== this.head) this.dropChunk(chunk);
-  }
-
   /** The record's text (a new string each call). */
   text(slot: number): string {
     const chunk = this.chunks[this.chunkOf[slot]] as Buffer;
