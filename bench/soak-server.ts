@@ -11,9 +11,9 @@
  *
  *   node dist/bench/soak-server.js --data-dir <dir> [--interval 60] [--clients N]
  */
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { FileStore } from '../lib/store/index.js';
 import { defaultBankDb, prefillClients } from './lib/prefill-clients.js';
@@ -27,6 +27,8 @@ export interface SoakHealth {
   eventLoopMaxMs: number;
   rssMiB: number;
   heapUsedMiB: number;
+  /** Heap used as last seen just after a full (mark-compact) garbage collection: the live heap, without request garbage. */
+  heapAfterFullGcMiB: number;
   /** The bank store's record text, off the V8 heap: bytes of live records, and of the chunks held. */
   storeLiveMiB: number;
   storeHeldMiB: number;
@@ -89,6 +91,15 @@ runServer('soak-server', async () => {
     heapUsedMiB: mib(mem0.heapUsed),
     clients: store.count('clients'),
   };
+  let heapAfterFullGc = mem0.heapUsed;
+  const gcWatch = new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      if (
+        (e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR
+      )
+        heapAfterFullGc = getHeapStatistics().used_heap_size;
+  });
+  gcWatch.observe({ entryTypes: ['gc'] });
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
   const timer = setInterval(() => {
@@ -100,6 +111,7 @@ runServer('soak-server', async () => {
       eventLoopMaxMs: ms(histogram.max),
       rssMiB: mib(mem.rss),
       heapUsedMiB: mib(mem.heapUsed),
+      heapAfterFullGcMiB: mib(heapAfterFullGc),
       storeLiveMiB: mib(store.memory().liveBytes),
       storeHeldMiB: mib(store.memory().heldBytes),
       clients: store.count('clients'),
@@ -109,7 +121,10 @@ runServer('soak-server', async () => {
     histogram.reset();
     process.stdout.write(`${JSON.stringify(health)}\n`);
   }, interval * 1000);
-  stopWithParent(sandbox, () => clearInterval(timer));
+  stopWithParent(sandbox, () => {
+    clearInterval(timer);
+    gcWatch.disconnect();
+  });
   process.stdout.write(`${JSON.stringify(start)}\n`);
   process.stdout.write(`${JSON.stringify(sandbox.info)}\n`);
 });

@@ -153,7 +153,7 @@ async function main(): Promise<number> {
     };
     process.stdout.write(
       `soak: ${minutes} min of POST /register, ${concurrency} in flight; one line per ${interval} s\n` +
-        'minute  reg/s   p50 ms  p99 ms  fail  | server: loop p99 ms  loop max ms  rss MiB  heap MiB  store MiB live/held  clients   load\n',
+        'minute  reg/s   p50 ms  p99 ms  fail  | server: loop p99 ms  loop max ms  rss MiB  heap MiB (after full GC)  store MiB live/held  clients   load\n',
     );
     const soakStart = performance.now();
     let lineStart = performance.now();
@@ -164,7 +164,7 @@ async function main(): Promise<number> {
       const h = health.at(-1);
       process.stdout.write(
         `${((performance.now() - soakStart) / 60_000).toFixed(2).padEnd(7)} ${(sorted.length / seconds).toFixed(1).padStart(6)}  ${percentile(sorted, 50).toFixed(0).padStart(6)}  ${percentile(sorted, 99).toFixed(0).padStart(6)}  ${String(failures).padStart(4)}  | ` +
-          `${String(h?.eventLoopP99Ms ?? '-').padStart(17)}  ${String(h?.eventLoopMaxMs ?? '-').padStart(11)}  ${String(h?.rssMiB ?? '-').padStart(7)}  ${String(h?.heapUsedMiB ?? '-').padStart(8)}  ${(h ? `${h.storeLiveMiB}/${h.storeHeldMiB}` : '-').padStart(19)}  ${String(h?.clients ?? '-').padStart(7)}  ${loadavg()[0].toFixed(1).padStart(5)}\n`,
+          `${String(h?.eventLoopP99Ms ?? '-').padStart(17)}  ${String(h?.eventLoopMaxMs ?? '-').padStart(11)}  ${String(h?.rssMiB ?? '-').padStart(7)}  ${(h ? `${h.heapUsedMiB} (${h.heapAfterFullGcMiB})` : '-').padStart(24)}  ${(h ? `${h.storeLiveMiB}/${h.storeHeldMiB}` : '-').padStart(19)}  ${String(h?.clients ?? '-').padStart(7)}  ${loadavg()[0].toFixed(1).padStart(5)}\n`,
       );
       latencies = [];
       failures = 0;
