@@ -239,6 +239,33 @@ describe('FileStore', () => {
     expect(Object.fromEntries(reopened.entries('things'))).toEqual(values);
   });
 
+  it('carries hostile ids and values, and records larger than an arena chunk, through the journal and the shards', async () => {
+    const dir = tempDir();
+    const big = { s: 'é'.repeat(5 * 1024 * 1024) }; // 10 MiB of UTF-8: more than a chunk
+    const values: Record<string, unknown> = {
+      'with "quotes":': { s: 'a "quoted": value' },
+      'back\\slash\\': { s: 'C:\\dir\\' },
+      'line\nbreak\r\n\u2028': { s: 'two\nlines\u2029', z: '\u0000' },
+      '': 'empty id',
+      ',"c":"x","i":"fake","v":': { s: ',"d":1}' },
+      'unicode é 😀': { lone: '\ud800', emoji: '😀' },
+      big,
+    };
+    const store = await FileStore.open(dir, { collections: { things: 3 } });
+    for (const [id, v] of Object.entries(values)) await store.put('things', id, v);
+    await store.put('things', 'big', { ...big, again: true }); // the first big record's chunk is dropped
+    const want = { ...values, big: { ...big, again: true } };
+    const replayed = await FileStore.open(dir, { collections: { things: 3 } }); // from the journal
+    expect(Object.fromEntries(replayed.entries('things'))).toEqual(want);
+    await store.close();
+    const reopened = await FileStore.open(dir, { collections: { things: 3 } }); // from the shards
+    expect(Object.fromEntries(reopened.entries('things'))).toEqual(want);
+    expect(reopened.memory().records).toBe(Object.keys(want).length);
+    await reopened.delete('things', 'big');
+    expect(reopened.memory().liveBytes).toBeLessThan(1024);
+    await reopened.close();
+  });
+
   it('flush waits for a commit in flight', async () => {
     const dir = tempDir();
     const store = await FileStore.open(dir, { collections: { things: 1 } });
