@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
 /** Where a record sorts in a listing: newest first by `at`, then by `id` (both strings). */
@@ -20,8 +21,12 @@ interface Entry {
   groups: Record<string, string>;
 }
 
-/** Records indexed (or sorted) between two yields to the event loop while the index is built. */
+/** Entries merged between two yields to the event loop while the index is built. */
 const BUILD_SLICE = 2_000;
+/** While the index is built, the event loop is given back after this much work (records are parsed as read). */
+const SLICE_MS = 10;
+/** Records a slice indexes at most (sorted as one run). */
+const RUN = 2_000;
 
 /** Ascending (older first); equal times by id, so the order is total and a cursor resumes exactly. */
 const compare = (a: SortKey, b: SortKey): number =>
@@ -54,15 +59,17 @@ export class ListingIndex<R> {
     const index = new ListingIndex(shape);
     let runs: Entry[][] = [];
     let run: Entry[] = [];
+    let sliceStart = performance.now();
     for (const [id, record] of records) {
       const entry = index.entryOf(id, record);
       index.live.set(id, entry);
       index.addGroups(entry);
       run.push(entry);
-      if (run.length === BUILD_SLICE) {
+      if (run.length === RUN || (run.length % 64 === 0 && performance.now() - sliceStart > SLICE_MS)) {
         runs.push(run.sort(compare));
         run = [];
         await yieldToEventLoop();
+        sliceStart = performance.now();
       }
     }
     if (run.length > 0) runs.push(run.sort(compare));
