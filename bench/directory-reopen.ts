@@ -13,12 +13,14 @@
  * cause. The load average is printed beside: on a busy machine every figure
  * includes time spent waiting for a CPU.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { generateRsaKeyPair } from '../certs/index.js';
-import { startDirectory } from '../directory/index.js';
+import { DIRECTORY_DEFAULTS, directoryPaths, startDirectory } from '../directory/index.js';
+import { DirectoryRepository, directoryCollections } from '../directory/repository.js';
+import { FileStore } from '../lib/store/index.js';
 import { createSoftwareStatements, obtainTransportCertificate, transportCsr } from './lib/directory-api.js';
 import { createPool, send } from './lib/http.js';
 import { CERTIFICATES_PER_STATEMENT } from './lib/issuance.js';
@@ -30,7 +32,7 @@ const ms = (x: number): string => `${x.toFixed(0)} ms`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { certificates: { type: 'string', default: '180000' } },
+    options: { certificates: { type: 'string', default: '180000' }, 'data-dir': { type: 'string' } },
     strict: true,
   });
   const total = Number(values.certificates);
@@ -38,7 +40,13 @@ async function main(): Promise<void> {
     throw new Error('usage: directory-reopen [--certificates N ≥ 20]');
   watchSlowSlices('directory-reopen');
   const config = { port: 0, bindAddress: '127.0.0.1', logLevel: 'silent' as const };
-  await withTempDir('obmock-dir-reopen-', async (dataDir) => {
+  const kept = values['data-dir'];
+  const run = async (dataDir: string): Promise<void> => {
+    if (kept && (await stat(directoryPaths(dataDir).db).catch(() => undefined))) {
+      process.stdout.write(`reusing the certificates in ${dataDir}\n`);
+      await measure(dataDir);
+      return;
+    }
     // 1. Real certificates through the API, one of them revoked.
     const first = await startDirectory({ ...config, dataDir });
     const pool = createPool(first.url, await readCa(first.ca.bundle), 4);
@@ -71,13 +79,29 @@ async function main(): Promise<void> {
       await first.close();
     }
     // 2. Clones, offline.
-    let t0 = performance.now();
+    const t0 = performance.now();
     const filled = await prepopulateCertificates(dataDir, total, {
       perStatement: CERTIFICATES_PER_STATEMENT,
     });
     process.stdout.write(
       `prepopulate: ${filled.existing + filled.added} certificates, ${filled.softwareStatements} software statements, ${filled.organisations} organisations in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
     );
+    await measure(dataDir);
+  };
+  if (kept) await run(kept);
+  else await withTempDir('obmock-dir-reopen-', run);
+
+  async function measure(dataDir: string): Promise<void> {
+    // The two parts of a start that grow with the certificates, alone: the store, then the indexes.
+    let t0 = performance.now();
+    const store = await FileStore.open(directoryPaths(dataDir).db, {
+      collections: directoryCollections(DIRECTORY_DEFAULTS.certificateShards),
+    });
+    const openMs = performance.now() - t0;
+    t0 = performance.now();
+    await DirectoryRepository.open(store);
+    process.stdout.write(`store open ${ms(openMs)}, indexes ${ms(performance.now() - t0)}\n`);
+    await store.close();
     // 3. The start, watched.
     const loop = monitorEventLoopDelay({ resolution: 1 });
     loop.enable();
@@ -160,7 +184,7 @@ async function main(): Promise<void> {
         .map((x) => x.toFixed(1))
         .join(' ')}\n`,
     );
-  });
+  }
 }
 
 const readCa = (file: string): Promise<string> => readFile(file, 'utf8');
