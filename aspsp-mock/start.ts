@@ -6,6 +6,7 @@ import { loadOrCreateRsaKeyFile } from '../certs/index.js';
 import { listenHttps } from '../lib/http/index.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { FileStore } from '../lib/store/index.js';
+import { trackListings } from './admin/listings.js';
 import { createAspspApp } from './app.js';
 import { type AspspConfig, resolveAspspConfig } from './config.js';
 import type { BankContext } from './context.js';
@@ -103,7 +104,7 @@ export async function startAspsp(
         profileDescription: def.description ?? '',
         profileChain: def.chain ?? [def.profile],
         settings,
-        store,
+        store: trackListings(store),
         trust: new DirectoryTrust(
           directoryUrl,
           config.directory.caBundlePem,

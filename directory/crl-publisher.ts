@@ -30,11 +30,7 @@ export class CrlPublisher {
   private async rebuildNow(): Promise<void> {
     const meta = this.repo.meta();
     const crlNumber = meta.crlNumber + 1;
-    const revoked = this.repo
-      .allCertificates()
-      .filter((c) => c.status === 'Revoked')
-      .map((c) => ({ serialHex: c.serialHex, revokedAt: new Date(c.revokedAt ?? c.createdAt) }));
-    const crl = buildCrl(this.ca, revoked, { crlNumber, now: this.now() });
+    const crl = buildCrl(this.ca, this.repo.revokedCertificates(), { crlNumber, now: this.now() });
     await this.repo.putMeta({ ...meta, crlNumber });
     await writeFileAtomic(join(this.caDir, 'issuing.crl.pem'), crl.pem);
     await writeFileAtomic(join(this.caDir, 'issuing.crl'), crl.der);

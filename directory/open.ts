@@ -77,7 +77,7 @@ export async function openDirectoryContext(
   const store =
     options.store ??
     (await FileStore.open(paths.db, { collections: directoryCollections(config.certificateShards) }));
-  const repo = new DirectoryRepository(store);
+  const repo = await DirectoryRepository.open(store);
   const { value: adminToken, persist: persistAdminToken } = await readOrMake(paths.adminToken, newSecret);
   const ssaKey = await loadOrCreateSsaKey(paths.keys, ca);
   const crl = new CrlPublisher(ca, repo, paths.ca, now);

@@ -1,3 +1,6 @@
+import { performance } from 'node:perf_hooks';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { RevokedEntry } from '../certs/index.js';
 import type { Store } from '../lib/store/index.js';
 import {
   type AuthorisationServerRecord,
@@ -23,6 +26,22 @@ export function directoryCollections(certificateShards: number): Record<string, 
   };
 }
 
+/** Work done at start between two yields to the event loop while the indexes are built. */
+const INDEX_SLICE_MS = 10;
+
+/** Calls `fn` on each item, giving the event loop back every INDEX_SLICE_MS of work. */
+async function inSlices<T>(items: Iterable<T>, fn: (item: T) => void): Promise<void> {
+  let sliceStart = performance.now();
+  let n = 0;
+  for (const item of items) {
+    fn(item);
+    if (++n % 64 === 0 && performance.now() - sliceStart > INDEX_SLICE_MS) {
+      await yieldToEventLoop();
+      sliceStart = performance.now();
+    }
+  }
+}
+
 function addTo(index: Map<string, Set<string>>, key: string, value: string): void {
   let set = index.get(key);
   if (!set) {
@@ -44,14 +63,42 @@ export class DirectoryRepository {
   private readonly oauthClientIds = new Map<string, string>();
   /** Serial (lowercase hex) → kid, for the OCSP responder. */
   private readonly certBySerial = new Map<string, string>();
+  /** kid → serial and revocation time of each revoked certificate: the CRL's entries, without reading every certificate. */
+  private readonly revoked = new Map<string, RevokedEntry>();
 
-  constructor(readonly store: Store) {
+  /**
+   * A repository over `store`. Unless `index` is false, its indexes are built
+   * here, at once; {@link DirectoryRepository.open} builds them in slices.
+   */
+  constructor(
+    readonly store: Store,
+    options: { index?: boolean } = {},
+  ) {
+    if (options.index === false) return;
     for (const [, cert] of store.entries<CertificateRecord>(COLLECTIONS.certificates))
       this.indexCertificate(cert);
+    for (const [, ss] of store.entries<SoftwareStatementRecord>(COLLECTIONS.softwareStatements))
+      addTo(this.softwareByOrg, ss.OrganisationId, ss.Id);
     for (const c of store.list<OAuthClientRecord>(COLLECTIONS.oauthClients))
       this.oauthClientIds.set(c.ClientID, c.OrganisationId);
-    for (const ss of store.list<SoftwareStatementRecord>(COLLECTIONS.softwareStatements))
-      addTo(this.softwareByOrg, ss.OrganisationId, ss.Id);
+  }
+
+  /**
+   * A repository whose indexes are built a slice at a time, the event loop
+   * given back every INDEX_SLICE_MS: at start the certificates are read one by
+   * one (180,000 of them take seconds), and nothing else may wait that long.
+   */
+  static async open(store: Store): Promise<DirectoryRepository> {
+    const repo = new DirectoryRepository(store, { index: false });
+    await inSlices(store.entries<CertificateRecord>(COLLECTIONS.certificates), ([, cert]) =>
+      repo.indexCertificate(cert),
+    );
+    await inSlices(store.entries<SoftwareStatementRecord>(COLLECTIONS.softwareStatements), ([, ss]) =>
+      addTo(repo.softwareByOrg, ss.OrganisationId, ss.Id),
+    );
+    for (const c of store.list<OAuthClientRecord>(COLLECTIONS.oauthClients))
+      repo.oauthClientIds.set(c.ClientID, c.OrganisationId);
+    return repo;
   }
 
   private indexCertificate(cert: CertificateRecord): void {
@@ -59,6 +106,12 @@ export class DirectoryRepository {
     this.certBySerial.set(cert.serialHex.toLowerCase(), cert.kid);
     if (cert.SoftwareStatementId) addTo(this.certsBySoftware, cert.SoftwareStatementId, cert.kid);
     for (const ss of cert.Associations) addTo(this.certsBySoftware, ss, cert.kid);
+    if (cert.status === 'Revoked')
+      this.revoked.set(cert.kid, {
+        serialHex: cert.serialHex,
+        revokedAt: new Date(cert.revokedAt ?? cert.createdAt),
+      });
+    else this.revoked.delete(cert.kid);
   }
 
   // organisations
@@ -131,6 +184,10 @@ export class DirectoryRepository {
   certificateBySerial(serialHex: string): CertificateRecord | undefined {
     const kid = this.certBySerial.get(serialHex.toLowerCase());
     return kid ? this.certificate(kid) : undefined;
+  }
+  /** Serial and revocation time of every revoked certificate (what the CRL lists). */
+  revokedCertificates(): RevokedEntry[] {
+    return [...this.revoked.values()];
   }
   allCertificates(): CertificateRecord[] {
     return this.store.list<CertificateRecord>(COLLECTIONS.certificates);

@@ -1,6 +1,4 @@
 import type { Request } from 'express';
-import type { BankContext } from '../context.js';
-import { BANK_COLLECTIONS, type ClientRecord } from '../model.js';
 import { InvalidPageRequest } from './errors.js';
 
 /** The filters every admin listing takes, each optional, each an exact match. */
@@ -22,31 +20,4 @@ export function readFilter(req: Request): ListingFilter {
     filter[name] = v;
   }
   return filter;
-}
-
-/** A client matches when every filter given equals its field. */
-export function clientMatches(f: ListingFilter, c: ClientRecord): boolean {
-  return (
-    (f.client_id === undefined || c.client_id === f.client_id) &&
-    (f.software_id === undefined || c.software_id === f.software_id) &&
-    (f.org_id === undefined || c.org_id === f.org_id)
-  );
-}
-
-/**
- * For records that name only their client (tokens, consents): whether a
- * record's client_id passes the filter. Organisation and software are those of
- * the client as registered now; a record of a deleted client matches only a
- * client_id filter. One pass over the clients per call, nothing kept.
- */
-export function clientIdFilter(ctx: BankContext, f: ListingFilter): (clientId: string) => boolean {
-  if (f.org_id === undefined && f.software_id === undefined)
-    return (id) => f.client_id === undefined || id === f.client_id;
-  const ids = new Set(
-    ctx.store
-      .list<ClientRecord>(BANK_COLLECTIONS.clients)
-      .filter((c) => clientMatches(f, c))
-      .map((c) => c.client_id),
-  );
-  return (id) => ids.has(id);
 }

@@ -1,9 +1,11 @@
 import type { Request, Response } from 'express';
 import type { BankContext } from '../context.js';
 import { BANK_COLLECTIONS, type ClientRecord } from '../model.js';
-import { clientMatches, readFilter } from './filter.js';
+import { readFilter } from './filter.js';
+import { listingIndex } from './listings.js';
 import { shortHash } from './mask.js';
-import { paginate } from './paginate.js';
+import { paginate, readPageRequest } from './paginate.js';
+import { selectClients } from './selection.js';
 
 /** A registered client as the admin sees it: its metadata; its secrets only as short fingerprints. */
 function adminClientView(c: ClientRecord): Record<string, unknown> {
@@ -26,12 +28,17 @@ function adminClientView(c: ClientRecord): Record<string, unknown> {
 
 /** GET {issuer}/admin/clients: the bank's registered clients (optionally filtered), newest first, a page at a time. */
 export function listClients(ctx: BankContext) {
-  return (req: Request, res: Response): void => {
+  return async (req: Request, res: Response): Promise<void> => {
     const filter = readFilter(req);
-    const clients = ctx.store
-      .list<ClientRecord>(BANK_COLLECTIONS.clients)
-      .filter((c) => clientMatches(filter, c));
-    const page = paginate(req, clients, (c) => ({ at: c.createdAt, id: c.client_id }), adminClientView);
-    res.status(200).json({ bank: ctx.id, ...page });
+    const page = readPageRequest(req);
+    const clients = await listingIndex<ClientRecord>(ctx, BANK_COLLECTIONS.clients);
+    const listed = await paginate(
+      page,
+      clients,
+      selectClients(clients, filter),
+      (id) => ctx.store.get<ClientRecord>(BANK_COLLECTIONS.clients, id),
+      adminClientView,
+    );
+    res.status(200).json({ bank: ctx.id, ...listed });
   };
 }

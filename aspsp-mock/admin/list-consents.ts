@@ -1,20 +1,26 @@
 import type { Request, Response } from 'express';
 import type { BankContext } from '../context.js';
-import { BANK_COLLECTIONS, type ConsentRecord } from '../model.js';
-import { clientIdFilter, readFilter } from './filter.js';
-import { paginate } from './paginate.js';
+import { BANK_COLLECTIONS, type ClientRecord, type ConsentRecord } from '../model.js';
+import { readFilter } from './filter.js';
+import { listingIndex } from './listings.js';
+import { paginate, readPageRequest } from './paginate.js';
+import { selectOwned } from './selection.js';
 
 /** GET {issuer}/admin/consents: the account-access consents the bank holds, newest first. */
 export function listConsents(ctx: BankContext) {
-  return (req: Request, res: Response): void => {
-    const ofClient = clientIdFilter(ctx, readFilter(req));
-    const consents = ctx.store
-      .list<ConsentRecord>(BANK_COLLECTIONS.consents)
-      .filter((c) => ofClient(c.client_id));
-    const page = paginate(
-      req,
+  return async (req: Request, res: Response): Promise<void> => {
+    const filter = readFilter(req);
+    const page = readPageRequest(req);
+    const consents = await listingIndex<ConsentRecord>(ctx, BANK_COLLECTIONS.consents);
+    const clients =
+      filter.org_id === undefined && filter.software_id === undefined
+        ? undefined
+        : await listingIndex<ClientRecord>(ctx, BANK_COLLECTIONS.clients);
+    const listed = await paginate(
+      page,
       consents,
-      (c) => ({ at: c.CreationDateTime, id: c.ConsentId }),
+      selectOwned(consents, clients, filter),
+      (id) => ctx.store.get<ConsentRecord>(BANK_COLLECTIONS.consents, id),
       (c) => ({
         ConsentId: c.ConsentId,
         client_id: c.client_id,
@@ -25,6 +31,6 @@ export function listConsents(ctx: BankContext) {
         ...(c.ExpirationDateTime ? { ExpirationDateTime: c.ExpirationDateTime } : {}),
       }),
     );
-    res.status(200).json({ bank: ctx.id, ...page });
+    res.status(200).json({ bank: ctx.id, ...listed });
   };
 }

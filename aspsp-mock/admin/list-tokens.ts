@@ -1,12 +1,11 @@
 import type { Request, Response } from 'express';
 import { type BankContext, nowSeconds } from '../context.js';
-import { BANK_COLLECTIONS, type TokenRecord } from '../model.js';
-import { clientIdFilter, readFilter } from './filter.js';
+import { BANK_COLLECTIONS, type ClientRecord, type TokenRecord } from '../model.js';
+import { readFilter } from './filter.js';
+import { listingIndex } from './listings.js';
 import { shortHash } from './mask.js';
-import { paginate } from './paginate.js';
-
-/** Seconds since the epoch as a string that sorts like the number. */
-const sortable = (seconds: number): string => String(Math.max(0, Math.floor(seconds))).padStart(12, '0');
+import { paginate, readPageRequest } from './paginate.js';
+import { selectOwned } from './selection.js';
 
 /**
  * GET {issuer}/admin/tokens: the access tokens the bank issued and still keeps
@@ -14,14 +13,20 @@ const sortable = (seconds: number): string => String(Math.max(0, Math.floor(seco
  * token's SHA-256; the listing shows a short fingerprint of it, never a usable token.
  */
 export function listTokens(ctx: BankContext) {
-  return (req: Request, res: Response): void => {
+  return async (req: Request, res: Response): Promise<void> => {
     const now = nowSeconds(ctx);
-    const ofClient = clientIdFilter(ctx, readFilter(req));
-    const tokens = ctx.store.list<TokenRecord>(BANK_COLLECTIONS.tokens).filter((t) => ofClient(t.client_id));
-    const page = paginate(
-      req,
+    const filter = readFilter(req);
+    const page = readPageRequest(req);
+    const tokens = await listingIndex<TokenRecord>(ctx, BANK_COLLECTIONS.tokens);
+    const clients =
+      filter.org_id === undefined && filter.software_id === undefined
+        ? undefined
+        : await listingIndex<ClientRecord>(ctx, BANK_COLLECTIONS.clients);
+    const listed = await paginate(
+      page,
       tokens,
-      (t) => ({ at: sortable(t.expiresAt), id: t.hash }),
+      selectOwned(tokens, clients, filter),
+      (id) => ctx.store.get<TokenRecord>(BANK_COLLECTIONS.tokens, id),
       (t) => ({
         token: shortHash(t.hash),
         client_id: t.client_id,
@@ -31,6 +36,6 @@ export function listTokens(ctx: BankContext) {
         active: t.expiresAt >= now,
       }),
     );
-    res.status(200).json({ bank: ctx.id, ...page });
+    res.status(200).json({ bank: ctx.id, ...listed });
   };
 }

@@ -1,16 +1,24 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Request } from 'express';
 import { InvalidPageRequest } from './errors.js';
+import type { ListingIndex, SortKey } from './listing-index.js';
+import type { Selection } from './selection.js';
+
+export type { SortKey } from './listing-index.js';
 
 /** Items per page unless `limit` says otherwise, and the most a page may hold. */
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 const MAX_CURSOR_LENGTH = 512;
-
-/** Where a record sorts in a listing: newest first by `at`, then by `id` (both strings). */
-export interface SortKey {
-  at: string;
-  id: string;
-}
+/**
+ * A filtered listing whose candidates number at most this many sorts them
+ * (exact pages); a larger one walks the collection's order instead.
+ */
+export const SORT_CANDIDATES_UP_TO = 2_000;
+/** The most records a walk examines in one call; past it, the page ends with a cursor to go on from. */
+export const EXAMINE_PER_CALL = 10_000;
+/** Records examined between two yields to the event loop. */
+const WALK_SLICE = 2_000;
 
 export interface Page<T> {
   /** Records in the whole listing (every page). */
@@ -55,32 +63,82 @@ function readCursor(req: Request): SortKey | undefined {
   throw invalid;
 }
 
-/** Newer first; equal times by id, so the order is total and a cursor resumes exactly. */
-const before = (a: SortKey, b: SortKey): number =>
-  a.at === b.at ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.at > b.at ? -1 : 1;
+/** The request's page: its limit and where it resumes. Read before any await, so a bad one is a 400 at once. */
+export function readPageRequest(req: Request): { limit: number; cursor?: SortKey } {
+  return { limit: readLimit(req), cursor: readCursor(req) };
+}
+
+/** Newer first; equal times by id (the cursor's order). */
+const newerFirst = (a: SortKey, b: SortKey): number =>
+  a.at === b.at ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0) : a.at > b.at ? -1 : 1;
 
 /**
- * One page of a listing, newest first: records after the request's cursor, at
- * most its limit, each shown through `view` (which decides what is masked).
- * Only the page's records are viewed; the sort keys are computed once a call.
+ * One page of a listing, newest first: the selected records after the cursor,
+ * at most `limit`, each read from the store and shown through `view` (which
+ * decides what is masked). Never sorts or copies the collection:
+ * - a selection of at most SORT_CANDIDATES_UP_TO candidates is sorted and paged exactly;
+ * - otherwise the collection's order is walked from the cursor, keeping the
+ *   records the selection matches, with a yield every WALK_SLICE records and
+ *   at most EXAMINE_PER_CALL examined; when that bound is hit the page holds
+ *   what was found (possibly nothing) and a cursor to go on from.
+ * Unfiltered, a page examines `limit` + 1 live records.
  */
-export function paginate<R, V>(
-  req: Request,
-  records: R[],
-  key: (r: R) => SortKey,
+export async function paginate<R, V>(
+  page: { limit: number; cursor?: SortKey },
+  index: ListingIndex<R>,
+  selection: Selection,
+  read: (id: string) => R | undefined,
   view: (r: R) => V,
-): Page<V> {
-  const limit = readLimit(req);
-  const cursor = readCursor(req);
-  const keyed = records.map((r) => ({ r, k: key(r) })).sort((a, b) => before(a.k, b.k));
-  const start = cursor ? keyed.findIndex((x) => before(x.k, cursor) > 0) : 0;
-  const from = start < 0 ? keyed.length : start;
-  const slice = keyed.slice(from, from + limit);
-  const more = from + limit < keyed.length;
+): Promise<Page<V>> {
+  const { limit, cursor } = page;
+  const shown: { key: SortKey; r: R }[] = [];
+  let next: SortKey | undefined;
+  if (selection.candidates && selection.total <= SORT_CANDIDATES_UP_TO) {
+    const keys: SortKey[] = [];
+    for (const id of selection.candidates) {
+      const key = index.keyOf(id);
+      if (key && selection.matches(id) && (!cursor || newerFirst(cursor, key) < 0)) keys.push(key);
+    }
+    keys.sort(newerFirst);
+    for (const key of keys) {
+      if (shown.length === limit) {
+        next = shown[shown.length - 1].key;
+        break;
+      }
+      const r = read(key.id);
+      if (r !== undefined) shown.push({ key, r });
+    }
+  } else {
+    let from = cursor;
+    let examined = 0;
+    walk: for (;;) {
+      let inSlice = 0;
+      for (const key of index.newestFirst(from)) {
+        if (examined === EXAMINE_PER_CALL) {
+          next = from; // there is more to examine: go on after the last record examined
+          break walk;
+        }
+        if (inSlice === WALK_SLICE) break;
+        examined++;
+        inSlice++;
+        if (selection.matches(key.id)) {
+          if (shown.length === limit) {
+            next = shown[shown.length - 1].key; // one more record matches: the page is full
+            break walk;
+          }
+          const r = read(key.id);
+          if (r !== undefined) shown.push({ key, r });
+        }
+        from = key;
+      }
+      if (inSlice < WALK_SLICE) break; // the order is exhausted
+      await yieldToEventLoop();
+    }
+  }
   return {
-    total: keyed.length,
+    total: selection.total,
     limit,
-    items: slice.map((x) => view(x.r)),
-    ...(more && slice.length ? { next_cursor: encodeCursor(slice[slice.length - 1].k) } : {}),
+    items: shown.map((x) => view(x.r)),
+    ...(next ? { next_cursor: encodeCursor(next) } : {}),
   };
 }

@@ -3,22 +3,27 @@
  * checklist its message tap records — the data the console's Banks page and
  * live flow show (docs/bank.md, docs/console.md).
  */
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckOutcome } from '../../lib/check-outcome.js';
 import type { TappedMessage } from '../../lib/http/index.js';
 import {
   call,
-  type HttpResult,
   onboardTpp,
-  register,
   registrationClaims,
   signRequest,
-  startTestSandbox,
   type TestSandbox,
   type TestTpp,
 } from '../helpers/sandbox.js';
+import {
+  bankTap,
+  registerWith as registerAt,
+  startTwoClientBank,
+  type TwoClientBank,
+  tokenCall,
+} from '../helpers/two-client-bank.js';
 
+let bank: TwoClientBank;
 let sb: TestSandbox;
 let tpp: TestTpp;
 let other: TestTpp;
@@ -34,49 +39,21 @@ const admin = (path: string, token: string | null = sb.directory.adminToken, met
     headers: token === null ? {} : { authorization: `Bearer ${token}` },
   });
 
-async function registerWith(t: TestTpp, overrides: Record<string, unknown> = {}): Promise<HttpResult> {
-  const jwt = await signRequest(
-    registrationClaims(t, sb.bank, await t.ssa(), overrides),
-    t.signing.key.privateKey,
-    { alg: 'PS256', kid: t.signing.kid },
-  );
-  return register(t, sb.bank, jwt);
-}
+const registerWith = (t: TestTpp, overrides: Record<string, unknown> = {}) => registerAt(sb, t, overrides);
 
 /** The bank tap's entries for POST …/register, newest last. */
-async function tappedRegistrations(): Promise<TappedMessage[]> {
-  const res = await call(plain, 'GET', `${new URL(sb.bank.issuer).origin}/admin/messages`, {
-    headers: { authorization: `Bearer ${sb.directory.adminToken}` },
-  });
-  expect(res.status).toBe(200);
-  const { messages } = res.json() as { messages: TappedMessage[] };
-  return messages.filter((m) => m.method === 'POST' && m.path === `/banks/${sb.bank.id}/register`);
-}
+const tappedRegistrations = (): Promise<TappedMessage[]> => bankTap(sb, plain, 'POST', '/register');
 
 const resultOf = (checks: CheckOutcome[] | undefined, id: string) =>
   checks?.find((c) => c.check === id)?.result;
 
 beforeAll(async () => {
-  sb = await startTestSandbox();
-  plain = new Agent({ connect: { ca: sb.caBundle } });
-  [tpp, other] = await Promise.all([onboardTpp(sb), onboardTpp(sb)]);
-  const reg = await registerWith(tpp);
-  expect(reg.status, reg.text).toBe(201);
-  clientId = String(reg.json().client_id);
-  const secretReg = await registerWith(other, {
-    token_endpoint_auth_method: 'client_secret_basic',
-    tls_client_auth_subject_dn: undefined,
-  });
-  expect(secretReg.status, secretReg.text).toBe(201);
-  secretClientId = String(secretReg.json().client_id);
-  clientSecret = String(secretReg.json().client_secret);
-  const token = await call(tpp.agent, 'POST', `${sb.bank.issuer}/token`, {
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: clientId,
-      scope: 'accounts',
-    }).toString(),
+  bank = await startTwoClientBank();
+  ({ sb, tpp, other, plain, clientId, secretClientId, clientSecret } = bank);
+  const token = await tokenCall(sb, tpp.agent, {
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    scope: 'accounts',
   });
   expect(token.status, token.text).toBe(200);
   accessToken = String(token.json().access_token);
@@ -94,10 +71,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await plain?.close();
-  await tpp?.agent.close();
-  await other?.agent.close();
-  await sb?.close();
+  await bank?.close();
 });
 
 describe('bank admin listings', () => {

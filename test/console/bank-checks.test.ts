@@ -3,22 +3,19 @@
  * registration management routes and consents — what the console's live flow
  * shows when the bank refuses (docs/bank.md "Checks in the message tap").
  */
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckOutcome } from '../../lib/check-outcome.js';
 import type { TappedMessage } from '../../lib/http/index.js';
+import { call, type TestSandbox, type TestTpp } from '../helpers/sandbox.js';
 import {
-  call,
-  type HttpResult,
-  onboardTpp,
-  register,
-  registrationClaims,
-  signRequest,
-  startTestSandbox,
-  type TestSandbox,
-  type TestTpp,
-} from '../helpers/sandbox.js';
+  bankTap,
+  startTwoClientBank,
+  type TwoClientBank,
+  tokenCall as tokenCallAt,
+} from '../helpers/two-client-bank.js';
 
+let bank: TwoClientBank;
 let sb: TestSandbox;
 let tpp: TestTpp;
 let other: TestTpp;
@@ -57,31 +54,12 @@ const MANAGEMENT_IDS = [
   'registration-access-token',
 ];
 
-async function registerWith(t: TestTpp, overrides: Record<string, unknown> = {}): Promise<HttpResult> {
-  const jwt = await signRequest(
-    registrationClaims(t, sb.bank, await t.ssa(), overrides),
-    t.signing.key.privateKey,
-    { alg: 'PS256', kid: t.signing.kid },
-  );
-  return register(t, sb.bank, jwt);
-}
-
 const tokenCall = (agent: Agent, form: Record<string, string>, headers: Record<string, string> = {}) =>
-  call(agent, 'POST', `${sb.bank.issuer}/token`, {
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(form).toString(),
-  });
+  tokenCallAt(sb, agent, form, headers);
 
 /** The checks of the bank tap's newest entry for this method and path. */
 async function tappedChecks(method: string, path: string): Promise<TappedMessage> {
-  const res = await call(plain, 'GET', `${new URL(sb.bank.issuer).origin}/admin/messages`, {
-    headers: { authorization: `Bearer ${sb.directory.adminToken}` },
-  });
-  expect(res.status).toBe(200);
-  const { messages } = res.json() as { messages: TappedMessage[] };
-  const entry = messages
-    .filter((m) => m.method === method && m.path === `/banks/${sb.bank.id}${path}`)
-    .at(-1);
+  const entry = (await bankTap(sb, plain, method, path)).at(-1);
   expect(entry, `no tap entry for ${method} ${path}`).toBeDefined();
   return entry!;
 }
@@ -98,19 +76,10 @@ function expectRefusedAt(checks: CheckOutcome[] | undefined, ids: string[], fail
 }
 
 beforeAll(async () => {
-  sb = await startTestSandbox();
-  plain = new Agent({ connect: { ca: sb.caBundle } });
-  [tpp, other] = await Promise.all([onboardTpp(sb), onboardTpp(sb)]);
-  const reg = await registerWith(tpp);
-  expect(reg.status, reg.text).toBe(201);
-  clientId = String(reg.json().client_id);
-  const secretReg = await registerWith(other, {
-    token_endpoint_auth_method: 'client_secret_basic',
-    tls_client_auth_subject_dn: undefined,
-  });
-  expect(secretReg.status, secretReg.text).toBe(201);
-  otherClientId = String(secretReg.json().client_id);
-  otherSecret = String(secretReg.json().client_secret);
+  bank = await startTwoClientBank();
+  ({ sb, tpp, other, plain, clientId } = bank);
+  otherClientId = bank.secretClientId;
+  otherSecret = bank.clientSecret;
   const t1 = await tokenCall(tpp.agent, { grant_type: 'client_credentials', client_id: clientId });
   expect(t1.status, t1.text).toBe(200);
   accessToken = String(t1.json().access_token);
@@ -125,10 +94,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await plain?.close();
-  await tpp?.agent.close();
-  await other?.agent.close();
-  await sb?.close();
+  await bank?.close();
 });
 
 describe('token endpoint checks in the message tap', () => {
