@@ -49,19 +49,41 @@ function keyFits(key: KeyObject, alg: (typeof ALGS)[string]): boolean {
   return key.asymmetricKeyType === 'ec' && details.namedCurve === alg.curve;
 }
 
+/** node:crypto's verify with a callback: the OpenSSL call runs in libuv's thread pool, not on the event loop. */
+function verifyOffThread(
+  hash: string,
+  data: Buffer,
+  key: Parameters<typeof verify>[2],
+  signature: Buffer,
+): Promise<boolean> {
+  return new Promise((resolve) => {
+    try {
+      verify(hash, data, key, signature, (err, ok) => resolve(!err && ok));
+    } catch {
+      resolve(false);
+    }
+  });
+}
+
 /**
  * Verifies a compact JWS's signature with `key`, only for `algorithms`;
- * resolves false on any failure. The header is read by jose; the signature is
- * checked with node:crypto directly (one OpenSSL call on this thread: jose 6
- * goes through WebCrypto, whose job dispatch cost more than the RSA
- * verification itself on the bank's hot path). Refused as jose refuses them:
+ * resolves false on any failure. The header is read by jose (or passed in by a
+ * caller that has just read it with {@link readCompactJws} from the same
+ * text); the signature is checked with node:crypto directly, in libuv's thread
+ * pool (jose 6 goes through WebCrypto, whose job dispatch cost more than the
+ * RSA verification itself on the bank's hot path; a synchronous verify held
+ * the event loop for the whole RSA operation). Refused as jose refuses them:
  * an alg outside `algorithms` or unknown (none, HMAC), a key that does not
  * fit the alg, any `crit` extension (none is understood) or `b64`, a
  * PSS salt other than the hash length (RFC 7518 §3.5), an EC signature that
  * is not R‖S of the curve's size (§3.4).
  */
-export async function signatureVerifies(jws: string, key: KeyObject, algorithms: string[]): Promise<boolean> {
-  const header = readCompactJws(jws);
+export async function signatureVerifies(
+  jws: string,
+  key: KeyObject,
+  algorithms: string[],
+  header: ProtectedHeaderParameters | undefined = readCompactJws(jws),
+): Promise<boolean> {
   if (!header) return false;
   const name = header.alg;
   if (typeof name !== 'string' || !algorithms.includes(name) || !Object.hasOwn(ALGS, name)) return false;
@@ -71,20 +93,16 @@ export async function signatureVerifies(jws: string, key: KeyObject, algorithms:
   const dot = jws.lastIndexOf('.');
   const signature = Buffer.from(jws.slice(dot + 1), 'base64url');
   if (alg.signatureBytes !== undefined && signature.length !== alg.signatureBytes) return false;
-  try {
-    return verify(
-      alg.hash,
-      Buffer.from(jws.slice(0, dot), 'ascii'),
-      alg.rsa === 'pss'
-        ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_BYTES[alg.hash] }
-        : alg.rsa === 'pkcs1'
-          ? { key, padding: constants.RSA_PKCS1_PADDING }
-          : { key, dsaEncoding: 'ieee-p1363' },
-      signature,
-    );
-  } catch {
-    return false;
-  }
+  return verifyOffThread(
+    alg.hash,
+    Buffer.from(jws.slice(0, dot), 'ascii'),
+    alg.rsa === 'pss'
+      ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_BYTES[alg.hash] }
+      : alg.rsa === 'pkcs1'
+        ? { key, padding: constants.RSA_PKCS1_PADDING }
+        : { key, dsaEncoding: 'ieee-p1363' },
+    signature,
+  );
 }
 
 /** Header members that embed or point at a key: a registration request must use none of them. */
