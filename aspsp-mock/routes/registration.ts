@@ -100,14 +100,14 @@ export function registerClient(ctx: BankContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const checks = RegistrationChecklist.for(res);
     const v = await validateRegistration(ctx, req, checks);
-    const existing = await checks.run('client-software', () => existingClient(ctx, v.ssa.software_id));
+    const existing = checks.step('client-software', () => existingClient(ctx, v.ssa.software_id));
     if (existing) {
       res.status(200).set('Cache-Control', 'no-store').json(clientView(ctx, existing));
       return;
     }
     // The replay check and the in-memory record of the jti happen here, synchronously; its
     // durable write joins the client's in one group commit, both awaited before the answer.
-    const { jtiWritten } = await checks.run('jti-unused', () => {
+    const { jtiWritten } = checks.step('jti-unused', () => {
       const written = rememberRequestJti(ctx, v.claims);
       written.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
       return { jtiWritten: written };
