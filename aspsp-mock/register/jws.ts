@@ -49,30 +49,16 @@ function keyFits(key: KeyObject, alg: (typeof ALGS)[string]): boolean {
   return key.asymmetricKeyType === 'ec' && details.namedCurve === alg.curve;
 }
 
-/** node:crypto's verify with a callback: the OpenSSL call runs in libuv's thread pool, not on the event loop. */
-function verifyOffThread(
-  hash: string,
-  data: Buffer,
-  key: Parameters<typeof verify>[2],
-  signature: Buffer,
-): Promise<boolean> {
-  return new Promise((resolve) => {
-    try {
-      verify(hash, data, key, signature, (err, ok) => resolve(!err && ok));
-    } catch {
-      resolve(false);
-    }
-  });
-}
-
 /**
  * Verifies a compact JWS's signature with `key`, only for `algorithms`;
  * resolves false on any failure. The header is read by jose (or passed in by a
  * caller that has just read it with {@link readCompactJws} from the same
- * text); the signature is checked with node:crypto directly, in libuv's thread
- * pool (jose 6 goes through WebCrypto, whose job dispatch cost more than the
- * RSA verification itself on the bank's hot path; a synchronous verify held
- * the event loop for the whole RSA operation). Refused as jose refuses them:
+ * text); the signature is checked with node:crypto directly, on this thread
+ * (jose 6 goes through WebCrypto, whose job dispatch cost more than the RSA
+ * verification itself on the bank's hot path; so does crypto.verify with a
+ * callback: an RSA-2048 verification takes ≈40 µs, and handing it to libuv's
+ * thread pool saved the event loop ≈5 µs for ≈65 µs more CPU in all, measured
+ * in docs/speed.md). Refused as jose refuses them:
  * an alg outside `algorithms` or unknown (none, HMAC), a key that does not
  * fit the alg, any `crit` extension (none is understood) or `b64`, a
  * PSS salt other than the hash length (RFC 7518 §3.5), an EC signature that
@@ -93,16 +79,20 @@ export async function signatureVerifies(
   const dot = jws.lastIndexOf('.');
   const signature = Buffer.from(jws.slice(dot + 1), 'base64url');
   if (alg.signatureBytes !== undefined && signature.length !== alg.signatureBytes) return false;
-  return verifyOffThread(
-    alg.hash,
-    Buffer.from(jws.slice(0, dot), 'ascii'),
-    alg.rsa === 'pss'
-      ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_BYTES[alg.hash] }
-      : alg.rsa === 'pkcs1'
-        ? { key, padding: constants.RSA_PKCS1_PADDING }
-        : { key, dsaEncoding: 'ieee-p1363' },
-    signature,
-  );
+  try {
+    return verify(
+      alg.hash,
+      Buffer.from(jws.slice(0, dot), 'ascii'),
+      alg.rsa === 'pss'
+        ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_BYTES[alg.hash] }
+        : alg.rsa === 'pkcs1'
+          ? { key, padding: constants.RSA_PKCS1_PADDING }
+          : { key, dsaEncoding: 'ieee-p1363' },
+      signature,
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** Header members that embed or point at a key: a registration request must use none of them. */
