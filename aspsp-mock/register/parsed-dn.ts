@@ -19,3 +19,6 @@ export function parseDnRemembered(dn: string): readonly DnAttribute[] {
   parsed.set(dn, attributes);
   return attributes;
 }
+
+/** Distinguished names remembered (tests: the cache stays bounded). */
+export const parsedDnCount = (): number => parsed.size;

@@ -1,4 +1,4 @@
-import { createHash, type KeyObject } from 'node:crypto';
+import { hash, type KeyObject } from 'node:crypto';
 import type { ProtectedHeaderParameters } from 'jose';
 import { LruCache } from '../../lib/lru-cache.js';
 import { signatureVerifies } from './jws.js';
@@ -13,8 +13,8 @@ export const VERIFIED_STATEMENTS_PER_KEY = 256;
  */
 const verified = new WeakMap<KeyObject, LruCache<string, true>>();
 
-const fingerprint = (jws: string, alg: string): string =>
-  createHash('sha256').update(alg).update('\0').update(jws).digest('base64url');
+// one-shot crypto.hash: no Hash object per call (half the cost of createHash for a statement)
+const fingerprint = (jws: string, alg: string): string => hash('sha256', `${alg}\0${jws}`, 'base64url');
 
 /**
  * Step: the software statement's signature verifies with the directory key
