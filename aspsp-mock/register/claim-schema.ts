@@ -40,15 +40,62 @@ export const acceptedAuthMethods = (s: BankSettings): string[] =>
 export const acceptedGrantTypes = (s: BankSettings): string[] =>
   s.grantTypes.filter((g) => VERSION_GRANTS[s.specVersion].includes(g));
 
+/** What of the request decides which conditional claims are required. */
+interface Conditions {
+  jwtAuth: boolean;
+  tlsAuth: boolean;
+  ciba: boolean;
+  notifiedCiba: boolean;
+}
+
+/** The switches a schema is built from: a schema is reused while each is the same value (or array). */
+const schemaSwitches = (s: BankSettings): readonly unknown[] => [
+  s.specVersion,
+  s.trustModel,
+  s.signingAlgs,
+  s.tokenEndpointAuthMethods,
+  s.grantTypes,
+  s.responseTypes,
+  s.requiredClaims,
+];
+
+/** Built schemas per settings object, at most 16 (one per combination of conditions) while its switches stay. */
+const built = new WeakMap<BankSettings, { switches: readonly unknown[]; schemas: Map<string, Schema> }>();
+
 /**
  * Types, presence and allowed values of the registration request's claims,
  * as a table for the bank's DCR version. Conditional claims are required
  * according to the claims actually sent (e.g. the subject DN iff tls_client_auth).
+ * Built once per combination of those conditions and reused until a switch it
+ * depends on changes (a profile swap assigns new values to the settings object).
  */
 export function metadataSchema(settings: BankSettings, claims: Record<string, unknown>): Schema {
   const method = claims.token_endpoint_auth_method;
   const grants = Array.isArray(claims.grant_types) ? claims.grant_types : [];
   const ciba = grants.includes('urn:openid:params:grant-type:ciba');
+  const conditions: Conditions = {
+    jwtAuth: method === 'private_key_jwt' || method === 'client_secret_jwt',
+    tlsAuth: method === 'tls_client_auth',
+    ciba,
+    notifiedCiba: ciba && claims.backchannel_token_delivery_mode !== 'poll',
+  };
+  const switches = schemaSwitches(settings);
+  let entry = built.get(settings);
+  if (!entry || entry.switches.some((v, i) => v !== switches[i])) {
+    entry = { switches, schemas: new Map() };
+    built.set(settings, entry);
+  }
+  const key = `${+conditions.jwtAuth}${+conditions.tlsAuth}${+conditions.ciba}${+conditions.notifiedCiba}`;
+  let schema = entry.schemas.get(key);
+  if (!schema) {
+    schema = buildMetadataSchema(settings, conditions);
+    entry.schemas.set(key, schema);
+  }
+  return schema;
+}
+
+function buildMetadataSchema(settings: BankSettings, c: Conditions): Schema {
+  const ciba = c.ciba;
   const algs = settings.signingAlgs;
   const eidas = settings.trustModel === 'eidas';
   const schema: Schema = {
@@ -72,19 +119,19 @@ export function metadataSchema(settings: BankSettings, claims: Record<string, un
     request_object_signing_alg: { type: 'string', required: !eidas, enum: algs },
     token_endpoint_auth_signing_alg: {
       type: 'string',
-      required: method === 'private_key_jwt' || method === 'client_secret_jwt',
+      required: c.jwtAuth,
       enum: algs,
     },
     [subjectDnClaim(settings)]: {
       type: 'string',
-      required: method === 'tls_client_auth',
+      required: c.tlsAuth,
       minLength: 1,
       maxLength: 128,
     },
     backchannel_token_delivery_mode: { type: 'string', required: ciba, enum: ['poll', 'ping', 'push'] },
     backchannel_client_notification_endpoint: {
       type: 'string',
-      required: ciba && claims.backchannel_token_delivery_mode !== 'poll',
+      required: c.notifiedCiba,
       maxLength: 256,
       format: 'https-uri',
     },

@@ -51,17 +51,25 @@ function keyFits(key: KeyObject, alg: (typeof ALGS)[string]): boolean {
 
 /**
  * Verifies a compact JWS's signature with `key`, only for `algorithms`;
- * resolves false on any failure. The header is read by jose; the signature is
- * checked with node:crypto directly (one OpenSSL call on this thread: jose 6
- * goes through WebCrypto, whose job dispatch cost more than the RSA
- * verification itself on the bank's hot path). Refused as jose refuses them:
+ * resolves false on any failure. The header is read by jose (or passed in by a
+ * caller that has just read it with {@link readCompactJws} from the same
+ * text); the signature is checked with node:crypto directly, on this thread
+ * (jose 6 goes through WebCrypto, whose job dispatch cost more than the RSA
+ * verification itself on the bank's hot path; so does crypto.verify with a
+ * callback: an RSA-2048 verification takes ≈40 µs, and handing it to libuv's
+ * thread pool saved the event loop ≈5 µs for ≈65 µs more CPU in all, measured
+ * in docs/speed.md). Refused as jose refuses them:
  * an alg outside `algorithms` or unknown (none, HMAC), a key that does not
  * fit the alg, any `crit` extension (none is understood) or `b64`, a
  * PSS salt other than the hash length (RFC 7518 §3.5), an EC signature that
  * is not R‖S of the curve's size (§3.4).
  */
-export async function signatureVerifies(jws: string, key: KeyObject, algorithms: string[]): Promise<boolean> {
-  const header = readCompactJws(jws);
+export async function signatureVerifies(
+  jws: string,
+  key: KeyObject,
+  algorithms: string[],
+  header: ProtectedHeaderParameters | undefined = readCompactJws(jws),
+): Promise<boolean> {
   if (!header) return false;
   const name = header.alg;
   if (typeof name !== 'string' || !algorithms.includes(name) || !Object.hasOwn(ALGS, name)) return false;

@@ -1,10 +1,11 @@
-import { type CertificateInfo, dnEquals, dnToString, parseDn } from '../../certs/index.js';
+import { type CertificateInfo, dnEquals, dnToString } from '../../certs/index.js';
 import { validateObject } from '../../lib/validate.js';
 import { type BankContext, nowSeconds } from '../context.js';
 import { InvalidClientMetadata, InvalidRedirectUri, UnapprovedSoftwareStatement } from '../errors.js';
 import { SCOPE_ROLES } from '../settings.js';
 import { BASE62, metadataSchema, redirectSchema, subjectDnClaim, UUID_V4 } from './claim-schema.js';
 import { scopeOfRole } from './eidas-roles.js';
+import { parseDnRemembered } from './parsed-dn.js';
 import type { SsaClaims } from './verify-ssa.js';
 
 type Claims = Record<string, unknown>;
@@ -138,9 +139,9 @@ export function checkSubjectDn(ctx: BankContext, claims: Claims, cert: Certifica
     if (dn !== expected) throw new InvalidClientMetadata(`${name} must be exactly '${expected}'`);
     return;
   }
-  let parsed: ReturnType<typeof parseDn>;
+  let parsed: ReturnType<typeof parseDnRemembered>;
   try {
-    parsed = parseDn(dn);
+    parsed = parseDnRemembered(dn);
   } catch (err) {
     throw new InvalidClientMetadata(
       `tls_client_auth_subject_dn is not an RFC 4514 DN: ${(err as Error).message}`,

@@ -20,7 +20,11 @@ import {
   checkTimes,
 } from './validate-claims.js';
 import { verifyEidasStatement } from './verify-eidas-statement.js';
-import { checkRequestHeader, verifyRequestSignature } from './verify-request-signature.js';
+import {
+  checkRequestHeader,
+  type RequestHeader,
+  verifyRequestSignature,
+} from './verify-request-signature.js';
 import { type SsaClaims, verifySsa } from './verify-ssa.js';
 
 export interface ValidatedRegistration {
@@ -30,13 +34,16 @@ export interface ValidatedRegistration {
 }
 
 /** Step: the body as claims — a signed request (OB) or an RFC 7591 JSON object (switch requestFormat). */
-function parseRequest(ctx: BankContext, req: Request): { claims: Record<string, unknown>; jws?: string } {
+function parseRequest(
+  ctx: BankContext,
+  req: Request,
+): { claims: Record<string, unknown>; jws?: string; header?: RequestHeader } {
   if (ctx.settings.requestFormat === 'json') return { claims: jsonObject(req) };
   const jws = (req.rawBody ?? Buffer.alloc(0)).toString('utf8').trim();
-  checkRequestHeader(ctx, jws);
+  const header = checkRequestHeader(ctx, jws);
   const claims = unverifiedPayload(jws);
   if (!claims) throw new InvalidClientMetadata('request payload is not a JSON object');
-  return { claims, jws };
+  return { claims, jws, header };
 }
 
 /**
@@ -54,20 +61,18 @@ export async function validateRegistration(
   const s = ctx.settings;
   const off = (check: RegistrationCheck, why: string) => checks.skip(check, why);
   const cert = await requireCheckedCertificate(ctx, req, checks);
-  const { claims, jws } = await checks.run('request-format', () => parseRequest(ctx, req));
+  const { claims, jws, header } = checks.step('request-format', () => parseRequest(ctx, req));
   const eidas = s.trustModel === 'eidas';
   const ssa = await checks.run('software-statement', () =>
     eidas
       ? verifyEidasStatement(ctx, claims.software_statement, cert)
       : verifySsa(ctx, claims.software_statement),
   );
-  if (jws)
-    await checks.run('request-signature', () =>
-      verifyRequestSignature(ctx, jws, checkRequestHeader(ctx, jws), ssa),
-    );
+  if (jws && header)
+    await checks.run('request-signature', () => verifyRequestSignature(ctx, jws, header, ssa));
   else off('request-signature', 'the bank takes a JSON body (requestFormat json)');
   if (!eidas && s.checkCertificateBinding)
-    await checks.run('certificate-binding', () => checkCertificateBinding(cert, ssa));
+    checks.step('certificate-binding', () => checkCertificateBinding(cert, ssa));
   else
     off(
       'certificate-binding',
@@ -76,24 +81,24 @@ export async function validateRegistration(
   if (s.requireTransportCertInJwks)
     await checks.run('transport-cert-in-jwks', () => checkTransportCertInJwks(ctx, cert, ssa));
   else off('transport-cert-in-jwks', 'profile: requireTransportCertInJwks off');
-  await checks.run('claim-types', () => checkClaimTypes(ctx, claims));
+  checks.step('claim-types', () => checkClaimTypes(ctx, claims));
   if (jws) {
-    if (!eidas) await checks.run('issuer', () => checkIssuer(claims, ssa));
+    if (!eidas) checks.step('issuer', () => checkIssuer(claims, ssa));
     else off('issuer', 'eIDAS: no directory software_id');
-    await checks.run('audience', () => checkAudience(ctx, claims));
-    await checks.run('times', () => checkTimes(ctx, claims));
-    await checks.run('jti', () => checkJtiFormat(claims));
+    checks.step('audience', () => checkAudience(ctx, claims));
+    checks.step('times', () => checkTimes(ctx, claims));
+    checks.step('jti', () => checkJtiFormat(claims));
   } else
     for (const c of ['issuer', 'audience', 'times', 'jti'] as const) off(c, 'a JSON body has no JWT claims');
   if (s.checkRedirectUris && claims.redirect_uris !== undefined)
-    await checks.run('redirect-uris', () => checkRedirectUris(claims, ssa, eidas));
+    checks.step('redirect-uris', () => checkRedirectUris(claims, ssa, eidas));
   else
     off(
       'redirect-uris',
       s.checkRedirectUris ? 'no redirect_uris requested' : 'profile: checkRedirectUris off',
     );
-  if (claims.scope !== undefined) await checks.run('scope', () => checkScope(claims, ssa));
+  if (claims.scope !== undefined) checks.step('scope', () => checkScope(claims, ssa));
   else off('scope', 'no scope requested');
-  await checks.run('subject-dn', () => checkSubjectDn(ctx, claims, cert));
+  checks.step('subject-dn', () => checkSubjectDn(ctx, claims, cert));
   return { claims, ssa, cert };
 }

@@ -1,11 +1,19 @@
+import type { ProtectedHeaderParameters } from 'jose';
 import type { BankContext } from '../context.js';
 import { InvalidClientMetadata, InvalidSoftwareStatement } from '../errors.js';
 import { JwksError } from '../trust/jwks-fetcher.js';
 import { KEY_CARRYING_HEADERS, readCompactJws, signatureVerifies } from './jws.js';
 import type { SsaClaims } from './verify-ssa.js';
 
+/** The request's protected header, with the alg and kid it names. */
+export interface RequestHeader {
+  alg: string;
+  kid: string;
+  header: ProtectedHeaderParameters;
+}
+
 /** Step: the request header is acceptable (alg, kid, no embedded key) before anything is fetched. */
-export function checkRequestHeader(ctx: BankContext, jws: string): { alg: string; kid: string } {
+export function checkRequestHeader(ctx: BankContext, jws: string): RequestHeader {
   const header = readCompactJws(jws);
   if (!header) throw new InvalidClientMetadata('request body is not a signed JWT (compact JWS)');
   const alg = String(header.alg);
@@ -22,14 +30,14 @@ export function checkRequestHeader(ctx: BankContext, jws: string): { alg: string
   }
   if (typeof header.kid !== 'string' || header.kid === '')
     throw new InvalidClientMetadata('request header has no kid');
-  return { alg, kid: header.kid };
+  return { alg, kid: header.kid, header };
 }
 
 /** Step: the request is signed by a `sig` key published at the SSA's software_jwks_endpoint. */
 export async function verifyRequestSignature(
   ctx: BankContext,
   jws: string,
-  header: { alg: string; kid: string },
+  header: RequestHeader,
   ssa: SsaClaims,
 ): Promise<void> {
   let key: Awaited<ReturnType<BankContext['jwks']['key']>>;
@@ -51,7 +59,7 @@ export async function verifyRequestSignature(
     }
     throw new InvalidSoftwareStatement(`software_jwks_endpoint: ${(err as Error).message}`);
   }
-  if (!(await signatureVerifies(jws, key.key, [header.alg]))) {
+  if (!(await signatureVerifies(jws, key.key, [header.alg], header.header))) {
     throw new InvalidClientMetadata(`request signature does not verify with key '${header.kid}'`);
   }
 }

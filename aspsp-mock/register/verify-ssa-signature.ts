@@ -1,4 +1,5 @@
-import { createHash, type KeyObject } from 'node:crypto';
+import { hash, type KeyObject } from 'node:crypto';
+import type { ProtectedHeaderParameters } from 'jose';
 import { LruCache } from '../../lib/lru-cache.js';
 import { signatureVerifies } from './jws.js';
 
@@ -12,8 +13,8 @@ export const VERIFIED_STATEMENTS_PER_KEY = 256;
  */
 const verified = new WeakMap<KeyObject, LruCache<string, true>>();
 
-const fingerprint = (jws: string, alg: string): string =>
-  createHash('sha256').update(alg).update('\0').update(jws).digest('base64url');
+// one-shot crypto.hash: no Hash object per call (half the cost of createHash for a statement)
+const fingerprint = (jws: string, alg: string): string => hash('sha256', `${alg}\0${jws}`, 'base64url');
 
 /**
  * Step: the software statement's signature verifies with the directory key
@@ -23,11 +24,16 @@ const fingerprint = (jws: string, alg: string): string =>
  * everything else about the statement (issuer, times, status) is still
  * checked on every call by the caller.
  */
-export async function ssaSignatureVerifies(jws: string, key: KeyObject, alg: string): Promise<boolean> {
+export async function ssaSignatureVerifies(
+  jws: string,
+  key: KeyObject,
+  alg: string,
+  header?: ProtectedHeaderParameters,
+): Promise<boolean> {
   const id = fingerprint(jws, alg);
   const known = verified.get(key);
   if (known?.get(id)) return true;
-  if (!(await signatureVerifies(jws, key, [alg]))) return false;
+  if (!(await signatureVerifies(jws, key, [alg], header))) return false;
   let cache = verified.get(key);
   if (!cache) {
     cache = new LruCache<string, true>({ maxEntries: VERIFIED_STATEMENTS_PER_KEY });

@@ -45,7 +45,7 @@ export async function verifySsa(ctx: BankContext, ssa: unknown): Promise<SsaClai
     }
     throw new InvalidSoftwareStatement(`cannot verify software_statement: ${(err as Error).message}`);
   }
-  if (!(await ssaSignatureVerifies(ssa, key.key, alg))) {
+  if (!(await ssaSignatureVerifies(ssa, key.key, alg, header))) {
     throw new InvalidSoftwareStatement('software_statement signature does not verify with the directory key');
   }
   const claims = unverifiedPayload(ssa);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { Forbidden } from '../../lib/errors.js';
+import { sendJson } from '../../lib/http/index.js';
 import { Checklist } from '../checklist.js';
 import { type BankContext, nowSeconds } from '../context.js';
 import { InsufficientScope, InvalidClientMetadata, InvalidToken } from '../errors.js';
@@ -100,14 +101,14 @@ export function registerClient(ctx: BankContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const checks = RegistrationChecklist.for(res);
     const v = await validateRegistration(ctx, req, checks);
-    const existing = await checks.run('client-software', () => existingClient(ctx, v.ssa.software_id));
+    const existing = checks.step('client-software', () => existingClient(ctx, v.ssa.software_id));
     if (existing) {
-      res.status(200).set('Cache-Control', 'no-store').json(clientView(ctx, existing));
+      sendJson(res, 200, clientView(ctx, existing));
       return;
     }
     // The replay check and the in-memory record of the jti happen here, synchronously; its
     // durable write joins the client's in one group commit, both awaited before the answer.
-    const { jtiWritten } = await checks.run('jti-unused', () => {
+    const { jtiWritten } = checks.step('jti-unused', () => {
       const written = rememberRequestJti(ctx, v.claims);
       written.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
       return { jtiWritten: written };
@@ -136,10 +137,11 @@ export function registerClient(ctx: BankContext) {
       client_id: client.client_id,
       software_id: client.software_id,
     });
-    res
-      .status(ctx.settings.createStatus)
-      .set('Cache-Control', 'no-store')
-      .json(clientView(ctx, client, { secret, registrationAccessToken: rat.token }));
+    sendJson(
+      res,
+      ctx.settings.createStatus,
+      clientView(ctx, client, { secret, registrationAccessToken: rat.token }),
+    );
   };
 }
 

@@ -1,4 +1,4 @@
-import { createHash, X509Certificate } from 'node:crypto';
+import { hash, X509Certificate } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { type CertificateInfo, verifyCertificate } from '../../certs/index.js';
 import { boundedGet } from '../../lib/http/index.js';
@@ -121,7 +121,7 @@ export class DirectoryTrust {
   ): Promise<ClientCertificateCheck> {
     const crlDer = await this.crlDer();
     const now = clock();
-    const key = createHash('sha256').update(der).digest('hex');
+    const key = hash('sha256', der, 'hex');
     const hit = this.passed.get(key);
     if (hit && hit.crl === crlDer && now >= hit.info.notBefore && now <= hit.info.notAfter)
       return { ok: true, info: hit.info };

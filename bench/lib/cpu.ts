@@ -13,8 +13,20 @@ export function processCpuMs(pid: number = process.pid): number | undefined {
     const { user, system } = process.cpuUsage();
     return (user + system) / 1000;
   }
+  return procCpuMs(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU time of another process's main thread (its event loop: the thread a
+ * node server's throughput is bound by), in ms; undefined off Linux.
+ */
+export function mainThreadCpuMs(pid: number): number | undefined {
+  return procCpuMs(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function procCpuMs(file: string): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(file, 'utf8');
     // Fields after the ")" that closes the command name: state is field 3, utime 14, stime 15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]);

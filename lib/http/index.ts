@@ -5,5 +5,6 @@ export { MESSAGE_TAP_PATH, type MessageTapOptions, messageTap, type TappedMessag
 export { negotiate } from './negotiate.js';
 export { peerCertificateDer } from './peer-certificate.js';
 export { requestLog } from './request-log.js';
+export { sendJson } from './send-json.js';
 export { type ListenOptions, listenHttps, type RunningServer, type TlsCredentials } from './server.js';
 export { attachChecks, attachedChecks, type CheckOutcome, type CheckResult } from './tap-checks.js';
