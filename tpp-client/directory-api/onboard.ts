@@ -86,25 +86,28 @@ export async function onboardAtDirectory(opts: OnboardOptions): Promise<TppMater
       fetchSsa(dir, org.id, ss.id, org.accessToken),
     ] as const);
 
-    return checkMaterial({
-      organisationId: org.id,
-      softwareStatementId: ss.id,
-      clientIdAtDirectory: ss.clientId,
-      transport: { certPem: transport.certPem, keyPem: transportKey.privateKeyPem, kid: transport.kid },
-      signing: {
-        keyPem: signingKey.privateKeyPem,
-        kid: signing.kid,
-        certPem: signing.certPem,
-        alg: opts.signingAlg ?? 'PS256',
+    return checkMaterial(
+      {
+        organisationId: org.id,
+        softwareStatementId: ss.id,
+        clientIdAtDirectory: ss.clientId,
+        transport: { certPem: transport.certPem, keyPem: transportKey.privateKeyPem, kid: transport.kid },
+        signing: {
+          keyPem: signingKey.privateKeyPem,
+          kid: signing.kid,
+          certPem: signing.certPem,
+          alg: opts.signingAlg ?? 'PS256',
+        },
+        ssa,
+        caBundlePem: opts.caBundlePem,
+        directory: {
+          url: dir.url,
+          keystoreUrl: keystoreUrlFromSsa(ssa) ?? `${dir.url}/keystore`,
+          accessToken: org.accessToken,
+        },
       },
-      ssa,
-      caBundlePem: opts.caBundlePem,
-      directory: {
-        url: dir.url,
-        keystoreUrl: keystoreUrlFromSsa(ssa) ?? `${dir.url}/keystore`,
-        accessToken: org.accessToken,
-      },
-    });
+      { transportKey: transportKey.privateKey, signingKey: signingKey.privateKey },
+    );
   } finally {
     if (!opts.http) await http.close();
   }
