@@ -53,8 +53,12 @@ export async function startAspsp(
   const now = options.now ?? (() => new Date());
   const server = await listenHttps({ host: config.bindAddress, port: config.port, requestCert: true });
   // The directory CA, plus the system roots for TPP-hosted (eIDAS) JWKS served with public certificates.
+  // One TLS context made once: parsing those ~150 CA certificates took tens of milliseconds of the
+  // event loop on every new outbound connection (JWKS, CRL, OCSP fetches).
   const dispatcher = new Agent({
-    connect: { ca: [config.directory.caBundlePem, ...tls.rootCertificates] },
+    connect: {
+      secureContext: tls.createSecureContext({ ca: [config.directory.caBundlePem, ...tls.rootCertificates] }),
+    },
     keepAliveTimeout: 10_000,
   });
   const stores: FileStore[] = [];

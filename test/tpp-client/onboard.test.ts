@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dnToString, parseCertificate, parseCsr } from '../../certs/index.js';
+import { dnToString, type KeyPair, parseCertificate, parseCsr } from '../../certs/index.js';
 import {
   createHttpClient,
   createLegacyCsr,
@@ -181,6 +181,43 @@ describe('onboarding at the directory over HTTPS', () => {
       http,
     });
     await expect(badRole).rejects.toMatchObject({ status: 400, code: 'invalid_request' });
+  });
+
+  it('the certificate uploads and the SSA run side by side: a refusal names the first failing step in step order', async () => {
+    const keyPair = (type: 'rsa' | 'ec', o: object): KeyPair => {
+      const k = generateKeyPairSync(type as 'rsa', o as { modulusLength: number });
+      return {
+        privateKey: k.privateKey,
+        publicKey: k.publicKey,
+        privateKeyPem: k.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        publicKeyPem: k.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      };
+    };
+    const ecTransport = keyPair('ec', { namedCurve: 'P-256' }); // transport certificates need RSA
+    const shortSigning = keyPair('rsa', { modulusLength: 1024 }); // signing needs RSA ≥ 2048 or EC P-256
+    const onboard = (keys: { transport: KeyPair; signing: KeyPair }) =>
+      onboardAtDirectory({
+        directoryUrl: t.dir.url,
+        caBundlePem: t.caBundlePem,
+        organisation: { id: material.organisationId, accessToken: material.directory!.accessToken! },
+        softwareStatement: { ClientName: 'order', RedirectUri: ['https://order.example.com/cb'] },
+        keys,
+        http,
+      });
+    // both uploads refused: the transport step is reported, whichever answer came first
+    await expect(onboard({ transport: ecTransport, signing: shortSigning })).rejects.toMatchObject({
+      status: 400,
+      code: 'invalid_request',
+      step: 'upload obtransport CSR',
+    });
+    await expect(onboard({ transport: await keyPool.take(), signing: shortSigning })).rejects.toMatchObject({
+      status: 400,
+      code: 'invalid_request',
+      step: 'upload obsigning CSR',
+    });
+    // the shared client still works after the refused calls
+    const banks = await listBanks({ url: t.dir.url, http }, material.directory!.accessToken!);
+    expect(Array.isArray(banks)).toBe(true);
   });
 
   it('a CSR for another software statement is refused with 400 naming the subject field', async () => {

@@ -47,8 +47,8 @@ export interface OnboardOptions {
 
 /**
  * Onboards a TPP at a directory through its HTTP API, as a TPP does at the OB directory:
- * (organisation, when an admin token is given) → software statement → transport CSR →
- * certificate → signing CSR → certificate → SSA. CSRs use OB's documented subject
+ * (organisation, when an admin token is given) → software statement → then side by side:
+ * transport CSR → certificate, signing CSR → certificate, SSA. CSRs use OB's documented subject
  * `C=GB, O=OpenBanking, OU=<org_id>, CN=<software_id>`. The signing `kid` is the one the
  * directory returns (the certificate's x5t), as published in the software JWKS.
  */
@@ -77,30 +77,50 @@ export async function onboardAtDirectory(opts: OnboardOptions): Promise<TppMater
     const [transportKey, signingKey] = await keys;
     const subject = { organisationId: org.id, softwareStatementId: ss.id };
     const target = { organisationId: org.id, accessToken: org.accessToken, softwareStatementId: ss.id };
-    const transport = await uploadCsr(dir, target, 'obtransport', createLegacyCsr(transportKey, subject));
-    const signing = await uploadCsr(dir, target, 'obsigning', createLegacyCsr(signingKey, subject));
-    const ssa = await fetchSsa(dir, org.id, ss.id, org.accessToken);
+    // The two certificates and the SSA depend only on the software statement (the SSA names the
+    // statement's JWKS endpoint, not its keys), so the three calls run side by side; a failure is
+    // reported in the documented order (transport, signing, SSA) whichever answers first.
+    const [transport, signing, ssa] = await firstFailureInOrder([
+      uploadCsr(dir, target, 'obtransport', createLegacyCsr(transportKey, subject)),
+      uploadCsr(dir, target, 'obsigning', createLegacyCsr(signingKey, subject)),
+      fetchSsa(dir, org.id, ss.id, org.accessToken),
+    ] as const);
 
-    return checkMaterial({
-      organisationId: org.id,
-      softwareStatementId: ss.id,
-      clientIdAtDirectory: ss.clientId,
-      transport: { certPem: transport.certPem, keyPem: transportKey.privateKeyPem, kid: transport.kid },
-      signing: {
-        keyPem: signingKey.privateKeyPem,
-        kid: signing.kid,
-        certPem: signing.certPem,
-        alg: opts.signingAlg ?? 'PS256',
+    return checkMaterial(
+      {
+        organisationId: org.id,
+        softwareStatementId: ss.id,
+        clientIdAtDirectory: ss.clientId,
+        transport: { certPem: transport.certPem, keyPem: transportKey.privateKeyPem, kid: transport.kid },
+        signing: {
+          keyPem: signingKey.privateKeyPem,
+          kid: signing.kid,
+          certPem: signing.certPem,
+          alg: opts.signingAlg ?? 'PS256',
+        },
+        ssa,
+        caBundlePem: opts.caBundlePem,
+        directory: {
+          url: dir.url,
+          keystoreUrl: keystoreUrlFromSsa(ssa) ?? `${dir.url}/keystore`,
+          accessToken: org.accessToken,
+        },
       },
-      ssa,
-      caBundlePem: opts.caBundlePem,
-      directory: {
-        url: dir.url,
-        keystoreUrl: keystoreUrlFromSsa(ssa) ?? `${dir.url}/keystore`,
-        accessToken: org.accessToken,
-      },
-    });
+      { transportKey: transportKey.privateKey, signingKey: signingKey.privateKey },
+    );
   } finally {
     if (!opts.http) await http.close();
   }
+}
+
+/** Waits for every call (none is left running), then throws the first failure in the list's order. */
+async function firstFailureInOrder<T extends readonly unknown[]>(
+  calls: {
+    [K in keyof T]: Promise<T[K]>;
+  },
+): Promise<T> {
+  const settled = await Promise.allSettled(calls);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createSecureContext } from 'node:tls';
 import { Agent } from 'undici';
 
 /** What makes two clients the same TPP identity towards the same servers. */
@@ -29,13 +30,18 @@ function identityKey(id: AgentIdentity): string {
 }
 
 function newAgent(id: AgentIdentity): Agent {
+  // One TLS context per identity, made once: without it every new connection parses the CA
+  // bundle (all of Node's root store with trustSystemCas), the certificate and the key again.
+  const secureContext = createSecureContext({
+    ca: id.ca,
+    ...(id.cert !== undefined ? { cert: id.cert, key: id.key } : {}),
+    minVersion: 'TLSv1.2',
+  });
   return new Agent({
     connect: {
-      ca: id.ca,
-      ...(id.cert !== undefined ? { cert: id.cert, key: id.key } : {}),
+      secureContext,
       ...(id.servername !== undefined ? { servername: id.servername } : {}),
       rejectUnauthorized: true,
-      minVersion: 'TLSv1.2',
       timeout: id.connectTimeoutMs,
     },
     // headers and body deadlines are given per call

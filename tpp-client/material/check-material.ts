@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { MaterialError } from '../errors.js';
 import { decodeSsa } from '../registration/decode-ssa.js';
 import { SIGNING_ALGS, type TppMaterial } from '../types.js';
@@ -9,12 +9,19 @@ import { certificateBlocks } from './certificate-blocks.js';
  * parse, each private key belongs to its certificate, the signing key suits its `alg`
  * (PS256/RS256: RSA ≥ 2048, ES256: EC P-256), the SSA is a JWT for this organisation and
  * software, the CA bundle holds certificates. Returns the material unchanged.
+ *
+ * `parsed` may carry the private keys already in hand as KeyObjects (onboarding made the CSRs
+ * with them): they are then used instead of parsing `transport.keyPem` / `signing.keyPem` again,
+ * and must be the keys those PEMs hold.
  */
-export function checkMaterial(m: TppMaterial): TppMaterial {
+export function checkMaterial(
+  m: TppMaterial,
+  parsed: { transportKey?: KeyObject; signingKey?: KeyObject } = {},
+): TppMaterial {
   nonEmpty(m.organisationId, 'organisationId');
   nonEmpty(m.softwareStatementId, 'softwareStatementId');
   const transportCert = leaf(m.transport?.certPem, 'transport.certPem');
-  const transportKey = privateKey(m.transport?.keyPem, 'transport.keyPem');
+  const transportKey = parsed.transportKey ?? privateKey(m.transport?.keyPem, 'transport.keyPem');
   samePublicKey(transportKey, transportCert, 'transport.keyPem', 'the transport certificate');
   if (transportKey.asymmetricKeyType !== 'rsa' && transportKey.asymmetricKeyType !== 'ec') {
     throw new MaterialError('transport.keyPem', `a ${transportKey.asymmetricKeyType} key cannot do TLS here`);
@@ -27,7 +34,7 @@ export function checkMaterial(m: TppMaterial): TppMaterial {
       `must be one of ${SIGNING_ALGS.join(', ')} (got ${String(m.signing.alg)})`,
     );
   }
-  const signingKey = privateKey(m.signing.keyPem, 'signing.keyPem');
+  const signingKey = parsed.signingKey ?? privateKey(m.signing.keyPem, 'signing.keyPem');
   checkKeyForAlg(signingKey, m.signing.alg);
   if (m.signing.certPem !== undefined) {
     samePublicKey(
@@ -98,9 +105,8 @@ function privateKey(pem: unknown, field: string): KeyObject {
 }
 
 function samePublicKey(key: KeyObject, cert: X509Certificate, field: string, what: string): void {
-  const a = createPublicKey(key).export({ type: 'spki', format: 'der' });
-  const b = cert.publicKey.export({ type: 'spki', format: 'der' });
-  if (!a.equals(b)) throw new MaterialError(field, `does not belong to ${what}`);
+  // OpenSSL's X509_check_private_key: the certificate's public key is the key's public half.
+  if (!cert.checkPrivateKey(key)) throw new MaterialError(field, `does not belong to ${what}`);
 }
 
 function checkKeyForAlg(key: KeyObject, alg: string): void {
