@@ -25,6 +25,7 @@ import {
   updateRegistration,
   uploadCsr,
 } from '../tpp-client/index.js';
+import { otherTppSigningAlg } from './other-tpp-signing-alg.js';
 import { recordingClient } from './recording-http.js';
 import type { Exchange, Need, StepRecord } from './records.js';
 import { validateRegistrationResponse } from './spec/validate-registration-response.js';
@@ -239,10 +240,12 @@ export class ScenarioContext {
     }
   }
 
-  /** Another onboarded TPP (needs our directory). */
+  /** Another onboarded TPP (needs our directory); it signs ES256 where the bank lists it (`otherTppSigningAlg`). */
   async newTpp(label = 'TPP-2'): Promise<ScenarioTpp> {
     if (!this.target.directory) this.skip('needs the sandbox directory to onboard another TPP');
-    const material = await this.target.directory.newTpp();
+    const material = await this.target.directory.newTpp({
+      signingAlg: otherTppSigningAlg(this.discovery.request_object_signing_alg_values_supported),
+    });
     const tpp = new ScenarioTpp(material, this.discovery, (e) => this.record(e), label);
     this.extra.push(tpp);
     return tpp;
