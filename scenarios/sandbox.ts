@@ -32,7 +32,10 @@ import { withTransportCertificateFrom } from './transport-certificate.js';
 export interface SandboxOptions {
   /** Banks to host, as `id=profile` (default: one strict bank `default`). */
   banks?: string[];
-  /** Also host one bank per listed shipped profile, id = the profile name (for per-profile scenarios). */
+  /**
+   * Also host one bank per listed shipped profile, id = the profile name (for per-profile
+   * scenarios). Their OBSeal keys are EC P-256 (`sealKey: 'ec'`): no RSA key to make at boot.
+   */
   profileBanks?: string[];
   /** Data dir; default a fresh temp dir removed on stop(). */
   dataDir?: string;
@@ -99,7 +102,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   try {
     defs = [
       ...(opts.banks?.map(bankFromSpec) ?? [DEFAULT_BANK]),
-      ...profileBankIds.map(([p, id]) => bankFromSpec(`${id}=${p}`)),
+      // Hosted only to run their profile's scenarios: an EC OBSeal (nothing signs with it), no RSA key to make.
+      ...profileBankIds.map(([p, id]): BankDefinition => ({ ...bankFromSpec(`${id}=${p}`), sealKey: 'ec' })),
     ];
   } catch (err) {
     await removeOwnDir();
