@@ -33,17 +33,24 @@ export const OWN_KEYS: Readonly<Record<string, OwnKeys>> = {
   'DIR-OAUTH-onboard': { rsa: 2, likeOthers: 1 },
   'DIR-OAUTH-wrong-scope': { rsa: 1 },
   'DIR-OAUTH-other-certificate': { rsa: 1 },
-  // a TPP of another organisation
-  'CERT-other-organisation': OTHER_TPP,
-  'CERT-other-organisation-pkj': OTHER_TPP,
-  'CERT-token-other-organisation': OTHER_TPP,
+  // a TPP of another organisation of their own (they suspend or deactivate it)
   'SSA-software-deactivated': OTHER_TPP,
   'SSA-org-suspended': OTHER_TPP,
-  'TOKEN-unbound-certificate': OTHER_TPP,
 };
 
 /** Scenarios that use the one shared key nobody trusts (`strangerKey`): one key however many run. */
 export const STRANGER_KEY_USERS: readonly string[] = ['DCR-FORK-ssa-wrong-key', 'DCR-FORK-wrong-request-key'];
+
+/**
+ * Scenarios that use the one shared TPP of another organisation (`t.otherOrganisation()`): they
+ * present its certificate or sign with its key and change nothing of it; one TPP however many run.
+ */
+export const OTHER_ORGANISATION_USERS: readonly string[] = [
+  'CERT-other-organisation',
+  'CERT-other-organisation-pkj',
+  'CERT-token-other-organisation',
+  'TOKEN-unbound-certificate',
+];
 
 const isRsa = (alg: SigningAlg) => alg !== 'ES256';
 
@@ -64,5 +71,6 @@ export function catalogueRsaKeys(
     n += isRsa(signing.others) ? (own.likeOthers ?? 0) : 0;
   }
   if (STRANGER_KEY_USERS.some((id) => ids.has(id))) n += 1;
+  if (OTHER_ORGANISATION_USERS.some((id) => ids.has(id))) n += 1 + (isRsa(signing.others) ? 1 : 0);
   return n;
 }

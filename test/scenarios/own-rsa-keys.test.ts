@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateRsaKeyPair, prepareRsaKeys, useKeyCache } from '../../certs/index.js';
 import { CATALOGUE } from '../../scenarios/catalogue/index.js';
-import { catalogueRsaKeys, OWN_KEYS, STRANGER_KEY_USERS } from '../../scenarios/catalogue/own-rsa-keys.js';
+import {
+  catalogueRsaKeys,
+  OTHER_ORGANISATION_USERS,
+  OWN_KEYS,
+  STRANGER_KEY_USERS,
+} from '../../scenarios/catalogue/own-rsa-keys.js';
 import { otherTppSigningAlg } from '../../scenarios/other-tpp-signing-alg.js';
 import { prepareBootKeys } from '../../scenarios/prepare-boot-keys.js';
 
@@ -17,7 +22,8 @@ afterAll(() => {
 describe('the RSA keys scenarios make for themselves', () => {
   it('names only scenarios of the catalogue', () => {
     const ids = new Set(CATALOGUE.map((s) => s.id));
-    for (const id of [...Object.keys(OWN_KEYS), ...STRANGER_KEY_USERS]) expect(ids, id).toContain(id);
+    for (const id of [...Object.keys(OWN_KEYS), ...STRANGER_KEY_USERS, ...OTHER_ORGANISATION_USERS])
+      expect(ids, id).toContain(id);
   });
 
   it('counts own keys per selected scenario, by signing algorithm, and the stranger key once', () => {
@@ -34,11 +40,16 @@ describe('the RSA keys scenarios make for themselves', () => {
     expect(catalogueRsaKeys([{ id: 'ROT-revoked-signing-key' }], { main: 'ES256', others: 'ES256' })).toBe(0);
     const pair = [{ id: 'DCR-FORK-ssa-wrong-key' }, { id: 'DCR-FORK-wrong-request-key' }];
     expect(catalogueRsaKeys(pair, rsa)).toBe(1);
+    // the shared TPP of another organisation: once, however many of its users run
+    const sharing = OTHER_ORGANISATION_USERS.map((id) => ({ id }));
+    expect(catalogueRsaKeys(sharing.slice(0, 1), rsa)).toBe(2);
+    expect(catalogueRsaKeys(sharing, rsa)).toBe(2);
+    expect(catalogueRsaKeys(sharing, ec)).toBe(1);
     const all = Object.values(OWN_KEYS).reduce(
       (a, k) => a + (k.rsa ?? 0) + (k.likeMain ?? 0) + (k.likeOthers ?? 0),
       0,
     );
-    expect(catalogueRsaKeys(CATALOGUE, rsa)).toBe(all + 1);
+    expect(catalogueRsaKeys(CATALOGUE, rsa)).toBe(all + 1 + 2);
   });
 
   it('has the other TPPs sign ES256 where the bank lists it, else what chooseSigningAlg picks', () => {
