@@ -31,7 +31,7 @@ const DAY_MS = 86_400_000;
 async function fromThrowawayCa(material: TppMaterial): Promise<TppMaterial> {
   const dir = await mkdtemp(join(tmpdir(), 'obmock-untrusted-ca-'));
   try {
-    const ca = await loadOrCreateCa(dir, { crlUrl: 'https://untrusted-ca.invalid/crl', rootKeyBits: 2048 });
+    const ca = await loadOrCreateCa(dir, { crlUrl: 'https://untrusted-ca.invalid/crl', keyType: 'ec' });
     return withTransportCertificateFrom(ca, material);
   } finally {
     await rm(dir, { recursive: true, force: true });

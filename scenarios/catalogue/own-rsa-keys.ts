@@ -25,8 +25,7 @@ export const OWN_KEYS: Readonly<Record<string, OwnKeys>> = {
   // a new signing key of the TPP, certified by the directory (two in the revocation scenario)
   'ROT-new-signing-key': { likeMain: 1 },
   'ROT-revoked-signing-key': { likeMain: 2 },
-  // a throwaway CA: root and issuing key (`loadOrCreateCa`)
-  'CERT-untrusted-issuer': { rsa: 2 },
+  // (CERT-untrusted-issuer's throwaway CA has EC P-256 keys: `loadOrCreateCa({ keyType: 'ec' })`)
   // an eIDAS TPP of its own: QWAC and QSeal keys
   'PROFILE-rfc7591-eidas': { rsa: 2 },
   // the OBWAC of an organisation's OAuth client; the onboarding one also a TPP's transport and signing keys

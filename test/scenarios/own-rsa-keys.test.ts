@@ -31,7 +31,9 @@ describe('the RSA keys scenarios make for themselves', () => {
     const ec = { main: 'PS256', others: 'ES256' } as const;
     expect(catalogueRsaKeys([], rsa)).toBe(0);
     expect(catalogueRsaKeys([{ id: 'DCR-001' }], rsa)).toBe(0);
-    expect(catalogueRsaKeys([{ id: 'CERT-untrusted-issuer' }], ec)).toBe(2);
+    expect(catalogueRsaKeys([{ id: 'PROFILE-rfc7591-eidas' }], ec)).toBe(2);
+    // the throwaway CA of CERT-untrusted-issuer is EC
+    expect(catalogueRsaKeys([{ id: 'CERT-untrusted-issuer' }], rsa)).toBe(0);
     // another organisation's TPP: its transport key, and its signing key only when it signs PS256
     expect(catalogueRsaKeys([{ id: 'SSA-org-suspended' }], rsa)).toBe(2);
     expect(catalogueRsaKeys([{ id: 'SSA-org-suspended' }], ec)).toBe(1);
