@@ -13,6 +13,12 @@ export interface BankDefinition {
   settings: BankSettings;
   /** Faults active from start (see docs/faults.md); more can be added through the admin API. */
   faults?: FaultSpec[];
+  /**
+   * Key of the bank's OBSeal, published in its JWKS: RSA 2048 (default, as OB's OBSeal
+   * certificates) or EC P-256 (ES256), which costs no RSA key generation. The bank signs nothing
+   * with it; the sandbox uses EC for the banks it hosts only to run one profile's scenarios.
+   */
+  sealKey?: 'rsa' | 'ec';
 }
 
 /** Everything the bank process can be told, with defaults; checked once at start. */

@@ -2,7 +2,14 @@ import { createPublicKey } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Dispatcher, request } from 'undici';
-import { createCsr, type KeyPair, loadOrCreateRsaKeyFile, parseCertificate, toPem } from '../certs/index.js';
+import {
+  createCsr,
+  type KeyPair,
+  loadOrCreateEcKeyFile,
+  loadOrCreateRsaKeyFile,
+  parseCertificate,
+  toPem,
+} from '../certs/index.js';
 import { readTextIfExists } from '../lib/read-text-if-exists.js';
 
 export interface BankIdentity {
@@ -64,6 +71,8 @@ export async function enrolBank(opts: {
   discoveryUrl: string;
   /** The TLS server key its OBWAC certifies: the banks of one server share it (they share the server). */
   serverKey: KeyPair;
+  /** Type of a new OBSeal key (a key already in the data dir is kept, whatever its type). */
+  sealKey?: 'rsa' | 'ec';
 }): Promise<BankIdentity> {
   const d = opts.directory;
   const idFile = join(opts.dir, 'identity.json');
@@ -126,7 +135,9 @@ export async function enrolBank(opts: {
     stored.obwacPem = toPem(Buffer.from((res.json() as { x5c: string[] }).x5c[0], 'base64'), 'CERTIFICATE');
   }
 
-  const signingKey = await loadOrCreateRsaKeyFile(join(opts.dir, 'signing.key.pem'));
+  const keyFile = join(opts.dir, 'signing.key.pem');
+  const signingKey =
+    opts.sealKey === 'ec' ? await loadOrCreateEcKeyFile(keyFile) : await loadOrCreateRsaKeyFile(keyFile);
   if (!stored.signingJwk) {
     const csr = createCsr({ key: signingKey, subject: subject(orgId) });
     const res = await call(d, 'POST', `/v2.1/organisation/${orgId}/certificate/obseal`, token, {
@@ -135,13 +146,15 @@ export async function enrolBank(opts: {
     });
     expect2xx('OBSeal for the bank', res);
     const jwk = res.json() as Record<string, unknown>;
+    const publicPart =
+      jwk.kty === 'EC'
+        ? { kty: 'EC', crv: jwk.crv, x: jwk.x, y: jwk.y }
+        : { kty: jwk.kty, n: jwk.n, e: jwk.e };
     stored.signingJwk = {
-      kty: jwk.kty,
-      n: jwk.n,
-      e: jwk.e,
+      ...publicPart,
       kid: jwk.kid,
       use: 'sig',
-      alg: 'PS256',
+      alg: jwk.kty === 'EC' ? 'ES256' : 'PS256',
       x5c: jwk.x5c,
       x5t: jwk.x5t,
       'x5t#S256': jwk['x5t#S256'],

@@ -87,6 +87,7 @@ export async function startAspsp(
           host: config.host,
           discoveryUrl: discovery,
           serverKey,
+          sealKey: def.sealKey ?? 'rsa',
         });
         const store = await FileStore.open(join(dir, 'db'), { collections: bankCollections() });
         stores.push(store);

@@ -10,7 +10,7 @@ import {
 } from './asn1.js';
 import { OID } from './oids.js';
 import { toPem } from './pem.js';
-import { sha256WithRsaAlgorithm, signSha256WithRsa } from './sign.js';
+import { signatureAlgorithmFor, signSha256 } from './sign.js';
 import type { CertificateAuthority, RevokedEntry } from './types.js';
 import { authorityKeyIdExt, extension } from './x509-build.js';
 
@@ -46,7 +46,7 @@ export function buildCrl(
   }
   const fields = [
     smallInteger(1), // v2
-    sha256WithRsaAlgorithm(),
+    signatureAlgorithmFor(ca.issuingKey),
     ca.issuer.name as unknown as Asn1,
     time(new Date(nowMs)),
     time(new Date(nowMs + Math.round(days * 86_400_000))),
@@ -61,6 +61,6 @@ export function buildCrl(
       ]),
     ),
   );
-  const der = signSha256WithRsa(toDer(seq(fields)), ca.issuingKey);
+  const der = signSha256(toDer(seq(fields)), ca.issuingKey);
   return { der, pem: toPem(der, 'X509 CRL') };
 }

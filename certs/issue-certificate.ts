@@ -5,7 +5,7 @@ import { attributeName } from './dn-names.js';
 import { ipToBytes, isDnsName } from './ip-and-dns.js';
 import { OID } from './oids.js';
 import { toPem } from './pem.js';
-import { signSha256WithRsa, signSha256WithRsaAsync } from './sign.js';
+import { signatureAlgorithmFor, signSha256, signSha256Async } from './sign.js';
 import type {
   CertificateAuthority,
   CertificateType,
@@ -82,11 +82,11 @@ const BACKDATE_MS = 5 * 60_000;
 
 /**
  * Issues a certificate of the given profile from a parsed CSR, signed by the issuing CA with
- * node:crypto (one RSA signature). Re-checks the CSR against the profile (CsrError).
+ * node:crypto (one RSA signature, or ECDSA for an EC CA). Re-checks the CSR against the profile (CsrError).
  */
 export function issueCertificate(ca: CertificateAuthority, req: IssueRequest): IssuedCertificate {
   const prepared = prepareCertificate(ca, req);
-  return finishCertificate(prepared, signSha256WithRsa(prepared.tbs, ca.issuingKey));
+  return finishCertificate(prepared, signSha256(prepared.tbs, ca.issuingKey));
 }
 
 /**
@@ -98,7 +98,7 @@ export async function issueCertificateAsync(
   req: IssueRequest,
 ): Promise<IssuedCertificate> {
   const prepared = prepareCertificate(ca, req);
-  return finishCertificate(prepared, await signSha256WithRsaAsync(prepared.tbs, ca.issuingKey));
+  return finishCertificate(prepared, await signSha256Async(prepared.tbs, ca.issuingKey));
 }
 
 interface PreparedCertificate {
@@ -179,6 +179,7 @@ function prepareCertificate(ca: CertificateAuthority, req: IssueRequest): Prepar
   }
 
   const tbs = tbsCertificateDer({
+    signatureAlgorithm: signatureAlgorithmFor(ca.issuingKey),
     serial,
     issuer: ca.issuer.name as unknown as Asn1,
     notBefore,

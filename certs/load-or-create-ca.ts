@@ -2,10 +2,11 @@ import { createPrivateKey, createPublicKey, type KeyObject, randomBytes, X509Cer
 import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fromDer, readOctets } from './asn1.js';
+import { generateEcKeyPair } from './generate-ec-key-pair.js';
 import { generateRsaKeyPair } from './generate-rsa-key-pair.js';
 import { OID } from './oids.js';
 import { toPem } from './pem.js';
-import { signSha256WithRsa } from './sign.js';
+import { signatureAlgorithmFor, signSha256 } from './sign.js';
 import type { CertificateAuthority, DnAttribute, EncodedName, IssuerCache } from './types.js';
 import {
   authorityKeyIdExt,
@@ -31,6 +32,12 @@ export interface LoadOrCreateCaOptions {
   now?: Date;
   /** Root CA key size for a newly created CA: 3072 (default) or 2048/4096. The issuing CA is always 2048. */
   rootKeyBits?: 2048 | 3072 | 4096;
+  /**
+   * Keys of a newly created CA: RSA (default, as OB's CAs) or EC P-256 for both root and issuing
+   * CA, signing ecdsa-with-SHA256 (a CA made only to be distrusted costs no RSA key generation).
+   * An EC CA issues certificates and CRLs; it has no OCSP responder.
+   */
+  keyType?: 'rsa' | 'ec';
 }
 
 export const CA_FILES = {
@@ -101,17 +108,20 @@ async function exists(path: string): Promise<boolean> {
 }
 
 async function create(dir: string, opts: LoadOrCreateCaOptions): Promise<void> {
-  const [root, issuing] = await Promise.all([
-    generateRsaKeyPair(opts.rootKeyBits ?? 3072),
-    generateRsaKeyPair(2048),
-  ]);
+  const [root, issuing] = await Promise.all(
+    opts.keyType === 'ec'
+      ? [generateEcKeyPair(), generateEcKeyPair()]
+      : [generateRsaKeyPair(opts.rootKeyBits ?? 3072), generateRsaKeyPair(2048)],
+  );
+  const signatureAlgorithm = signatureAlgorithmFor(root.privateKey);
   const now = opts.now ?? new Date();
   const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000 - 5 * 60_000);
 
   const rootSpki = subjectPublicKey(root.publicKey);
   const rootName = encodeName(ROOT_SUBJECT);
-  const rootDer = signSha256WithRsa(
+  const rootDer = signSha256(
     tbsCertificateDer({
+      signatureAlgorithm,
       serial: randomSerial(),
       issuer: rootName,
       notBefore,
@@ -128,8 +138,9 @@ async function create(dir: string, opts: LoadOrCreateCaOptions): Promise<void> {
   );
 
   const issuingSpki = subjectPublicKey(issuing.publicKey);
-  const issuingDer = signSha256WithRsa(
+  const issuingDer = signSha256(
     tbsCertificateDer({
+      signatureAlgorithm,
       serial: randomSerial(),
       issuer: encodeName(ROOT_SUBJECT),
       notBefore,

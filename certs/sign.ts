@@ -31,3 +31,47 @@ export function signSha256WithRsaAsync(tbsDer: Buffer, key: KeyObject): Promise<
     });
   });
 }
+
+/** AlgorithmIdentifier { ecdsa-with-SHA256 }, parameters absent (RFC 5758 §3.2). */
+export const ecdsaWithSha256Algorithm = (): Asn1 => seq([oid(OID.ecdsaWithSha256)]);
+
+/**
+ * The signature AlgorithmIdentifier of a CA key: sha256WithRSAEncryption for RSA, ecdsa-with-SHA256
+ * for EC P-256 (a throwaway CA whose keys cost no RSA generation). Other keys are refused.
+ */
+export function signatureAlgorithmFor(key: KeyObject): Asn1 {
+  if (key.asymmetricKeyType === 'rsa') return sha256WithRsaAlgorithm();
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1')
+    return ecdsaWithSha256Algorithm();
+  throw new TypeError('signing key must be an RSA or EC P-256 private key');
+}
+
+function checkSigningKey(key: KeyObject): Buffer {
+  if (key.type !== 'private') throw new TypeError('signing key must be a private key');
+  return toDer(signatureAlgorithmFor(key));
+}
+
+/**
+ * Signs the DER of a TBSCertificate / TBSCertList with SHA-256 and the key's algorithm (RSA
+ * PKCS#1 v1.5, or ECDSA P-256 with the DER Ecdsa-Sig-Value X.509 wants: node's default).
+ */
+export function signSha256(tbsDer: Buffer, key: KeyObject): Buffer {
+  const algorithm = checkSigningKey(key);
+  return wrapDer(0x30, [tbsDer, algorithm, toDer(bitString(sign('sha256', tbsDer, key)))]);
+}
+
+/** signSha256 with the private-key operation in node's thread pool. */
+export function signSha256Async(tbsDer: Buffer, key: KeyObject): Promise<Buffer> {
+  let algorithm: Buffer;
+  try {
+    algorithm = checkSigningKey(key);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  return new Promise((resolve, reject) => {
+    sign('sha256', tbsDer, key, (err, signature) => {
+      if (err) reject(err);
+      else resolve(wrapDer(0x30, [tbsDer, algorithm, toDer(bitString(signature))]));
+    });
+  });
+}

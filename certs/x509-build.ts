@@ -72,15 +72,17 @@ export interface TbsCertificateParams {
   subject: Asn1;
   spki: Asn1;
   extensions: Asn1[];
+  /** The issuer's signature algorithm (`signatureAlgorithmFor`); default sha256WithRSAEncryption. */
+  signatureAlgorithm?: Asn1;
 }
 
-/** DER of a v3 TBSCertificate signed with sha256WithRSAEncryption. */
+/** DER of a v3 TBSCertificate, to be signed with `signatureAlgorithm` (default sha256WithRSAEncryption). */
 export function tbsCertificateDer(p: TbsCertificateParams): Buffer {
   return toDer(
     seq([
       explicit(0, smallInteger(2)),
       unsignedInteger(p.serial),
-      sha256WithRsaAlgorithm(),
+      p.signatureAlgorithm ?? sha256WithRsaAlgorithm(),
       p.issuer,
       seq([time(p.notBefore), time(p.notAfter)]),
       p.subject,

@@ -25,10 +25,14 @@ import {
   updateRegistration,
   uploadCsr,
 } from '../tpp-client/index.js';
+import { otherTppSigningAlg } from './other-tpp-signing-alg.js';
 import { recordingClient } from './recording-http.js';
 import type { Exchange, Need, StepRecord } from './records.js';
 import { validateRegistrationResponse } from './spec/validate-registration-response.js';
 import type { Target } from './target.js';
+
+/** The shared TPP of another organisation per directory (`ScenarioContext.otherOrganisation`). */
+const otherOrganisations = new WeakMap<object, Promise<TppMaterial>>();
 
 /** An expectation the bank did not meet; `rule`: the spec rule id behind it, when not the scenario's strongest. */
 export class ExpectationFailed extends Error {
@@ -239,11 +243,34 @@ export class ScenarioContext {
     }
   }
 
-  /** Another onboarded TPP (needs our directory). */
+  /** Another onboarded TPP (needs our directory); it signs ES256 where the bank lists it (`otherTppSigningAlg`). */
   async newTpp(label = 'TPP-2'): Promise<ScenarioTpp> {
     if (!this.target.directory) this.skip('needs the sandbox directory to onboard another TPP');
-    const material = await this.target.directory.newTpp();
+    const material = await this.target.directory.newTpp({
+      signingAlg: otherTppSigningAlg(this.discovery.request_object_signing_alg_values_supported),
+    });
     const tpp = new ScenarioTpp(material, this.discovery, (e) => this.record(e), label);
+    this.extra.push(tpp);
+    return tpp;
+  }
+
+  /**
+   * A TPP of another organisation, onboarded once per target and shared by the scenarios that only
+   * present its certificate or sign with its key (none of them changes it: `OTHER_ORGANISATION_USERS`).
+   * Each scenario gets its own recording client. A scenario that changes its TPP uses `newTpp`.
+   */
+  async otherOrganisation(label = 'TPP of another organisation'): Promise<ScenarioTpp> {
+    const powers = this.directoryPowers();
+    let material = otherOrganisations.get(powers);
+    if (!material) {
+      material = powers.newTpp({
+        signingAlg: otherTppSigningAlg(this.discovery.request_object_signing_alg_values_supported),
+      });
+      otherOrganisations.set(powers, material);
+      // a failed onboarding is not kept: the next scenario tries again
+      material.catch(() => otherOrganisations.delete(powers));
+    }
+    const tpp = new ScenarioTpp(await material, this.discovery, (e) => this.record(e), label);
     this.extra.push(tpp);
     return tpp;
   }

@@ -18,6 +18,7 @@ import {
   createHttpClient,
   directoryCall,
   onboardAtDirectory,
+  type SigningAlg,
   type TppMaterial,
 } from '../tpp-client/index.js';
 import { type RunningTppService, startTppService } from '../tpp-client/service/index.js';
@@ -31,7 +32,10 @@ import { withTransportCertificateFrom } from './transport-certificate.js';
 export interface SandboxOptions {
   /** Banks to host, as `id=profile` (default: one strict bank `default`). */
   banks?: string[];
-  /** Also host one bank per listed shipped profile, id = the profile name (for per-profile scenarios). */
+  /**
+   * Also host one bank per listed shipped profile, id = the profile name (for per-profile
+   * scenarios). Their OBSeal keys are EC P-256 (`sealKey: 'ec'`): no RSA key to make at boot.
+   */
   profileBanks?: string[];
   /** Data dir; default a fresh temp dir removed on stop(). */
   dataDir?: string;
@@ -41,6 +45,8 @@ export interface SandboxOptions {
   /**
    * RSA keys generated ahead in the background for onboarding TPPs (2 per TPP), from the first
    * TPP on. The pool is shared by the sandboxes of a process: keys one left unused go to the next.
+   * 0: no pool; TPP keys are taken from `extraRsaKeys` or made when asked for (a caller that
+   * knows how many keys it needs wastes none).
    */
   keyPoolSize?: number;
   /** Reuse RSA keys across runs from this folder (0600 files); see useKeyCache in certs. */
@@ -96,14 +102,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   try {
     defs = [
       ...(opts.banks?.map(bankFromSpec) ?? [DEFAULT_BANK]),
-      ...profileBankIds.map(([p, id]) => bankFromSpec(`${id}=${p}`)),
+      // Hosted only to run their profile's scenarios: an EC OBSeal (nothing signs with it), no RSA key to make.
+      ...profileBankIds.map(([p, id]): BankDefinition => ({ ...bankFromSpec(`${id}=${p}`), sealKey: 'ec' })),
     ];
   } catch (err) {
     await removeOwnDir();
     throw err;
   }
   // One pool per process, shared by every sandbox it starts: never closed by one of them.
-  const keys = sharedKeyPool(opts.keyPoolSize ?? 4);
+  const keys = opts.keyPoolSize === 0 ? undefined : sharedKeyPool(opts.keyPoolSize ?? 4);
   prepareBootKeys(dataDir, { directory: true, banks: defs }, opts.extraRsaKeys ?? 0);
   let directory: RunningDirectory;
   try {
@@ -145,7 +152,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   }
   const running = aspsp;
   let counter = 0;
-  const createTpp = async (o: { roles?: string[]; redirectUris?: string[] } = {}): Promise<TppMaterial> => {
+  const createTpp = async (
+    o: { roles?: string[]; redirectUris?: string[]; signingAlg?: SigningAlg } = {},
+  ): Promise<TppMaterial> => {
     counter += 1;
     const roles = o.roles ?? ['AISP', 'PISP'];
     return onboardAtDirectory({
@@ -164,7 +173,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         RedirectUri: o.redirectUris ?? ['https://tpp.example.com/cb'],
         Roles: roles,
       },
-      keyPool: keys,
+      ...(keys ? { keyPool: keys } : {}),
+      ...(o.signingAlg ? { signingAlg: o.signingAlg } : {}),
     });
   };
   const ssaAt = async (material: TppMaterial, iat: number): Promise<string> => {
@@ -191,7 +201,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     url: directory.url,
     adminToken: directory.adminToken,
     caBundlePem: caBundle,
-    newTpp: () => createTpp({ redirectUris: SCENARIO_REDIRECT_URIS }),
+    newTpp: (o = {}) => createTpp({ redirectUris: SCENARIO_REDIRECT_URIS, ...o }),
     ssaAt,
     issueTransportCertificate,
   };

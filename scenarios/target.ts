@@ -1,4 +1,4 @@
-import type { TppMaterial } from '../tpp-client/index.js';
+import type { SigningAlg, TppMaterial } from '../tpp-client/index.js';
 
 /**
  * The redirect URIs the software statement of an onboarded scenario TPP lists: two valid https
@@ -46,8 +46,11 @@ export interface DirectoryPowers {
   url: string;
   adminToken: string;
   caBundlePem: string;
-  /** A freshly onboarded TPP (its own organisation, software statement, certificates, SSA). */
-  newTpp(): Promise<TppMaterial>;
+  /**
+   * A freshly onboarded TPP (its own organisation, software statement, certificates, SSA);
+   * `signingAlg` is a wish (the sandbox follows it; supplied material is what it is).
+   */
+  newTpp(opts?: { signingAlg?: SigningAlg }): Promise<TppMaterial>;
   /**
    * An SSA of `material`'s software statement signed with this `iat` (unix seconds): back- or
    * forward-dated (the directory's admin-only `?iat=`). Absent: scenarios ask the directory

@@ -1,10 +1,19 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type NextFunction, type Request, type Response, Router } from 'express';
+import { presentedCertificate } from '../client-certificate.js';
 import type { BankContext } from '../context.js';
 import { faultAdminRouter } from './admin.js';
 import { endpointOf } from './endpoint.js';
 import type { Fault } from './spec.js';
 import type { FaultDecision } from './state.js';
+
+/** x5t#S256 of the request's client certificate, computed only while a fault is limited to one. */
+function certificateOf(ctx: BankContext, req: Request): string | undefined {
+  if (!ctx.faults.scoped) return undefined;
+  const der = presentedCertificate(ctx, req);
+  return der ? createHash('sha256').update(der).digest('base64url') : undefined;
+}
 
 /** The body of a `malformed_body` fault: JSON cut off after its first member name. */
 export const MALFORMED_BODY = '{"client_id": ';
@@ -122,7 +131,7 @@ export function faultInjectingRouter(
   const routes = buildRoutes(ctx);
   r.use(async (req: Request, res: Response, next: NextFunction) => {
     const endpoint = endpointOf(ctx.settings, req.path);
-    const d = endpoint ? ctx.faults.decide(endpoint) : undefined;
+    const d = endpoint ? ctx.faults.decide(endpoint, certificateOf(ctx, req)) : undefined;
     if (!d || d.applied.length === 0) {
       routes(req, res, next);
       return;

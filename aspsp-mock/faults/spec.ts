@@ -39,6 +39,11 @@ export interface FaultSpec {
   retryAfterSeconds?: number;
   /** `clock_skew`: how far the bank's clock is shifted for the request (positive: ahead). */
   skewSeconds?: number;
+  /**
+   * Only requests presenting this client certificate: its SHA-256 thumbprint, base64url (as a
+   * JWK's `x5t#S256`). Requests with another certificate or none neither match nor count.
+   */
+  clientCertificate?: string;
 }
 
 /** A checked fault: id assigned, defaults filled in, a seed chosen for a probability without one. */
@@ -83,6 +88,7 @@ const SCHEMA: Schema = {
   status: { type: 'integer' },
   retryAfterSeconds: { type: 'integer' },
   skewSeconds: { type: 'integer' },
+  clientCertificate: { type: 'string' },
 };
 
 /** Inclusive ranges of the numeric fields. */
@@ -113,6 +119,8 @@ const REQUIRED_FOR: [kind: FaultKind, field: keyof FaultSpec][] = [
 const JWKS_ENDPOINTS: readonly string[] = ['register', 'manage', '*'];
 
 const ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** A SHA-256 thumbprint in base64url: 43 characters, no padding. */
+const THUMBPRINT = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 
 const fail = (field: string, message: string): never => {
   throw new FaultSpecError(field, message);
@@ -133,6 +141,8 @@ export function checkFaultSpec(input: unknown): Fault {
   const spec = validateObject(raw, SCHEMA, fail) as unknown as FaultSpec;
   if (spec.id !== undefined && !ID.test(spec.id))
     fail('id', `id must be 1–64 letters, digits, '.', '_' or '-'`);
+  if (spec.clientCertificate !== undefined && !THUMBPRINT.test(spec.clientCertificate))
+    fail('clientCertificate', 'clientCertificate must be a SHA-256 thumbprint in base64url (x5t#S256)');
   for (const [field, min, max] of RANGES) {
     const v = spec[field] as number | undefined;
     if (v !== undefined && (v < min || v > max)) fail(field, `${field} must be from ${min} to ${max}`);
@@ -165,5 +175,6 @@ export function checkFaultSpec(input: unknown): Fault {
       ? { retryAfterSeconds: spec.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS }
       : {}),
     ...(spec.kind === 'clock_skew' ? { skewSeconds: spec.skewSeconds } : {}),
+    ...(spec.clientCertificate !== undefined ? { clientCertificate: spec.clientCertificate } : {}),
   };
 }

@@ -103,12 +103,21 @@ export class BankFaults {
     this.entries = [];
   }
 
-  /** Chooses the faults for one request to `endpoint`, consuming counts and draws. */
-  decide(endpoint: FaultEndpoint): FaultDecision {
+  /** Any fault limited to one client certificate? (Only then is the request's thumbprint needed.) */
+  get scoped(): boolean {
+    return this.entries.some((e) => e.fault.clientCertificate !== undefined);
+  }
+
+  /**
+   * Chooses the faults for one request to `endpoint`, consuming counts and draws; `certificate`:
+   * the x5t#S256 of the client certificate the request presents, for faults limited to one.
+   */
+  decide(endpoint: FaultEndpoint, certificate?: string): FaultDecision {
     const d: FaultDecision = { applied: [], latencyMs: 0, skewSeconds: 0 };
     for (const e of this.entries) {
       const f = e.fault;
       if (!f.endpoints.includes('*') && !f.endpoints.includes(endpoint)) continue;
+      if (f.clientCertificate !== undefined && f.clientCertificate !== certificate) continue;
       if (f.count !== undefined && e.applied >= f.count) continue;
       const isOutcome = OUTCOME_KINDS.includes(f.kind);
       if (isOutcome && d.outcome) continue;

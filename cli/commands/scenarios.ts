@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { shippedProfileNames } from '../../aspsp-mock/index.js';
+import { prepareRsaKeys } from '../../certs/index.js';
 import { catalogueRsaKeys } from '../../scenarios/catalogue/own-rsa-keys.js';
 import { renderRuleTable } from '../../scenarios/catalogue/rule-table.js';
 import {
@@ -11,6 +12,7 @@ import {
   startSandbox,
   type Target,
 } from '../../scenarios/index.js';
+import { otherTppSigningAlg } from '../../scenarios/other-tpp-signing-alg.js';
 import { consoleProgress, consoleSummary, writeReports } from '../../scenarios/reporters/index.js';
 import { TargetError, UsageError } from '../../scenarios/target-errors.js';
 import { targetFromConfig } from '../../scenarios/tpp-config.js';
@@ -42,8 +44,6 @@ Options:
   --revocation-wait S   how long a revoked certificate may take to be refused, seconds (default 30)
 `;
 
-/** TPP keys kept ahead by the sandbox's key pool (two per onboarded TPP). */
-const KEY_POOL_SIZE = 8;
 const REPORTERS = ['console', 'json', 'junit', 'html'] as const;
 type ReporterName = (typeof REPORTERS)[number];
 
@@ -129,13 +129,17 @@ async function runScenarios(argv: string[]): Promise<number> {
     sandbox = await startSandbox({
       banks: [`default=${values.bank ?? 'ob-v3.3'}`],
       profileBanks: shippedProfileNames(),
-      keyPoolSize: KEY_POOL_SIZE,
-      // Every RSA key of the run started at boot: the pool's first fill and the scenarios' own keys.
-      extraRsaKeys: KEY_POOL_SIZE + catalogueRsaKeys(selected),
+      // No pool: the run knows how many keys it needs, and a pool would make keys nobody takes.
+      keyPoolSize: 0,
+      // Every RSA key of the run started at boot: the main TPP's two and the scenarios' own
+      // (counted with ES256 for the other TPPs; topped up below if the bank does not take it).
+      extraRsaKeys: 2 + catalogueRsaKeys(selected, { main: 'PS256', others: 'ES256' }),
       // Test keys are reused across runs (RSA generation dominates start-up); delete the folder to renew them.
       keyCacheDir: values['key-cache'] ?? join('.obmock', 'key-cache'),
     });
     target = { ...(await sandbox.target('default')), revocationWaitMs: revocationWait * 1000 };
+    const others = otherTppSigningAlg(sandbox.banks[0].ctx.settings.signingAlgs);
+    prepareRsaKeys(2048, catalogueRsaKeys(selected, { main: target.material.signing.alg, others }));
     log(`sandbox up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${target.discoveryUrl}`);
   }
   try {

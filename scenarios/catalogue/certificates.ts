@@ -31,7 +31,7 @@ const DAY_MS = 86_400_000;
 async function fromThrowawayCa(material: TppMaterial): Promise<TppMaterial> {
   const dir = await mkdtemp(join(tmpdir(), 'obmock-untrusted-ca-'));
   try {
-    const ca = await loadOrCreateCa(dir, { crlUrl: 'https://untrusted-ca.invalid/crl', rootKeyBits: 2048 });
+    const ca = await loadOrCreateCa(dir, { crlUrl: 'https://untrusted-ca.invalid/crl', keyType: 'ec' });
     return withTransportCertificateFrom(ca, material);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -138,7 +138,9 @@ export const certificates: Scenario[] = [
         ...(method === 'default' ? [] : (['private_key_jwt'] as const)),
       ],
       async run(t) {
-        const stranger = await t.step('onboard a TPP of another organisation', () => t.newTpp());
+        const stranger = await t.step('a TPP of another organisation (onboarded once, shared)', () =>
+          t.otherOrganisation(),
+        );
         const borrowed = t.tppWith(
           { ...t.tpp.material, transport: stranger.material.transport },
           "TPP (other organisation's certificate)",
@@ -164,7 +166,9 @@ export const certificates: Scenario[] = [
       const client = await t.step('register with private_key_jwt', () =>
         t.registerValid({ tokenEndpointAuthMethod: 'private_key_jwt' }),
       );
-      const stranger = await t.step('onboard a TPP of another organisation', () => t.newTpp());
+      const stranger = await t.step('a TPP of another organisation (onboarded once, shared)', () =>
+        t.otherOrganisation(),
+      );
       const res = await t.step("token with this client's assertion over the other certificate", () =>
         t.attempt(() => getToken(stranger.bank, client, { signing: t.tpp.material.signing, retry: false })),
       );

@@ -9,6 +9,7 @@ import {
   uploadCsr,
 } from '../../tpp-client/index.js';
 import type { ScenarioContext, ScenarioTpp } from '../context.js';
+import { otherTppSigningAlg } from '../other-tpp-signing-alg.js';
 import { SCENARIO_REDIRECT_URIS } from '../target.js';
 import type { Scenario } from '../types.js';
 
@@ -151,6 +152,8 @@ export const directoryFrontDoor: Scenario[] = [
               },
             },
             softwareStatement: statement,
+            // not a claim about the request's algorithm: ES256 where the bank lists it (a cheap key)
+            signingAlg: otherTppSigningAlg(t.discovery.request_object_signing_alg_values_supported),
             http: door.wac.http,
           }),
       );

@@ -124,7 +124,9 @@ export const token: Scenario[] = [
       const client = await t.step('register with tls_client_auth', () =>
         t.registerValid({ tokenEndpointAuthMethod: 'tls_client_auth' }),
       );
-      const other = await t.step('onboard a second TPP', () => t.newTpp());
+      const other = await t.step('a TPP of another organisation (onboarded once, shared)', () =>
+        t.otherOrganisation(),
+      );
       const res = await t.step("token for the first client over the second TPP's certificate", () =>
         t.attempt(() => t.token(client, {}, other)),
       );

@@ -1,3 +1,4 @@
+import { createHash, X509Certificate } from 'node:crypto';
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BANK } from '../../aspsp-mock/config.js';
@@ -373,6 +374,37 @@ describe('each fault kind hits exactly the chosen requests of the chosen endpoin
   });
 });
 
+describe('a fault limited to one client certificate (clientCertificate: its x5t#S256)', () => {
+  const x5t = (pem: string) => createHash('sha256').update(new X509Certificate(pem).raw).digest('base64url');
+
+  it('hits only requests presenting that certificate; others neither match nor count', async () => {
+    const f = await addFault({
+      kind: 'status',
+      endpoints: ['discovery', 'token'],
+      status: 503,
+      count: 2,
+      clientCertificate: x5t(tpp.transport.certPem),
+    });
+    expect(f.clientCertificate).toBe(x5t(tpp.transport.certPem));
+    // no client certificate: untouched, not counted
+    expect((await call(plain, 'GET', sb.bank.discovery)).status).toBe(200);
+    expect((await admin('GET', `/${String(f.id)}`)).json()).toMatchObject({ matched: 0, applied: 0 });
+    // the certificate named: faulted, twice, then spent
+    expect((await discovery()).status).toBe(503);
+    expect((await token()).status).toBe(503);
+    expect((await discovery()).status).toBe(200);
+    expect((await admin('GET', `/${String(f.id)}`)).json()).toMatchObject({ applied: 2, remaining: 0 });
+  });
+
+  it('another certificate than the one named: nothing happens to this TPP', async () => {
+    const other = createHash('sha256').update('another certificate').digest('base64url');
+    const f = await addFault({ kind: 'reset', endpoints: ['*'], count: 1, clientCertificate: other });
+    expect((await discovery()).status).toBe(200);
+    expect((await token()).status).toBe(200);
+    expect((await admin('GET', `/${String(f.id)}`)).json()).toMatchObject({ matched: 0, remaining: 1 });
+  });
+});
+
 describe('probability and seed', () => {
   const run = async (seed: number): Promise<boolean[]> => {
     await admin('DELETE');
@@ -492,6 +524,28 @@ describe('admin API', () => {
       /^endpoints: kind 'directory_jwks_garbage' acts only on register, manage/,
     ],
     ['misspelt field', { ...ok, counts: 2 }, /^unknown field 'counts'/],
+    ['clientCertificate not a string', { ...ok, clientCertificate: 7 }, /^clientCertificate must be of type/],
+    ['clientCertificate empty', { ...ok, clientCertificate: '' }, /^clientCertificate must be a SHA-256/],
+    [
+      'clientCertificate hex, not base64url',
+      { ...ok, clientCertificate: 'ab'.repeat(32) },
+      /^clientCertificate must be a SHA-256/,
+    ],
+    [
+      'clientCertificate padded base64',
+      { ...ok, clientCertificate: `${'A'.repeat(43)}=` },
+      /^clientCertificate must be a SHA-256/,
+    ],
+    [
+      'clientCertificate with markup',
+      { ...ok, clientCertificate: `<script>${'A'.repeat(35)}` },
+      /^clientCertificate must be a SHA-256/,
+    ],
+    [
+      'clientCertificate a PEM',
+      { ...ok, clientCertificate: '-----BEGIN CERTIFICATE-----' },
+      /^clientCertificate must be a SHA-256/,
+    ],
     ['bad id', { ...ok, id: 'has space' }, /^id must be 1–64/],
     ['id not a string', { ...ok, id: 7 }, /^id must be of type string/],
   ];

@@ -256,3 +256,37 @@ describe('interop with the openssl binary', () => {
     expect(csr.signatureAlgorithm).toBe('RSASSA-PSS');
   });
 });
+
+describe('an EC P-256 CA (keyType ec): what CERT-untrusted-issuer uses instead of two RSA keys', () => {
+  it('openssl verifies its chain, an RSA transport certificate it issued and its CRL; all signed ecdsa-with-SHA256', async () => {
+    const dir = tempDir();
+    const ec = await loadOrCreateCa(dir, { crlUrl: CRL_URL, keyType: 'ec' });
+    const root = parseCertificate(ec.rootCertPem);
+    expect(root.publicKey.asymmetricKeyType).toBe('ec');
+    expect(root.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    const csr = parseCsr(createCsr({ key, subject: legacySubject() }));
+    const cert = issueCertificate(ec, { type: 'obtransport', csr, ctx: obContext() });
+    const leaf = writeFile(work, 'ec-ca-leaf.pem', cert.pem);
+    const args = ['-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'issuing.pem')];
+    expect(openssl(['verify', ...args, leaf]).stdout).toBe(`${leaf}: OK\n`);
+    for (const pem of [join(dir, 'root.pem'), join(dir, 'issuing.pem'), leaf]) {
+      const text = openssl(['x509', '-noout', '-text', '-in', pem]).stdout;
+      expect(text).toMatch(/Signature Algorithm: ecdsa-with-SHA256/);
+    }
+    // the leaf keeps its RSA 2048 key; only the CA's signature is ECDSA
+    expect(parseCertificate(cert.pem).keyBits).toBe(2048);
+    const crl = writeFile(work, 'ec-ca.crl', buildCrl(ec, [], { crlNumber: 1 }).pem);
+    const crlCheck = openssl(['crl', '-noout', '-in', crl, '-CAfile', join(dir, 'bundle.pem')]);
+    expect(crlCheck.stderr).toMatch(/verify OK/);
+    // not trusted by the RSA CA of this file: a chain to another CA fails
+    const other = openssl([
+      'verify',
+      '-CAfile',
+      join(caDir, 'root.pem'),
+      '-untrusted',
+      join(caDir, 'issuing.pem'),
+      leaf,
+    ]);
+    expect(other.status).not.toBe(0);
+  });
+});

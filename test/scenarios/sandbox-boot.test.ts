@@ -70,7 +70,7 @@ describe('sandbox boot keys', () => {
   it('EC for the directory TLS server, RSA for OB certificates, one TLS key shared by the banks', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'obmock-boot-'));
     dirs.push(dataDir);
-    const sb = await startSandbox({ dataDir, banks: ['a=ob-v3.3', 'b=ob-v3.1'] });
+    const sb = await startSandbox({ dataDir, banks: ['a=ob-v3.3', 'b=ob-v3.1'], profileBanks: ['ob-v3.2'] });
     try {
       // the directory's own server: EC P-256 (not an OB certificate)
       const dirCert = await servedCertificate(sb.directory.url, sb.caBundle);
@@ -87,6 +87,29 @@ describe('sandbox boot keys', () => {
         expect(spki(pem)).toBe(served.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'));
       }
       expect(parseCertificate(a).subject).not.toEqual(parseCertificate(b).subject);
+      // OBSeal keys: RSA 2048 (PS256) for the banks asked for, EC P-256 (ES256) for a profile bank
+      const sealOf = (id: string) => {
+        const bank = sb.banks.find((x) => x.id === id);
+        const jwk = bank?.ctx.publicJwks.keys[0] as { kty: string; alg: string; x5c: string[] };
+        const cert = parseCertificate(
+          `-----BEGIN CERTIFICATE-----\n${jwk.x5c[0]}\n-----END CERTIFICATE-----\n`,
+        );
+        return { jwk, key: cert.publicKey };
+      };
+      for (const id of ['a', 'b']) {
+        const { jwk, key } = sealOf(id);
+        expect([jwk.kty, jwk.alg, key.asymmetricKeyDetails?.modulusLength]).toEqual(['RSA', 'PS256', 2048]);
+      }
+      const ec = sealOf('ob-v3-2');
+      expect([ec.jwk.kty, ec.jwk.alg, ec.key.asymmetricKeyDetails?.namedCurve]).toEqual([
+        'EC',
+        'ES256',
+        'prime256v1',
+      ]);
+      expect(ec.jwk).not.toHaveProperty('n');
+      expect(spki(readFileSync(join(dataDir, 'aspsp', 'ob-v3-2', 'signing.key.pem'), 'utf8'))).toBe(
+        ec.key.export({ type: 'spki', format: 'der' }).toString('base64'),
+      );
       // both servers resume TLS sessions, the bank also for a client with a certificate
       expect(await resumes(sb.directory.url, sb.caBundle)).toBe(true);
       const tpp = await sb.createTpp();
