@@ -4,10 +4,10 @@
  * not from a read of every certificate: these check that the index lists
  * exactly the revoked certificates after a start and after revocations.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CertificateAuthority, loadOrCreateCa, parseCrl } from '../../certs/index.js';
 import { CrlPublisher } from '../../directory/crl-publisher.js';
 import { type CertificateRecord, COLLECTIONS } from '../../directory/model.js';
@@ -44,6 +44,10 @@ let caDir: string;
 beforeAll(async () => {
   caDir = await mkdtemp(join(tmpdir(), 'obmock-crl-index-'));
   ca = await loadOrCreateCa(caDir, { crlUrl: 'https://localhost/ca/issuing.crl', rootKeyBits: 2048 });
+});
+
+afterAll(async () => {
+  if (caDir) await rm(caDir, { recursive: true, force: true });
 });
 
 describe('the CRL from the repository index of revoked certificates', () => {

@@ -23,20 +23,17 @@ import {
 } from '../../tpp-client/index.js';
 import {
   keyPool,
-  onboardTestTpp,
   type RecordedRequest,
   type StubServer,
   sendJson,
-  serverCredentials,
-  startStubServer,
-  startTestDirectory,
-  type TestDirectory,
+  startTppAndStubBank,
+  type TppAndStubBank,
 } from './helpers.js';
 
 const BANK_ORG = '0015800000jf7AeAAI';
 const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-let t: TestDirectory;
+let setup: TppAndStubBank;
 let material: TppMaterial;
 let stub: StubServer;
 let http: HttpClient;
@@ -70,15 +67,14 @@ function discoveryDoc(): Discovery {
 }
 
 beforeAll(async () => {
-  t = await startTestDirectory();
-  material = await onboardTestTpp(t);
-  stub = await startStubServer(await serverCredentials(t.dir.ctx.ca), t.caBundlePem, (req, res) => {
+  setup = await startTppAndStubBank((req, res) => {
     if (req.path === '/banks/one/.well-known/openid-configuration') sendJson(res, 200, discoveryDoc());
     else if (req.path === '/banks/broken/.well-known/openid-configuration') {
       const { registration_endpoint: _, ...doc } = discoveryDoc();
       sendJson(res, 200, doc);
     } else reply(req, res);
   });
+  ({ material, stub } = setup);
   issuer = `${stub.url}/banks/one`;
   http = httpClientForMaterial(material, { timeoutMs: 5_000 });
   discovery = await fetchDiscovery(http, `${issuer}/.well-known/openid-configuration`);
@@ -86,8 +82,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await http.close();
-  await stub.close();
-  await t.close();
+  await setup.close();
   keyPool.close();
 });
 beforeEach(() => {

@@ -171,3 +171,37 @@ export function sendJson(
   res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
+
+/** A directory, a TPP onboarded at it, and a stub bank it can call over mutual TLS. */
+export interface TppAndStubBank {
+  t: TestDirectory;
+  material: TppMaterial;
+  stub: StubServer;
+  /** Closes the stub bank, then the directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a directory, onboards a TPP at it and starts a stub bank answering
+ * with `handler`, its server certificate from the directory's CA (so the TPP
+ * trusts it) and trusting that CA for the TPP's transport certificate.
+ */
+export async function startTppAndStubBank(handler: StubHandler): Promise<TppAndStubBank> {
+  const t = await startTestDirectory();
+  try {
+    const material = await onboardTestTpp(t);
+    const stub = await startStubServer(await serverCredentials(t.dir.ctx.ca), t.caBundlePem, handler);
+    return {
+      t,
+      material,
+      stub,
+      close: async () => {
+        await stub.close();
+        await t.close();
+      },
+    };
+  } catch (err) {
+    await t.close();
+    throw err;
+  }
+}

@@ -23,19 +23,16 @@ import {
   withRetry,
 } from '../../tpp-client/index.js';
 import {
-  onboardTestTpp,
   type RecordedRequest,
   type StubServer,
   sendJson,
-  serverCredentials,
-  startStubServer,
-  startTestDirectory,
-  type TestDirectory,
+  startTppAndStubBank,
+  type TppAndStubBank,
 } from './helpers.js';
 
 type Step = (req: RecordedRequest, res: ServerResponse) => void;
 
-let t: TestDirectory;
+let setup: TppAndStubBank;
 let material: TppMaterial;
 let stub: StubServer;
 let http: HttpClient;
@@ -84,13 +81,12 @@ function stubBank(script: Record<string, Step[]>): {
 }
 
 beforeAll(async () => {
-  t = await startTestDirectory();
-  material = await onboardTestTpp(t);
-  stub = await startStubServer(await serverCredentials(t.dir.ctx.ca), t.caBundlePem, (req, res) => {
+  setup = await startTppAndStubBank((req, res) => {
     const step = scripts.get(req.path)?.shift();
     if (step) step(req, res);
     else sendJson(res, 404, { error: 'not_found' });
   });
+  ({ material, stub } = setup);
   http = httpClientForMaterial(material, { timeoutMs: 5_000 });
 });
 afterEach(() => {
@@ -98,8 +94,7 @@ afterEach(() => {
 });
 afterAll(async () => {
   await http?.close();
-  await stub?.close();
-  await t?.close();
+  await setup?.close();
 });
 
 describe('withRetry building blocks', () => {
