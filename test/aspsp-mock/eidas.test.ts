@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +16,7 @@ import { call, sandboxKeys, startTestSandbox, type TestSandbox } from '../helper
  * the TPP's own QSeal key (RS256 here), keys served by the TPP over TLS with
  * its QWAC, mTLS with that QWAC, client_secret_post at the token endpoint.
  */
+const run = promisify(execFile);
 const OI = 'PSDUK-UKBXXX-12345678';
 let sb: TestSandbox;
 let jwksServer: https.Server;
@@ -279,6 +282,48 @@ describe('rfc7591-eidas profile: TPP-chosen JWKS URLs and redirect URIs', () => 
     expect(await refused('https://tpp.example.com/jwks')).toBe(
       'software_jwks_endpoint: JWKS https://tpp.example.com/jwks is not an allowed origin',
     );
+  });
+
+  it('refuses a JWKS served with a certificate that chains to no trusted CA, though its keys are right', async () => {
+    // A self-signed EC certificate for localhost: trusted neither by the directory CA nor by
+    // Node's root store (the bank's outbound TLS context holds both, made once at start).
+    const { stdout } = await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost',
+      '-days',
+      '1',
+      '-keyout',
+      '-',
+      '-out',
+      '-',
+    ]);
+    const untrusted = https.createServer({ key: stdout, cert: stdout }, (_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [qseal.jwk] }));
+    });
+    await new Promise<void>((r) => untrusted.listen(0, '127.0.0.1', r));
+    try {
+      const url = `https://localhost:${(untrusted.address() as AddressInfo).port}/jwks`;
+      expect(await refused(url)).toBe(`software_jwks_endpoint: JWKS ${url} could not be fetched`);
+      // the trusted one still works after the refusal
+      const ok = await registerJson({
+        software_statement: await statement(),
+        token_endpoint_auth_method: 'client_secret_post',
+        grant_types: ['client_credentials'],
+      });
+      expect(ok.status, ok.text).toBe(201);
+    } finally {
+      untrusted.close();
+    }
   });
 
   it.each([
