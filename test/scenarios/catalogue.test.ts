@@ -1,18 +1,34 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shippedProfileNames } from '../../aspsp-mock/index.js';
+import { useKeyCache } from '../../certs/index.js';
+import { catalogueRsaKeys } from '../../scenarios/catalogue/own-rsa-keys.js';
 import { CATALOGUE, runCatalogue, type Sandbox, startSandbox } from '../../scenarios/index.js';
 import type { RunSummary } from '../../scenarios/types.js';
 
 const CONFORMANCE_CASES = [1, 2, 3, 4, 5, 7, 8, 9, 10, 11].map((n) => `DCR-${String(n).padStart(3, '0')}`);
 
+// As `obmock scenarios` runs it: no key pool, every RSA key counted and started at boot, and
+// an empty key cache, whose files are the RSA keys the run asked for.
+const keyCache = mkdtempSync(join(tmpdir(), 'obmock-catalogue-keys-'));
+const ownKeys = catalogueRsaKeys(CATALOGUE, { main: 'PS256', others: 'ES256' });
 let sandbox: Sandbox;
 let summary: RunSummary;
 beforeAll(async () => {
-  sandbox = await startSandbox({ profileBanks: shippedProfileNames(), keyPoolSize: 8 });
+  sandbox = await startSandbox({
+    profileBanks: shippedProfileNames(),
+    keyPoolSize: 0,
+    keyCacheDir: keyCache,
+    extraRsaKeys: 2 + ownKeys,
+  });
   summary = await runCatalogue(CATALOGUE, await sandbox.target());
 }, 120_000);
 afterAll(async () => {
   await sandbox?.stop();
+  useKeyCache(undefined);
+  rmSync(keyCache, { recursive: true, force: true });
 });
 
 describe('the scenario catalogue against the default sandbox (with a bank per shipped profile)', () => {
@@ -46,6 +62,14 @@ describe('the scenario catalogue against the default sandbox (with a bank per sh
       for (const r of results) expect(r.outcome, `${r.id}: ${r.reason ?? ''}`).toBe('passed');
     }
     expect(summary.results.some((r) => r.conformanceCase === 'DCR-006')).toBe(false);
+  });
+
+  it('makes exactly the RSA keys the run counts (own-rsa-keys.ts), started at boot', () => {
+    // the boot's 5 (root, issuing CA, SSA key, the banks' TLS key, the default bank's OBSeal: the
+    // profile banks' are EC), the main TPP's 2, and every key the scenarios make for themselves
+    const made = readdirSync(keyCache).filter((f) => /^rsa-2048-\d+\.pem$/.test(f));
+    expect(made.length).toBe(5 + 2 + ownKeys);
+    expect(ownKeys).toBe(13);
   });
 
   it('passes the happy path of every shipped bank profile', () => {
