@@ -66,7 +66,8 @@ export const catalogue: Figure = {
   floorDescription:
     'RSA key generation for every key the run made (counted in its key cache), divided by the cores',
   lowerIsBetter: true,
-  target: 3,
+  // The goal is absolute (< 10 s). The ratio is reported only: its floor is the RSA
+  // generation of the keys the run makes, and it shrank with every key removed from the run.
   valueLimit: 10,
   async run(ctx) {
     return withTempDir('obmock-bench-cat-', async (dir) => {
