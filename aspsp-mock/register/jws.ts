@@ -57,7 +57,7 @@ function keyFits(key: KeyObject, alg: (typeof ALGS)[string]): boolean {
  * (jose 6 goes through WebCrypto, whose job dispatch cost more than the RSA
  * verification itself on the bank's hot path; so does crypto.verify with a
  * callback: an RSA-2048 verification takes ≈40 µs, and handing it to libuv's
- * thread pool saved the event loop ≈5 µs for ≈65 µs more CPU in all, measured
+ * thread pool saved the event loop ≈5–15 µs for ≈55–65 µs more CPU in all, measured
  * in docs/speed.md). Refused as jose refuses them:
  * an alg outside `algorithms` or unknown (none, HMAC), a key that does not
  * fit the alg, any `crit` extension (none is understood) or `b64`, a

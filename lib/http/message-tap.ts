@@ -3,7 +3,7 @@ import { type NextFunction, type Request, type Response, Router } from 'express'
 import type { CheckOutcome } from '../check-outcome.js';
 import { Unauthorized } from '../errors.js';
 import { peerCertificateDer } from './peer-certificate.js';
-import { attachedChecks } from './tap-checks.js';
+import { attachedChecksReader } from './tap-checks.js';
 
 /** One HTTP exchange a service answered, as the console's live flow shows it (secrets masked). */
 export interface TappedMessage {
@@ -98,7 +98,8 @@ interface RawExchange {
   responseTotal: number;
   ms: number;
   clientCertificate?: Buffer;
-  checks?: CheckOutcome[];
+  /** Read when the exchange is first decoded. */
+  checks?: () => CheckOutcome[];
   view?: TappedMessage;
 }
 
@@ -150,12 +151,13 @@ export function messageTap(options: MessageTapOptions): Router {
       ms: x.ms,
       ...(x.clientCertificate ? { clientCertificate: pemOf(x.clientCertificate) } : {}),
       ...(x.requestTruncated || x.responseTotal > bodyLimit ? { truncated: true } : {}),
-      ...(x.checks ? { checks: x.checks } : {}),
+      ...(x.checks ? { checks: x.checks() } : {}),
     };
     // the raw copies are no longer needed once decoded
     x.requestBody = undefined;
     x.responseBody = Buffer.alloc(0);
     x.clientCertificate = undefined;
+    x.checks = undefined;
     return x.view;
   };
 
@@ -208,7 +210,7 @@ export function messageTap(options: MessageTapOptions): Router {
     }
     res.on('finish', () => {
       const raw = req.rawBody;
-      const checks = attachedChecks(res);
+      const checks = attachedChecksReader(res);
       seq += 1;
       publish({
         seq,

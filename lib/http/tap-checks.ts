@@ -13,5 +13,15 @@ export function attachChecks(res: Response, outcomes: () => CheckOutcome[]): voi
 
 /** The checks a route attached to this response (at most 40), if any. */
 export function attachedChecks(res: Response): CheckOutcome[] | undefined {
-  return (res as WithChecks)[CHECKS]?.().slice(0, 40);
+  return attachedChecksReader(res)?.();
+}
+
+/**
+ * A reader of the checks a route attached to this response (at most 40), if
+ * any: the message tap keeps it and reads it only when someone looks at the
+ * exchange (most exchanges are never looked at).
+ */
+export function attachedChecksReader(res: Response): (() => CheckOutcome[]) | undefined {
+  const outcomes = (res as WithChecks)[CHECKS];
+  return outcomes ? () => outcomes().slice(0, 40) : undefined;
 }
