@@ -1,4 +1,5 @@
-import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { type KeyObject, X509Certificate } from 'node:crypto';
+import { privateKeyFromPem } from '../../certs/private-key-from-pem.js';
 import { MaterialError } from '../errors.js';
 import { decodeSsa } from '../registration/decode-ssa.js';
 import { SIGNING_ALGS, type TppMaterial } from '../types.js';
@@ -98,7 +99,7 @@ function leaf(pem: unknown, field: string): X509Certificate {
 function privateKey(pem: unknown, field: string): KeyObject {
   if (typeof pem !== 'string' || pem.trim() === '') throw new MaterialError(field, 'is missing');
   try {
-    return createPrivateKey(pem);
+    return privateKeyFromPem(pem);
   } catch (err) {
     throw new MaterialError(field, `is not a usable unencrypted private key: ${(err as Error).message}`);
   }
