@@ -2,6 +2,9 @@ import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } fr
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { toPem } from './pem.js';
+import { rememberPrivateKeyPem } from './private-key-from-pem.js';
+import { rememberSpkiDer } from './spki-cache.js';
 import type { KeyPair } from './types.js';
 
 let cache: { dir: string; next: Map<number, number> } | undefined;
@@ -131,11 +134,16 @@ export async function generateRsaKeyPair(bits = 2048): Promise<KeyPair> {
   return pair;
 }
 
+/**
+ * The pair with its PEMs. The public key is exported once, as DER, and remembered for the CSR
+ * and certificate builders (`spkiDerOf`); its PEM is that DER in base64, 64 characters a line,
+ * byte for byte what OpenSSL's PEM export writes. The private PEM is remembered too, so signing
+ * with it later does not parse it again (`privateKeyFromPem`).
+ */
 function keyPairFromKeyObjects(privateKey: KeyObject, publicKey: KeyObject): KeyPair {
-  return {
-    privateKey,
-    publicKey,
-    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
-    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string,
-  };
+  const spki = publicKey.export({ type: 'spki', format: 'der' });
+  rememberSpkiDer(publicKey, spki);
+  const privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  rememberPrivateKeyPem(privateKeyPem, privateKey);
+  return { privateKey, publicKey, privateKeyPem, publicKeyPem: toPem(spki, 'PUBLIC KEY') };
 }

@@ -137,6 +137,19 @@ describe('checkMaterial', () => {
       'caBundlePem: holds no CERTIFICATE block',
     );
   });
+
+  it('refuses a CA bundle that does not parse every time, even after a good bundle passed', () => {
+    expect(checkMaterial(material)).toBe(material);
+    // the good bundle is remembered; the same certificates with a broken one after them are not
+    const broken = `${material.caBundlePem}-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n`;
+    const count = (material.caBundlePem.match(/BEGIN CERTIFICATE/g) ?? []).length;
+    for (let i = 0; i < 2; i++) {
+      expect(() => checkMaterial({ ...material, caBundlePem: broken })).toThrow(
+        new RegExp(`^caBundlePem: certificate ${count + 1} does not parse`),
+      );
+    }
+    expect(checkMaterial(material)).toBe(material);
+  });
 });
 
 describe('material supplied by the user', () => {

@@ -1,4 +1,5 @@
-import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { type KeyObject, X509Certificate } from 'node:crypto';
+import { privateKeyFromPem } from '../../certs/private-key-from-pem.js';
 import { MaterialError } from '../errors.js';
 import { decodeSsa } from '../registration/decode-ssa.js';
 import { SIGNING_ALGS, type TppMaterial } from '../types.js';
@@ -65,7 +66,20 @@ export function checkMaterial(
     );
   }
 
-  const cas = certificateBlocks(m.caBundlePem ?? '');
+  checkCaBundle(m.caBundlePem ?? '');
+  return m;
+}
+
+/**
+ * Bundles that parsed already: every TPP of a directory carries the same CA bundle, and parsing a
+ * certificate costs ~0.1–0.3 ms. Bounded; a bundle is only remembered once all of it parsed.
+ */
+const parsedBundles = new Set<string>();
+const MAX_PARSED_BUNDLES = 16;
+
+function checkCaBundle(bundlePem: string): void {
+  if (parsedBundles.has(bundlePem)) return;
+  const cas = certificateBlocks(bundlePem);
   if (cas.length === 0) throw new MaterialError('caBundlePem', 'holds no CERTIFICATE block');
   cas.forEach((pem, i) => {
     try {
@@ -77,7 +91,8 @@ export function checkMaterial(
       );
     }
   });
-  return m;
+  if (parsedBundles.size >= MAX_PARSED_BUNDLES) parsedBundles.clear();
+  parsedBundles.add(bundlePem);
 }
 
 function nonEmpty(value: unknown, field: string): void {
@@ -98,7 +113,7 @@ function leaf(pem: unknown, field: string): X509Certificate {
 function privateKey(pem: unknown, field: string): KeyObject {
   if (typeof pem !== 'string' || pem.trim() === '') throw new MaterialError(field, 'is missing');
   try {
-    return createPrivateKey(pem);
+    return privateKeyFromPem(pem);
   } catch (err) {
     throw new MaterialError(field, `is not a usable unencrypted private key: ${(err as Error).message}`);
   }

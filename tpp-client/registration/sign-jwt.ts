@@ -1,5 +1,6 @@
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { privateKeyFromPem } from '../../certs/private-key-from-pem.js';
 import { RequestObjectError } from '../errors.js';
 import { SIGNING_ALGS, type SigningAlg } from '../types.js';
 
@@ -51,7 +52,7 @@ function toKeyObject(key: KeyObject | string): KeyObject {
     return key;
   }
   try {
-    return createPrivateKey(key);
+    return privateKeyFromPem(key);
   } catch (err) {
     throw new RequestObjectError(`the signing key is not a usable private key: ${(err as Error).message}`);
   }

@@ -108,3 +108,21 @@ describe('DirectoryTrust: CRL freshness (finding 2)', () => {
     advanceOnFetchMs = 0;
   });
 });
+
+describe('DirectoryTrust: a client certificate that does not parse', () => {
+  it.each([
+    ['empty', Buffer.alloc(0)],
+    ['not DER', Buffer.from('hello, bank')],
+    ['a truncated certificate', Buffer.from([0x30, 0x82, 0x04, 0x00, 0x30, 0x82])],
+  ])('%s: refused as malformed with the same message, and a good certificate still passes', async (_n, der) => {
+    advanceOnFetchMs = 0;
+    crlOffsetMs = 0;
+    const t = trust();
+    expect(await t.checkClientCertificate(der, () => new Date(worldNow), 0)).toEqual({
+      ok: false,
+      reason: 'malformed',
+      message: 'the client certificate cannot be parsed',
+    });
+    expect(await t.checkClientCertificate(leaf, () => new Date(worldNow), 0)).toMatchObject({ ok: true });
+  });
+});
