@@ -51,8 +51,10 @@ export class DirectoryTrust {
           maxBytes: 5 * 1024 * 1024,
         });
         if (res.status !== 200) throw new Error(`directory CRL answered ${res.status}`);
-        this.crl = { der: res.body, fetchedAt: this.now() };
-        return res.body;
+        // Unchanged bytes keep the previous Buffer: its parse and the checks it passed stay cached.
+        const der = this.crl?.der.equals(res.body) ? this.crl.der : res.body;
+        this.crl = { der, fetchedAt: this.now() };
+        return der;
       })().finally(() => {
         this.crlFetch = undefined;
       });
