@@ -95,23 +95,6 @@ export function time(d: Date): Asn1 {
   return create(CLASS_UNIVERSAL, TAG.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(d));
 }
 
-/** DER bytes of an INTEGER from an unsigned big-endian magnitude: the bytes `toDer(unsignedInteger(m))` gives. */
-export function unsignedIntegerDer(magnitude: Buffer): Buffer {
-  let i = 0;
-  while (i < magnitude.length - 1 && magnitude[i] === 0) i++;
-  let bytes = magnitude.subarray(i);
-  if (bytes.length === 0) bytes = Buffer.from([0]);
-  if (bytes[0] & 0x80) bytes = Buffer.concat([Buffer.from([0]), bytes]);
-  return wrapDer(TAG.INTEGER, [bytes]);
-}
-
-/** DER bytes of a time: the bytes `toDer(time(d))` gives. */
-export function timeDer(d: Date): Buffer {
-  const y = d.getUTCFullYear();
-  if (y >= 1950 && y < 2050) return wrapDer(TAG.UTCTIME, [Buffer.from(asn1.dateToUtcTime(d), 'latin1')]);
-  return wrapDer(TAG.GENERALIZEDTIME, [Buffer.from(asn1.dateToGeneralizedTime(d), 'latin1')]);
-}
-
 /** Named-bit BIT STRING (DER: trailing zero bits dropped). */
 export function namedBits(positions: number[]): Asn1 {
   if (positions.length === 0) return bitString(Buffer.alloc(0));

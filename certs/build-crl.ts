@@ -1,16 +1,4 @@
-import {
-  type Asn1,
-  explicit,
-  normaliseHex,
-  seq,
-  smallInteger,
-  TAG,
-  time,
-  timeDer,
-  toDer,
-  unsignedIntegerDer,
-  wrapDer,
-} from './asn1.js';
+import { type Asn1, explicit, normaliseHex, seq, smallInteger, TAG, time, toDer, wrapDer } from './asn1.js';
 import { OID } from './oids.js';
 import { toPem } from './pem.js';
 import { signatureAlgorithmFor, signSha256 } from './sign.js';
@@ -43,15 +31,7 @@ export function buildCrl(
   const days = opts.nextUpdateDays ?? 7;
   if (!(days > 0) || !Number.isFinite(days))
     throw new RangeError(`nextUpdateDays must be positive, got ${days}`);
-  const seen = new Set<string>();
-  const entries: Buffer[] = [];
-  for (const r of revoked) {
-    if (!/^[0-9a-fA-F]+$/.test(r.serialHex)) throw new TypeError(`serialHex "${r.serialHex}" is not hex`);
-    const serial = normaliseHex(r.serialHex);
-    if (seen.has(serial)) continue;
-    seen.add(serial);
-    entries.push(wrapDer(SEQUENCE, [unsignedIntegerDer(Buffer.from(serial, 'hex')), timeDer(r.revokedAt)]));
-  }
+  const list = encodeEntries(revoked);
   const header = [
     smallInteger(1), // v2
     signatureAlgorithmFor(ca.issuingKey),
@@ -64,9 +44,100 @@ export function buildCrl(
     seq([extension(OID.crlNumber, false, smallInteger(opts.crlNumber)), authorityKeyIdExt(ca.issuer.keyId)]),
   );
   const fields = header.map(toDer);
-  if (entries.length > 0) fields.push(wrapDer(SEQUENCE, entries));
+  if (list) fields.push(list);
   fields.push(toDer(extensions));
   const tbsDer = wrapDer(SEQUENCE, fields);
   const der = signSha256(tbsDer, ca.issuingKey);
   return { der, pem: toPem(der, 'X509 CRL') };
+}
+
+/**
+ * revokedCertificates as DER, written into one buffer: per entry SEQUENCE { INTEGER serial, Time },
+ * duplicates (after normalising the hex) listed once; undefined when there is no entry.
+ */
+function encodeEntries(revoked: readonly RevokedEntry[]): Buffer | undefined {
+  const seen = new Set<string>();
+  const serials: string[] = [];
+  const dates: Date[] = [];
+  let contentLength = 0;
+  for (const r of revoked) {
+    if (!HEX_RE.test(r.serialHex)) throw new TypeError(`serialHex "${r.serialHex}" is not hex`);
+    const serial = normaliseHex(r.serialHex);
+    if (seen.has(serial)) continue;
+    seen.add(serial);
+    contentLength += tlvLength(entryContentLength(serial, r.revokedAt));
+    serials.push(serial);
+    dates.push(r.revokedAt);
+  }
+  if (serials.length === 0) return undefined;
+  const out = Buffer.allocUnsafe(tlvLength(contentLength));
+  let pos = writeHeader(out, 0, SEQUENCE, contentLength);
+  for (let i = 0; i < serials.length; i++) {
+    const serial = serials[i];
+    const date = dates[i];
+    pos = writeHeader(out, pos, SEQUENCE, entryContentLength(serial, date));
+    const signByte = highBitSet(serial);
+    pos = writeHeader(out, pos, TAG.INTEGER, serial.length / 2 + (signByte ? 1 : 0));
+    if (signByte) out[pos++] = 0;
+    pos += out.write(serial, pos, 'hex');
+    pos = writeTime(out, pos, date);
+  }
+  return out;
+}
+
+const HEX_RE = /^[0-9a-fA-F]+$/;
+
+/** Whether the first byte of normalised (lowercase, even-length) hex has its top bit set. */
+const highBitSet = (hex: string): boolean => hex.charCodeAt(0) >= 0x38; // '8'…'9', 'a'…'f'
+
+/** RFC 5280: UTCTime through 2049, GeneralizedTime from 2050. */
+const isUtcYear = (y: number): boolean => y >= 1950 && y < 2050;
+
+function entryContentLength(serial: string, date: Date): number {
+  const integerLength = serial.length / 2 + (highBitSet(serial) ? 1 : 0);
+  return tlvLength(integerLength) + tlvLength(isUtcYear(date.getUTCFullYear()) ? 13 : 15);
+}
+
+/** UTCTime (YYMMDDhhmmssZ) or GeneralizedTime (YYYYMMDDhhmmssZ), seconds precision. */
+function writeTime(out: Buffer, pos: number, d: Date): number {
+  const y = d.getUTCFullYear();
+  const utc = isUtcYear(y);
+  out[pos++] = utc ? TAG.UTCTIME : TAG.GENERALIZEDTIME;
+  out[pos++] = utc ? 13 : 15;
+  if (!utc) pos = writeTwoDigits(out, pos, Math.floor(y / 100));
+  pos = writeTwoDigits(out, pos, y % 100);
+  pos = writeTwoDigits(out, pos, d.getUTCMonth() + 1);
+  pos = writeTwoDigits(out, pos, d.getUTCDate());
+  pos = writeTwoDigits(out, pos, d.getUTCHours());
+  pos = writeTwoDigits(out, pos, d.getUTCMinutes());
+  pos = writeTwoDigits(out, pos, d.getUTCSeconds());
+  out[pos++] = 0x5a; // 'Z'
+  return pos;
+}
+
+function writeTwoDigits(out: Buffer, pos: number, n: number): number {
+  out[pos] = 0x30 + Math.floor(n / 10);
+  out[pos + 1] = 0x30 + (n % 10);
+  return pos + 2;
+}
+
+/** Bytes a TLV with `length` content bytes takes. */
+function tlvLength(length: number): number {
+  if (length < 0x80) return 2 + length;
+  let n = 0;
+  for (let l = length; l > 0; l = Math.floor(l / 256)) n++;
+  return 2 + n + length;
+}
+
+function writeHeader(out: Buffer, pos: number, tag: number, length: number): number {
+  out[pos++] = tag;
+  if (length < 0x80) {
+    out[pos++] = length;
+    return pos;
+  }
+  const lenBytes: number[] = [];
+  for (let l = length; l > 0; l = Math.floor(l / 256)) lenBytes.unshift(l & 0xff);
+  out[pos++] = 0x80 | lenBytes.length;
+  for (const b of lenBytes) out[pos++] = b;
+  return pos;
 }
