@@ -27,11 +27,45 @@ export function buildCrl(
   revoked: readonly RevokedEntry[],
   opts: BuildCrlOptions,
 ): { der: Buffer; pem: string } {
-  const nowMs = Math.floor((opts.now ?? new Date()).getTime() / 1000) * 1000;
+  checkOptions(opts);
+  return signCrl(ca, [encodeEntries(revoked, 0, revoked.length, new Set())], opts);
+}
+
+/**
+ * `buildCrl`, giving the event loop back between slices of `sliceEntries` entries (default 2,000):
+ * what a service calls so that a revocation among tens of thousands does not stall it. Same bytes.
+ */
+export async function buildCrlInSlices(
+  ca: CertificateAuthority,
+  revoked: readonly RevokedEntry[],
+  opts: BuildCrlOptions & { sliceEntries?: number },
+): Promise<{ der: Buffer; pem: string }> {
+  checkOptions(opts);
+  const step = Math.max(1, opts.sliceEntries ?? 2_000);
+  const seen = new Set<string>();
+  const slices: Buffer[] = [];
+  for (let from = 0; from < revoked.length; from += step) {
+    if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    slices.push(encodeEntries(revoked, from, Math.min(revoked.length, from + step), seen));
+  }
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  return signCrl(ca, slices, opts);
+}
+
+function checkOptions(opts: BuildCrlOptions): void {
   const days = opts.nextUpdateDays ?? 7;
   if (!(days > 0) || !Number.isFinite(days))
     throw new RangeError(`nextUpdateDays must be positive, got ${days}`);
-  const list = encodeEntries(revoked);
+}
+
+/** The TBSCertList around the encoded entries (omitted when there is none), signed. */
+function signCrl(
+  ca: CertificateAuthority,
+  entries: Buffer[],
+  opts: BuildCrlOptions,
+): { der: Buffer; pem: string } {
+  const nowMs = Math.floor((opts.now ?? new Date()).getTime() / 1000) * 1000;
+  const days = opts.nextUpdateDays ?? 7;
   const header = [
     smallInteger(1), // v2
     signatureAlgorithmFor(ca.issuingKey),
@@ -44,23 +78,28 @@ export function buildCrl(
     seq([extension(OID.crlNumber, false, smallInteger(opts.crlNumber)), authorityKeyIdExt(ca.issuer.keyId)]),
   );
   const fields = header.map(toDer);
-  if (list) fields.push(list);
+  if (entries.some((e) => e.length > 0)) fields.push(wrapDer(SEQUENCE, entries));
   fields.push(toDer(extensions));
-  const tbsDer = wrapDer(SEQUENCE, fields);
-  const der = signSha256(tbsDer, ca.issuingKey);
+  const der = signSha256(wrapDer(SEQUENCE, fields), ca.issuingKey);
   return { der, pem: toPem(der, 'X509 CRL') };
 }
 
 /**
- * revokedCertificates as DER, written into one buffer: per entry SEQUENCE { INTEGER serial, Time },
- * duplicates (after normalising the hex) listed once; undefined when there is no entry.
+ * Entries `from`…`to` of revokedCertificates as DER (the list's content, without its header),
+ * written into one buffer: per entry SEQUENCE { INTEGER serial, Time }; a serial already in
+ * `seen` (after normalising the hex) is skipped.
  */
-function encodeEntries(revoked: readonly RevokedEntry[]): Buffer | undefined {
-  const seen = new Set<string>();
+function encodeEntries(
+  revoked: readonly RevokedEntry[],
+  from: number,
+  to: number,
+  seen: Set<string>,
+): Buffer {
   const serials: string[] = [];
   const dates: Date[] = [];
   let contentLength = 0;
-  for (const r of revoked) {
+  for (let i = from; i < to; i++) {
+    const r = revoked[i];
     if (!HEX_RE.test(r.serialHex)) throw new TypeError(`serialHex "${r.serialHex}" is not hex`);
     const serial = normaliseHex(r.serialHex);
     if (seen.has(serial)) continue;
@@ -69,9 +108,8 @@ function encodeEntries(revoked: readonly RevokedEntry[]): Buffer | undefined {
     serials.push(serial);
     dates.push(r.revokedAt);
   }
-  if (serials.length === 0) return undefined;
-  const out = Buffer.allocUnsafe(tlvLength(contentLength));
-  let pos = writeHeader(out, 0, SEQUENCE, contentLength);
+  const out = Buffer.allocUnsafe(contentLength);
+  let pos = 0;
   for (let i = 0; i < serials.length; i++) {
     const serial = serials[i];
     const date = dates[i];

@@ -13,6 +13,7 @@ import {
   unsignedInteger,
   wrapDer,
 } from '../../certs/asn1.js';
+import { buildCrlInSlices } from '../../certs/build-crl.js';
 import {
   buildCrl,
   type CertificateAuthority,
@@ -111,6 +112,18 @@ describe('buildCrl: the entry list written as raw DER', () => {
     expect(buildCrl(ca, withDuplicates, { crlNumber: count + 1, now: NOW }).der).toEqual(
       buildCrlWithForgeTree(withDuplicates, count + 1, NOW),
     );
+  });
+
+  it('buildCrlInSlices gives the same bytes, duplicates across slices listed once', async () => {
+    const input = entries(1000);
+    const withDuplicates = [...input, ...input.slice(0, 300), ...input.slice(700)];
+    for (const sliceEntries of [1, 7, 333, 5000]) {
+      const sliced = await buildCrlInSlices(ca, withDuplicates, { crlNumber: 5, now: NOW, sliceEntries });
+      expect(sliced.der).toEqual(buildCrlWithForgeTree(withDuplicates, 5, NOW));
+      expect(sliced.pem).toBe(buildCrl(ca, withDuplicates, { crlNumber: 5, now: NOW }).pem);
+    }
+    const empty = await buildCrlInSlices(ca, [], { crlNumber: 6, now: NOW });
+    expect(empty.der).toEqual(buildCrlWithForgeTree([], 6, NOW));
   });
 
   it('openssl lists every serial of a 2,000-entry CRL and verifies its signature with the CA', () => {
