@@ -51,10 +51,8 @@ export class DirectoryTrust {
           maxBytes: 5 * 1024 * 1024,
         });
         if (res.status !== 200) throw new Error(`directory CRL answered ${res.status}`);
-        // Unchanged bytes keep the previous Buffer: its parse and the checks it passed stay cached.
-        const der = this.crl?.der.equals(res.body) ? this.crl.der : res.body;
-        this.crl = { der, fetchedAt: this.now() };
-        return der;
+        this.crl = { der: res.body, fetchedAt: this.now() };
+        return res.body;
       })().finally(() => {
         this.crlFetch = undefined;
       });
