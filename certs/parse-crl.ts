@@ -1,16 +1,18 @@
 import {
+  type Asn1,
   CLASS_CONTEXT,
   children,
   fromDer,
   isTime,
-  rawChildren,
+  normaliseHex,
   readBitString,
-  readIntegerHex,
   readOctets,
   readOid,
   readSmallInteger,
   readTime,
+  readTlv,
   TAG,
+  type Tlv,
   toDer,
 } from './asn1.js';
 import { CrlError } from './errors.js';
@@ -41,9 +43,27 @@ export function parseCrl(input: Buffer | string): ParsedCrl {
     der = input;
   }
   try {
-    const [tbs, sigAlg, sigValue] = children(fromDer(der), 'CertificateList');
-    const [tbsDer] = rawChildren(der, 1);
-    const fields = children(tbs, 'TBSCertList');
+    // The outer structure and the TBSCertList are walked as raw TLVs; every field but the entry
+    // list goes through the ASN.1 reader, the entries (most of a big CRL) are read in place.
+    const outer = readTlv(der, 0);
+    if (outer.tag !== SEQUENCE) throw new Error('CertificateList: expected SEQUENCE');
+    if (outer.end !== der.length) throw new Error('trailing bytes after the CRL');
+    const [tbsTlv, sigAlgTlv, sigValueTlv] = tlvChildren(der, outer);
+    if (!tbsTlv || tbsTlv.tag !== SEQUENCE) throw new Error('TBSCertList: expected SEQUENCE');
+    const sigAlg = fromDer(der.subarray(sigAlgTlv?.start ?? 0, sigAlgTlv?.end ?? 0));
+    const sigValue = fromDer(der.subarray(sigValueTlv?.start ?? 0, sigValueTlv?.end ?? 0));
+    const tbsDer = der.subarray(tbsTlv.start, tbsTlv.end);
+    const fieldTlvs = tlvChildren(der, tbsTlv);
+    let revokedTlv: Tlv | undefined;
+    const fields = fieldTlvs.map((t, n) => {
+      // The first SEQUENCE after the dates is revokedCertificates; it is read below, in place.
+      if (!revokedTlv && n >= 3 && (t.tag & 0xdf) === TAG.SEQUENCE && isTimeTag(fieldTlvs[n - 1].tag)) {
+        if (t.tag !== SEQUENCE) throw new Error('revokedCertificates: not constructed');
+        revokedTlv = t;
+        return REVOKED_PLACEHOLDER;
+      }
+      return fromDer(der.subarray(t.start, t.end));
+    });
     let i = 0;
     if (fields[0]?.type === TAG.INTEGER && fields[0].tagClass === 0) {
       const v = readSmallInteger(fields[0], 'version');
@@ -56,15 +76,10 @@ export function parseCrl(input: Buffer | string): ParsedCrl {
     const thisUpdate = readTime(fields[i++], 'thisUpdate');
     let nextUpdate: Date | undefined;
     if (isTime(fields[i])) nextUpdate = readTime(fields[i++], 'nextUpdate');
-    const revoked: RevokedEntry[] = [];
-    if (fields[i]?.tagClass === 0 && fields[i].type === TAG.SEQUENCE) {
-      for (const entry of children(fields[i++], 'revokedCertificates')) {
-        const [serial, date] = children(entry, 'revokedCertificate');
-        revoked.push({
-          serialHex: readIntegerHex(serial, 'userCertificate'),
-          revokedAt: readTime(date, 'revocationDate'),
-        });
-      }
+    let revoked: RevokedEntry[] = [];
+    if (fields[i] === REVOKED_PLACEHOLDER && revokedTlv) {
+      revoked = readRevokedEntries(der, revokedTlv);
+      i++;
     }
     let crlNumber: number | undefined;
     let authorityKeyId: string | undefined;
@@ -106,4 +121,80 @@ export function parseCrl(input: Buffer | string): ParsedCrl {
     if (err instanceof CrlError) throw err;
     throw new CrlError(`malformed CRL: ${(err as Error).message}`);
   }
+}
+
+/** Constructed SEQUENCE tag byte. */
+const SEQUENCE = 0x20 | TAG.SEQUENCE;
+/** Stands for the entry list among the TBSCertList's fields (it is never turned into a tree). */
+const REVOKED_PLACEHOLDER = {
+  tagClass: 0,
+  type: TAG.SEQUENCE,
+  constructed: true,
+  value: [],
+} as unknown as Asn1;
+
+const isTimeTag = (tag: number): boolean => tag === TAG.UTCTIME || tag === TAG.GENERALIZEDTIME;
+
+/** The TLVs that exactly fill a constructed TLV's content. */
+function tlvChildren(der: Buffer, parent: Tlv): Tlv[] {
+  const out: Tlv[] = [];
+  for (let pos = parent.contentStart; pos < parent.end; ) {
+    const t = readTlv(der, pos);
+    if (t.end > parent.end) throw new Error('truncated DER');
+    out.push(t);
+    pos = t.end;
+  }
+  return out;
+}
+
+/**
+ * revokedCertificates, read straight from the DER: each entry is a SEQUENCE of an INTEGER serial,
+ * a time and optional entry extensions (checked for shape by the ASN.1 reader when present).
+ */
+function readRevokedEntries(der: Buffer, list: Tlv): RevokedEntry[] {
+  const out: RevokedEntry[] = [];
+  for (let pos = list.contentStart; pos < list.end; ) {
+    const entry = readTlv(der, pos);
+    if (entry.end > list.end) throw new Error('revokedCertificates: truncated entry');
+    if (entry.tag !== SEQUENCE) throw new Error('revokedCertificate: expected SEQUENCE');
+    const parts = tlvChildren(der, entry);
+    const [serial, date] = parts;
+    if (!serial) throw new Error('userCertificate: missing');
+    if (serial.tag !== TAG.INTEGER) throw new Error('userCertificate: expected INTEGER');
+    if (!date) throw new Error('revocationDate: missing');
+    if (parts.length > 2) fromDer(der.subarray(entry.start, entry.end));
+    out.push({
+      serialHex: normaliseHex(der.toString('hex', serial.contentStart, serial.end)),
+      revokedAt: readEntryTime(der, date),
+    });
+    pos = entry.end;
+  }
+  return out;
+}
+
+/**
+ * revocationDate read from its bytes: UTCTime YYMMDDhhmmssZ or GeneralizedTime YYYYMMDDhhmmssZ,
+ * the forms `readTime` accepts (and with its error), without a string and a regular expression per entry.
+ */
+function readEntryTime(der: Buffer, t: Tlv): Date {
+  const length = t.end - t.contentStart;
+  const utc = t.tag === TAG.UTCTIME && length === 13;
+  if (!(utc || (t.tag === TAG.GENERALIZEDTIME && length === 15)) || der[t.end - 1] !== 0x5a) {
+    throw new Error('revocationDate: expected UTCTime or GeneralizedTime (YYMMDDhhmmssZ)');
+  }
+  const digits: number[] = [];
+  for (let p = t.contentStart; p < t.end - 1; p += 2) {
+    const hi = der[p] - 0x30;
+    const lo = der[p + 1] - 0x30;
+    if (hi < 0 || hi > 9 || lo < 0 || lo > 9) {
+      throw new Error('revocationDate: expected UTCTime or GeneralizedTime (YYMMDDhhmmssZ)');
+    }
+    digits.push(hi * 10 + lo);
+  }
+  let year: number;
+  if (utc) year = digits.shift() as number;
+  else year = (digits.shift() as number) * 100 + (digits.shift() as number);
+  if (utc) year += year >= 50 ? 1900 : 2000;
+  const [month, day, hours, minutes, seconds] = digits;
+  return new Date(Date.UTC(year, month - 1, day, hours, minutes, seconds));
 }

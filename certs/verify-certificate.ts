@@ -2,7 +2,7 @@ import { type KeyObject, X509Certificate } from 'node:crypto';
 import { fromDer } from './asn1.js';
 import { dnEquals } from './dn-equals.js';
 import { dnToString } from './dn-to-string.js';
-import { isRevoked } from './is-revoked.js';
+import { isRevoked, revocationDate } from './is-revoked.js';
 import { parseCertificate } from './parse-certificate.js';
 import { parseCrl } from './parse-crl.js';
 import { pemBlocks } from './pem.js';
@@ -127,7 +127,7 @@ export function verifyCertificate(leaf: string | Buffer, opts: VerifyCertificate
       return { ok: false, reason: 'bad_crl', message: `the CRL expired at ${crl.nextUpdate.toISOString()}` };
     }
     if (isRevoked(crl, info.serialHex)) {
-      const at = crl.revoked.find((r) => r.serialHex === info.serialHex)?.revokedAt;
+      const at = revocationDate(crl, info.serialHex);
       return {
         ok: false,
         reason: 'revoked',
@@ -152,15 +152,27 @@ interface TrustedCert {
 const poolCache = new Map<string, TrustedCert[]>();
 /** Parsed CRLs by Buffer identity: a bank that keeps the fetched Buffer parses it once. */
 const crlCache = new WeakMap<Buffer, ParsedCrl>();
+/**
+ * The last few CRLs parsed, by content: a refetched CRL whose bytes did not change (a new Buffer
+ * every fetch) is not parsed again. Bounded: at most RECENT_CRLS entries, oldest dropped first.
+ */
+const recentCrls: ParsedCrl[] = [];
+const RECENT_CRLS = 4;
 
 function cachedCrl(der: Buffer): ParsedCrl {
-  let crl = crlCache.get(der);
+  let crl = crlCache.get(der) ?? recentCrls.find((c) => c.der.length === der.length && c.der.equals(der));
   if (!crl) {
     crl = parseCrl(der);
-    crlCache.set(der, crl);
+    crlParseStats.parses++;
+    recentCrls.unshift(crl);
+    if (recentCrls.length > RECENT_CRLS) recentCrls.pop();
   }
+  crlCache.set(der, crl);
   return crl;
 }
+
+/** Test hook: how many CRL parses `verifyCertificate` has done (a refetch of the same bytes adds none). */
+export const crlParseStats = { parses: 0 };
 
 /** Parsed trusted certificates; a configuration error (not a client error) throws. */
 function trustedCertificates(ca: VerifyCertificateOptions['ca']): TrustedCert[] {

@@ -1,11 +1,13 @@
 import { join } from 'node:path';
-import { buildCrl, type CertificateAuthority } from '../certs/index.js';
+import { buildCrlInSlices } from '../certs/build-crl.js';
+import type { CertificateAuthority } from '../certs/index.js';
 import { writeFileAtomic } from '../lib/write-file-atomic.js';
 import type { DirectoryRepository } from './repository.js';
 
 /**
  * Keeps the issuing CA's CRL: rebuilt from the revoked certificates at start
  * and after each revocation, served from memory and mirrored to the CA folder.
+ * The entries are encoded in slices, giving the event loop back between them.
  * Rebuilds run one after the other, so the files on disk always end with the
  * newest CRL (the one served), and each file is replaced atomically.
  */
@@ -30,7 +32,10 @@ export class CrlPublisher {
   private async rebuildNow(): Promise<void> {
     const meta = this.repo.meta();
     const crlNumber = meta.crlNumber + 1;
-    const crl = buildCrl(this.ca, this.repo.revokedCertificates(), { crlNumber, now: this.now() });
+    const crl = await buildCrlInSlices(this.ca, this.repo.revokedCertificates(), {
+      crlNumber,
+      now: this.now(),
+    });
     await this.repo.putMeta({ ...meta, crlNumber });
     await writeFileAtomic(join(this.caDir, 'issuing.crl.pem'), crl.pem);
     await writeFileAtomic(join(this.caDir, 'issuing.crl'), crl.der);
