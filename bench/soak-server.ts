@@ -15,7 +15,7 @@ import { constants, monitorEventLoopDelay, PerformanceObserver, performance } fr
 import { parseArgs } from 'node:util';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { FileStore } from '../lib/store/index.js';
+import { FileStore } from '../lib/store/index.js';
 import { defaultBankDb, prefillClients } from './lib/prefill-clients.js';
 import { runServer, startSandbox, stopWithParent } from './lib/serve-sandbox.js';
 import { watchSlowSlices } from './lib/slow-slices.js';
@@ -79,7 +79,9 @@ runServer('soak-server', async () => {
   t0 = performance.now();
   const sandbox = await startSandbox(dataDir);
   const startMs = Math.round(performance.now() - t0);
-  const store = sandbox.aspsp.banks[0].ctx.store as FileStore;
+  // The bank's store as the bank holds it may be a wrapper (the admin listings' ListedStore,
+  // which keeps their order index): the figures are the file store's, underneath.
+  const store = fileStoreOf(sandbox.aspsp.banks[0].ctx.store);
   collectGarbage();
   const mem0 = process.memoryUsage();
   const start: SoakStart = {
@@ -128,3 +130,11 @@ runServer('soak-server', async () => {
   process.stdout.write(`${JSON.stringify(start)}\n`);
   process.stdout.write(`${JSON.stringify(sandbox.info)}\n`);
 });
+
+/** The FileStore under any wrappers that keep theirs as `inner`. */
+function fileStoreOf(store: unknown): FileStore {
+  let s = store as { inner?: unknown };
+  for (let i = 0; i < 4 && !(s instanceof FileStore) && s.inner; i++) s = s.inner as { inner?: unknown };
+  if (!(s instanceof FileStore)) throw new Error('soak: the bank store is not a file store');
+  return s;
+}
