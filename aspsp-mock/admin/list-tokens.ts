@@ -1,11 +1,8 @@
 import type { Request, Response } from 'express';
 import { type BankContext, nowSeconds } from '../context.js';
-import { BANK_COLLECTIONS, type ClientRecord, type TokenRecord } from '../model.js';
-import { readFilter } from './filter.js';
-import { listingIndex } from './listings.js';
+import { BANK_COLLECTIONS, type TokenRecord } from '../model.js';
 import { shortHash } from './mask.js';
-import { paginate, readPageRequest } from './paginate.js';
-import { selectOwned } from './selection.js';
+import { pageOfOwned } from './page-of-owned.js';
 
 /**
  * GET {issuer}/admin/tokens: the access tokens the bank issued and still keeps
@@ -15,27 +12,14 @@ import { selectOwned } from './selection.js';
 export function listTokens(ctx: BankContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const now = nowSeconds(ctx);
-    const filter = readFilter(req);
-    const page = readPageRequest(req);
-    const tokens = await listingIndex<TokenRecord>(ctx, BANK_COLLECTIONS.tokens);
-    const clients =
-      filter.org_id === undefined && filter.software_id === undefined
-        ? undefined
-        : await listingIndex<ClientRecord>(ctx, BANK_COLLECTIONS.clients);
-    const listed = await paginate(
-      page,
-      tokens,
-      selectOwned(tokens, clients, filter),
-      (id) => ctx.store.get<TokenRecord>(BANK_COLLECTIONS.tokens, id),
-      (t) => ({
-        token: shortHash(t.hash),
-        client_id: t.client_id,
-        scope: t.scope,
-        'cnf.x5t#S256': t.x5tS256,
-        expires_at: new Date(t.expiresAt * 1000).toISOString(),
-        active: t.expiresAt >= now,
-      }),
-    );
+    const listed = await pageOfOwned(ctx, BANK_COLLECTIONS.tokens, req, (t: TokenRecord) => ({
+      token: shortHash(t.hash),
+      client_id: t.client_id,
+      scope: t.scope,
+      'cnf.x5t#S256': t.x5tS256,
+      expires_at: new Date(t.expiresAt * 1000).toISOString(),
+      active: t.expiresAt >= now,
+    }));
     res.status(200).json({ bank: ctx.id, ...listed });
   };
 }
