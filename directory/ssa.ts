@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import { constants, type KeyObject, sign } from 'node:crypto';
 import { newUuid } from '../lib/ids.js';
 import type { DirectoryContext } from './context.js';
 import type { OrganisationRecord, SoftwareStatementRecord } from './model.js';
@@ -57,9 +57,29 @@ export function ssaClaims(
   };
 }
 
-/** Signs the SSA with the directory key: header `alg` PS256, `typ` JWT, `kid` = the key's x5t. */
+/**
+ * Signs the SSA with the directory key: a compact JWS (RFC 7515 §7.1) with the
+ * header `{"alg":"PS256","typ":"JWT","kid":<the key's x5t>}` and the claims as
+ * its payload. PS256 is RSASSA-PSS with SHA-256, MGF1 SHA-256 and a 32-byte
+ * salt (RFC 7518 §3.5). The signature is made with node:crypto in its thread
+ * pool: jose 6 would sign through WebCrypto, whose key conversion and job
+ * dispatch cost about half as much CPU again as the signature itself.
+ */
 export function signSsa(ctx: DirectoryContext, claims: Record<string, unknown>): Promise<string> {
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: ctx.ssaKey.alg, typ: 'JWT', kid: ctx.ssaKey.kid })
-    .sign(ctx.ssaKey.privateKey);
+  const header = { alg: ctx.ssaKey.alg, typ: 'JWT', kid: ctx.ssaKey.kid };
+  const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
+  return new Promise((resolve, reject) => {
+    sign('sha256', Buffer.from(input, 'latin1'), PSS(ctx.ssaKey.privateKey), (err, signature) => {
+      if (err) reject(err);
+      else resolve(`${input}.${signature.toString('base64url')}`);
+    });
+  });
 }
+
+const PSS = (key: KeyObject) => ({
+  key,
+  padding: constants.RSA_PKCS1_PSS_PADDING,
+  saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+});
+
+const base64url = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
