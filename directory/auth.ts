@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { Forbidden, NotFound, Unauthorized } from '../lib/errors.js';
 import type { DirectoryContext } from './context.js';
@@ -23,7 +23,7 @@ declare global {
   }
 }
 
-export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+export const hashToken = (token: string): string => hash('sha256', token, 'hex');
 
 function bearerToken(req: Request): string | undefined {
   const header = req.headers.authorization;

@@ -15,7 +15,13 @@ export const MEDIA = {
   pem: 'application/x-pem-file',
 } as const;
 
-/** Sends JSON as the first of `offered` the client accepts (the OB media type first, then application/json). */
+/**
+ * Sends JSON as the first of `offered` the client accepts (the OB media type first, then
+ * application/json), with `; charset=utf-8` and its length: the bytes and headers Express's
+ * `res.status().type().send(string)` gives, written at once without its per-call content-type
+ * parsing, charset rewriting and freshness check (the directory sets no ETag or Last-Modified,
+ * so no answer is ever 304). A HEAD request gets the headers without the body.
+ */
 export function sendJson(
   req: Request,
   res: Response,
@@ -23,7 +29,12 @@ export function sendJson(
   body: unknown,
   offered: string[],
 ): void {
-  res.status(status).type(negotiate(req, offered)).send(JSON.stringify(body));
+  const bytes = Buffer.from(JSON.stringify(body), 'utf8');
+  res.statusCode = status;
+  res.setHeader('Content-Type', `${negotiate(req, offered)}; charset=utf-8`);
+  res.setHeader('Content-Length', bytes.length);
+  if (req.method === 'HEAD') res.end();
+  else res.end(bytes);
 }
 
 /** Terminal handler for a route's other methods: 405 with Allow. */

@@ -1,11 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
-import { type CertificateInfo, dnEquals, parseDn } from '../../certs/index.js';
+import { type CertificateInfo, dnEquals } from '../../certs/index.js';
 import { Checklist } from '../checklist.js';
 import { type BankContext, nowSeconds } from '../context.js';
 import { InvalidClient } from '../errors.js';
 import { BANK_COLLECTIONS, type ClientRecord } from '../model.js';
 import { readCompactJws, signatureVerifies, unverifiedPayload } from '../register/jws.js';
+import { parseDnRemembered } from '../register/parsed-dn.js';
 import { rememberJti } from '../register/replay.js';
 import type { AuthMethod } from '../settings.js';
 import { TOKEN_CHECKS, type TokenCheck } from './token-checks.js';
@@ -128,12 +129,16 @@ async function verifyAssertion(
   }
 }
 
-/** Step (tls_client_auth): the certificate's subject is the DN the client registered. */
+/**
+ * Step (tls_client_auth): the certificate's subject is the DN the client registered. The
+ * registered DN is parsed once per exact string (bounded, as at registration); a malformed one
+ * is never remembered and fails every time.
+ */
 function checkSubjectDn(client: ClientRecord, cert: CertificateInfo): void {
   const dn = String(client.metadata.tls_client_auth_subject_dn ?? client.metadata.tls_client_auth_dn ?? '');
   let matches = false;
   try {
-    matches = dnEquals(parseDn(dn), cert.subject);
+    matches = dnEquals(parseDnRemembered(dn), cert.subject);
   } catch {
     matches = false;
   }
