@@ -2,25 +2,19 @@ import type { Request, Response } from 'express';
 import { NotFound } from '../../lib/errors.js';
 import type { DirectoryContext } from '../context.js';
 import type { CertificateRecord } from '../model.js';
-import { MEDIA } from '../respond.js';
+import { MEDIA, sendJson } from '../respond.js';
 import { certificateJwk } from '../views/certificate.js';
 
-function sendJwks(ctx: DirectoryContext, res: Response, certs: CertificateRecord[]): void {
-  res
-    .status(200)
-    .set('Cache-Control', 'max-age=60')
-    .type(MEDIA.json)
-    .send(JSON.stringify({ keys: certs.map((c) => certificateJwk(ctx, c)) }));
+/** A JWKS as application/json, cacheable for a minute (as the OB keystore's files). */
+function sendJwks(req: Request, res: Response, keys: Record<string, unknown>[]): void {
+  res.setHeader('Cache-Control', 'max-age=60');
+  sendJson(req, res, 200, { keys }, [MEDIA.json]);
 }
 
 /** GET /keystore/openbanking.jwks: the directory's SSA signing key(s). */
 export function directoryJwks(ctx: DirectoryContext) {
-  return (_req: Request, res: Response): void => {
-    res
-      .status(200)
-      .set('Cache-Control', 'max-age=60')
-      .type(MEDIA.json)
-      .send(JSON.stringify({ keys: [ctx.ssaKey.publicJwk] }));
+  return (req: Request, res: Response): void => {
+    sendJwks(req, res, [ctx.ssaKey.publicJwk]);
   };
 }
 
@@ -46,7 +40,11 @@ export function organisationKeystore(ctx: DirectoryContext) {
     const jwks = /^(.+)\.jwks$/.exec(file);
     const certs = jwks ? jwksCertificates(ctx, orgId, jwks[1], 'Active') : undefined;
     if (!certs) throw new NotFound(`no keystore file ${file}`);
-    sendJwks(ctx, res, certs);
+    sendJwks(
+      req,
+      res,
+      certs.map((c) => certificateJwk(ctx, c)),
+    );
   };
 }
 
@@ -82,7 +80,11 @@ export function revokedKeystore(ctx: DirectoryContext) {
     const certs =
       match && ctx.repo.organisation(orgId) ? jwksCertificates(ctx, orgId, match[1], 'Revoked') : undefined;
     if (!certs) throw new NotFound('no such keystore file');
-    sendJwks(ctx, res, certs);
+    sendJwks(
+      req,
+      res,
+      certs.map((c) => certificateJwk(ctx, c)),
+    );
   };
 }
 

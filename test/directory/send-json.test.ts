@@ -66,4 +66,27 @@ describe('directory JSON answers (written at once, as Express sent them)', () =>
     expect(head.headers['content-length']).toBe(get.headers['content-length']);
     expect(head.text ?? '').toBe('');
   });
+
+  it('serves keystore JWKS as application/json, cacheable for a minute, HEAD without a body', async () => {
+    const org = await createOrganisation(d);
+    const ss = await createSoftwareStatement(d, org);
+    for (const path of [
+      '/keystore/openbanking.jwks',
+      `/keystore/${org.id}/${ss.Id}.jwks`,
+      `/keystore/${org.id}/revoked/${ss.Id}.jwks`,
+    ]) {
+      const res = await request(d.app).get(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(res.headers['cache-control']).toBe('max-age=60');
+      expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.text, 'utf8'));
+      expect(Array.isArray(JSON.parse(res.text).keys)).toBe(true);
+      const head = await request(d.app).head(path);
+      expect(head.status).toBe(200);
+      expect(head.headers['content-length']).toBe(res.headers['content-length']);
+      expect(head.text ?? '').toBe('');
+    }
+    const jwks = await request(d.app).get('/keystore/openbanking.jwks');
+    expect(jwks.body.keys).toEqual([d.ctx.ssaKey.publicJwk]);
+  });
 });
