@@ -17,10 +17,7 @@ export const MEDIA = {
 
 /**
  * Sends JSON as the first of `offered` the client accepts (the OB media type first, then
- * application/json), with `; charset=utf-8` and its length: the bytes and headers Express's
- * `res.status().type().send(string)` gives, written at once without its per-call content-type
- * parsing, charset rewriting and freshness check (the directory sets no ETag or Last-Modified,
- * so no answer is ever 304). A HEAD request gets the headers without the body.
+ * application/json). See `sendText`.
  */
 export function sendJson(
   req: Request,
@@ -29,9 +26,19 @@ export function sendJson(
   body: unknown,
   offered: string[],
 ): void {
-  const bytes = Buffer.from(JSON.stringify(body), 'utf8');
+  sendText(req, res, status, negotiate(req, offered), JSON.stringify(body));
+}
+
+/**
+ * Sends `text` as `type; charset=utf-8` with its length: the bytes and headers Express's
+ * `res.status().type().send(string)` gives, written at once without its per-call content-type
+ * parsing, charset rewriting and freshness check (the directory sets no ETag or Last-Modified,
+ * so no answer is ever 304). A HEAD request gets the headers without the body.
+ */
+export function sendText(req: Request, res: Response, status: number, type: string, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
   res.statusCode = status;
-  res.setHeader('Content-Type', `${negotiate(req, offered)}; charset=utf-8`);
+  res.setHeader('Content-Type', `${type}; charset=utf-8`);
   res.setHeader('Content-Length', bytes.length);
   if (req.method === 'HEAD') res.end();
   else res.end(bytes);

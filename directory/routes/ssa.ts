@@ -3,7 +3,7 @@ import { BadRequest, Forbidden } from '../../lib/errors.js';
 import { negotiate } from '../../lib/http/index.js';
 import { organisationInPath } from '../auth.js';
 import type { DirectoryContext } from '../context.js';
-import { MEDIA } from '../respond.js';
+import { MEDIA, sendText } from '../respond.js';
 import { signSsa, ssaClaims } from '../ssa.js';
 import { softwareStatementInPath } from './software-statements.js';
 
@@ -44,9 +44,6 @@ export function getSoftwareStatementAssertion(ctx: DirectoryContext) {
     const claims = ssaClaims(ctx, org, ss);
     if (iat !== undefined) claims.iat = iat;
     const jwt = await signSsa(ctx, claims);
-    res
-      .status(200)
-      .type(negotiate(req, [MEDIA.jwt, 'application/jws+json', 'application/jose']))
-      .send(jwt);
+    sendText(req, res, 200, negotiate(req, [MEDIA.jwt, 'application/jws+json', 'application/jose']), jwt);
   };
 }

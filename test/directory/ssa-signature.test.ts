@@ -110,4 +110,22 @@ describe('SSA signature (compact JWS, PS256, signed with node:crypto)', () => {
     const b = await fetchSsa();
     expect(a.jwt.split('.')[2]).not.toBe(b.jwt.split('.')[2]);
   });
+
+  it('is served as application/jwt; charset=utf-8 with its length (application/jose when asked), HEAD without a body', async () => {
+    const org = await createOrganisation(d);
+    const ss = await createSoftwareStatement(d, org);
+    const path = `/v2.1/organisation/${org.id}/software-statement/${ss.Id}/software-statement-assertion`;
+    const res = await request(d.app).get(path).set(bearer(org.token));
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/jwt; charset=utf-8');
+    expect(Number(res.headers['content-length'])).toBe(res.text.length);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const jose = await request(d.app).get(path).set(bearer(org.token)).set('Accept', 'application/jose');
+    expect(jose.headers['content-type']).toBe('application/jose; charset=utf-8');
+    expect(jose.text.split('.')).toHaveLength(3);
+    const head = await request(d.app).head(path).set(bearer(org.token));
+    expect(head.status).toBe(200);
+    expect(head.headers['content-type']).toBe('application/jwt; charset=utf-8');
+    expect(head.text ?? '').toBe('');
+  });
 });
