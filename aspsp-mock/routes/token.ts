@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { sendJson } from '../../lib/http/index.js';
 import { Checklist } from '../checklist.js';
 import { requireCheckedCertificate } from '../client-certificate.js';
 import type { BankContext } from '../context.js';
@@ -54,7 +55,9 @@ export function tokenEndpoint(ctx: BankContext) {
     });
     const scope = checks.step('scope', () => grantedScope(client, form.get('scope')));
     const { token } = await issueAccessToken(ctx, client.client_id, scope, cert.der);
-    res.status(200).set('Cache-Control', 'no-store').set('Pragma', 'no-cache').json({
+    // RFC 6749 §5.1: Cache-Control no-store and Pragma no-cache; sendJson writes the answer at once.
+    res.setHeader('Pragma', 'no-cache');
+    sendJson(res, 200, {
       access_token: token,
       token_type: 'Bearer',
       expires_in: ctx.settings.accessTokenLifetimeSeconds,

@@ -56,7 +56,13 @@ describe('token endpoint: client_credentials with each auth method', () => {
       ),
     );
     expect(ok.status, ok.text).toBe(200);
+    // RFC 6749 §5.1: no-store, no-cache; a JSON body of its exact length.
     expect(ok.headers['cache-control']).toBe('no-store');
+    expect(ok.headers.pragma).toBe('no-cache');
+    expect(ok.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(Number(ok.headers['content-length'])).toBe(Buffer.byteLength(ok.text, 'utf8'));
+    expect(Object.keys(ok.json())).toEqual(['access_token', 'token_type', 'expires_in', 'scope']);
+    expect(ok.json()).toMatchObject({ token_type: 'Bearer', scope: 'accounts' });
     const wrong = await call(
       tpp.agent,
       'POST',
