@@ -1,6 +1,7 @@
 import type { KeyPool } from '../../certs/key-pool.js';
 import type { KeyPair } from '../../certs/types.js';
 import { createHttpClient, type HttpClient } from '../http/create-http-client.js';
+import { prepareSecureContext } from '../http/shared-agent.js';
 import { createLegacyCsr } from '../keys/create-legacy-csr.js';
 import { generateTppKey } from '../keys/generate-tpp-key.js';
 import { checkMaterial } from '../material/check-material.js';
@@ -11,7 +12,7 @@ import { createSoftwareStatement, type NewSoftwareStatement } from './create-sof
 import type { DirectoryConnection } from './directory-call.js';
 import { fetchSsa } from './fetch-ssa.js';
 import { type DirectoryTokenOptions, getDirectoryToken } from './get-directory-token.js';
-import { uploadCsr } from './upload-csr.js';
+import { type IssuedCertificateJwk, uploadCsr } from './upload-csr.js';
 
 export interface OnboardOptions {
   /** Directory base URL, e.g. https://localhost:8443. */
@@ -80,10 +81,33 @@ export async function onboardAtDirectory(opts: OnboardOptions): Promise<TppMater
     // The two certificates and the SSA depend only on the software statement (the SSA names the
     // statement's JWKS endpoint, not its keys), so the three calls run side by side; a failure is
     // reported in the documented order (transport, signing, SSA) whichever answers first.
+    // The SSA call goes first: the directory signs it while the TPP signs its two CSRs. Once the
+    // transport certificate is in, the TLS context for banks (this CA bundle, that certificate and
+    // key: what httpClientForMaterial asks for) is made while the other answers are on their way.
+    const ssaCall = fetchSsa(dir, org.id, ss.id, org.accessToken);
+    let transportCall: Promise<IssuedCertificateJwk> | undefined;
+    let signingCall: Promise<IssuedCertificateJwk>;
+    try {
+      transportCall = uploadCsr(dir, target, 'obtransport', createLegacyCsr(transportKey, subject)).then(
+        (issued) => {
+          prepareSecureContext({
+            ca: [opts.caBundlePem],
+            cert: issued.certPem,
+            key: transportKey.privateKeyPem,
+          });
+          return issued;
+        },
+      );
+      signingCall = uploadCsr(dir, target, 'obsigning', createLegacyCsr(signingKey, subject));
+    } catch (err) {
+      // a CSR that cannot be made: no call is left running
+      await Promise.allSettled([ssaCall, transportCall]);
+      throw err;
+    }
     const [transport, signing, ssa] = await firstFailureInOrder([
-      uploadCsr(dir, target, 'obtransport', createLegacyCsr(transportKey, subject)),
-      uploadCsr(dir, target, 'obsigning', createLegacyCsr(signingKey, subject)),
-      fetchSsa(dir, org.id, ss.id, org.accessToken),
+      transportCall,
+      signingCall,
+      ssaCall,
     ] as const);
 
     return checkMaterial(
