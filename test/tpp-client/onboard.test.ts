@@ -6,7 +6,6 @@ import { promisify } from 'node:util';
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dnToString, type KeyPair, parseCertificate, parseCsr } from '../../certs/index.js';
-import { preparedContextCount } from '../../tpp-client/http/shared-agent.js';
 import {
   createHttpClient,
   createLegacyCsr,
@@ -15,7 +14,6 @@ import {
   DirectoryError,
   fetchSsa,
   type HttpClient,
-  httpClientForMaterial,
   listBanks,
   onboardAtDirectory,
   refreshSsa,
@@ -220,26 +218,6 @@ describe('onboarding at the directory over HTTPS', () => {
     // the shared client still works after the refused calls
     const banks = await listBanks({ url: t.dir.url, http }, material.directory!.accessToken!);
     expect(Array.isArray(banks)).toBe(true);
-  });
-
-  it("prepares the TLS context of the new transport identity; the material's bank client takes it", async () => {
-    const before = preparedContextCount();
-    const m = await onboardAtDirectory({
-      directoryUrl: t.dir.url,
-      caBundlePem: t.caBundlePem,
-      organisation: { id: material.organisationId, accessToken: material.directory!.accessToken! },
-      softwareStatement: { ClientName: 'ctx', RedirectUri: ['https://ctx.example.com/cb'] },
-      keys: { transport: await keyPool.take(), signing: await keyPool.take() },
-      http,
-    });
-    expect(preparedContextCount()).toBe(before + 1);
-    const bankClient = httpClientForMaterial(m, { timeoutMs: 5_000 });
-    expect(preparedContextCount()).toBe(before);
-    // the context it took presents the transport certificate (the directory's OAuth front door
-    // is not needed to see it: any TLS server of the test CA will do, here the directory)
-    const res = await bankClient.request('GET', `${t.dir.url}/keystore/openbanking.jwks`);
-    expect(res.status).toBe(200);
-    await bankClient.close();
   });
 
   it('a CSR that cannot be made fails onboarding without leaving a call running', async () => {

@@ -13,13 +13,7 @@ import {
   loadOrCreateCa,
   parseCsr,
 } from '../../certs/index.js';
-import {
-  MAX_PREPARED_CONTEXTS,
-  MAX_SHARED_AGENTS,
-  preparedContextCount,
-  prepareSecureContext,
-  sharedAgentCount,
-} from '../../tpp-client/http/shared-agent.js';
+import { MAX_SHARED_AGENTS, sharedAgentCount } from '../../tpp-client/http/shared-agent.js';
 import { createHttpClient, HttpNetworkError } from '../../tpp-client/index.js';
 
 interface Seen {
@@ -149,46 +143,5 @@ describe('one agent per TPP identity', () => {
     const more = createHttpClient({ ca: ca.bundlePem, timeoutMs: 5000, servername: 'more.localhost' });
     expect(sharedAgentCount()).toBeLessThanOrEqual(MAX_SHARED_AGENTS);
     await more.close();
-  });
-});
-
-describe('TLS contexts made ahead of the first client (prepareSecureContext)', () => {
-  it('the first client of the identity takes the prepared context and presents that certificate', async () => {
-    const me = identity('tpp-prepared');
-    const before = preparedContextCount();
-    prepareSecureContext({ ca: [ca.bundlePem], ...me });
-    prepareSecureContext({ ca: [ca.bundlePem], ...me }); // made once
-    expect(preparedContextCount()).toBe(before + 1);
-    const client = createHttpClient({ ca: ca.bundlePem, ...me, timeoutMs: 5000 });
-    expect(preparedContextCount()).toBe(before); // taken by the new agent
-    const seen = await call(client);
-    await client.close();
-    expect(seen.peer).toBe(new X509Certificate(me.cert).subject);
-  });
-
-  it('another identity never gets it: a client without a certificate, or with another one, makes its own', async () => {
-    const me = identity('tpp-prepared-2');
-    const other = identity('tpp-prepared-3');
-    prepareSecureContext({ ca: [ca.bundlePem], ...me });
-    const before = preparedContextCount();
-    const anonymous = createHttpClient({ ca: ca.bundlePem, timeoutMs: 5000, servername: 'localhost' });
-    const stranger = createHttpClient({ ca: ca.bundlePem, ...other, timeoutMs: 5000 });
-    expect(preparedContextCount()).toBe(before);
-    expect((await call(anonymous)).peer).toBeNull();
-    expect((await call(stranger)).peer).toBe(new X509Certificate(other.cert).subject);
-    await Promise.all([anonymous.close(), stranger.close()]);
-  });
-
-  it('keeps nothing for material that makes no context, and at most MAX_PREPARED_CONTEXTS', () => {
-    const me = identity('tpp-prepared-4');
-    const other = identity('tpp-prepared-5');
-    const before = preparedContextCount();
-    prepareSecureContext({ ca: [ca.bundlePem], cert: me.cert, key: other.key }); // key of another certificate
-    prepareSecureContext({ ca: [ca.bundlePem], cert: 'not a certificate', key: me.key });
-    expect(preparedContextCount()).toBe(before);
-    for (let i = 0; i < MAX_PREPARED_CONTEXTS + 3; i++) {
-      prepareSecureContext({ ca: [ca.bundlePem], ...identity(`tpp-many-${i}`) });
-    }
-    expect(preparedContextCount()).toBe(MAX_PREPARED_CONTEXTS);
   });
 });

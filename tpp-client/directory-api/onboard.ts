@@ -1,7 +1,6 @@
 import type { KeyPool } from '../../certs/key-pool.js';
 import type { KeyPair } from '../../certs/types.js';
 import { createHttpClient, type HttpClient } from '../http/create-http-client.js';
-import { prepareSecureContext } from '../http/shared-agent.js';
 import { createLegacyCsr } from '../keys/create-legacy-csr.js';
 import { generateTppKey } from '../keys/generate-tpp-key.js';
 import { checkMaterial } from '../material/check-material.js';
@@ -81,23 +80,12 @@ export async function onboardAtDirectory(opts: OnboardOptions): Promise<TppMater
     // The two certificates and the SSA depend only on the software statement (the SSA names the
     // statement's JWKS endpoint, not its keys), so the three calls run side by side; a failure is
     // reported in the documented order (transport, signing, SSA) whichever answers first.
-    // The SSA call goes first: the directory signs it while the TPP signs its two CSRs. Once the
-    // transport certificate is in, the TLS context for banks (this CA bundle, that certificate and
-    // key: what httpClientForMaterial asks for) is made while the other answers are on their way.
+    // The SSA call goes first: the directory signs it while the TPP signs its two CSRs.
     const ssaCall = fetchSsa(dir, org.id, ss.id, org.accessToken);
     let transportCall: Promise<IssuedCertificateJwk> | undefined;
     let signingCall: Promise<IssuedCertificateJwk>;
     try {
-      transportCall = uploadCsr(dir, target, 'obtransport', createLegacyCsr(transportKey, subject)).then(
-        (issued) => {
-          prepareSecureContext({
-            ca: [opts.caBundlePem],
-            cert: issued.certPem,
-            key: transportKey.privateKeyPem,
-          });
-          return issued;
-        },
-      );
+      transportCall = uploadCsr(dir, target, 'obtransport', createLegacyCsr(transportKey, subject));
       signingCall = uploadCsr(dir, target, 'obsigning', createLegacyCsr(signingKey, subject));
     } catch (err) {
       // a CSR that cannot be made: no call is left running

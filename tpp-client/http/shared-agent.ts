@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createSecureContext, type SecureContext } from 'node:tls';
+import { createSecureContext } from 'node:tls';
 import { Agent } from 'undici';
 
 /** What makes two clients the same TPP identity towards the same servers. */
@@ -29,69 +29,14 @@ function identityKey(id: AgentIdentity): string {
   return createHash('sha256').update(JSON.stringify(id)).digest('base64url');
 }
 
-/** What a TLS context is made of: the trusted CAs, and the client certificate and its key. */
-export type ContextIdentity = Pick<AgentIdentity, 'ca' | 'cert' | 'key'>;
-
-function buildSecureContext(id: ContextIdentity): SecureContext {
-  return createSecureContext({
+function newAgent(id: AgentIdentity): Agent {
+  // One TLS context per identity, made once: without it every new connection parses the CA
+  // bundle (all of Node's root store with trustSystemCas), the certificate and the key again.
+  const secureContext = createSecureContext({
     ca: id.ca,
     ...(id.cert !== undefined ? { cert: id.cert, key: id.key } : {}),
     minVersion: 'TLSv1.2',
   });
-}
-
-function contextKey(id: ContextIdentity): string {
-  return createHash('sha256')
-    .update(JSON.stringify([id.ca, id.cert ?? null, id.key ?? null]))
-    .digest('base64url');
-}
-
-/** Contexts made ahead of their identity's first client; at most this many, each for this long. */
-export const MAX_PREPARED_CONTEXTS = 8;
-const PREPARED_CONTEXT_MS = 30_000;
-const prepared = new Map<string, { context: SecureContext; timer: NodeJS.Timeout }>();
-
-/**
- * Makes the TLS context of an identity before its first client asks for it, so that the client
- * finds it made (onboarding calls this once the transport certificate has arrived, while the
- * directory's other answers are still on their way). A context is made only from material that
- * makes one (a certificate that does not parse or does not fit the key is left for the client to
- * refuse, as it would be without this); at most {@link MAX_PREPARED_CONTEXTS} are kept, the oldest
- * dropped first, and one no client took is dropped after 30 s. A context never leaves the process.
- */
-export function prepareSecureContext(id: ContextIdentity): void {
-  const key = contextKey(id);
-  if (prepared.has(key)) return;
-  let context: SecureContext;
-  try {
-    context = buildSecureContext(id);
-  } catch {
-    return;
-  }
-  if (prepared.size >= MAX_PREPARED_CONTEXTS) dropPrepared(prepared.keys().next().value as string);
-  const timer = setTimeout(() => dropPrepared(key), PREPARED_CONTEXT_MS);
-  timer.unref();
-  prepared.set(key, { context, timer });
-}
-
-function dropPrepared(key: string): SecureContext | undefined {
-  const entry = prepared.get(key);
-  if (!entry) return undefined;
-  clearTimeout(entry.timer);
-  prepared.delete(key);
-  return entry.context;
-}
-
-/** Contexts made ahead and not taken yet (tests). */
-export function preparedContextCount(): number {
-  return prepared.size;
-}
-
-function newAgent(id: AgentIdentity): Agent {
-  // One TLS context per identity, made once (or taken ready-made from prepareSecureContext):
-  // without it every new connection parses the CA bundle (all of Node's root store with
-  // trustSystemCas), the certificate and the key again.
-  const secureContext = dropPrepared(contextKey(id)) ?? buildSecureContext(id);
   return new Agent({
     connect: {
       secureContext,
