@@ -1,23 +1,14 @@
 import { type KeyObject, sign } from 'node:crypto';
-import {
-  type Asn1,
-  bitString,
-  implicitConstructed,
-  oid,
-  seq,
-  setOf,
-  smallInteger,
-  toDer,
-  wrapDer,
-} from './asn1.js';
+import { oid, seq, setOf, toDer, wrapDer } from './asn1.js';
+import { derBitString, derName, derSequence } from './der-write.js';
 import { resolveAttributeType } from './dn-names.js';
 import { ipToBytes, isDnsName } from './ip-and-dns.js';
 import { OID } from './oids.js';
 import { toPem } from './pem.js';
-import { sha256WithRsaAlgorithm } from './sign.js';
+import { ecdsaWithSha256Algorithm, sha256WithRsaAlgorithm } from './sign.js';
+import { spkiDerOf } from './spki-cache.js';
 import type { KeyPair } from './types.js';
-import { subjectAltNameExt, subjectPublicKey } from './x509-build.js';
-import { encodeName } from './x509-name.js';
+import { subjectAltNameExt } from './x509-build.js';
 
 export interface CreateCsrOptions {
   /** RSA (signed sha256WithRSAEncryption) or EC P-256 (ecdsa-with-SHA256). */
@@ -28,7 +19,16 @@ export interface CreateCsrOptions {
   sanIps?: string[];
 }
 
-/** A PEM PKCS#10 request built with forge structures and signed with node:crypto. */
+const VERSION_1 = Buffer.from([0x02, 0x01, 0x00]); // INTEGER 0
+const RSA_ALGORITHM = toDer(sha256WithRsaAlgorithm());
+const ECDSA_ALGORITHM = toDer(ecdsaWithSha256Algorithm());
+const NO_ATTRIBUTES = Buffer.from([0xa0, 0x00]); // [0] IMPLICIT SET OF Attribute, empty
+
+/**
+ * A PEM PKCS#10 request (RFC 2986), its DER written directly (the subject public key copied as
+ * the key exports it) and signed with node:crypto. Subject values are encoded as the CA encodes
+ * them (PrintableString when the value allows it, else UTF8String; IA5String for emailAddress).
+ */
 export function createCsr(opts: CreateCsrOptions): string {
   const attrs = opts.subject
     .filter((a) => a.value !== '')
@@ -46,28 +46,21 @@ export function createCsr(opts: CreateCsrOptions): string {
   const badDns = dns.find((d) => !isDnsName(d));
   if (badDns !== undefined) throw new TypeError(`"${badDns}" is not a valid DNS name`);
 
-  const attributes: Asn1[] = [];
-  if (dns.length > 0 || ips.length > 0) {
-    attributes.push(seq([oid(OID.extensionRequest), setOf([seq([subjectAltNameExt(dns, ips)])])]));
-  }
-  const cri = toDer(
-    seq([
-      smallInteger(0),
-      encodeName(attrs),
-      subjectPublicKey(opts.key.publicKey).node,
-      implicitConstructed(0, attributes),
-    ]),
-  );
+  // The subjectAltName request (organisation and server CSRs only) is built with forge's tree.
+  const attributes =
+    dns.length > 0 || ips.length > 0
+      ? wrapDer(0xa0, [toDer(seq([oid(OID.extensionRequest), setOf([seq([subjectAltNameExt(dns, ips)])])]))])
+      : NO_ATTRIBUTES;
+  const cri = derSequence([VERSION_1, derName(attrs), spkiDerOf(opts.key.publicKey), attributes]);
   const { algorithm, signature } = signRequest(cri, opts.key.privateKey);
-  return toPem(wrapDer(0x30, [cri, toDer(algorithm), toDer(bitString(signature))]), 'CERTIFICATE REQUEST');
+  return toPem(derSequence([cri, algorithm, derBitString(signature)]), 'CERTIFICATE REQUEST');
 }
 
-function signRequest(data: Buffer, key: KeyObject): { algorithm: Asn1; signature: Buffer } {
-  if (key.asymmetricKeyType === 'rsa') {
-    return { algorithm: sha256WithRsaAlgorithm(), signature: sign('sha256', data, key) };
-  }
+function signRequest(data: Buffer, key: KeyObject): { algorithm: Buffer; signature: Buffer } {
+  if (key.asymmetricKeyType === 'rsa')
+    return { algorithm: RSA_ALGORITHM, signature: sign('sha256', data, key) };
   if (key.asymmetricKeyType === 'ec') {
-    return { algorithm: seq([oid(OID.ecdsaWithSha256)]), signature: sign('sha256', data, key) };
+    return { algorithm: ECDSA_ALGORITHM, signature: sign('sha256', data, key) };
   }
   throw new TypeError(`cannot sign a CSR with a ${key.asymmetricKeyType} key`);
 }

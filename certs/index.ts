@@ -8,6 +8,7 @@ export {
   type OcspSigner,
   ocspErrorResponse,
 } from './build-ocsp-response.js';
+export { certificateSubject } from './certificate-subject.js';
 export { checkCsrForProfile } from './check-csr-for-profile.js';
 export {
   type CheckOcspStatusOptions,

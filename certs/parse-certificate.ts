@@ -40,7 +40,8 @@ export function parseCertificate(pemOrDer: string | Buffer): CertificateInfo {
   }
 }
 
-function toDerBytes(input: string | Buffer): Buffer {
+/** The DER of a certificate given as PEM (string or bytes, exactly one CERTIFICATE block) or DER. */
+export function toDerBytes(input: string | Buffer): Buffer {
   if (!(typeof input === 'string') && !Buffer.isBuffer(input)) {
     throw new CertificateParseError('expected a PEM string or a DER Buffer');
   }

@@ -19,6 +19,8 @@ import type { DnAttribute } from './types.js';
 
 const IA5_TYPES = new Set(['1.2.840.113549.1.9.1', '0.9.2342.19200300.100.1.25']);
 const PRINTABLE_TYPES = new Set(['2.5.4.6', '2.5.4.5']);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: IA5 is 7-bit ASCII
+const IA5_RE = /^[\x00-\x7f]*$/;
 
 /**
  * The value encoding the CA uses: PrintableString whenever the value allows it (country, serial
@@ -28,6 +30,16 @@ export function encodeAttributeValue(attrOid: string, value: string): Asn1 {
   if (IA5_TYPES.has(attrOid)) return ia5OrUtf8(value);
   if (PRINTABLE_TYPES.has(attrOid)) return isPrintableString(value) ? printable(value) : utf8(value);
   return directoryString(value);
+}
+
+/** The universal tag {@link encodeAttributeValue} gives a value: PrintableString, IA5String or UTF8String. */
+export function attributeValueTag(
+  attrOid: string,
+  value: string,
+): typeof TAG.PRINTABLE | typeof TAG.IA5 | typeof TAG.UTF8 {
+  if (IA5_TYPES.has(attrOid)) return IA5_RE.test(value) ? TAG.IA5 : TAG.UTF8;
+  if (PRINTABLE_TYPES.has(attrOid)) return isPrintableString(value) ? TAG.PRINTABLE : TAG.UTF8;
+  return isPrintableString(value) ? TAG.PRINTABLE : TAG.UTF8;
 }
 
 /** One attribute per RDN, in the given (ASN.1) order. */

@@ -220,6 +220,29 @@ describe('onboarding at the directory over HTTPS', () => {
     expect(Array.isArray(banks)).toBe(true);
   });
 
+  it('a CSR that cannot be made fails onboarding without leaving a call running', async () => {
+    const ed = generateKeyPairSync('ed25519');
+    const edKey: KeyPair = {
+      privateKey: ed.privateKey,
+      publicKey: ed.publicKey,
+      privateKeyPem: ed.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      publicKeyPem: ed.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    };
+    await expect(
+      onboardAtDirectory({
+        directoryUrl: t.dir.url,
+        caBundlePem: t.caBundlePem,
+        organisation: { id: material.organisationId, accessToken: material.directory!.accessToken! },
+        softwareStatement: { ClientName: 'ed', RedirectUri: ['https://ed.example.com/cb'] },
+        keys: { transport: edKey, signing: await keyPool.take() },
+        http,
+      }),
+    ).rejects.toThrow('cannot sign a CSR with a ed25519 key');
+    // the shared client goes on
+    const banks = await listBanks({ url: t.dir.url, http }, material.directory!.accessToken!);
+    expect(Array.isArray(banks)).toBe(true);
+  });
+
   it('a CSR for another software statement is refused with 400 naming the subject field', async () => {
     const key = await keyPool.take();
     const csr = createLegacyCsr(key, {

@@ -11,7 +11,7 @@ import { createSoftwareStatement, type NewSoftwareStatement } from './create-sof
 import type { DirectoryConnection } from './directory-call.js';
 import { fetchSsa } from './fetch-ssa.js';
 import { type DirectoryTokenOptions, getDirectoryToken } from './get-directory-token.js';
-import { uploadCsr } from './upload-csr.js';
+import { type IssuedCertificateJwk, uploadCsr } from './upload-csr.js';
 
 export interface OnboardOptions {
   /** Directory base URL, e.g. https://localhost:8443. */
@@ -80,10 +80,22 @@ export async function onboardAtDirectory(opts: OnboardOptions): Promise<TppMater
     // The two certificates and the SSA depend only on the software statement (the SSA names the
     // statement's JWKS endpoint, not its keys), so the three calls run side by side; a failure is
     // reported in the documented order (transport, signing, SSA) whichever answers first.
+    // The SSA call goes first: the directory signs it while the TPP signs its two CSRs.
+    const ssaCall = fetchSsa(dir, org.id, ss.id, org.accessToken);
+    let transportCall: Promise<IssuedCertificateJwk> | undefined;
+    let signingCall: Promise<IssuedCertificateJwk>;
+    try {
+      transportCall = uploadCsr(dir, target, 'obtransport', createLegacyCsr(transportKey, subject));
+      signingCall = uploadCsr(dir, target, 'obsigning', createLegacyCsr(signingKey, subject));
+    } catch (err) {
+      // a CSR that cannot be made: no call is left running
+      await Promise.allSettled([ssaCall, transportCall]);
+      throw err;
+    }
     const [transport, signing, ssa] = await firstFailureInOrder([
-      uploadCsr(dir, target, 'obtransport', createLegacyCsr(transportKey, subject)),
-      uploadCsr(dir, target, 'obsigning', createLegacyCsr(signingKey, subject)),
-      fetchSsa(dir, org.id, ss.id, org.accessToken),
+      transportCall,
+      signingCall,
+      ssaCall,
     ] as const);
 
     return checkMaterial(

@@ -7,6 +7,7 @@ import {
   type TimeoutPhase,
   TppError,
 } from '../errors.js';
+import { dispatchRequest } from './dispatch-request.js';
 import { acquireAgent } from './shared-agent.js';
 
 export interface HttpClientOptions {
@@ -82,36 +83,37 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   async function request(method: string, url: string, opts: HttpRequestOptions = {}): Promise<HttpResponse> {
     const target = new URL(url);
     const limit = opts.timeoutMs === undefined ? timeoutMs : positive(opts.timeoutMs, 'timeoutMs');
-    const controller = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, limit);
     let phase: TimeoutPhase = 'response';
+    let timer: NodeJS.Timeout | undefined;
     try {
       if (closed) throw new undiciErrors.ClientClosedError();
-      const res = await agent.request({
-        origin: target.origin,
-        path: `${target.pathname}${target.search}`,
-        method: method.toUpperCase() as Dispatcher.HttpMethod,
-        headers: opts.headers ?? {},
-        body: opts.body ?? null,
-        signal: controller.signal,
-        headersTimeout: limit,
-        bodyTimeout: limit,
-      });
-      phase = 'body';
-      const text = await res.body.text();
-      // undici frees the connection only after the body's end has been handled: a call made in the
-      // same tick would open a second connection (a new TLS handshake) instead of reusing this one.
-      await new Promise((resolve) => setImmediate(resolve));
+      const call = dispatchRequest(
+        agent,
+        {
+          origin: target.origin,
+          path: `${target.pathname}${target.search}`,
+          method: method.toUpperCase() as Dispatcher.HttpMethod,
+          headers: opts.headers ?? {},
+          body: opts.body ?? null,
+          headersTimeout: limit,
+          bodyTimeout: limit,
+        },
+        () => {
+          phase = 'body';
+        },
+      );
+      timer = setTimeout(() => {
+        timedOut = true;
+        call.abort(new Error(`deadline of ${limit} ms`));
+      }, limit);
+      const res = await call.response;
       const headers = flattenHeaders(res.headers);
       return {
-        status: res.statusCode,
+        status: res.status,
         headers,
-        text,
-        json: () => parseJson(text, res.statusCode, method, url),
+        text: res.text,
+        json: () => parseJson(res.text, res.status, method, url),
       };
     } catch (err) {
       throw translate(err, {

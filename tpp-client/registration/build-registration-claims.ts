@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { dnToString, parseCertificate } from '../../certs/index.js';
+import { certificateSubject, dnToString } from '../../certs/index.js';
 import { RequestObjectError } from '../errors.js';
 import { certificateBlocks } from '../material/certificate-blocks.js';
 import type { SigningAlg, TokenEndpointAuthMethod } from '../types.js';
@@ -190,5 +190,5 @@ function subjectDn(
   if (certPem === undefined) return undefined;
   const leaf = certificateBlocks(certPem)[0];
   if (!leaf) throw new RequestObjectError('transportCertPem holds no CERTIFICATE block');
-  return dnToString(parseCertificate(leaf).subject, { oiForm: form ?? 'name' });
+  return dnToString(certificateSubject(leaf), { oiForm: form ?? 'name' });
 }

@@ -1,5 +1,4 @@
-import type { KeyObject } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { constants, type KeyObject, sign } from 'node:crypto';
 import { privateKeyFromPem } from '../../certs/private-key-from-pem.js';
 import { RequestObjectError } from '../errors.js';
 import { SIGNING_ALGS, type SigningAlg } from '../types.js';
@@ -16,9 +15,14 @@ export interface SignJwtOptions {
 }
 
 /**
- * Signs claims as a compact JWS with header `{alg, kid, typ}` and nothing else — never `x5c`
- * or `x5u`. PS256/RS256 need an RSA key of at least 2048 bits, ES256 an EC P-256 key;
+ * Signs claims as a compact JWS (RFC 7515) with header `{alg, kid, typ}` and nothing else — never
+ * `x5c` or `x5u`. PS256/RS256 need an RSA key of at least 2048 bits, ES256 an EC P-256 key;
  * 'none' and HMAC are never produced.
+ *
+ * The signature is made with node:crypto directly (RFC 7518: PS256 is RSASSA-PSS with SHA-256,
+ * MGF1 SHA-256 and a 32-byte salt; RS256 RSASSA-PKCS1-v1_5 with SHA-256; ES256 ECDSA P-256 with
+ * SHA-256, R‖S of 32 bytes each): a WebCrypto signature costs a key conversion and a thread-pool
+ * round trip on every call for the same one RSA operation.
  */
 export async function signJwt(
   claims: Record<string, unknown>,
@@ -40,10 +44,31 @@ export async function signJwt(
     );
   }
   if (typeof opts.kid !== 'string' || opts.kid === '') throw new RequestObjectError('a kid is required');
+  if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) {
+    throw new RequestObjectError('the JWT claims must be an object');
+  }
   checkKey(privateKey, alg);
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg, kid: opts.kid, typ: opts.typ ?? 'JWT' })
-    .sign(privateKey);
+  const header = { alg, kid: opts.kid, typ: opts.typ ?? 'JWT' };
+  const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
+  const signature = sign('sha256', Buffer.from(signingInput, 'utf8'), keyFor(privateKey, alg));
+  return `${signingInput}.${signature.toString('base64url')}`;
+}
+
+function base64url(json: string): string {
+  return Buffer.from(json, 'utf8').toString('base64url');
+}
+
+type SignKey = Parameters<typeof sign>[2];
+
+function keyFor(key: KeyObject, alg: SigningAlg): SignKey {
+  switch (alg) {
+    case 'PS256':
+      return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 };
+    case 'ES256':
+      return { key, dsaEncoding: 'ieee-p1363' };
+    default:
+      return key;
+  }
 }
 
 function toKeyObject(key: KeyObject | string): KeyObject {
