@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Low } from 'lowdb';
 import { DurableJsonFile } from './durable-json-file.js';
+import { JournalBatch } from './journal-batch.js';
 import { type ArenaStats, RecordArena } from './record-arena.js';
-import { journalDelete, journalPut, readJournalLine, readShardLines } from './record-lines.js';
+import { readJournalLine, readShardLines } from './record-lines.js';
 import { slice } from './slow-slice.js';
 import { type Store, UnknownCollection } from './store.js';
 import { writeShardFile } from './write-shard-file.js';
@@ -99,8 +100,10 @@ export class FileStore implements Store {
   private reclaiming: Promise<void> | undefined;
   /** Shards whose contents are newer than their file (their changes are in a journal). */
   private readonly unsnapshotted = new Set<Shard>();
-  /** Journal lines of the changes made since the last commit. */
-  private pending: string[] = [];
+  /** Journal lines of the changes made since the last commit, as bytes. */
+  private pending = new JournalBatch();
+  /** The other batch: empty, taken as `pending` when a commit starts writing the current one. */
+  private spare = new JournalBatch();
   private next: Deferred | null = null;
   private writing = false;
   private closed = false;
@@ -200,11 +203,16 @@ export class FileStore implements Store {
     return shards[hash(id) % shards.length];
   }
 
-  /** Stores a record's text, in the slot it had if it had one. */
-  private set(shard: Shard, id: string, text: string): void {
+  /** Stores a record's text, in the slot it had if it had one; returns the slot. */
+  private set(shard: Shard, id: string, text: string): number {
     const slot = shard.records.get(id);
-    if (slot === undefined) shard.records.set(id, this.arena.add(text));
-    else this.arena.replace(slot, text);
+    if (slot !== undefined) {
+      this.arena.replace(slot, text);
+      return slot;
+    }
+    const added = this.arena.add(text);
+    shard.records.set(id, added);
+    return added;
   }
 
   private remove(shard: Shard, id: string): void {
@@ -246,15 +254,19 @@ export class FileStore implements Store {
     if (this.closed) return Promise.reject(new Error('store is closed'));
     const text = JSON.stringify(value);
     if (text === undefined) return Promise.reject(new TypeError('store values must be JSON values'));
-    this.set(shard, id, text);
-    return this.markDirty(shard, journalPut(collection, id, text));
+    const slot = this.set(shard, id, text);
+    this.unsnapshotted.add(shard);
+    this.pending.put(collection, id, this.arena, slot);
+    return this.schedule();
   }
 
   delete(collection: string, id: string): Promise<void> {
     const shard = this.shardFor(collection, id);
     if (this.closed) return Promise.reject(new Error('store is closed'));
     this.remove(shard, id);
-    return this.markDirty(shard, journalDelete(collection, id));
+    this.unsnapshotted.add(shard);
+    this.pending.delete(collection, id);
+    return this.schedule();
   }
 
   flush(): Promise<void> {
@@ -309,12 +321,6 @@ export class FileStore implements Store {
     await this.journal.truncate(0);
     await this.journal.sync();
     await this.journal.close();
-  }
-
-  private markDirty(shard: Shard, line: string): Promise<void> {
-    this.unsnapshotted.add(shard);
-    this.pending.push(line);
-    return this.schedule();
   }
 
   /** Rewrites the changed shards, one after the other, each streamed and atomic. */
@@ -381,21 +387,25 @@ export class FileStore implements Store {
       while (this.next) {
         const batch = this.next;
         this.next = null;
+        // Changes made while this batch is written go to the other one.
         const changes = this.pending;
-        this.pending = [];
+        this.pending = this.spare;
         try {
-          if (changes.length > 0) {
-            const text = changes.join('');
-            await this.journal.write(text);
+          if (changes.count > 0) {
+            const bytes = changes.bytes();
+            await writeAll(this.journal, bytes);
             await this.journal.datasync();
-            this.journalBytes += Buffer.byteLength(text);
+            this.journalBytes += bytes.length;
             this.stats.fileWrites++;
           }
           this.stats.commits++;
-          this.stats.changes += changes.length;
+          this.stats.changes += changes.count;
           batch.resolve();
         } catch (err) {
           batch.reject(err);
+        } finally {
+          changes.clear();
+          this.spare = changes;
         }
         if (
           !this.compacting &&
@@ -412,6 +422,16 @@ export class FileStore implements Store {
     } finally {
       this.writing = false;
     }
+  }
+}
+
+/** Writes all of `bytes` at the file's end (the journal is opened for appending). */
+async function writeAll(fh: FileHandle, bytes: Buffer): Promise<void> {
+  let done = 0;
+  while (done < bytes.length) {
+    const { bytesWritten } = await fh.write(bytes, done, bytes.length - done);
+    if (bytesWritten <= 0) throw new Error('journal write made no progress');
+    done += bytesWritten;
   }
 }
 

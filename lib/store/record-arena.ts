@@ -127,6 +127,13 @@ export class RecordArena {
     return chunk.subarray(start, start + this.lengthOf[slot]);
   }
 
+  /** Copies the record's bytes into `target` at `offset`; returns the bytes copied. */
+  copy(slot: number, target: Buffer, offset: number): number {
+    const chunk = this.chunks[this.chunkOf[slot]] as Buffer;
+    const start = this.offsetOf[slot];
+    return chunk.copy(target, offset, start, start + this.lengthOf[slot]);
+  }
+
   /** The record's length in bytes. */
   byteLength(slot: number): number {
     return this.lengthOf[slot];

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { SERVICE_NODE_ARGS } from '../../bench/lib/service-node-args.js';
 import { consoleUsesHttps } from '../../cli/console-https.js';
 
 /**
@@ -138,7 +139,9 @@ describe('Dockerfile', () => {
     for (const entry of build.include)
       expect(dockerfile, entry).toMatch(new RegExp(`^COPY ${entry.replace('.', '\\.')} `, 'm'));
     expect(dockerfile).toContain('RUN npm ci');
-    expect(dockerfile).toContain('ENTRYPOINT ["node", "dist/cli/main.js"]');
+    // with the service processes' node options (bench/lib/service-node-args.ts)
+    const entrypoint = ['node', ...SERVICE_NODE_ARGS, 'dist/cli/main.js'].map((a) => `"${a}"`).join(', ');
+    expect(dockerfile).toContain(`ENTRYPOINT [${entrypoint}]`);
     expect(dockerfile).toMatch(/EXPOSE 8443 8444 8445/);
     expect(dockerfile).toContain('--bind", "0.0.0.0"');
     // The default command (every service, console included) binds off loopback: its console is HTTPS on 8446.
