@@ -129,7 +129,8 @@ export function faultInjectingRouter(
   const r = Router();
   r.use('/admin/faults', faultAdminRouter(ctx.faults, adminToken));
   const routes = buildRoutes(ctx);
-  r.use(async (req: Request, res: Response, next: NextFunction) => {
+  /** A request some fault may apply to: decided, then served as the faults say. */
+  const faulted = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const endpoint = endpointOf(ctx.settings, req.path);
     const d = endpoint ? ctx.faults.decide(endpoint, certificateOf(ctx, req)) : undefined;
     if (!d || d.applied.length === 0) {
@@ -142,8 +143,14 @@ export function faultInjectingRouter(
     const kind = d.outcome?.kind;
     if (kind === 'empty_body' || kind === 'malformed_body' || kind === 'wrong_content_type')
       rewriteResponse(res, kind);
-    const faulted = d.skewSeconds !== 0 || d.directoryJwks !== undefined;
-    (faulted ? buildRoutes(faultedContext(ctx, d)) : routes)(req, res, next);
+    const changesBank = d.skewSeconds !== 0 || d.directoryJwks !== undefined;
+    (changesBank ? buildRoutes(faultedContext(ctx, d)) : routes)(req, res, next);
+  };
+  // With no fault set (the usual case) a request goes straight to the routes: no endpoint
+  // name, no decision, no promise.
+  r.use((req: Request, res: Response, next: NextFunction) => {
+    if (ctx.faults.empty) routes(req, res, next);
+    else faulted(req, res, next).catch(next);
   });
   return r;
 }

@@ -73,6 +73,23 @@ const maskText = (text: string): string =>
     (_m, prefix: string, _name: string, value: string) => `${prefix}${mask(value)}`,
   );
 
+/** The response's kept chunks as one Buffer (a character split between two chunks decodes whole). */
+function bytesOf(chunks: (Buffer | string)[]): Buffer {
+  if (chunks.length === 1 && Buffer.isBuffer(chunks[0])) return chunks[0];
+  return Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c)));
+}
+
+/**
+ * The request body as the ring keeps it: the body itself when it is within
+ * `limit` and holds no larger allocation alive (the body reader made it for
+ * this request and nothing writes to it), else a copy of its first `limit` bytes.
+ */
+function keptBody(raw: Buffer | undefined, limit: number): Buffer | undefined {
+  if (!raw || raw.length === 0) return undefined;
+  if (raw.length <= limit && raw.buffer.byteLength <= limit) return raw;
+  return Buffer.from(raw.subarray(0, limit));
+}
+
 /** DER → PEM, 64 characters a line (the console decodes it). */
 function pemOf(der: Buffer): string {
   const b64 = der.toString('base64').replace(/.{64}/g, '$&\n');
@@ -94,7 +111,8 @@ interface RawExchange {
   requestTruncated: boolean;
   status: number;
   responseHeaders: Record<string, unknown>;
-  responseBody: Buffer;
+  /** What the response wrote, at most bodyLimit bytes: strings as written, Buffers copied. */
+  responseBody: (Buffer | string)[];
   responseTotal: number;
   ms: number;
   clientCertificate?: Buffer;
@@ -136,7 +154,7 @@ export function messageTap(options: MessageTapOptions): Router {
   const view = (x: RawExchange): TappedMessage => {
     if (x.view) return x.view;
     const requestBody = cap(x.requestBody);
-    const responseBody = cap(x.responseBody);
+    const responseBody = cap(bytesOf(x.responseBody));
     x.view = {
       seq: x.seq,
       service: options.service,
@@ -155,7 +173,7 @@ export function messageTap(options: MessageTapOptions): Router {
     };
     // the raw copies are no longer needed once decoded
     x.requestBody = undefined;
-    x.responseBody = Buffer.alloc(0);
+    x.responseBody = [];
     x.clientCertificate = undefined;
     x.checks = undefined;
     return x.view;
@@ -175,33 +193,45 @@ export function messageTap(options: MessageTapOptions): Router {
       return;
     }
     const started = process.hrtime.bigint();
-    const chunks: Buffer[] = [];
+    // What the response wrote, up to bodyLimit bytes: strings as they are (immutable), Buffers
+    // copied (a writer may reuse its buffer once written).
+    const chunks: (Buffer | string)[] = [];
     let kept = 0;
     let total = 0;
-    const keep = (chunk: unknown, encoding?: unknown) => {
+    const keep = (chunk: unknown, encoding: unknown): void => {
       if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
-      if (kept >= bodyLimit) {
-        total += Buffer.isBuffer(chunk) ? chunk.length : Buffer.byteLength(String(chunk));
+      const enc = typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8';
+      if (typeof chunk === 'string') {
+        const bytes = Buffer.byteLength(chunk, enc);
+        total += bytes;
+        if (kept >= bodyLimit) return;
+        if (kept + bytes <= bodyLimit && (enc === 'utf8' || enc === 'utf-8')) {
+          chunks.push(chunk);
+          kept += bytes;
+          return;
+        }
+        const part = Buffer.from(Buffer.from(chunk, enc).subarray(0, bodyLimit - kept));
+        chunks.push(part);
+        kept += part.length;
         return;
       }
-      const buf = Buffer.isBuffer(chunk)
-        ? chunk
-        : Buffer.from(String(chunk), typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk), enc);
       total += buf.length;
-      const part = buf.subarray(0, bodyLimit - kept);
+      if (kept >= bodyLimit) return;
+      const part = Buffer.from(buf.subarray(0, bodyLimit - kept));
       chunks.push(part);
       kept += part.length;
     };
-    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
-    const end = res.end.bind(res) as (...args: unknown[]) => Response;
-    res.write = ((...args: unknown[]) => {
-      keep(args[0], args[1]);
-      return write(...args);
-    }) as Response['write'];
-    res.end = ((...args: unknown[]) => {
-      keep(args[0], args[1]);
-      return end(...args);
-    }) as Response['end'];
+    const write = res.write;
+    const end = res.end;
+    res.write = function (this: Response, chunk: unknown, encoding?: unknown, cb?: unknown) {
+      keep(chunk, encoding);
+      return write.call(this, chunk as string, encoding as BufferEncoding, cb as () => void);
+    } as Response['write'];
+    res.end = function (this: Response, chunk?: unknown, encoding?: unknown, cb?: unknown) {
+      keep(chunk, encoding);
+      return end.call(this, chunk as string, encoding as BufferEncoding, cb as () => void);
+    } as Response['end'];
     let clientCertificate: Buffer | undefined;
     try {
       clientCertificate = peerCertificateDer(req);
@@ -210,7 +240,6 @@ export function messageTap(options: MessageTapOptions): Router {
     }
     res.on('finish', () => {
       const raw = req.rawBody;
-      const checks = attachedChecksReader(res);
       seq += 1;
       publish({
         seq,
@@ -219,16 +248,15 @@ export function messageTap(options: MessageTapOptions): Router {
         url: req.originalUrl,
         // IncomingMessage headers do not change once parsed; getHeaders() is a copy
         requestHeaders: req.headers,
-        // a copy of at most bodyLimit bytes, so the ring never holds a whole large body
-        ...(raw && raw.length > 0 ? { requestBody: Buffer.from(raw.subarray(0, bodyLimit)) } : {}),
+        requestBody: keptBody(raw, bodyLimit),
         requestTruncated: (raw?.length ?? 0) > bodyLimit,
         status: res.statusCode,
         responseHeaders: res.getHeaders(),
-        responseBody: chunks.length === 1 ? Buffer.from(chunks[0]) : Buffer.concat(chunks),
+        responseBody: chunks,
         responseTotal: total,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
-        ...(clientCertificate ? { clientCertificate } : {}),
-        ...(checks ? { checks } : {}),
+        clientCertificate,
+        checks: attachedChecksReader(res),
       });
     });
     next();
