@@ -28,7 +28,9 @@ const CERTIFICATE_REASONS: Record<string, CertificateCheck> = {
 const MAX_DETAIL = 300;
 
 /** The one "passed" result every checklist shares (most checks pass: no object per check). */
-const PASSED: { readonly result: CheckResult; readonly detail?: string } = Object.freeze({ result: 'passed' });
+const PASSED: { readonly result: CheckResult; readonly detail?: string } = Object.freeze({
+  result: 'passed',
+});
 
 /**
  * The outcome of each check of one request: passed, failed, not reached (an

@@ -5,7 +5,15 @@ import type { ClientRecord } from '../model.js';
 const NOT_FLATTENED = new Set(['iss', 'iat', 'exp', 'nbf', 'jti', 'aud', 'sub']);
 
 export function flattenSsa(ssa: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(ssa).filter(([k]) => !NOT_FLATTENED.has(k)));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(ssa)) {
+    if (NOT_FLATTENED.has(k)) continue;
+    // a claim named __proto__ stays a claim (as Object.fromEntries would keep it), never the prototype
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value: ssa[k], enumerable: true, writable: true, configurable: true });
+    else out[k] = ssa[k];
+  }
+  return out;
 }
 
 export interface IssuedCredentials {

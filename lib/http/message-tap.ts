@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { type NextFunction, type Request, type Response, Router } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { CheckOutcome } from '../check-outcome.js';
 import { Unauthorized } from '../errors.js';
 import { peerCertificateDer } from './peer-certificate.js';
@@ -43,6 +43,7 @@ export interface MessageTapOptions {
 }
 
 export const MESSAGE_TAP_PATH = '/admin/messages';
+const TAP_ROUTE = /^\/admin\/messages\/?$/i;
 
 const SECRET_HEADERS = /^(authorization|cookie|set-cookie|proxy-authorization)$/i;
 const SECRET_FIELDS =
@@ -134,7 +135,7 @@ function sameToken(expected: Buffer | undefined, header: string | undefined): bo
  * Server-Sent Events stream (`Accept: text/event-stream`, resuming after
  * `Last-Event-ID`). Mount it before the service's routes.
  */
-export function messageTap(options: MessageTapOptions): Router {
+export function messageTap(options: MessageTapOptions): RequestHandler {
   const capacity = options.capacity ?? 300;
   const bodyLimit = options.bodyLimit ?? 16 * 1024;
   const maxReaders = options.maxReaders ?? 8;
@@ -187,11 +188,8 @@ export function messageTap(options: MessageTapOptions): Router {
     for (const reader of readers) reader(m);
   };
 
-  const record = (req: Request, res: Response, next: NextFunction): void => {
-    if (req.path === MESSAGE_TAP_PATH || req.path === '/health') {
-      next();
-      return;
-    }
+  /** Starts recording the exchange of `req`: its response's writes are kept, and it is published when finished. */
+  const record = (req: Request, res: Response): void => {
     const started = process.hrtime.bigint();
     // What the response wrote, up to bodyLimit bytes: strings as they are (immutable), Buffers
     // copied (a writer may reuse its buffer once written).
@@ -259,7 +257,6 @@ export function messageTap(options: MessageTapOptions): Router {
         checks: attachedChecksReader(res),
       });
     });
-    next();
   };
 
   const read = (req: Request, res: Response, next: NextFunction): void => {
@@ -297,8 +294,21 @@ export function messageTap(options: MessageTapOptions): Router {
     });
   };
 
-  const router = Router();
-  router.use(record);
-  router.get(MESSAGE_TAP_PATH, read);
-  return router;
+  // A plain middleware, not a Router: every request of the service passes here, and a nested
+  // router's dispatch would cost more than the one path test it makes.
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const path = req.path;
+    if (path !== MESSAGE_TAP_PATH && path !== '/health') record(req, res);
+    // the read endpoint, matched as Express matches `get(MESSAGE_TAP_PATH)`: GET or HEAD,
+    // case-insensitive, one trailing slash allowed
+    if ((req.method === 'GET' || req.method === 'HEAD') && TAP_ROUTE.test(path)) {
+      try {
+        read(req, res, next);
+      } catch (err) {
+        next(err);
+      }
+      return;
+    }
+    next();
+  };
 }
