@@ -222,14 +222,15 @@ export function messageTap(options: MessageTapOptions): RequestHandler {
     };
     const write = res.write;
     const end = res.end;
-    res.write = function (this: Response, chunk: unknown, encoding?: unknown, cb?: unknown) {
+    // bound to res, as before, whoever calls them
+    res.write = ((chunk: unknown, encoding?: unknown, cb?: unknown) => {
       keep(chunk, encoding);
-      return write.call(this, chunk as string, encoding as BufferEncoding, cb as () => void);
-    } as Response['write'];
-    res.end = function (this: Response, chunk?: unknown, encoding?: unknown, cb?: unknown) {
+      return write.call(res, chunk as string, encoding as BufferEncoding, cb as () => void);
+    }) as Response['write'];
+    res.end = ((chunk?: unknown, encoding?: unknown, cb?: unknown) => {
       keep(chunk, encoding);
-      return end.call(this, chunk as string, encoding as BufferEncoding, cb as () => void);
-    } as Response['end'];
+      return end.call(res, chunk as string, encoding as BufferEncoding, cb as () => void);
+    }) as Response['end'];
     let clientCertificate: Buffer | undefined;
     try {
       clientCertificate = peerCertificateDer(req);
