@@ -18,6 +18,17 @@ function otherMethods(allowed: string[]) {
     next(new MethodNotAllowed(allowed));
 }
 
+/**
+ * Echoes the client's x-fapi-interaction-id (at most 64 characters) or sets a
+ * new UUID. `setHeader` directly: Express's `res.set` would also inspect the
+ * value for a content type, on every request.
+ */
+function interactionId(req: express.Request, res: express.Response, next: express.NextFunction): void {
+  const id = req.headers['x-fapi-interaction-id'];
+  res.setHeader('x-fapi-interaction-id', typeof id === 'string' && id.length <= 64 ? id : randomUUID());
+  next();
+}
+
 /** The routes of one bank, relative to its issuer URL. */
 export function createBankRouter(ctx: BankContext): Router {
   const r = Router();
@@ -66,11 +77,7 @@ export function createAspspApp(
   app.set('etag', false);
   app.use(requestLog(logger));
   app.use(messageTap({ service: 'bank', adminToken: options.adminToken }));
-  app.use((req, res, next) => {
-    const id = req.headers['x-fapi-interaction-id'];
-    res.set('x-fapi-interaction-id', typeof id === 'string' && id.length <= 64 ? id : randomUUID());
-    next();
-  });
+  app.use(interactionId);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', banks: banks.map((b) => b.id) });
   });

@@ -27,6 +27,11 @@ const CERTIFICATE_REASONS: Record<string, CertificateCheck> = {
 
 const MAX_DETAIL = 300;
 
+/** The one "passed" result every checklist shares (most checks pass: no object per check). */
+const PASSED: { readonly result: CheckResult; readonly detail?: string } = Object.freeze({
+  result: 'passed',
+});
+
 /**
  * The outcome of each check of one request: passed, failed, not reached (an
  * earlier check failed) or skipped (this bank's profile does not make it).
@@ -35,7 +40,7 @@ const MAX_DETAIL = 300;
  */
 export class Checklist<C extends string> {
   // Keyed by string so a checklist of a longer table is also one of its parts (e.g. the certificate checks).
-  private readonly results = new Map<string, { result: CheckResult; detail?: string }>();
+  private readonly results = new Map<string, { readonly result: CheckResult; readonly detail?: string }>();
   private readonly table: CheckTable<string>;
 
   constructor(table: CheckTable<C>) {
@@ -52,7 +57,7 @@ export class Checklist<C extends string> {
   async run<T>(check: C, fn: () => T | Promise<T>): Promise<T> {
     try {
       const value = await fn();
-      this.results.set(check, { result: 'passed' });
+      this.results.set(check, PASSED);
       return value;
     } catch (err) {
       this.fail(check, err);
@@ -64,7 +69,7 @@ export class Checklist<C extends string> {
   step<T>(check: C, fn: () => T): T {
     try {
       const value = fn();
-      this.results.set(check, { result: 'passed' });
+      this.results.set(check, PASSED);
       return value;
     } catch (err) {
       this.fail(check, err);
@@ -73,7 +78,7 @@ export class Checklist<C extends string> {
   }
 
   pass(check: C): void {
-    this.results.set(check, { result: 'passed' });
+    this.results.set(check, PASSED);
   }
 
   skip(check: C, why: string): void {

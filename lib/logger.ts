@@ -9,6 +9,8 @@ export interface Logger {
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
   child(fields: Record<string, unknown>): Logger;
+  /** Whether a message at `level` would be written (a caller can skip building its fields); absent: assume it would. */
+  enabled?(level: Exclude<LogLevel, 'silent'>): boolean;
 }
 
 export function createLogger(
@@ -28,6 +30,7 @@ export function createLogger(
     warn: log('warn'),
     error: log('error'),
     child: (fields) => createLogger(level, { ...base, ...fields }, write),
+    enabled: (at) => ORDER[at] >= ORDER[level],
   };
 }
 

@@ -81,15 +81,16 @@ export function validateObject(
   fail: Fail,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [field, rule] of Object.entries(schema)) {
+  for (const field of Object.keys(schema)) {
+    const rule = schema[field];
     const value = input[field];
     if (value === undefined) {
       if (rule.required) fail(field, `${field} is required`);
       continue;
     }
-    const types = Array.isArray(rule.type) ? rule.type : [rule.type];
-    if (!types.some((t) => matchesType(value, t)))
-      fail(field, `${field} must be of type ${types.join(' or ')}`);
+    const type = rule.type;
+    if (Array.isArray(type) ? !type.some((t) => matchesType(value, t)) : !matchesType(value, type))
+      fail(field, `${field} must be of type ${Array.isArray(type) ? type.join(' or ') : type}`);
     if (rule.enum && !Array.isArray(value) && !rule.enum.includes(value as string | number))
       fail(field, `${field} must be one of: ${rule.enum.join(', ')}`);
     if (typeof value === 'string') checkString(field, value, rule, fail);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type NextFunction, type Request, type Response, Router } from 'express';
+import { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
 import { presentedCertificate } from '../client-certificate.js';
 import type { BankContext } from '../context.js';
 import { faultAdminRouter } from './admin.js';
@@ -113,6 +113,9 @@ function faultedContext(ctx: BankContext, d: FaultDecision): BankContext {
   };
 }
 
+/** The faults admin API's mount, as Express matches `use('/admin/faults')`: case-insensitive, whole segments. */
+const FAULTS_ADMIN = /^\/admin\/faults(?:\/|$)/i;
+
 /**
  * One bank's routes behind fault injection, with the faults admin API
  * (never faulted) at /admin/faults. A request to a named endpoint gets the
@@ -120,16 +123,19 @@ function faultedContext(ctx: BankContext, d: FaultDecision): BankContext {
  * the bank's routes. Faults that change what the bank sees (clock skew,
  * directory JWKS) serve the request from routes built on a context that
  * carries them, so nothing global changes and concurrent requests are unaffected.
+ * A plain handler, not a Router of its own: a request to the bank's routes
+ * passes one router level less.
  */
 export function faultInjectingRouter(
   ctx: BankContext,
   buildRoutes: (ctx: BankContext) => Router,
   adminToken: string | undefined,
-): Router {
-  const r = Router();
-  r.use('/admin/faults', faultAdminRouter(ctx.faults, adminToken));
+): RequestHandler {
+  const admin = Router();
+  admin.use('/admin/faults', faultAdminRouter(ctx.faults, adminToken));
   const routes = buildRoutes(ctx);
-  r.use(async (req: Request, res: Response, next: NextFunction) => {
+  /** A request some fault may apply to: decided, then served as the faults say. */
+  const faulted = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const endpoint = endpointOf(ctx.settings, req.path);
     const d = endpoint ? ctx.faults.decide(endpoint, certificateOf(ctx, req)) : undefined;
     if (!d || d.applied.length === 0) {
@@ -142,8 +148,14 @@ export function faultInjectingRouter(
     const kind = d.outcome?.kind;
     if (kind === 'empty_body' || kind === 'malformed_body' || kind === 'wrong_content_type')
       rewriteResponse(res, kind);
-    const faulted = d.skewSeconds !== 0 || d.directoryJwks !== undefined;
-    (faulted ? buildRoutes(faultedContext(ctx, d)) : routes)(req, res, next);
-  });
-  return r;
+    const changesBank = d.skewSeconds !== 0 || d.directoryJwks !== undefined;
+    (changesBank ? buildRoutes(faultedContext(ctx, d)) : routes)(req, res, next);
+  };
+  // With no fault set (the usual case) a request goes straight to the routes: no endpoint
+  // name, no decision, no promise.
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (FAULTS_ADMIN.test(req.path)) admin(req, res, next);
+    else if (ctx.faults.empty) routes(req, res, next);
+    else faulted(req, res, next).catch(next);
+  };
 }

@@ -103,6 +103,11 @@ export class BankFaults {
     this.entries = [];
   }
 
+  /** No fault at all (spent ones count): no request can get one, nothing to decide. */
+  get empty(): boolean {
+    return this.entries.length === 0;
+  }
+
   /** Any fault limited to one client certificate? (Only then is the request's thumbprint needed.) */
   get scoped(): boolean {
     return this.entries.some((e) => e.fault.clientCertificate !== undefined);

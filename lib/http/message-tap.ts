@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { type NextFunction, type Request, type Response, Router } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { CheckOutcome } from '../check-outcome.js';
 import { Unauthorized } from '../errors.js';
 import { peerCertificateDer } from './peer-certificate.js';
@@ -43,6 +43,7 @@ export interface MessageTapOptions {
 }
 
 export const MESSAGE_TAP_PATH = '/admin/messages';
+const TAP_ROUTE = /^\/admin\/messages\/?$/i;
 
 const SECRET_HEADERS = /^(authorization|cookie|set-cookie|proxy-authorization)$/i;
 const SECRET_FIELDS =
@@ -73,6 +74,23 @@ const maskText = (text: string): string =>
     (_m, prefix: string, _name: string, value: string) => `${prefix}${mask(value)}`,
   );
 
+/** The response's kept chunks as one Buffer (a character split between two chunks decodes whole). */
+function bytesOf(chunks: (Buffer | string)[]): Buffer {
+  if (chunks.length === 1 && Buffer.isBuffer(chunks[0])) return chunks[0];
+  return Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c)));
+}
+
+/**
+ * The request body as the ring keeps it: the body itself when it is within
+ * `limit` and holds no larger allocation alive (the body reader made it for
+ * this request and nothing writes to it), else a copy of its first `limit` bytes.
+ */
+function keptBody(raw: Buffer | undefined, limit: number): Buffer | undefined {
+  if (!raw || raw.length === 0) return undefined;
+  if (raw.length <= limit && raw.buffer.byteLength <= limit) return raw;
+  return Buffer.from(raw.subarray(0, limit));
+}
+
 /** DER → PEM, 64 characters a line (the console decodes it). */
 function pemOf(der: Buffer): string {
   const b64 = der.toString('base64').replace(/.{64}/g, '$&\n');
@@ -94,7 +112,8 @@ interface RawExchange {
   requestTruncated: boolean;
   status: number;
   responseHeaders: Record<string, unknown>;
-  responseBody: Buffer;
+  /** What the response wrote, at most bodyLimit bytes: strings as written, Buffers copied. */
+  responseBody: (Buffer | string)[];
   responseTotal: number;
   ms: number;
   clientCertificate?: Buffer;
@@ -116,7 +135,7 @@ function sameToken(expected: Buffer | undefined, header: string | undefined): bo
  * Server-Sent Events stream (`Accept: text/event-stream`, resuming after
  * `Last-Event-ID`). Mount it before the service's routes.
  */
-export function messageTap(options: MessageTapOptions): Router {
+export function messageTap(options: MessageTapOptions): RequestHandler {
   const capacity = options.capacity ?? 300;
   const bodyLimit = options.bodyLimit ?? 16 * 1024;
   const maxReaders = options.maxReaders ?? 8;
@@ -136,7 +155,7 @@ export function messageTap(options: MessageTapOptions): Router {
   const view = (x: RawExchange): TappedMessage => {
     if (x.view) return x.view;
     const requestBody = cap(x.requestBody);
-    const responseBody = cap(x.responseBody);
+    const responseBody = cap(bytesOf(x.responseBody));
     x.view = {
       seq: x.seq,
       service: options.service,
@@ -155,7 +174,7 @@ export function messageTap(options: MessageTapOptions): Router {
     };
     // the raw copies are no longer needed once decoded
     x.requestBody = undefined;
-    x.responseBody = Buffer.alloc(0);
+    x.responseBody = [];
     x.clientCertificate = undefined;
     x.checks = undefined;
     return x.view;
@@ -169,38 +188,48 @@ export function messageTap(options: MessageTapOptions): Router {
     for (const reader of readers) reader(m);
   };
 
-  const record = (req: Request, res: Response, next: NextFunction): void => {
-    if (req.path === MESSAGE_TAP_PATH || req.path === '/health') {
-      next();
-      return;
-    }
+  /** Starts recording the exchange of `req`: its response's writes are kept, and it is published when finished. */
+  const record = (req: Request, res: Response): void => {
     const started = process.hrtime.bigint();
-    const chunks: Buffer[] = [];
+    // What the response wrote, up to bodyLimit bytes: strings as they are (immutable), Buffers
+    // copied (a writer may reuse its buffer once written).
+    const chunks: (Buffer | string)[] = [];
     let kept = 0;
     let total = 0;
-    const keep = (chunk: unknown, encoding?: unknown) => {
+    const keep = (chunk: unknown, encoding: unknown): void => {
       if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
-      if (kept >= bodyLimit) {
-        total += Buffer.isBuffer(chunk) ? chunk.length : Buffer.byteLength(String(chunk));
+      const enc = typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8';
+      if (typeof chunk === 'string') {
+        const bytes = Buffer.byteLength(chunk, enc);
+        total += bytes;
+        if (kept >= bodyLimit) return;
+        if (kept + bytes <= bodyLimit && (enc === 'utf8' || enc === 'utf-8')) {
+          chunks.push(chunk);
+          kept += bytes;
+          return;
+        }
+        const part = Buffer.from(Buffer.from(chunk, enc).subarray(0, bodyLimit - kept));
+        chunks.push(part);
+        kept += part.length;
         return;
       }
-      const buf = Buffer.isBuffer(chunk)
-        ? chunk
-        : Buffer.from(String(chunk), typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk), enc);
       total += buf.length;
-      const part = buf.subarray(0, bodyLimit - kept);
+      if (kept >= bodyLimit) return;
+      const part = Buffer.from(buf.subarray(0, bodyLimit - kept));
       chunks.push(part);
       kept += part.length;
     };
-    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
-    const end = res.end.bind(res) as (...args: unknown[]) => Response;
-    res.write = ((...args: unknown[]) => {
-      keep(args[0], args[1]);
-      return write(...args);
+    const write = res.write;
+    const end = res.end;
+    // bound to res, as before, whoever calls them
+    res.write = ((chunk: unknown, encoding?: unknown, cb?: unknown) => {
+      keep(chunk, encoding);
+      return write.call(res, chunk as string, encoding as BufferEncoding, cb as () => void);
     }) as Response['write'];
-    res.end = ((...args: unknown[]) => {
-      keep(args[0], args[1]);
-      return end(...args);
+    res.end = ((chunk?: unknown, encoding?: unknown, cb?: unknown) => {
+      keep(chunk, encoding);
+      return end.call(res, chunk as string, encoding as BufferEncoding, cb as () => void);
     }) as Response['end'];
     let clientCertificate: Buffer | undefined;
     try {
@@ -210,7 +239,6 @@ export function messageTap(options: MessageTapOptions): Router {
     }
     res.on('finish', () => {
       const raw = req.rawBody;
-      const checks = attachedChecksReader(res);
       seq += 1;
       publish({
         seq,
@@ -219,19 +247,17 @@ export function messageTap(options: MessageTapOptions): Router {
         url: req.originalUrl,
         // IncomingMessage headers do not change once parsed; getHeaders() is a copy
         requestHeaders: req.headers,
-        // a copy of at most bodyLimit bytes, so the ring never holds a whole large body
-        ...(raw && raw.length > 0 ? { requestBody: Buffer.from(raw.subarray(0, bodyLimit)) } : {}),
+        requestBody: keptBody(raw, bodyLimit),
         requestTruncated: (raw?.length ?? 0) > bodyLimit,
         status: res.statusCode,
         responseHeaders: res.getHeaders(),
-        responseBody: chunks.length === 1 ? Buffer.from(chunks[0]) : Buffer.concat(chunks),
+        responseBody: chunks,
         responseTotal: total,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
-        ...(clientCertificate ? { clientCertificate } : {}),
-        ...(checks ? { checks } : {}),
+        clientCertificate,
+        checks: attachedChecksReader(res),
       });
     });
-    next();
   };
 
   const read = (req: Request, res: Response, next: NextFunction): void => {
@@ -269,8 +295,21 @@ export function messageTap(options: MessageTapOptions): Router {
     });
   };
 
-  const router = Router();
-  router.use(record);
-  router.get(MESSAGE_TAP_PATH, read);
-  return router;
+  // A plain middleware, not a Router: every request of the service passes here, and a nested
+  // router's dispatch would cost more than the one path test it makes.
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const path = req.path;
+    if (path !== MESSAGE_TAP_PATH && path !== '/health') record(req, res);
+    // the read endpoint, matched as Express matches `get(MESSAGE_TAP_PATH)`: GET or HEAD,
+    // case-insensitive, one trailing slash allowed
+    if ((req.method === 'GET' || req.method === 'HEAD') && TAP_ROUTE.test(path)) {
+      try {
+        read(req, res, next);
+      } catch (err) {
+        next(err);
+      }
+      return;
+    }
+    next();
+  };
 }

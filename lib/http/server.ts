@@ -1,6 +1,7 @@
 import type { RequestListener } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { refuseRenegotiation } from './peer-certificate.js';
 
 export interface TlsCredentials {
   key: string;
@@ -41,6 +42,8 @@ export function listenHttps(options: ListenOptions): Promise<RunningServer> {
     minVersion: 'TLSv1.2',
     ...(options.credentials ?? {}),
   });
+  // a connection's client certificate is the one of its first handshake (peer-certificate.ts)
+  server.on('secureConnection', refuseRenegotiation);
   server.keepAliveTimeout = 30_000;
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
