@@ -1,31 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectoryTrust } from '../../../aspsp-mock/trust/directory-trust.js';
-import {
-  buildCrl,
-  type CertificateAuthority,
-  createCsr,
-  generateRsaKeyPair,
-  issueCertificate,
-  loadOrCreateCa,
-  parseCsr,
-  type RevokedEntry,
-} from '../../../certs/index.js';
+import { buildCrl, type CertificateAuthority, type RevokedEntry } from '../../../certs/index.js';
 import { crlParseStats } from '../../../certs/verify-certificate.js';
+import { type CaHttpsServer, startCaHttpsServer } from '../../helpers/ca-https-server.js';
 
 /**
  * The bank refetches the directory's CRL every `crlCacheSeconds`. A refetch that brings the same
  * bytes must not parse the CRL again (a big CRL is hundreds of KB); a changed CRL is parsed, and
  * a revocation is seen once the cached CRL is older than `crlCacheSeconds`.
  */
-let work: string;
+let directoryServer: CaHttpsServer;
 let ca: CertificateAuthority;
-let server: https.Server;
 let origin = '';
 let dispatcher: Agent;
 let leaf: { der: Buffer; serialHex: string };
@@ -36,47 +22,24 @@ let revoked: RevokedEntry[] = [];
 let served: { revoked: RevokedEntry[]; der: Buffer } | undefined;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'obmock-crl-refetch-'));
-  ca = await loadOrCreateCa(work, { crlUrl: 'https://127.0.0.1/ca/issuing.crl', rootKeyBits: 2048 });
-  const key = await generateRsaKeyPair(2048);
-  const csr = parseCsr(
-    createCsr({
-      key,
-      subject: [{ name: 'CN', value: 'localhost' }],
-      sanDns: ['localhost'],
-      sanIps: ['127.0.0.1'],
-    }),
-  );
-  const ctx = { orgId: 'x', legalName: 'x', organisationIdentifier: '', roles: [] };
+  directoryServer = await startCaHttpsServer('obmock-crl-refetch-', (_req, res) => {
+    fetches++;
+    if (served?.revoked !== revoked) {
+      const now = new Date(worldNow - 1000);
+      served = { revoked, der: buildCrl(ca, revoked, { crlNumber: revoked.length, now }).der };
+    }
+    res.setHeader('content-type', 'application/pkix-crl');
+    res.end(served.der);
+  });
+  ({ ca, origin, dispatcher } = directoryServer);
   worldNow = Math.floor(Date.now() / 1000) * 1000;
-  leaf = issueCertificate(ca, { type: 'server', csr, ctx, now: new Date(worldNow - 60_000) });
+  leaf = directoryServer.issueLeaf(new Date(worldNow - 60_000));
   revoked = Array.from({ length: 3000 }, (_, i) => ({
     serialHex: `7e${i.toString(16).padStart(8, '0')}`,
     revokedAt: new Date(worldNow - 120_000),
   }));
-  const serverCert = issueCertificate(ca, { type: 'server', csr, ctx });
-  server = https.createServer(
-    { key: key.privateKeyPem, cert: serverCert.pem + ca.issuingCertPem },
-    (_req, res) => {
-      fetches++;
-      if (served?.revoked !== revoked) {
-        const now = new Date(worldNow - 1000);
-        served = { revoked, der: buildCrl(ca, revoked, { crlNumber: revoked.length, now }).der };
-      }
-      res.setHeader('content-type', 'application/pkix-crl');
-      res.end(served.der);
-    },
-  );
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  dispatcher = new Agent({ connect: { ca: ca.bundlePem } });
 });
-afterAll(async () => {
-  await dispatcher?.close();
-  server?.closeAllConnections();
-  server?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => directoryServer?.close());
 
 describe('the bank and a refetched CRL', () => {
   it('parses an unchanged CRL once across refetches and sees a revocation after crlCacheSeconds', async () => {

@@ -1,20 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectoryTrust } from '../../../aspsp-mock/trust/directory-trust.js';
-import {
-  buildCrl,
-  type CertificateAuthority,
-  createCsr,
-  generateRsaKeyPair,
-  issueCertificate,
-  loadOrCreateCa,
-  parseCsr,
-} from '../../../certs/index.js';
+import { buildCrl, type CertificateAuthority } from '../../../certs/index.js';
+import { type CaHttpsServer, startCaHttpsServer } from '../../helpers/ca-https-server.js';
 
 /**
  * Finding 2: a CRL published while the bank was fetching it was judged against
@@ -22,9 +10,8 @@ import {
  * "the CRL is not valid before …". The clock is now read after the CRL arrives,
  * and the CRL's times are judged with the bank's clock-skew tolerance.
  */
-let work: string;
+let directoryServer: CaHttpsServer;
 let ca: CertificateAuthority;
-let server: https.Server;
 let origin = '';
 let dispatcher: Agent;
 let leaf: Buffer;
@@ -35,39 +22,16 @@ let advanceOnFetchMs = 0;
 let crlOffsetMs = 0;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'obmock-trust-'));
-  ca = await loadOrCreateCa(work, { crlUrl: 'https://127.0.0.1/ca/issuing.crl', rootKeyBits: 2048 });
-  const key = await generateRsaKeyPair(2048);
-  const csr = parseCsr(
-    createCsr({
-      key,
-      subject: [{ name: 'CN', value: 'localhost' }],
-      sanDns: ['localhost'],
-      sanIps: ['127.0.0.1'],
-    }),
-  );
-  const ctx = { orgId: 'x', legalName: 'x', organisationIdentifier: '', roles: [] };
+  directoryServer = await startCaHttpsServer('obmock-trust-', (_req, res) => {
+    worldNow += advanceOnFetchMs;
+    res.setHeader('content-type', 'application/pkix-crl');
+    res.end(buildCrl(ca, [], { crlNumber: 1, now: new Date(worldNow + crlOffsetMs) }).der);
+  });
+  ({ ca, origin, dispatcher } = directoryServer);
   worldNow = Math.floor(Date.now() / 1000) * 1000;
-  leaf = issueCertificate(ca, { type: 'server', csr, ctx, now: new Date(worldNow - 60_000) }).der;
-  const serverCert = issueCertificate(ca, { type: 'server', csr, ctx });
-  server = https.createServer(
-    { key: key.privateKeyPem, cert: serverCert.pem + ca.issuingCertPem },
-    (_req, res) => {
-      worldNow += advanceOnFetchMs;
-      res.setHeader('content-type', 'application/pkix-crl');
-      res.end(buildCrl(ca, [], { crlNumber: 1, now: new Date(worldNow + crlOffsetMs) }).der);
-    },
-  );
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  dispatcher = new Agent({ connect: { ca: ca.bundlePem } });
+  leaf = directoryServer.issueLeaf(new Date(worldNow - 60_000)).der;
 });
-afterAll(async () => {
-  await dispatcher?.close();
-  server?.closeAllConnections();
-  server?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => directoryServer?.close());
 
 const trust = () =>
   new DirectoryTrust(

@@ -1,26 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JwksError, JwksFetcher, type JwksFetcherOptions } from '../../../aspsp-mock/trust/jwks-fetcher.js';
 import { parseOriginRule } from '../../../aspsp-mock/trust/origin-rules.js';
-import {
-  createCsr,
-  generateRsaKeyPair,
-  issueCertificate,
-  loadOrCreateCa,
-  parseCsr,
-} from '../../../certs/index.js';
+import { type CaHttpsServer, startCaHttpsServer } from '../../helpers/ca-https-server.js';
 
 /** The bank's JWKS fetcher: trusted origins only, a deadline, a size cap, caching with one refetch on an unknown kid. */
-let server: https.Server;
+let directoryServer: CaHttpsServer;
 let origin = '';
 let dispatcher: Agent;
-let work: string;
 let hits = 0;
 let mode: 'ok' | 'huge' | 'slow' | 'rotated' | 'big' | 'status401' = 'ok';
 const jwk = (kid: string) => ({
@@ -32,22 +20,7 @@ const first = jwk('k1');
 const second = jwk('k2');
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'obmock-jwks-'));
-  const ca = await loadOrCreateCa(work, { crlUrl: 'https://127.0.0.1/crl', rootKeyBits: 2048 });
-  const key = await generateRsaKeyPair(2048);
-  const cert = issueCertificate(ca, {
-    type: 'server',
-    csr: parseCsr(
-      createCsr({
-        key,
-        subject: [{ name: 'CN', value: 'localhost' }],
-        sanDns: ['localhost'],
-        sanIps: ['127.0.0.1'],
-      }),
-    ),
-    ctx: { orgId: 'x', legalName: 'x', organisationIdentifier: '', roles: [] },
-  });
-  server = https.createServer({ key: key.privateKeyPem, cert: cert.pem + ca.issuingCertPem }, (_req, res) => {
+  directoryServer = await startCaHttpsServer('obmock-jwks-', (_req, res) => {
     hits++;
     if (mode === 'slow') return; // never answers
     if (mode === 'status401') {
@@ -66,16 +39,9 @@ beforeAll(async () => {
     }
     res.end(JSON.stringify({ keys: mode === 'rotated' ? [first, second] : [first] }));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  dispatcher = new Agent({ connect: { ca: ca.bundlePem } });
+  ({ origin, dispatcher } = directoryServer);
 });
-afterAll(async () => {
-  await dispatcher?.close();
-  server?.closeAllConnections();
-  server?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => directoryServer?.close());
 
 const fetcher = (trusted: string[], cacheSeconds = 60, extra: Partial<JwksFetcherOptions> = {}) =>
   new JwksFetcher({
