@@ -1,26 +1,20 @@
 import { X509Certificate } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseCertificate, parseCrl, verifyCertificate } from '../../certs/index.js';
 import {
   BASE_URL,
+  bearer,
   createOrganisation,
   createSoftwareStatement,
   keyPool,
   legacyCsr,
   obwacCsr,
-  type TestDirectory,
-  testDirectory,
+  useTestDirectory,
 } from '../helpers/directory.js';
 
-let d: TestDirectory;
-beforeAll(async () => {
-  d = await testDirectory();
-});
-afterAll(() => d.cleanup());
-
-const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
+const d = useTestDirectory();
 
 describe('admin API', () => {
   it('creates an organisation with an 18-char base62 id and a bearer credential', async () => {

@@ -1,19 +1,13 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  bearer,
   createOrganisation,
   createSoftwareStatement,
-  type TestDirectory,
-  testDirectory,
+  useTestDirectory,
 } from '../helpers/directory.js';
 
-let d: TestDirectory;
-beforeAll(async () => {
-  d = await testDirectory();
-});
-afterAll(() => d.cleanup());
-
-const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
+const d = useTestDirectory();
 
 describe('directory JSON answers (written at once, as Express sent them)', () => {
   it('carries the negotiated media type with charset=utf-8, its exact byte length, and no-store', async () => {

@@ -5,21 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compactVerify, createLocalJWKSet } from 'jose';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  bearer,
   createOrganisation,
   createSoftwareStatement,
-  type TestDirectory,
-  testDirectory,
+  useTestDirectory,
 } from '../helpers/directory.js';
 
-let d: TestDirectory;
-beforeAll(async () => {
-  d = await testDirectory();
-});
-afterAll(() => d.cleanup());
-
-const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
+const d = useTestDirectory();
 
 async function fetchSsa(query = ''): Promise<{ jwt: string; ssId: string }> {
   const org = await createOrganisation(d);

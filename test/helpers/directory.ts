@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
+import { afterAll, beforeAll } from 'vitest';
 import { createCsr, type KeyPair, KeyPool } from '../../certs/index.js';
 import {
   createDirectoryApp,
@@ -43,6 +44,22 @@ export async function testDirectory(now?: () => Date): Promise<TestDirectory> {
     cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
   };
 }
+
+/**
+ * The file's test directory: made before its tests run, its temp data dir removed after them.
+ * The object is filled in by `beforeAll`, so read its fields inside tests only.
+ */
+export function useTestDirectory(): TestDirectory {
+  const d = {} as TestDirectory;
+  beforeAll(async () => {
+    Object.assign(d, await testDirectory());
+  });
+  afterAll(() => d.cleanup?.());
+  return d;
+}
+
+/** The Authorization header of a bearer token. */
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 /** Keys are expensive (~140 ms): tests share one pool. */
 export const keyPool = new KeyPool({ bits: 2048, size: 4 });
