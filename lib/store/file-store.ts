@@ -5,6 +5,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Low } from 'lowdb';
 import { DurableJsonFile } from './durable-json-file.js';
 import { JournalBatch } from './journal-batch.js';
+import { type Journal, openJournal } from './open-journal.js';
 import { type ArenaStats, RecordArena } from './record-arena.js';
 import { readJournalLine, readShardLines } from './record-lines.js';
 import { slice } from './slow-slice.js';
@@ -107,7 +108,7 @@ export class FileStore implements Store {
   private next: Deferred | null = null;
   private writing = false;
   private closed = false;
-  private journal!: FileHandle;
+  private journal!: Journal;
   private dir = '';
   private journalBytes = 0;
   private compactBytes = 4 * 1024 * 1024;
@@ -142,7 +143,7 @@ export class FileStore implements Store {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const interrupted = await store.replayJournal(join(dir, COMPACTING), false);
     store.journalBytes = await store.replayJournal(join(dir, JOURNAL), true);
-    store.journal = await open(join(dir, JOURNAL), 'a', 0o600);
+    store.journal = await openJournal(join(dir, JOURNAL));
     store.reclaimIfNeeded();
     // A compaction was cut short: finish it now, so only one journal is ever set aside.
     if (interrupted > 0 || (await exists(join(dir, COMPACTING)))) {
@@ -318,9 +319,9 @@ export class FileStore implements Store {
     this.closed = true;
     await this.compact();
     await unlink(join(this.dir, COMPACTING)).catch(() => undefined);
-    await this.journal.truncate(0);
-    await this.journal.sync();
-    await this.journal.close();
+    await this.journal.file.truncate(0);
+    await this.journal.file.sync();
+    await this.journal.file.close();
   }
 
   /** Rewrites the changed shards, one after the other, each streamed and atomic. */
@@ -351,12 +352,12 @@ export class FileStore implements Store {
    * change is in exactly one of them), then compacts in the background.
    */
   private async startCompaction(): Promise<void> {
-    await this.journal.close();
+    await this.journal.file.close();
     try {
       await rename(join(this.dir, JOURNAL), join(this.dir, COMPACTING));
       this.journalBytes = 0;
     } finally {
-      this.journal = await open(join(this.dir, JOURNAL), 'a', 0o600);
+      this.journal = await openJournal(join(this.dir, JOURNAL));
     }
     this.compacting = (async () => {
       try {
@@ -393,8 +394,8 @@ export class FileStore implements Store {
         try {
           if (changes.count > 0) {
             const bytes = changes.bytes();
-            await writeAll(this.journal, bytes);
-            await this.journal.datasync();
+            await writeAll(this.journal.file, bytes);
+            if (!this.journal.writesAreDurable) await this.journal.file.datasync();
             this.journalBytes += bytes.length;
             this.stats.fileWrites++;
           }
