@@ -58,12 +58,12 @@ function keyFits(key: KeyObject, alg: (typeof ALGS)[string]): boolean {
  * Verifies a compact JWS's signature with `key`, only for `algorithms`;
  * resolves false on any failure. The header is read by jose (or passed in by a
  * caller that has just read it with {@link readCompactJws} from the same
- * text); the signature is checked with node:crypto directly, on this thread
- * (jose 6 goes through WebCrypto, whose job dispatch cost more than the RSA
- * verification itself on the bank's hot path; so does crypto.verify with a
- * callback: an RSA-2048 verification takes ≈40 µs, and handing it to libuv's
- * thread pool saved the event loop ≈5–15 µs for ≈55–65 µs more CPU in all, measured
- * in docs/speed.md). Refused as jose refuses them:
+ * text); the signature is checked with node:crypto directly (jose 6 goes
+ * through WebCrypto, whose job dispatch cost more than the RSA verification
+ * itself on the bank's hot path), in libuv's thread pool: under the
+ * registration load the bank's event loop, which bounds its rate, spent
+ * ≈0.1 ms less per registration than verifying on it (docs/speed.md, "Fourth
+ * round"). Refused as jose refuses them:
  * an alg outside `algorithms` or unknown (none, HMAC), a key that does not
  * fit the alg, any `crit` extension (none is understood) or `b64`, a
  * PSS salt other than the hash length (RFC 7518 §3.5), an EC signature that
@@ -84,20 +84,23 @@ export async function signatureVerifies(
   const dot = jws.lastIndexOf('.');
   const signature = Buffer.from(jws.slice(dot + 1), 'base64url');
   if (alg.signatureBytes !== undefined && signature.length !== alg.signatureBytes) return false;
-  try {
-    return verify(
-      alg.hash,
-      Buffer.from(jws.slice(0, dot), 'ascii'),
-      alg.rsa === 'pss'
-        ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_BYTES[alg.hash] }
-        : alg.rsa === 'pkcs1'
-          ? { key, padding: constants.RSA_PKCS1_PADDING }
-          : { key, dsaEncoding: 'ieee-p1363' },
-      signature,
-    );
-  } catch {
-    return false;
-  }
+  return new Promise((resolve) => {
+    try {
+      verify(
+        alg.hash,
+        Buffer.from(jws.slice(0, dot), 'ascii'),
+        alg.rsa === 'pss'
+          ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_BYTES[alg.hash] }
+          : alg.rsa === 'pkcs1'
+            ? { key, padding: constants.RSA_PKCS1_PADDING }
+            : { key, dsaEncoding: 'ieee-p1363' },
+        signature,
+        (err, ok) => resolve(err === null && ok === true),
+      );
+    } catch {
+      resolve(false);
+    }
+  });
 }
 
 /** Header members that embed or point at a key: a registration request must use none of them. */

@@ -1,8 +1,8 @@
 import { type BankContext, nowSeconds } from '../context.js';
 import { InvalidSoftwareStatement, UnapprovedSoftwareStatement } from '../errors.js';
 import { JwksError } from '../trust/jwks-fetcher.js';
-import { readCompactJws, unverifiedPayload } from './jws.js';
-import { ssaSignatureVerifies } from './verify-ssa-signature.js';
+import { readCompactJws, signatureVerifies, unverifiedPayload } from './jws.js';
+import { rememberedStatement, rememberStatement, verifiedWith } from './remembered-statements.js';
 
 /** The SSA claims the bank relies on, after verification. */
 export interface SsaClaims extends Record<string, unknown> {
@@ -19,12 +19,16 @@ const REQUIRED_STRINGS = ['software_id', 'org_id', 'software_jwks_endpoint', 'or
 /**
  * Verifies the software statement: signed (PS256/ES256) by a key in the
  * directory's keystore, issued by OpenBanking Ltd, fresh, complete, and for an
- * Active organisation.
+ * Active organisation. A statement that verified before with the same key
+ * object is neither verified nor decoded again (remembered-statements.ts);
+ * its alg, kid and key are looked at, and its claims checked, on every call.
+ * The claims returned may be shared with other requests: frozen.
  */
 export async function verifySsa(ctx: BankContext, ssa: unknown): Promise<SsaClaims> {
   if (typeof ssa !== 'string' || ssa === '')
     throw new InvalidSoftwareStatement('software_statement is required');
-  const header = readCompactJws(ssa);
+  const known = rememberedStatement(ssa);
+  const header = known?.header ?? readCompactJws(ssa);
   if (!header) throw new InvalidSoftwareStatement('software_statement is not a signed JWT');
   const alg = String(header.alg);
   if (alg === 'none' || !ctx.settings.signingAlgs.includes(alg as never)) {
@@ -45,11 +49,18 @@ export async function verifySsa(ctx: BankContext, ssa: unknown): Promise<SsaClai
     }
     throw new InvalidSoftwareStatement(`cannot verify software_statement: ${(err as Error).message}`);
   }
-  if (!(await ssaSignatureVerifies(ssa, key.key, alg, header))) {
-    throw new InvalidSoftwareStatement('software_statement signature does not verify with the directory key');
+  let verified = known && verifiedWith(known, key.key) ? known : undefined;
+  if (!verified) {
+    if (!(await signatureVerifies(ssa, key.key, [alg], header))) {
+      throw new InvalidSoftwareStatement(
+        'software_statement signature does not verify with the directory key',
+      );
+    }
+    const decoded = unverifiedPayload(ssa);
+    if (!decoded) throw new InvalidSoftwareStatement('software_statement payload is not a JSON object');
+    verified = rememberStatement(ssa, key.key, header, decoded);
   }
-  const claims = unverifiedPayload(ssa);
-  if (!claims) throw new InvalidSoftwareStatement('software_statement payload is not a JSON object');
+  const claims = verified.claims;
   if (claims.iss !== 'OpenBanking Ltd')
     throw new InvalidSoftwareStatement(`software_statement iss must be 'OpenBanking Ltd'`);
   const now = nowSeconds(ctx);

@@ -14,8 +14,9 @@ import {
 } from '../register/checklist.js';
 import { subjectDnClaim } from '../register/claim-schema.js';
 import { clientOfSoftware, noteClient } from '../register/client-by-software.js';
-import { clientView, flattenSsa, type IssuedCredentials } from '../register/client-view.js';
+import { clientView, type IssuedCredentials } from '../register/client-view.js';
 import { scopesForRoles } from '../register/eidas-roles.js';
+import { flattenedSsa } from '../register/remembered-statements.js';
 import { rememberJti } from '../register/replay.js';
 import { type ValidatedRegistration, validateRegistration } from '../register/validate-registration.js';
 import { bearerToken, requireAccessToken, revokeClientTokens, revokeToken } from '../token/access-token.js';
@@ -125,7 +126,7 @@ export function registerClient(ctx: BankContext) {
       software_id: v.ssa.software_id,
       org_id: v.ssa.org_id,
       metadata,
-      ssaClaims: flattenSsa(v.ssa),
+      ssaClaims: flattenedSsa(v.ssa),
       software_jwks_endpoint: v.ssa.software_jwks_endpoint,
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
@@ -247,7 +248,7 @@ export function updateClient(ctx: BankContext) {
       ...rest,
       ...(needsSecret ? { secretHash: secret ? hash(secret) : client.secretHash } : {}),
       metadata,
-      ssaClaims: flattenSsa(v.ssa),
+      ssaClaims: flattenedSsa(v.ssa),
       software_jwks_endpoint: v.ssa.software_jwks_endpoint,
       updatedAt: ctx.now().toISOString(),
     };

@@ -369,6 +369,30 @@ const cases: Case[] = [
     description: /signature does not verify/,
   },
   {
+    // the statement is checked before the request signature (its key comes from the statement)
+    name: 'SSA signed by another key and the request signature tampered',
+    body: async () => {
+      const [h, p] = ssa.split('.');
+      const forged = await new SignJWT(JSON.parse(Buffer.from(p, 'base64url').toString()))
+        .setProtectedHeader(JSON.parse(Buffer.from(h, 'base64url').toString()))
+        .sign(rsaKey());
+      return tamper(await sign({ software_statement: forged }));
+    },
+    status: 400,
+    error: 'invalid_software_statement',
+    description: /signature does not verify/,
+  },
+  {
+    name: 'SSA tampered (remembered as verified before) and the request signature tampered',
+    body: async () => {
+      const [h, p, s] = ssa.split('.');
+      return tamper(await sign({ software_statement: `${h}.${p}.${tamper(`x.x.${s}`).split('.')[2]}` }));
+    },
+    status: 400,
+    error: 'invalid_software_statement',
+    description: /signature does not verify/,
+  },
+  {
     name: 'SSA alg none',
     body: () => {
       const p = ssa.split('.')[1];
