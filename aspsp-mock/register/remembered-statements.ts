@@ -24,15 +24,15 @@ interface Entry extends VerifiedStatement {
   readonly chars: number;
 }
 
+/** Remembered claims → those claims flattened for a client record (`flattenSsa`), frozen. */
+const flattenedClaims = new WeakMap<object, Readonly<Record<string, unknown>>>();
+
 /**
  * Keyed by the exact statement text: a TPP presents the same SSA on every
  * registration, and a signature check is a pure function of (statement, key,
  * alg) — the alg being the statement's own header's. Only statements that
  * verified are kept; bounded in entries and in characters.
  */
-/** Remembered claims → those claims flattened for a client record (`flattenSsa`), frozen. */
-const flattenedClaims = new WeakMap<object, Readonly<Record<string, unknown>>>();
-
 const statements = new LruCache<string, Entry>({
   maxEntries: VERIFIED_STATEMENTS_KEPT,
   maxBytes: VERIFIED_STATEMENT_CHARS,
