@@ -1,8 +1,7 @@
 import type { X509Certificate } from 'node:crypto';
-import type { TLSSocket } from 'node:tls';
 import type { Request } from 'express';
 import type { CertificateInfo } from '../certs/index.js';
-import { peerCertificateDer } from '../lib/http/index.js';
+import { peerCertificateDer, peerX509Certificate } from '../lib/http/index.js';
 import { type CertificateCheck, type Checklist, failCertificate, passCertificate } from './checklist.js';
 import type { BankContext } from './context.js';
 import { InvalidClient } from './errors.js';
@@ -52,11 +51,7 @@ export function checkClientCertificate(
  * TLS-terminating gateway (`mtlsHeader`), where the certificate comes from a header.
  */
 function sessionCertificate(ctx: BankContext, req: Request): (() => X509Certificate | undefined) | undefined {
-  if (ctx.mtlsHeader) return undefined;
-  const socket = req.socket as Partial<TLSSocket>;
-  return typeof socket.getPeerX509Certificate === 'function'
-    ? () => socket.getPeerX509Certificate?.()
-    : undefined;
+  return ctx.mtlsHeader ? undefined : () => peerX509Certificate(req);
 }
 
 /** 401 invalid_client for a TLS client certificate that is missing (`reason` "missing") or refused (the check's reason). */
