@@ -1,5 +1,4 @@
-import { fromDer } from './asn1.js';
-import { certificateNames } from './certificate-names.js';
+import { fromDer, readTlv } from './asn1.js';
 import { CertificateParseError } from './errors.js';
 import { toDerBytes } from './parse-certificate.js';
 import type { DnAttribute } from './types.js';
@@ -18,7 +17,7 @@ export function certificateSubject(pemOrDer: string | Buffer): DnAttribute[] {
   const der = toDerBytes(pemOrDer);
   let name: Buffer;
   try {
-    name = certificateNames(der).subject;
+    name = subjectDer(der);
   } catch (err) {
     throw new CertificateParseError(`not an X.509 certificate: ${(err as Error).message}`);
   }
@@ -27,4 +26,32 @@ export function certificateSubject(pemOrDer: string | Buffer): DnAttribute[] {
   } catch (err) {
     throw new CertificateParseError(`malformed certificate: ${(err as Error).message}`);
   }
+}
+
+const SEQUENCE = 0x30;
+const INTEGER = 0x02;
+const VERSION = 0xa0; // [0] EXPLICIT
+
+function subjectDer(der: Buffer): Buffer {
+  const cert = expect(der, 0, SEQUENCE, 'Certificate', der.length);
+  if (cert.end !== der.length) throw new Error('bytes after the certificate');
+  const tbs = expect(der, cert.contentStart, SEQUENCE, 'TBSCertificate', cert.end);
+  let pos = tbs.contentStart;
+  if (der[pos] === VERSION) pos = expect(der, pos, VERSION, 'version', tbs.end).end;
+  pos = expect(der, pos, INTEGER, 'serialNumber', tbs.end).end;
+  pos = expect(der, pos, SEQUENCE, 'signature', tbs.end).end;
+  pos = expect(der, pos, SEQUENCE, 'issuer', tbs.end).end;
+  pos = expect(der, pos, SEQUENCE, 'validity', tbs.end).end;
+  const subject = expect(der, pos, SEQUENCE, 'subject', tbs.end);
+  // the subjectPublicKeyInfo must follow inside the TBSCertificate
+  expect(der, subject.end, SEQUENCE, 'subjectPublicKeyInfo', tbs.end);
+  return der.subarray(subject.start, subject.end);
+}
+
+function expect(der: Buffer, offset: number, tag: number, what: string, limit: number) {
+  if (offset >= limit) throw new Error(`${what}: missing`);
+  const tlv = readTlv(der, offset);
+  if (tlv.tag !== tag) throw new Error(`${what}: unexpected tag 0x${tlv.tag.toString(16)}`);
+  if (tlv.end > limit) throw new Error(`${what}: runs past its parent`);
+  return tlv;
 }

@@ -8,7 +8,6 @@ export {
   type OcspSigner,
   ocspErrorResponse,
 } from './build-ocsp-response.js';
-export { certificateNames } from './certificate-names.js';
 export { certificateSubject } from './certificate-subject.js';
 export { checkCsrForProfile } from './check-csr-for-profile.js';
 export {
@@ -17,7 +16,6 @@ export {
   type OcspGet,
   ocspUrlOf,
 } from './check-ocsp-status.js';
-export { completeChain } from './complete-chain.js';
 export type { CreateCsrOptions } from './create-csr.js';
 export { createCsr } from './create-csr.js';
 export { dnEquals } from './dn-equals.js';

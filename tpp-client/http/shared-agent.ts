@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
 import { Agent, buildConnector, Pool } from 'undici';
-import { completeChain } from '../../certs/index.js';
 import { leafIdentityCheck } from './leaf-identity-check.js';
 
 /** What makes two clients the same TPP identity towards the same servers. */
@@ -36,9 +35,7 @@ function newAgent(id: AgentIdentity): Agent {
   // bundle (all of Node's root store with trustSystemCas), the certificate and the key again.
   const secureContext = createSecureContext({
     ca: id.ca,
-    // the certificate with its issuing CA(s) from the trusted ones, as a chain made once here
-    // (OpenSSL would otherwise build and verify it on every handshake, and send the root too)
-    ...(id.cert !== undefined ? { cert: completeChain(id.cert, id.ca), key: id.key } : {}),
+    ...(id.cert !== undefined ? { cert: id.cert, key: id.key } : {}),
     minVersion: 'TLSv1.2',
   });
   const connect = {
