@@ -24,14 +24,23 @@ import { certificateStructure, readSubjectAltNames } from './x509-parse.js';
  * Parses one X.509 certificate (PEM string, PEM bytes or DER) into the fields the directory and
  * banks look at: names, validity, SANs, key usage, EKU, qcStatements (QcType, PSD2 roles, NCA),
  * CRL URLs, key identifiers, fingerprints. Throws CertificateParseError.
+ *
+ * An `X509Certificate` node already holds (a TLS session's peer certificate,
+ * `getPeerX509Certificate()`) is read as it is: OpenSSL does not decode it a second time.
  */
-export function parseCertificate(pemOrDer: string | Buffer): CertificateInfo {
-  const der = toDerBytes(pemOrDer);
+export function parseCertificate(input: string | Buffer | X509Certificate): CertificateInfo {
+  let der: Buffer;
   let x509: X509Certificate;
-  try {
-    x509 = new X509Certificate(der);
-  } catch (err) {
-    throw new CertificateParseError(`not an X.509 certificate: ${(err as Error).message}`);
+  if (input instanceof X509Certificate) {
+    der = input.raw;
+    x509 = input;
+  } else {
+    der = toDerBytes(input);
+    try {
+      x509 = new X509Certificate(der);
+    } catch (err) {
+      throw new CertificateParseError(`not an X.509 certificate: ${(err as Error).message}`);
+    }
   }
   try {
     return describe(der, x509);

@@ -1,3 +1,4 @@
+import type { X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import type { Request } from 'express';
 
@@ -21,12 +22,28 @@ export function refuseRenegotiation(socket: TLSSocket): void {
   fixed.set(socket, null);
 }
 
+/** The X509Certificate each DER was read from (the session's certificate, decoded once by OpenSSL). */
+const x509Of = new WeakMap<Buffer, X509Certificate>();
+
 function readDer(socket: Partial<TLSSocket>): Buffer | null {
   // getPeerX509Certificate wraps the session's certificate; getPeerCertificate would also
   // compute three fingerprints and decode every field (≈7× the time) for a DER only
-  const raw =
-    typeof socket.getPeerX509Certificate === 'function' ? socket.getPeerX509Certificate()?.raw : undefined;
-  return raw && raw.length > 0 ? raw : null;
+  const x509 =
+    typeof socket.getPeerX509Certificate === 'function' ? socket.getPeerX509Certificate() : undefined;
+  const raw = x509?.raw;
+  if (!x509 || !raw || raw.length === 0) return null;
+  x509Of.set(raw, x509);
+  return raw;
+}
+
+/**
+ * The certificate of {@link peerCertificateDer} as the X509Certificate it was read from (no
+ * second decode, and no second `getPeerX509Certificate`, which copies and decodes the client's
+ * chain certificate each time), or undefined.
+ */
+export function peerX509Certificate(req: Request): X509Certificate | undefined {
+  const der = peerCertificateDer(req);
+  return der ? x509Of.get(der) : undefined;
 }
 
 /**

@@ -6,7 +6,12 @@ import tls from 'node:tls';
 import type { Request } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCsr, issueCertificate, loadOrCreateCa, parseCsr } from '../../certs/index.js';
-import { listenHttps, peerCertificateDer, type RunningServer } from '../../lib/http/index.js';
+import {
+  listenHttps,
+  peerCertificateDer,
+  peerX509Certificate,
+  type RunningServer,
+} from '../../lib/http/index.js';
 
 // A connection's client certificate is read once per connection, which is only sound because
 // listenHttps refuses TLS renegotiation (a TLS 1.2 client could otherwise present another
@@ -45,8 +50,13 @@ beforeAll(async () => {
     credentials: { key: tlsId.key, cert: tlsId.cert },
     handler: (req, res) => {
       const der = peerCertificateDer(req as Request);
+      // peerX509Certificate is the same certificate, as the X509Certificate it was read from
+      const x509 = peerX509Certificate(req as Request);
+      const same = der ? x509?.raw.equals(der) === true : x509 === undefined;
       res.setHeader('Content-Type', 'text/plain');
-      res.end(der ? new X509Certificate(der).subject : 'none');
+      res.end(
+        `${der ? new X509Certificate(der).subject : 'none'}${same ? '' : ' (peerX509Certificate differs)'}`,
+      );
     },
   });
 });

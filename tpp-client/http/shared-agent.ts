@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
-import { Agent } from 'undici';
+import { Agent, buildConnector, Pool } from 'undici';
+import { leafIdentityCheck } from './leaf-identity-check.js';
 
 /** What makes two clients the same TPP identity towards the same servers. */
 export interface AgentIdentity {
@@ -37,13 +38,17 @@ function newAgent(id: AgentIdentity): Agent {
     ...(id.cert !== undefined ? { cert: id.cert, key: id.key } : {}),
     minVersion: 'TLSv1.2',
   });
+  const connect = {
+    secureContext,
+    ...(id.servername !== undefined ? { servername: id.servername } : {}),
+    rejectUnauthorized: true,
+    timeout: id.connectTimeoutMs,
+  };
   return new Agent({
-    connect: {
-      secureContext,
-      ...(id.servername !== undefined ? { servername: id.servername } : {}),
-      rejectUnauthorized: true,
-      timeout: id.connectTimeoutMs,
-    },
+    // a connector per origin, as undici makes them (each keeps its own TLS session cache),
+    // whose server-identity check reads the leaf certificate only (leafIdentityCheck)
+    factory: (origin, opts) =>
+      new Pool(origin, { ...opts, connect: leafIdentityCheck(buildConnector(connect)) }),
     // headers and body deadlines are given per call
     keepAliveTimeout: id.keepAliveTimeoutMs,
     maxResponseSize: id.maxResponseBytes,
