@@ -1,4 +1,4 @@
-import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { createCsr, issueCertificate, loadOrCreateCa, parseCsr } from '../../certs/index.js';
+import { loadOrCreateCa } from '../../certs/index.js';
 import { messageTap, readBody, type TappedMessage } from '../../lib/http/index.js';
+import { ecIdentity } from '../helpers/ec-identity.js';
 
 const ADMIN = 'admin-token-for-the-tap-test';
 
@@ -152,18 +153,8 @@ describe('message tap', () => {
   it('keeps the certificate a client presented over mutual TLS, as PEM, decoded when read', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'obmock-tap-'));
     const ca = await loadOrCreateCa(dir, { crlUrl: 'https://localhost/crl', rootKeyBits: 2048 });
-    const identity = (cn: string) => {
-      const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      const csr = parseCsr(
-        createCsr({ key: pair, subject: [{ name: 'CN', value: cn }], sanIps: ['127.0.0.1'] }),
-      );
-      const issued = issueCertificate(ca, {
-        type: 'server',
-        csr,
-        ctx: { orgId: 'test', legalName: 'test', organisationIdentifier: '', roles: [] },
-      });
-      return { key: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), cert: issued.pem };
-    };
+    const identity = (cn: string) => ecIdentity(ca, { cn, sanIps: ['127.0.0.1'] });
+
     const server = identity('localhost');
     const client = identity('tap-client');
     const a = app();

@@ -1,17 +1,18 @@
-import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import type { Request } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCsr, issueCertificate, loadOrCreateCa, parseCsr } from '../../certs/index.js';
+import { loadOrCreateCa } from '../../certs/index.js';
 import {
   listenHttps,
   peerCertificateDer,
   peerX509Certificate,
   type RunningServer,
 } from '../../lib/http/index.js';
+import { ecIdentity } from '../helpers/ec-identity.js';
 
 // A connection's client certificate is read once per connection, which is only sound because
 // listenHttps refuses TLS renegotiation (a TLS 1.2 client could otherwise present another
@@ -24,22 +25,11 @@ const ids: Record<'a' | 'b', { key: string; cert: string; subject: string }> = {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'obmock-peer-cert-'));
   const ca = await loadOrCreateCa(dir, { crlUrl: 'https://localhost/crl', keyType: 'ec' });
-  const identity = (cn: string) => {
-    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const csr = parseCsr(
-      createCsr({ key: pair, subject: [{ name: 'CN', value: cn }], sanIps: ['127.0.0.1'] }),
-    );
-    const issued = issueCertificate(ca, {
-      type: 'server',
-      csr,
-      ctx: { orgId: 'test', legalName: 'test', organisationIdentifier: '', roles: [] },
-    });
-    return {
-      key: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-      cert: issued.pem,
-      subject: `CN=${cn}`,
-    };
-  };
+  const identity = (cn: string) => ({
+    ...ecIdentity(ca, { cn, sanIps: ['127.0.0.1'] }),
+    subject: `CN=${cn}`,
+  });
+
   const tlsId = identity('localhost');
   ids.a = identity('client-a');
   ids.b = identity('client-b');

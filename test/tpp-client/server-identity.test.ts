@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -6,14 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  type CertificateAuthority,
-  createCsr,
-  issueCertificate,
-  loadOrCreateCa,
-  parseCsr,
-} from '../../certs/index.js';
+import { type CertificateAuthority, loadOrCreateCa } from '../../certs/index.js';
 import { createHttpClient, HttpNetworkError } from '../../tpp-client/index.js';
+import { ecIdentity } from '../helpers/ec-identity.js';
 
 /**
  * The TPP's HTTPS client checks that the server's certificate names the host it called (Node's
@@ -26,24 +20,12 @@ let ca: CertificateAuthority;
 const servers: https.Server[] = [];
 
 function serverIdentity(san: { dns?: string[]; ips?: string[] }, cn = 'bank'): { key: string; cert: string } {
-  const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const csr = parseCsr(
-    createCsr({
-      key: pair,
-      subject: [{ name: 'CN', value: cn }],
-      ...(san.dns ? { sanDns: san.dns } : {}),
-      ...(san.ips ? { sanIps: san.ips } : {}),
-    }),
-  );
-  const issued = issueCertificate(ca, {
-    type: 'server',
-    csr,
-    ctx: { orgId: 'test', legalName: 'test', organisationIdentifier: '', roles: [] },
+  const id = ecIdentity(ca, {
+    cn,
+    ...(san.dns ? { sanDns: san.dns } : {}),
+    ...(san.ips ? { sanIps: san.ips } : {}),
   });
-  return {
-    key: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    cert: `${issued.pem}${ca.issuingCertPem}`,
-  };
+  return { key: id.key, cert: `${id.cert}${ca.issuingCertPem}` };
 }
 
 /** An HTTPS server on 127.0.0.1 with a certificate for `san` (and the issuing CA in its chain). */

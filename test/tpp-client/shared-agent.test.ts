@@ -1,4 +1,4 @@
-import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -6,15 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type CertificateAuthority,
-  createCsr,
-  issueCertificate,
-  loadOrCreateCa,
-  parseCsr,
-} from '../../certs/index.js';
+import { type CertificateAuthority, loadOrCreateCa } from '../../certs/index.js';
 import { MAX_SHARED_AGENTS, sharedAgentCount } from '../../tpp-client/http/shared-agent.js';
 import { createHttpClient, HttpNetworkError } from '../../tpp-client/index.js';
+import { ecIdentity } from '../helpers/ec-identity.js';
 
 interface Seen {
   port: number;
@@ -29,21 +24,7 @@ let url: string;
 
 /** An EC P-256 key and a certificate for it from the test CA (server profile: any CN). */
 function identity(cn: string): { key: string; cert: string } {
-  const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const csr = parseCsr(
-    createCsr({
-      key: pair,
-      subject: [{ name: 'CN', value: cn }],
-      sanDns: ['localhost'],
-      sanIps: ['127.0.0.1'],
-    }),
-  );
-  const issued = issueCertificate(ca, {
-    type: 'server',
-    csr,
-    ctx: { orgId: 'test', legalName: 'test', organisationIdentifier: '', roles: [] },
-  });
-  return { key: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), cert: issued.pem };
+  return ecIdentity(ca, { cn, sanDns: ['localhost'], sanIps: ['127.0.0.1'] });
 }
 
 beforeAll(async () => {
