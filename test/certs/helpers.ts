@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
 import type { Psd2Role, SubjectContext } from '../../certs/index.js';
+import { tempDir as makeTempDir } from '../helpers/temp-dir.js';
 
 export const ORG_ID = '0015800001041REAAY';
 export const SOFTWARE_ID = '4pHhkZQaBOGdp5zbkSsGF8';
@@ -11,16 +10,9 @@ export const OB_OI = `PSDGB-OB-Unknown${ORG_ID}`;
 export const EIDAS_OI = 'PSDUK-UKBXXX-12345678';
 export const CRL_URL = 'http://localhost:8443/ca/crl';
 
-const created: string[] = [];
-afterAll(() => {
-  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
 /** A fresh temporary directory, removed after the test file. */
 export function tempDir(prefix = 'obmock-certs-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  created.push(dir);
-  return dir;
+  return makeTempDir(prefix);
 }
 
 export function obContext(overrides: Partial<SubjectContext> = {}): SubjectContext {

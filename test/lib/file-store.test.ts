@@ -1,22 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FileStore, MemoryStore, UnknownCollection } from '../../lib/store/index.js';
-
-const dirs: string[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'obmock-store-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+import { tempDir } from '../helpers/temp-dir.js';
 
 describe('FileStore', () => {
   it('makes a put durable before resolving: a reopened store reads it back', async () => {
-    const dir = tempDir();
+    const dir = tempDir('obmock-store-');
     const store = await FileStore.open(dir, { collections: { things: 4 } });
     await store.put('things', 'a', { n: 1 });
     await store.put('things', 'b', { n: 2 });
@@ -28,7 +18,7 @@ describe('FileStore', () => {
   });
 
   it('group-commits: 500 concurrent puts share far fewer commits, all durable', async () => {
-    const dir = tempDir();
+    const dir = tempDir('obmock-store-');
     const store = await FileStore.open(dir, { collections: { things: 8 } });
     await Promise.all(Array.from({ length: 500 }, (_, i) => store.put('things', `id${i}`, { i })));
     expect(store.stats.changes).toBe(500);
@@ -39,7 +29,7 @@ describe('FileStore', () => {
   });
 
   it('writes shard files atomically with mode 0600 and leaves no temp files', async () => {
-    const dir = tempDir();
+    const dir = tempDir('obmock-store-');
     const store = await FileStore.open(dir, { collections: { things: 2 } });
     await Promise.all(Array.from({ length: 50 }, (_, i) => store.put('things', `k${i}`, { i })));
     await store.close(); // close writes the shards and empties the journal
@@ -54,7 +44,7 @@ describe('FileStore', () => {
   });
 
   it('rejects unknown collections and corrupt shard files', async () => {
-    const dir = tempDir();
+    const dir = tempDir('obmock-store-');
     const store = await FileStore.open(dir, { collections: { things: 1 } });
     expect(() => store.get('nope', 'x')).toThrow(UnknownCollection);
     await store.close();
@@ -65,7 +55,7 @@ describe('FileStore', () => {
   });
 
   it('replays the journal after a crash (no close), ignoring a torn last line', async () => {
-    const dir = tempDir();
+    const dir = tempDir('obmock-store-');
     const store = await FileStore.open(dir, { collections: { things: 4 } });
     await store.put('things', 'a', { v: 1 });
     await store.put('things', 'b', { v: 2 });
@@ -80,7 +70,7 @@ describe('FileStore', () => {
   });
 
   it('compacts when the journal passes compactBytes: shards written, journal emptied, data intact', async () => {
-    const dir = tempDir();
+    const dir = tempDir('obmock-store-');
     const store = await FileStore.open(dir, { collections: { things: 2 }, compactBytes: 2_000 });
     for (let i = 0; i < 40; i++) await store.put('things', `k${i}`, { i, pad: 'x'.repeat(50) });
     await store.settled();
@@ -92,7 +82,7 @@ describe('FileStore', () => {
   });
 
   it('cuts a torn journal tail at start, so the next acknowledged write survives the following restart (finding 9)', async () => {
-    const dir = tempDir();
+    const dir = tempDir('obmock-store-');
     const store = await FileStore.open(dir, { collections: { things: 4 } });
     await store.put('things', 'a', { v: 1 });
     const { appendFileSync } = await import('node:fs');
@@ -109,7 +99,7 @@ describe('FileStore', () => {
   });
 
   it('a crash mid-compaction loses nothing: the set-aside journal is replayed first, then the current one', async () => {
-    const dir = tempDir();
+    const dir = tempDir('obmock-store-');
     const store = await FileStore.open(dir, { collections: { things: 2 } });
     await store.put('things', 'old', { v: 0 });
     await store.close(); // shards hold 'old'
@@ -135,7 +125,7 @@ describe('FileStore', () => {
   });
 
   it('keeps acknowledging writes while it compacts in the background (finding 6)', async () => {
-    const dir = tempDir();
+    const dir = tempDir('obmock-store-');
     const store = await FileStore.open(dir, { collections: { things: 4 }, compactBytes: 64 * 1024 });
     const pad = 'p'.repeat(1000);
     for (let round = 0; round < 5; round++)
@@ -149,7 +139,7 @@ describe('FileStore', () => {
   });
 
   it('reopens to exactly the content it held, after concurrent writes and deletes across background compactions', async () => {
-    const dir = tempDir();
+    const dir = tempDir('obmock-store-');
     const store = await FileStore.open(dir, {
       collections: { things: 4, other: 2 },
       compactBytes: 16 * 1024,
@@ -192,7 +182,7 @@ describe('FileStore', () => {
   });
 
   it('writes shards one record a line in lowdb format, and reads shards lowdb wrote (rewriting them at close)', async () => {
-    const dir = tempDir();
+    const dir = tempDir('obmock-store-');
     const { JSONFile } = await import('lowdb/node');
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, 'things'), { recursive: true });
@@ -211,7 +201,7 @@ describe('FileStore', () => {
   });
 
   it('gives each reader its own copy, and refuses values that are not JSON', async () => {
-    const dir = tempDir();
+    const dir = tempDir('obmock-store-');
     const store = await FileStore.open(dir, { collections: { things: 1 } });
     const value = { list: [1] };
     await store.put('things', 'a', value);
@@ -228,7 +218,7 @@ describe('FileStore', () => {
   });
 
   it('reads back text that is not ASCII, from the journal and from the shards', async () => {
-    const dir = tempDir();
+    const dir = tempDir('obmock-store-');
     const store = await FileStore.open(dir, { collections: { things: 2 } });
     const values = { 'é-id': { s: 'café 😀 \u2028 ü' }, plain: { s: 'ascii only' } };
     for (const [id, v] of Object.entries(values)) await store.put('things', id, v);
@@ -240,7 +230,7 @@ describe('FileStore', () => {
   });
 
   it('carries hostile ids and values, and records larger than an arena chunk, through the journal and the shards', async () => {
-    const dir = tempDir();
+    const dir = tempDir('obmock-store-');
     const big = { s: 'é'.repeat(5 * 1024 * 1024) }; // 10 MiB of UTF-8: more than a chunk
     const values: Record<string, unknown> = {
       'with "quotes":': { s: 'a "quoted": value' },
@@ -267,7 +257,7 @@ describe('FileStore', () => {
   });
 
   it('flush waits for a commit in flight', async () => {
-    const dir = tempDir();
+    const dir = tempDir('obmock-store-');
     const store = await FileStore.open(dir, { collections: { things: 1 } });
     void store.put('things', 'x', { v: 1 });
     await store.flush();

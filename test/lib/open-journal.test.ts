@@ -1,9 +1,9 @@
-import { constants, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FileStore } from '../../lib/store/index.js';
 import { openJournal } from '../../lib/store/open-journal.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 // The open flags of a file descriptor, as Linux reports them in /proc/self/fdinfo (octal).
 const linux = process.platform === 'linux';
@@ -29,19 +29,9 @@ function flagsOfOpen(path: string): number[] {
   return out;
 }
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'obmock-journal-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
 describe.runIf(linux)('openJournal', () => {
   it('opens for appending with O_DSYNC, mode 0600: each write is durable when it returns', async () => {
-    const path = join(tempDir(), 'journal.jsonl');
+    const path = join(tempDir('obmock-journal-'), 'journal.jsonl');
     const j = await openJournal(path);
     try {
       expect(j.writesAreDurable).toBe(true);
@@ -59,7 +49,7 @@ describe.runIf(linux)('openJournal', () => {
   });
 
   it('appends to what is there, never truncates', async () => {
-    const path = join(tempDir(), 'journal.jsonl');
+    const path = join(tempDir('obmock-journal-'), 'journal.jsonl');
     const a = await openJournal(path);
     await a.file.write(Buffer.from('kept\n'));
     await a.file.close();
@@ -70,7 +60,7 @@ describe.runIf(linux)('openJournal', () => {
   });
 
   it('without O_DSYNC it says so, and the caller must fdatasync', async () => {
-    const path = join(tempDir(), 'journal.jsonl');
+    const path = join(tempDir('obmock-journal-'), 'journal.jsonl');
     const j = await openJournal(path, { dsync: false });
     try {
       expect(j.writesAreDurable).toBe(false);
@@ -84,7 +74,7 @@ describe.runIf(linux)('openJournal', () => {
 
 describe.runIf(linux)('FileStore journal', () => {
   it('keeps its journal open with O_DSYNC, also the new one a compaction starts', async () => {
-    const dir = tempDir();
+    const dir = tempDir('obmock-journal-');
     const journal = join(dir, 'journal.jsonl');
     const store = await FileStore.open(dir, { collections: { things: 2 }, compactBytes: 4096 });
     try {

@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createCsr,
   generateRsaKeyPair,
@@ -24,6 +23,7 @@ import {
 } from '../../scenarios/reporters/index.js';
 import type { Exchange, RunSummary, ScenarioResult } from '../../scenarios/types.js';
 import { systemTool } from '../helpers/system-tool.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const ORG_ID = '0015800001041REAAY';
 const SOFTWARE_ID = '4pHhkZQaBOGdp5zbkSsGF8';
@@ -43,16 +43,6 @@ const PLANTED = {
 
 /** Hostile text: markup, quotes, C0 controls, an ANSI escape, a lone surrogate, CDATA end. */
 const HOSTILE = `<script>alert("x")</script> & 'q' ]]> \u0000\u0007\u001b[31mred\u001b[0m \uD800 ok 🙂`;
-
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'obmock-reporters-'));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
 
 const b64url = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
 function jwt(header: object, payload: object): string {
@@ -259,7 +249,10 @@ let cert: IssuedCertificate;
 
 beforeAll(async () => {
   const [ca, key] = await Promise.all([
-    loadOrCreateCa(tempDir(), { crlUrl: 'http://localhost:8444/ca/crl', rootKeyBits: 2048 }),
+    loadOrCreateCa(tempDir('obmock-reporters-'), {
+      crlUrl: 'http://localhost:8444/ca/crl',
+      rootKeyBits: 2048,
+    }),
     generateRsaKeyPair(2048),
   ]);
   const subject = [
@@ -412,7 +405,7 @@ describe('JUnit report', () => {
   let file: string;
   beforeAll(() => {
     xml = toJUnitXml(summary);
-    file = join(tempDir(), 'junit.xml');
+    file = join(tempDir('obmock-reporters-'), 'junit.xml');
     writeFileSync(file, xml);
   });
 
@@ -425,7 +418,7 @@ describe('JUnit report', () => {
   it.skipIf(XMLLINT.skip)(
     'the schema is not vacuous: it rejects a testcase without a name and two outcomes',
     () => {
-      const bad = join(tempDir(), 'bad.xml');
+      const bad = join(tempDir('obmock-reporters-'), 'bad.xml');
       writeFileSync(
         bad,
         '<testsuites><testsuite name="x" tests="1"><testcase classname="a"><skipped/><failure/></testcase></testsuite></testsuites>',
@@ -436,7 +429,7 @@ describe('JUnit report', () => {
   );
 
   it.skipIf(XMLLINT.skip)('an empty run with no target name still validates', () => {
-    const empty = join(tempDir(), 'empty.xml');
+    const empty = join(tempDir('obmock-reporters-'), 'empty.xml');
     const run: RunSummary = { ...summary, target: '', results: [], passed: 0, failed: 0, skipped: 0 };
     writeFileSync(empty, toJUnitXml(run));
     expect(xmllint(['--noout', '--schema', SCHEMA, empty]).status).toBe(0);
@@ -523,7 +516,7 @@ describe.skipIf(CHROMIUM.skip)('HTML report (headless Chromium)', () => {
   it('shows every scenario with its status, the diagrams, and decoded JWTs on opening an exchange', async () => {
     const executablePath = findChromium();
     const { chromium } = await import('playwright-core');
-    const dir = tempDir();
+    const dir = tempDir('obmock-reporters-');
     const paths = await writeReports(summary, { reporters: ['html'], outDir: join(dir, 'out') });
     const browser = await chromium.launch({
       executablePath,
@@ -629,7 +622,7 @@ describe.skipIf(CHROMIUM.skip)('HTML report (headless Chromium)', () => {
 
 describe('writeReports', () => {
   it('writes the chosen reports into a new directory and returns their paths', async () => {
-    const outDir = join(tempDir(), 'a', 'b');
+    const outDir = join(tempDir('obmock-reporters-'), 'a', 'b');
     const paths = await writeReports(summary, { reporters: ['json', 'junit', 'html', 'json'], outDir });
     expect(paths).toEqual({
       json: join(outDir, 'report.json'),
@@ -646,7 +639,10 @@ describe('writeReports', () => {
 
   it('refuses an unknown format', async () => {
     await expect(
-      writeReports(summary, { reporters: ['pdf' as 'json'], outDir: join(tempDir(), 'x') }),
+      writeReports(summary, {
+        reporters: ['pdf' as 'json'],
+        outDir: join(tempDir('obmock-reporters-'), 'x'),
+      }),
     ).rejects.toThrow(/unknown report format "pdf"/);
   });
 });
