@@ -24,7 +24,7 @@ import {
 } from '../tpp-client/index.js';
 import { bankPool, onboardBenchTpp } from './lib/bank-setup.js';
 import type { SandboxProcess } from './lib/sandbox-process.js';
-import { SERVICE_NODE_ARGS } from './lib/service-node-args.js';
+import { serviceNodeArgs } from './lib/service-node-args.js';
 import type { SandboxServerInfo } from './sandbox-server.js';
 import type { SoakHealth, SoakStart } from './soak-server.js';
 
@@ -82,7 +82,7 @@ async function main(): Promise<number> {
     process.execPath,
     [
       ...process.execArgv,
-      ...SERVICE_NODE_ARGS,
+      ...serviceNodeArgs(),
       SERVER,
       '--data-dir',
       dataDir,

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { DirectoryServerInfo } from '../directory-server.js';
-import { SERVICE_NODE_ARGS } from './service-node-args.js';
+import { serviceNodeArgs } from './service-node-args.js';
 
 /** The compiled server entry, next to this folder in dist/bench/. */
 const SERVER_SCRIPT = fileURLToPath(new URL('../directory-server.js', import.meta.url));
@@ -72,7 +72,7 @@ export async function startDirectoryProcess(
 ): Promise<DirectoryProcess> {
   const child = spawn(
     process.execPath,
-    [...SERVICE_NODE_ARGS, ...(options.nodeArgs ?? []), SERVER_SCRIPT, '--data-dir', options.dataDir],
+    [...serviceNodeArgs(), ...(options.nodeArgs ?? []), SERVER_SCRIPT, '--data-dir', options.dataDir],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   live.add(child);

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { SandboxServerInfo } from '../sandbox-server.js';
-import { SERVICE_NODE_ARGS } from './service-node-args.js';
+import { serviceNodeArgs } from './service-node-args.js';
 
 const SCRIPT = fileURLToPath(new URL('../sandbox-server.js', import.meta.url));
 
@@ -18,7 +18,7 @@ export async function withSandboxProcess<T>(
   nodeArgs: string[],
   fn: (s: SandboxProcess) => Promise<T>,
 ): Promise<T> {
-  const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, ...nodeArgs, SCRIPT, '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [...serviceNodeArgs(), ...nodeArgs, SCRIPT, '--data-dir', dataDir], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 /**
  * Node options every service process runs with: `npm start` and the container
  * image pass the same ones (test/bench/service-node-args.test.ts checks it).
@@ -17,9 +19,36 @@
  * it used to run first, so a fresh service reaches its steady cost per
  * request after fewer requests (the bank's registrations: ≈2,000 instead of
  * ≈3,500). Nothing changes once warm. See docs/speed.md, "Fourth round".
+ *
+ * A preload that gives V8's background threads (its optimising compiler and
+ * the concurrent parts of garbage collection) the lowest scheduling priority,
+ * so that they use the cores the event loop leaves free
+ * (lib/process/lower-background-priority.cts; docs/speed.md, "V8's background
+ * threads yield to the event loop"). The path is relative to the package root,
+ * where `npm start` and the container image run; see {@link serviceNodeArgs}.
  */
 export const SERVICE_NODE_ARGS: readonly string[] = [
   '--min-semi-space-size=64',
   '--max-semi-space-size=64',
   '--interrupt-budget=16384',
+  '--require',
+  './dist/lib/process/lower-background-priority.cjs',
 ];
+
+/**
+ * The compiled preload's absolute path: next to this module in dist/ (dist/bench/lib →
+ * dist/lib/process), or, when this module runs from its source (the tests), in dist/.
+ */
+const PRELOAD = fileURLToPath(
+  new URL(
+    import.meta.url.includes('/dist/bench/')
+      ? '../../lib/process/lower-background-priority.cjs'
+      : '../../dist/lib/process/lower-background-priority.cjs',
+    import.meta.url,
+  ),
+);
+
+/** {@link SERVICE_NODE_ARGS} for a process started from any directory: the preload's path made absolute. */
+export function serviceNodeArgs(): string[] {
+  return SERVICE_NODE_ARGS.map((arg) => (arg.endsWith('/lower-background-priority.cjs') ? PRELOAD : arg));
+}

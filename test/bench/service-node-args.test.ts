@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SERVICE_NODE_ARGS } from '../../bench/lib/service-node-args.js';
+import { SERVICE_NODE_ARGS, serviceNodeArgs } from '../../bench/lib/service-node-args.js';
 
 const root = new URL('../../', import.meta.url);
 const read = (path: string): string => readFileSync(new URL(path, root), 'utf8');
@@ -24,6 +25,17 @@ describe('the service processes’ node options', () => {
 
   it('give the young generation its 64 MiB semi-spaces from the start (V8 starts at 1 MiB)', () => {
     expect(semiSpaceMiB([])).toBeLessThan(64);
-    expect(semiSpaceMiB(SERVICE_NODE_ARGS)).toBe(64);
+    expect(semiSpaceMiB(serviceNodeArgs())).toBe(64);
+  });
+
+  it('preload the background-priority module: relative to the package root, absolute when spawned', () => {
+    const i = SERVICE_NODE_ARGS.indexOf('--require');
+    expect(SERVICE_NODE_ARGS[i + 1]).toBe('./dist/lib/process/lower-background-priority.cjs');
+    const spawned = serviceNodeArgs();
+    expect(spawned[i + 1]).toBe(
+      fileURLToPath(new URL('dist/lib/process/lower-background-priority.cjs', root)),
+    );
+    expect(existsSync(spawned[i + 1])).toBe(true);
+    expect(spawned.filter((_, j) => j !== i + 1)).toEqual(SERVICE_NODE_ARGS.filter((_, j) => j !== i + 1));
   });
 });
