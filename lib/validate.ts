@@ -1,3 +1,4 @@
+import { parseUrlRemembered } from './parsed-url.js';
 import { redirectUriProblem } from './redirect-uri.js';
 
 /**
@@ -50,12 +51,8 @@ function matchesType(value: unknown, wanted: FieldType): boolean {
 }
 
 export function isUrl(s: string, httpsOnly: boolean): boolean {
-  let url: URL;
-  try {
-    url = new URL(s);
-  } catch {
-    return false;
-  }
+  const url = parseUrlRemembered(s);
+  if (!url) return false;
   return url.protocol === 'https:' || (!httpsOnly && url.protocol === 'http:');
 }
 

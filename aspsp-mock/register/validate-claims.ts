@@ -1,4 +1,5 @@
 import { type CertificateInfo, dnEquals, dnToString } from '../../certs/index.js';
+import { parseUrlRemembered } from '../../lib/parsed-url.js';
 import { validateObject } from '../../lib/validate.js';
 import { type BankContext, nowSeconds } from '../context.js';
 import { InvalidClientMetadata, InvalidRedirectUri, UnapprovedSoftwareStatement } from '../errors.js';
@@ -83,12 +84,8 @@ function isLocalHost(host: string): boolean {
  */
 export function checkRedirectUris(claims: Claims, ssa: SsaClaims, unlistedAllowed = false): void {
   for (const uri of claims.redirect_uris as string[]) {
-    let url: URL;
-    try {
-      url = new URL(uri);
-    } catch {
-      throw new InvalidRedirectUri(`redirect_uris: '${uri}' is not a URL`);
-    }
+    const url = parseUrlRemembered(uri);
+    if (!url) throw new InvalidRedirectUri(`redirect_uris: '${uri}' is not a URL`);
     if (url.protocol !== 'https:') throw new InvalidRedirectUri(`redirect_uris: '${uri}' must use https`);
     if (isLocalHost(url.hostname))
       throw new InvalidRedirectUri(`redirect_uris: '${uri}' must not point at localhost`);
