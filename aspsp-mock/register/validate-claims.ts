@@ -11,15 +11,18 @@ import type { SsaClaims } from './verify-ssa.js';
 
 type Claims = Record<string, unknown>;
 
+const refuseRedirectUri = (_field: string, message: string): never => {
+  throw new InvalidRedirectUri(message);
+};
+const refuseMetadata = (_field: string, message: string): never => {
+  throw new InvalidClientMetadata(message);
+};
+
 /** Step: every claim has the right type, presence and allowed value (tables in claim-schema). */
 export function checkClaimTypes(ctx: BankContext, claims: Claims): void {
   const schema = metadataSchema(ctx.settings, claims);
-  validateObject(claims, redirectSchema(ctx.settings), (_f, m) => {
-    throw new InvalidRedirectUri(m);
-  });
-  validateObject(claims, schema, (_f, m) => {
-    throw new InvalidClientMetadata(m);
-  });
+  validateObject(claims, redirectSchema(ctx.settings), refuseRedirectUri);
+  validateObject(claims, schema, refuseMetadata);
   if (claims.backchannel_user_code_parameter_supported === true) {
     throw new InvalidClientMetadata('backchannel_user_code_parameter_supported must be false');
   }
