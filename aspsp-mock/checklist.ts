@@ -49,7 +49,7 @@ export class Checklist<C extends string> {
 
   /** Attaches this checklist to the response, read when the message tap records the exchange. */
   attach(res: Response): this {
-    attachChecks(res, () => this.outcomes());
+    attachChecks(res, this);
     return this;
   }
 

@@ -1,3 +1,5 @@
+import { parseUrlRemembered } from './parsed-url.js';
+
 /**
  * What makes a string unusable as an OAuth redirection endpoint, whoever
  * checks it (the directory before signing it into an SSA, the bank before
@@ -17,12 +19,8 @@ export function redirectUriProblem(uri: string): string | undefined {
   const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?]*)/.exec(uri)?.[1];
   if (authority === undefined) return 'must be an absolute http(s) URL';
   if (authority.includes('@') || authority.includes('\\')) return 'must not carry userinfo';
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return 'must be an absolute http(s) URL';
-  }
+  const url = parseUrlRemembered(uri);
+  if (!url) return 'must be an absolute http(s) URL';
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an absolute http(s) URL';
   if (url.username !== '' || url.password !== '') return 'must not carry userinfo';
   if (url.hostname === '') return 'must name a host';

@@ -1,3 +1,4 @@
+import { parseUrlRemembered } from './parsed-url.js';
 import { redirectUriProblem } from './redirect-uri.js';
 
 /**
@@ -50,16 +51,57 @@ function matchesType(value: unknown, wanted: FieldType): boolean {
 }
 
 export function isUrl(s: string, httpsOnly: boolean): boolean {
-  let url: URL;
-  try {
-    url = new URL(s);
-  } catch {
-    return false;
-  }
+  const url = parseUrlRemembered(s);
+  if (!url) return false;
   return url.protocol === 'https:' || (!httpsOnly && url.protocol === 'http:');
 }
 
-function checkString(field: string, s: string, rule: FieldRule, fail: Fail): void {
+/**
+ * A schema's rule with every limit present (undefined when the schema sets
+ * none), in one order: the same object shape for every field of every schema,
+ * so the checks below read each limit the same way whatever the field.
+ */
+interface CompiledRule {
+  field: string;
+  required: boolean;
+  types: readonly FieldType[];
+  /** How the type is named in a refusal: `a or b` for several. */
+  typeLabel: string;
+  minLength: number | undefined;
+  maxLength: number | undefined;
+  enum: readonly (string | number)[] | undefined;
+  format: FieldRule['format'];
+  minItems: number | undefined;
+  maxItems: number | undefined;
+}
+
+/** Compiled rules per schema object: schemas are tables, built once and never changed after their first use. */
+const compiled = new WeakMap<Schema, readonly CompiledRule[]>();
+
+function compile(schema: Schema): readonly CompiledRule[] {
+  const known = compiled.get(schema);
+  if (known) return known;
+  const rules = Object.keys(schema).map((field): CompiledRule => {
+    const rule = schema[field];
+    const types = Array.isArray(rule.type) ? [...rule.type] : [rule.type];
+    return {
+      field,
+      required: rule.required === true,
+      types,
+      typeLabel: Array.isArray(rule.type) ? rule.type.join(' or ') : rule.type,
+      minLength: rule.minLength,
+      maxLength: rule.maxLength,
+      enum: rule.enum,
+      format: rule.format,
+      minItems: rule.minItems,
+      maxItems: rule.maxItems,
+    };
+  });
+  compiled.set(schema, rules);
+  return rules;
+}
+
+function checkString(field: string, s: string, rule: CompiledRule, fail: Fail): void {
   if (rule.minLength !== undefined && s.length < rule.minLength)
     fail(field, `${field} must be at least ${rule.minLength} characters`);
   if (rule.maxLength !== undefined && s.length > rule.maxLength)
@@ -71,9 +113,29 @@ function checkString(field: string, s: string, rule: FieldRule, fail: Fail): voi
     fail(field, `${field} must be an absolute ${rule.format === 'https-uri' ? 'https' : 'http(s)'} URL`);
 }
 
+function matchesSomeType(value: unknown, types: readonly FieldType[]): boolean {
+  for (const t of types) if (matchesType(value, t)) return true;
+  return false;
+}
+
+function checkItems(field: string, value: unknown[], rule: CompiledRule, fail: Fail): void {
+  if (rule.minItems !== undefined && value.length < rule.minItems)
+    fail(field, `${field} must have at least ${rule.minItems} item(s)`);
+  if (rule.maxItems !== undefined && value.length > rule.maxItems)
+    fail(field, `${field} must have at most ${rule.maxItems} items`);
+  for (let i = 0; i < value.length; i++) {
+    const item = value[i];
+    if (typeof item !== 'string') continue;
+    if (rule.enum && !rule.enum.includes(item))
+      fail(field, `${field}[${i}] must be one of: ${rule.enum.join(', ')}`);
+    checkString(`${field}[${i}]`, item, rule, fail);
+  }
+}
+
 /**
  * Checks `input` against `schema`; returns only the fields the schema names
- * (unknown fields are dropped, never stored).
+ * (unknown fields are dropped, never stored). The schema is read once, on its
+ * first use (a table: never changed afterwards).
  */
 export function validateObject(
   input: Record<string, unknown>,
@@ -81,31 +143,18 @@ export function validateObject(
   fail: Fail,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const field of Object.keys(schema)) {
-    const rule = schema[field];
+  for (const rule of compile(schema)) {
+    const field = rule.field;
     const value = input[field];
     if (value === undefined) {
       if (rule.required) fail(field, `${field} is required`);
       continue;
     }
-    const type = rule.type;
-    if (Array.isArray(type) ? !type.some((t) => matchesType(value, t)) : !matchesType(value, type))
-      fail(field, `${field} must be of type ${Array.isArray(type) ? type.join(' or ') : type}`);
+    if (!matchesSomeType(value, rule.types)) fail(field, `${field} must be of type ${rule.typeLabel}`);
     if (rule.enum && !Array.isArray(value) && !rule.enum.includes(value as string | number))
       fail(field, `${field} must be one of: ${rule.enum.join(', ')}`);
     if (typeof value === 'string') checkString(field, value, rule, fail);
-    if (Array.isArray(value)) {
-      if (rule.minItems !== undefined && value.length < rule.minItems)
-        fail(field, `${field} must have at least ${rule.minItems} item(s)`);
-      if (rule.maxItems !== undefined && value.length > rule.maxItems)
-        fail(field, `${field} must have at most ${rule.maxItems} items`);
-      value.forEach((item, i) => {
-        if (typeof item !== 'string') return;
-        if (rule.enum && !rule.enum.includes(item))
-          fail(field, `${field}[${i}] must be one of: ${rule.enum.join(', ')}`);
-        checkString(`${field}[${i}]`, item, rule, fail);
-      });
-    }
+    if (Array.isArray(value)) checkItems(field, value, rule, fail);
     out[field] = value;
   }
   return out;

@@ -148,15 +148,19 @@ function buildMetadataSchema(settings: BankSettings, c: Conditions): Schema {
   return schema;
 }
 
+const redirectUrisSchema = (required: boolean): Schema => ({
+  redirect_uris: {
+    type: 'string[]',
+    required,
+    minItems: 1,
+    maxLength: 256,
+    format: 'redirect-uri',
+  },
+});
+/** Built once (a table, shared by every request): required but for eIDAS statements. */
+const REDIRECT_SCHEMAS = { required: redirectUrisSchema(true), optional: redirectUrisSchema(false) };
+
 /** redirect_uris fail with invalid_redirect_uri rather than invalid_client_metadata. */
 export function redirectSchema(settings: BankSettings): Schema {
-  return {
-    redirect_uris: {
-      type: 'string[]',
-      required: settings.trustModel !== 'eidas',
-      minItems: 1,
-      maxLength: 256,
-      format: 'redirect-uri',
-    },
-  };
+  return settings.trustModel !== 'eidas' ? REDIRECT_SCHEMAS.required : REDIRECT_SCHEMAS.optional;
 }

@@ -19,9 +19,19 @@ function copyOnto(out: Record<string, unknown>, from: Record<string, unknown>): 
   for (const k of Object.keys(from)) put(out, k, from[k]);
 }
 
+/**
+ * The SSA's claims without the JWT registered ones, in their order. Every key
+ * is defined (not assigned): V8 keeps an object built by assignment of more than
+ * ≈16 computed keys as a hash table (dictionary mode), slower to read, copy and
+ * serialise on every registration that shares it (the remembered statement's
+ * flattened claims are in each client record and answer); defined keys keep it
+ * a fast object. Built once per remembered statement.
+ */
 export function flattenSsa(ssa: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(ssa)) if (!NOT_FLATTENED.has(k)) put(out, k, ssa[k]);
+  for (const k of Object.keys(ssa))
+    if (!NOT_FLATTENED.has(k))
+      Object.defineProperty(out, k, { value: ssa[k], enumerable: true, writable: true, configurable: true });
   return out;
 }
 

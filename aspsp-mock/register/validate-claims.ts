@@ -1,4 +1,5 @@
 import { type CertificateInfo, dnEquals, dnToString } from '../../certs/index.js';
+import { parseUrlRemembered } from '../../lib/parsed-url.js';
 import { validateObject } from '../../lib/validate.js';
 import { type BankContext, nowSeconds } from '../context.js';
 import { InvalidClientMetadata, InvalidRedirectUri, UnapprovedSoftwareStatement } from '../errors.js';
@@ -10,15 +11,18 @@ import type { SsaClaims } from './verify-ssa.js';
 
 type Claims = Record<string, unknown>;
 
+const refuseRedirectUri = (_field: string, message: string): never => {
+  throw new InvalidRedirectUri(message);
+};
+const refuseMetadata = (_field: string, message: string): never => {
+  throw new InvalidClientMetadata(message);
+};
+
 /** Step: every claim has the right type, presence and allowed value (tables in claim-schema). */
 export function checkClaimTypes(ctx: BankContext, claims: Claims): void {
   const schema = metadataSchema(ctx.settings, claims);
-  validateObject(claims, redirectSchema(ctx.settings), (_f, m) => {
-    throw new InvalidRedirectUri(m);
-  });
-  validateObject(claims, schema, (_f, m) => {
-    throw new InvalidClientMetadata(m);
-  });
+  validateObject(claims, redirectSchema(ctx.settings), refuseRedirectUri);
+  validateObject(claims, schema, refuseMetadata);
   if (claims.backchannel_user_code_parameter_supported === true) {
     throw new InvalidClientMetadata('backchannel_user_code_parameter_supported must be false');
   }
@@ -83,12 +87,8 @@ function isLocalHost(host: string): boolean {
  */
 export function checkRedirectUris(claims: Claims, ssa: SsaClaims, unlistedAllowed = false): void {
   for (const uri of claims.redirect_uris as string[]) {
-    let url: URL;
-    try {
-      url = new URL(uri);
-    } catch {
-      throw new InvalidRedirectUri(`redirect_uris: '${uri}' is not a URL`);
-    }
+    const url = parseUrlRemembered(uri);
+    if (!url) throw new InvalidRedirectUri(`redirect_uris: '${uri}' is not a URL`);
     if (url.protocol !== 'https:') throw new InvalidRedirectUri(`redirect_uris: '${uri}' must use https`);
     if (isLocalHost(url.hostname))
       throw new InvalidRedirectUri(`redirect_uris: '${uri}' must not point at localhost`);

@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import { boundedGet } from '../../lib/http/index.js';
 import type { Logger } from '../../lib/logger.js';
 import { LruCache } from '../../lib/lru-cache.js';
+import { parseUrlRemembered } from '../../lib/parsed-url.js';
 import { isOwnService, type OriginRule, originAllowed } from './origin-rules.js';
 
 /**
@@ -56,6 +57,19 @@ interface Entry {
   bytes: number;
   /** Public KeyObjects made from this set's JWKs, by kid. */
   objects?: Map<string, KeyObject>;
+}
+
+/** The first key of `keys` with that `kid` (any when undefined) and, when given, that `use` (or none). */
+function findKey(
+  keys: Record<string, unknown>[],
+  kid: string | undefined,
+  use: string | undefined,
+): Record<string, unknown> | undefined {
+  for (const k of keys) {
+    if ((kid === undefined || k.kid === kid) && (use === undefined || k.use === undefined || k.use === use))
+      return k;
+  }
+  return undefined;
 }
 
 /** How a URL is shown to the caller: origin and path, never userinfo, query or more than 200 characters. */
@@ -113,12 +127,9 @@ export class JwksFetcher {
   }
 
   private checkAllowed(url: string, tppHosted: boolean): void {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new JwksError(`JWKS URL '${url.slice(0, 100)}' is not a URL`, 'untrusted_host');
-    }
+    // parsed once per exact URL (a pure function of the string); the rules below are applied on every call
+    const parsed = parseUrlRemembered(url);
+    if (!parsed) throw new JwksError(`JWKS URL '${url.slice(0, 100)}' is not a URL`, 'untrusted_host');
     if (parsed.protocol !== 'https:')
       throw new JwksError(`JWKS URL ${shown(url)} is not https`, 'untrusted_host');
     if (parsed.username !== '' || parsed.password !== '')
@@ -208,11 +219,16 @@ export class JwksFetcher {
    * TPP allowlist, never from the sandbox's own services.
    */
   async keys(url: string, tppHosted = false): Promise<Record<string, unknown>[]> {
+    return this.cachedKeys(url, tppHosted) ?? (await this.fetch(url, tppHosted)).keys;
+  }
+
+  /** The keys of an allowed URL's cached set while it is fresh (no await on the cached path); undefined otherwise. */
+  private cachedKeys(url: string, tppHosted: boolean): Record<string, unknown>[] | undefined {
     this.checkAllowed(url, tppHosted);
     const cached = this.cache.get(url);
     if (cached && this.options.now() - cached.fetchedAt < this.options.cacheSeconds() * 1000)
       return cached.keys;
-    return (await this.fetch(url, tppHosted)).keys;
+    return undefined;
   }
 
   /** The public key `kid` (optionally restricted to `use`), refetching once if the cached set lacks it. */
@@ -222,14 +238,8 @@ export class JwksFetcher {
     use?: string,
     tppHosted = false,
   ): Promise<{ jwk: Record<string, unknown>; key: KeyObject }> {
-    const find = (keys: Record<string, unknown>[]) =>
-      keys.find(
-        (k) =>
-          (kid === undefined ? true : k.kid === kid) &&
-          (use === undefined || k.use === undefined || k.use === use),
-      );
-    let jwk = find(await this.keys(url, tppHosted));
-    if (!jwk) jwk = find((await this.fetch(url, tppHosted)).keys);
+    let jwk = findKey(this.cachedKeys(url, tppHosted) ?? (await this.fetch(url, tppHosted)).keys, kid, use);
+    if (!jwk) jwk = findKey((await this.fetch(url, tppHosted)).keys, kid, use);
     if (!jwk)
       throw new JwksError(`no key with kid '${String(kid).slice(0, 64)}' in ${shown(url)}`, 'unknown_kid');
     const entry = this.cache.peek(url);

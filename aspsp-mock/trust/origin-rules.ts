@@ -1,4 +1,5 @@
 import { isLoopbackHost } from '../../lib/loopback-host.js';
+import type { UrlParts } from '../../lib/parsed-url.js';
 
 /**
  * Origin allowlist entries for TPP-hosted (eIDAS) JWKS: `https://host:port`
@@ -32,9 +33,9 @@ export function parseOriginRule(entry: string): OriginRule {
   return { host: url.hostname, subdomains: m[1] !== undefined, port };
 }
 
-const portOf = (url: URL): string => url.port || '443';
+const portOf = (url: UrlParts): string => url.port || '443';
 
-export function originAllowed(url: URL, rules: readonly OriginRule[]): boolean {
+export function originAllowed(url: UrlParts, rules: readonly OriginRule[]): boolean {
   const host = url.hostname;
   return rules.some(
     (r) =>
@@ -48,7 +49,7 @@ export function originAllowed(url: URL, rules: readonly OriginRule[]): boolean {
  * origins): the same host and port, or the same port on a loopback name or
  * address of this machine.
  */
-export function isOwnService(url: URL, own: readonly string[]): boolean {
+export function isOwnService(url: UrlParts, own: readonly string[]): boolean {
   return own.some((o) => {
     const s = new URL(o);
     if (portOf(s) !== portOf(url)) return false;

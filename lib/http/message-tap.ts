@@ -3,7 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { CheckOutcome } from '../check-outcome.js';
 import { Unauthorized } from '../errors.js';
 import { peerCertificateDer } from './peer-certificate.js';
-import { attachedChecksReader } from './tap-checks.js';
+import { attachedChecksSource, type ChecksSource, readChecks } from './tap-checks.js';
 
 /** One HTTP exchange a service answered, as the console's live flow shows it (secrets masked). */
 export interface TappedMessage {
@@ -118,7 +118,7 @@ interface RawExchange {
   ms: number;
   clientCertificate?: Buffer;
   /** Read when the exchange is first decoded. */
-  checks?: () => CheckOutcome[];
+  checks?: ChecksSource;
   view?: TappedMessage;
 }
 
@@ -170,7 +170,7 @@ export function messageTap(options: MessageTapOptions): RequestHandler {
       ms: x.ms,
       ...(x.clientCertificate ? { clientCertificate: pemOf(x.clientCertificate) } : {}),
       ...(x.requestTruncated || x.responseTotal > bodyLimit ? { truncated: true } : {}),
-      ...(x.checks ? { checks: x.checks() } : {}),
+      ...(x.checks ? { checks: readChecks(x.checks) } : {}),
     };
     // the raw copies are no longer needed once decoded
     x.requestBody = undefined;
@@ -255,7 +255,7 @@ export function messageTap(options: MessageTapOptions): RequestHandler {
         responseTotal: total,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
         clientCertificate,
-        checks: attachedChecksReader(res),
+        checks: attachedChecksSource(res),
       });
     });
   };
