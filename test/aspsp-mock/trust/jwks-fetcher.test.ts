@@ -163,7 +163,8 @@ describe('JwksFetcher: TPP-hosted JWKS (finding 3 and 4)', () => {
     const f = tpp(['https://127.0.0.1:*'], [], { logger });
     const err = (await f.keys(`${origin}/admin/organisations?x=1`, true).catch((e) => e)) as JwksError;
     expect(err.message).toBe(`JWKS ${origin}/admin/organisations could not be fetched`);
-    expect(err.message).not.toMatch(/401/);
+    // the status is not told (the origin's random port may contain the digits: look past it)
+    expect(err.message.replace(origin, '')).not.toMatch(/401/);
     expect(logged.at(-1)).toMatchObject({ detail: expect.stringMatching(/answered 401$/) });
     // A closed port: the caller does not learn ECONNREFUSED.
     const closed = (await tpp(['https://127.0.0.1:*'])
