@@ -27,13 +27,12 @@ import { fileURLToPath } from 'node:url';
  * threads yield to the event loop"). The path is relative to the package root,
  * where `npm start` and the container image run; see {@link serviceNodeArgs}.
  */
-export const SERVICE_NODE_ARGS: readonly string[] = [
-  '--min-semi-space-size=64',
-  '--max-semi-space-size=64',
-  '--interrupt-budget=16384',
-  '--require',
-  './dist/lib/process/lower-background-priority.cjs',
-];
+const V8_OPTIONS = ['--min-semi-space-size=64', '--max-semi-space-size=64', '--interrupt-budget=16384'];
+
+/** The compiled preload, relative to the package root. */
+const PRELOAD_IN_PACKAGE = './dist/lib/process/lower-background-priority.cjs';
+
+export const SERVICE_NODE_ARGS: readonly string[] = [...V8_OPTIONS, '--require', PRELOAD_IN_PACKAGE];
 
 /**
  * The compiled preload's absolute path: next to this module in dist/ (dist/bench/lib →
@@ -43,12 +42,12 @@ const PRELOAD = fileURLToPath(
   new URL(
     import.meta.url.includes('/dist/bench/')
       ? '../../lib/process/lower-background-priority.cjs'
-      : '../../dist/lib/process/lower-background-priority.cjs',
+      : `../../${PRELOAD_IN_PACKAGE}`,
     import.meta.url,
   ),
 );
 
 /** {@link SERVICE_NODE_ARGS} for a process started from any directory: the preload's path made absolute. */
 export function serviceNodeArgs(): string[] {
-  return SERVICE_NODE_ARGS.map((arg) => (arg.endsWith('/lower-background-priority.cjs') ? PRELOAD : arg));
+  return [...V8_OPTIONS, '--require', PRELOAD];
 }

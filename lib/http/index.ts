@@ -7,4 +7,4 @@ export { peerCertificateDer, peerX509Certificate } from './peer-certificate.js';
 export { requestLog } from './request-log.js';
 export { sendJson } from './send-json.js';
 export { type ListenOptions, listenHttps, type RunningServer, type TlsCredentials } from './server.js';
-export { attachChecks, attachedChecks, type CheckOutcome, type CheckResult } from './tap-checks.js';
+export { attachChecks, type CheckOutcome, type CheckResult } from './tap-checks.js';

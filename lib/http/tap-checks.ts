@@ -22,11 +22,6 @@ export function attachChecks(res: Response, source: ChecksSource): void {
   (res as WithChecks)[CHECKS] = source;
 }
 
-/** The checks a route attached to this response (at most 40), if any. */
-export function attachedChecks(res: Response): CheckOutcome[] | undefined {
-  return readChecks(attachedChecksSource(res));
-}
-
 /**
  * The source of the checks a route attached to this response, if any: the
  * message tap keeps it and reads it ({@link readChecks}) only when someone
