@@ -23,6 +23,13 @@ describe('the service processes’ node options', () => {
     expect(entrypoint && JSON.parse(entrypoint)).toEqual(['node', ...SERVICE_NODE_ARGS, 'dist/cli/main.js']);
   });
 
+  it('are the ones docs/speed.md tells another project to start `obmock up` with', () => {
+    const command = /`node (--[^`]*?) node_modules\/\.bin\/obmock up`/.exec(read('docs/speed.md'))?.[1];
+    expect(command?.split(' ')).toEqual(
+      SERVICE_NODE_ARGS.map((a) => a.replace(/^\.\/dist\//, './node_modules/obmock/dist/')),
+    );
+  });
+
   it('give the young generation its 64 MiB semi-spaces from the start (V8 starts at 1 MiB)', () => {
     expect(semiSpaceMiB([])).toBeLessThan(64);
     expect(semiSpaceMiB(serviceNodeArgs())).toBe(64);
