@@ -32,5 +32,5 @@ RUN mkdir -p /data /reports && chown node:node /data /reports
 USER node
 VOLUME ["/data"]
 EXPOSE 8443 8444 8445 8446
-ENTRYPOINT ["node", "--min-semi-space-size=64", "--max-semi-space-size=64", "--interrupt-budget=16384", "--no-lazy-feedback-allocation", "--require", "./dist/lib/process/lower-background-priority.cjs", "dist/cli/main.js"]
+ENTRYPOINT ["node", "--min-semi-space-size=64", "--max-semi-space-size=64", "--interrupt-budget=16384", "--require", "./dist/lib/process/lower-background-priority.cjs", "dist/cli/main.js"]
 CMD ["up", "--data-dir", "/data", "--bind", "0.0.0.0"]

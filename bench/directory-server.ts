@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     dataDir,
     port: 0,
     bindAddress: '127.0.0.1',
-    logLevel: 'silent',
+    logLevel: 'error',
   });
   let stopping = false;
   const stop = (): void => {

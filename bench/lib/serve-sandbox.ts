@@ -24,12 +24,12 @@ export interface ServedSandbox {
 }
 
 export async function startSandbox(dataDir: string): Promise<ServedSandbox> {
-  const directory = await startDirectory({ dataDir, port: 0, bindAddress: '127.0.0.1', logLevel: 'silent' });
+  const directory = await startDirectory({ dataDir, port: 0, bindAddress: '127.0.0.1', logLevel: 'error' });
   const aspsp = await startAspsp({
     dataDir,
     port: 0,
     bindAddress: '127.0.0.1',
-    logLevel: 'silent',
+    logLevel: 'error',
     directory: {
       url: directory.url,
       caBundlePem: readFileSync(directory.ca.bundle, 'utf8'),

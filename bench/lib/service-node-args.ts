@@ -20,17 +20,6 @@ import { fileURLToPath } from 'node:url';
  * request after fewer requests (the bank's registrations: ≈2,000 instead of
  * ≈3,500). Nothing changes once warm. See docs/speed.md, "Fourth round".
  *
- * Feedback vectors from a function's first call (V8 otherwise allocates a
- * function's feedback vector, where its inline caches record what they see,
- * only after it has run a while): a function's type feedback, its baseline
- * code and its count towards optimisation all start with its first call, so
- * a fresh service spends less of its first few thousand requests in
- * unoptimised code (the bank's registrations: ≈4–9 % more a second in the
- * figure's phase, ≈8 % less main-thread time each). The cost is a feedback
- * vector for every function called once, boot code included: no difference
- * in `npm start`'s boot time or resident memory could be measured. See
- * docs/speed.md, "Feedback from the first call".
- *
  * A preload that gives V8's background threads (its optimising compiler and
  * the concurrent parts of garbage collection) the lowest scheduling priority,
  * so that they use the cores the event loop leaves free
@@ -38,12 +27,7 @@ import { fileURLToPath } from 'node:url';
  * threads yield to the event loop"). The path is relative to the package root,
  * where `npm start` and the container image run; see {@link serviceNodeArgs}.
  */
-const V8_OPTIONS = [
-  '--min-semi-space-size=64',
-  '--max-semi-space-size=64',
-  '--interrupt-budget=16384',
-  '--no-lazy-feedback-allocation',
-];
+const V8_OPTIONS = ['--min-semi-space-size=64', '--max-semi-space-size=64', '--interrupt-budget=16384'];
 
 /** The compiled preload, relative to the package root. */
 const PRELOAD_IN_PACKAGE = './dist/lib/process/lower-background-priority.cjs';
