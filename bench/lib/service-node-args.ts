@@ -20,6 +20,11 @@ import { fileURLToPath } from 'node:url';
  * request after fewer requests (the bank's registrations: ≈2,000 instead of
  * ≈3,500). Nothing changes once warm. See docs/speed.md, "Fourth round".
  *
+ * Not `--no-lazy-feedback-allocation`: it made the bank's warm-up 4–9 % faster,
+ * but with it V8 intermittently mis-ran Express's `app.get(setting)` and the
+ * directory answered 500 to every request from then on (docs/speed.md,
+ * "Feedback from the first call: measured, then undone").
+ *
  * A preload that gives V8's background threads (its optimising compiler and
  * the concurrent parts of garbage collection) the lowest scheduling priority,
  * so that they use the cores the event loop leaves free
