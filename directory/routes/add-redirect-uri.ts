@@ -11,6 +11,9 @@ import { softwareStatementInPath } from './software-statements.js';
 /** Media type of the swagger's SoftwareStatementRedirectURI request body. */
 export const REDIRECT_URI_MEDIA = 'text/plain';
 
+/** The create rules' `RedirectUri` alone: a table built once, as `validateObject` expects of a schema. */
+const REDIRECT_URI_RULE = { RedirectUri: SOFTWARE_STATEMENT_CREATE.RedirectUri };
+
 /**
  * The URIs of a `text/plain` body: one per line (the swagger's
  * SoftwareStatementRedirectURISchema is an array carried as text), blank
@@ -38,7 +41,7 @@ export function addRedirectUri(ctx: DirectoryContext) {
     if (already !== undefined) throw new Conflict(`RedirectUri: ${already} is already registered`);
     if (new Set(added).size !== added.length) throw new BadRequest('body: a redirect URI is listed twice');
     const RedirectUri = [...ss.RedirectUri, ...added];
-    validateBody({ RedirectUri }, { RedirectUri: SOFTWARE_STATEMENT_CREATE.RedirectUri });
+    validateBody({ RedirectUri }, REDIRECT_URI_RULE);
     const updated = { ...ss, RedirectUri, ModifiedAt: ctx.now().toISOString() };
     await ctx.repo.putSoftwareStatement(updated);
     sendJson(req, res, 200, softwareStatementView(ctx, updated), [MEDIA.softwareStatement, MEDIA.json]);

@@ -57,4 +57,22 @@ describe('validateObject: table-driven checks, in the schema’s order, one refu
       expect(outcome({ name: 'abc' })).toBe('ok name');
     }
   });
+
+  it('reads each table on its own: the same field in two tables keeps each table’s limits', () => {
+    const short: Schema = { name: { type: 'string', required: true, maxLength: 3 } };
+    const long: Schema = { name: { type: 'string', required: true, maxLength: 10 } };
+    const refusal = (schema: Schema) => {
+      try {
+        validateObject({ name: 'abcdef' }, schema, (_f, m) => {
+          throw new Error(m);
+        });
+        return 'ok';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    expect(refusal(short)).toBe('name must be at most 3 characters');
+    expect(refusal(long)).toBe('ok');
+    expect(refusal(short)).toBe('name must be at most 3 characters');
+  });
 });
