@@ -22,7 +22,7 @@ import { DIRECTORY_DEFAULTS, directoryPaths, startDirectory } from '../directory
 import { DirectoryRepository, directoryCollections } from '../directory/repository.js';
 import { FileStore } from '../lib/store/index.js';
 import { createSoftwareStatements, obtainTransportCertificate, transportCsr } from './lib/directory-api.js';
-import { createPool, send } from './lib/http.js';
+import { createLoadClient, send } from './lib/http.js';
 import { CERTIFICATES_PER_STATEMENT } from './lib/issuance.js';
 import { prepopulateCertificates } from './lib/prepopulate.js';
 import { watchSlowSlices } from './lib/slow-slices.js';
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     }
     // 1. Real certificates through the API, one of them revoked.
     const first = await startDirectory({ ...config, dataDir });
-    const pool = createPool(first.url, await readCa(first.ca.bundle), 4);
+    const pool = createLoadClient(first.url, await readCa(first.ca.bundle), 4);
     try {
       const statements = await createSoftwareStatements(pool, first.adminToken, 2, 10);
       const key = await generateRsaKeyPair();
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     process.stdout.write(`start: ${ms(startMs)}, longest stall during it ${ms(loop.max / 1e6)}\n`);
     const after = monitorEventLoopDelay({ resolution: 1 });
     after.enable();
-    const api = createPool(dir.url, await readCa(dir.ca.bundle), 2);
+    const api = createLoadClient(dir.url, await readCa(dir.ca.bundle), 2);
     try {
       // A revocation (rebuilds the CRL) and a keystore read, each timed.
       const org = await send(

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KeyPool } from '../../certs/index.js';
 import { bankPool, onboardBenchTpp, registrationRequests } from '../lib/bank-setup.js';
-import { send } from '../lib/http.js';
+import { send, undiciClient } from '../lib/http.js';
 import { percentile } from '../lib/rate.js';
 import { withSandboxProcess } from '../lib/sandbox-process.js';
 import { withTempDir } from '../lib/temp-dir.js';
@@ -85,7 +85,7 @@ export const dcrScenarios: Figure = {
         const m = await onboardBenchTpp(s, keys);
         keys.close();
         const jwts = await registrationRequests(s, m, FLOOR_CALLS + 5);
-        const pool = bankPool(s, m, 1);
+        const pool = undiciClient(bankPool(s, m, 1));
         const path = `${new URL(s.issuer).pathname}/register`;
         const latencies: number[] = [];
         try {

@@ -1,7 +1,7 @@
 import { constants, createPublicKey, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { KeyPool, parseCertificate, verifyCertificate } from '../../certs/index.js';
-import { bankPool, onboardBenchTpp, registrationRequests } from '../lib/bank-setup.js';
+import { bankLoadClient, onboardBenchTpp, registrationRequests } from '../lib/bank-setup.js';
 import { bracketWithFloor, describeRounds } from '../lib/floors.js';
 import { send } from '../lib/http.js';
 import { describeLoad, measureLoad, measureSyncRate } from '../lib/rate.js';
@@ -29,7 +29,7 @@ export const register: Figure = {
         const total = ctx.warmup + ctx.ops;
         ctx.log(`  signing ${total} registration requests (each with its own jti)`);
         const jwts = await registrationRequests(s, m, total);
-        const pool = bankPool(s, m, ctx.concurrency);
+        const pool = bankLoadClient(s, m, ctx.concurrency);
         const path = `${new URL(s.issuer).pathname}/register`;
         // floor: the crypto a registration cannot avoid, in this process
         const [h, p, sig] = jwts[0].split('.');

@@ -7,7 +7,7 @@ import {
   parseDn,
   verifyCertificate,
 } from '../../certs/index.js';
-import { bankPool, onboardBenchTpp, registrationRequests } from '../lib/bank-setup.js';
+import { bankLoadClient, onboardBenchTpp, registrationRequests } from '../lib/bank-setup.js';
 import { bracketWithFloor, describeRounds } from '../lib/floors.js';
 import { send, sendJson } from '../lib/http.js';
 import { describeLoad, measureLoad, measureSyncRate } from '../lib/rate.js';
@@ -29,7 +29,7 @@ export const token: Figure = {
         const keys = new KeyPool({ bits: 2048, size: 2 });
         const m = await onboardBenchTpp(s, keys);
         keys.close();
-        const pool = bankPool(s, m, ctx.concurrency);
+        const pool = bankLoadClient(s, m, ctx.concurrency);
         const base = new URL(s.issuer).pathname;
         try {
           const [jwt] = await registrationRequests(s, m, 1);

@@ -6,7 +6,9 @@ import {
   signRegistrationJwt,
   type TppMaterial,
 } from '../../tpp-client/index.js';
+import type { BenchClient } from './bench-client.js';
 import type { SandboxProcess } from './sandbox-process.js';
+import { createTlsLoadClient } from './tls-load-client.js';
 
 /** A TPP onboarded at the benchmark sandbox, with an mTLS keep-alive pool to the bank. */
 export async function onboardBenchTpp(s: SandboxProcess, keys: KeyPool): Promise<TppMaterial> {
@@ -19,6 +21,16 @@ export async function onboardBenchTpp(s: SandboxProcess, keys: KeyPool): Promise
   });
 }
 
+/** The load generator's mutual-TLS keep-alive connections to the bank, as the TPP `m`. */
+export function bankLoadClient(s: SandboxProcess, m: TppMaterial, connections: number): BenchClient {
+  return createTlsLoadClient({
+    origin: new URL(s.issuer).origin,
+    connections,
+    tls: { ca: s.ca, cert: m.transport.certPem, key: m.transport.keyPem, servername: 'localhost' },
+  });
+}
+
+/** An undici pool to the bank with the TPP's mutual-TLS identity (the soak, and the DCR figure's floor). */
 export function bankPool(s: SandboxProcess, m: TppMaterial, connections: number): Pool {
   return new Pool(new URL(s.issuer).origin, {
     connections,

@@ -1,7 +1,6 @@
-/** Directory API calls the benchmarks need, over an undici pool. */
-import type { Pool } from 'undici';
+/** Directory API calls the benchmarks need, over the bench's client. */
 import { createCsr, type KeyPair } from '../../certs/index.js';
-import { send, sendJson } from './http.js';
+import { type BenchClient, send, sendJson } from './http.js';
 
 export interface BenchOrganisation {
   id: string;
@@ -16,7 +15,7 @@ export interface BenchSoftwareStatement {
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export async function createOrganisation(
-  pool: Pool,
+  pool: BenchClient,
   adminToken: string,
   name: string,
 ): Promise<BenchOrganisation> {
@@ -39,7 +38,7 @@ export async function createOrganisation(
 }
 
 export async function createSoftwareStatement(
-  pool: Pool,
+  pool: BenchClient,
   org: BenchOrganisation,
   clientName: string,
 ): Promise<BenchSoftwareStatement> {
@@ -68,7 +67,7 @@ export async function createSoftwareStatement(
  * through the API (organisations concurrently, a few at a time).
  */
 export async function createSoftwareStatements(
-  pool: Pool,
+  pool: BenchClient,
   adminToken: string,
   count: number,
   perOrganisation: number,
@@ -113,7 +112,7 @@ export function ssaPath(ss: BenchSoftwareStatement): string {
 
 /** POST a CSR → 201 JWK; throws on any other answer or a body without a kid. */
 export async function obtainTransportCertificate(
-  pool: Pool,
+  pool: BenchClient,
   ss: BenchSoftwareStatement,
   csrPem: string,
 ): Promise<void> {
@@ -132,7 +131,7 @@ export async function obtainTransportCertificate(
 }
 
 /** GET the SSA → 200 compact JWS; throws on any other answer. Returns the JWS. */
-export async function fetchSsa(pool: Pool, ss: BenchSoftwareStatement): Promise<string> {
+export async function fetchSsa(pool: BenchClient, ss: BenchSoftwareStatement): Promise<string> {
   const res = await send(pool, { method: 'GET', path: ssaPath(ss), headers: bearer(ss.org.token) }, 200);
   if (res.body.split('.').length !== 3)
     throw new Error(`SSA is not a compact JWS: ${res.body.slice(0, 200)}`);

@@ -1,5 +1,4 @@
 /** Certificate issuance through the API, shared by the figures that measure it. */
-import type { Pool } from 'undici';
 import type { KeyPair } from '../../certs/index.js';
 import {
   type BenchSoftwareStatement,
@@ -9,7 +8,7 @@ import {
   transportCsr,
 } from './directory-api.js';
 import type { IssuanceFloorSizes } from './floors.js';
-import { sendJson } from './http.js';
+import { type BenchClient, sendJson } from './http.js';
 import { type LoadResult, measureLoad } from './rate.js';
 import type { RunContext } from './types.js';
 
@@ -39,7 +38,7 @@ export const STATEMENTS_PER_ORGANISATION = 10;
  * `certificates` with none reaching its limit; one more may be issued to each.
  */
 export async function statementsForIssuance(
-  pool: Pool,
+  pool: BenchClient,
   adminToken: string,
   certificates: number,
   prefix = 'Bench TPP',
@@ -73,7 +72,7 @@ function pemDerLength(pem: string): number {
  * Issues one certificate outside the measurement and returns the sizes the
  * floor signs and verifies: the issued certificate's and the CSR's DER.
  */
-export async function probeIssuance(pool: Pool, job: CsrJob): Promise<IssuanceFloorSizes> {
+export async function probeIssuance(pool: BenchClient, job: CsrJob): Promise<IssuanceFloorSizes> {
   const jwk = await sendJson<{ x5c?: string[] }>(
     pool,
     {
@@ -98,7 +97,7 @@ export async function probeIssuance(pool: Pool, job: CsrJob): Promise<IssuanceFl
  * ⌈(warm-up + ops) / jobs⌉ certificates: pass `statementsFor(warm-up + ops)` of them.
  */
 export function measureIssuance(
-  pool: Pool,
+  pool: BenchClient,
   jobs: CsrJob[],
   ctx: RunContext,
   serverPid?: number,

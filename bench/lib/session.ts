@@ -1,20 +1,19 @@
-import type { Pool } from 'undici';
 import { type DirectoryProcess, withDirectoryProcess } from './directory-process.js';
-import { createPool } from './http.js';
+import { type BenchClient, createLoadClient } from './http.js';
 import type { RunContext } from './types.js';
 
 /**
- * Starts the directory in its own process on `dataDir`, opens a keep-alive pool
- * of `ctx.concurrency` connections to it, runs `fn`, then closes both.
+ * Starts the directory in its own process on `dataDir`, opens the load client's
+ * `ctx.concurrency` keep-alive connections to it, runs `fn`, then closes both.
  */
 export function withDirectory<T>(
   ctx: RunContext,
   dataDir: string,
-  fn: (dir: DirectoryProcess, pool: Pool) => Promise<T>,
+  fn: (dir: DirectoryProcess, pool: BenchClient) => Promise<T>,
 ): Promise<T> {
   return withDirectoryProcess({ dataDir, nodeArgs: ctx.serverNodeArgs }, async (dir) => {
     ctx.log(`  directory pid ${dir.pid} at ${dir.origin}`);
-    const pool = createPool(dir.origin, dir.ca, ctx.concurrency);
+    const pool = createLoadClient(dir.origin, dir.ca, ctx.concurrency);
     try {
       return await fn(dir, pool);
     } finally {
