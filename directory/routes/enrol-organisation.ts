@@ -12,6 +12,7 @@ import { jsonObject, mediaType } from '../../lib/http/index.js';
 import { base62Id, newOrganisationId } from '../../lib/ids.js';
 import { type Schema, validateObject } from '../../lib/validate.js';
 import type { DirectoryContext } from '../context.js';
+import { joseRefusal } from '../jose-refusal.js';
 import {
   type CertificateRecord,
   type OAuthClientRecord,
@@ -63,6 +64,8 @@ const ROLE_OF: Record<string, SoftwareRole> = {
   PSP_AS: 'ASPSP',
 };
 const MAX_JWS_CHARS = 32_768;
+/** Algorithms of a QSeal-onboarding JWS. */
+const QSEAL_JWS_ALGS = ['PS256', 'RS256', 'ES256'];
 
 const organisationIdentifierOf = (info: CertificateInfo): string | undefined =>
   info.subject.find((a) => a.name === 'organizationIdentifier')?.value;
@@ -129,13 +132,11 @@ async function enrolmentMetadata(
     );
   let payload: Uint8Array;
   try {
-    ({ payload } = await compactVerify(jws, qseal.publicKey, {
-      algorithms: ['PS256', 'RS256', 'ES256'],
-    }));
+    ({ payload } = await compactVerify(jws, qseal.publicKey, { algorithms: QSEAL_JWS_ALGS }));
   } catch (err) {
     throw new EnrolmentRefused(
       'invalid_software_statement',
-      `the JWS signature does not verify with the QSealC key (${(err as Error).message})`,
+      `the JWS is refused: ${joseRefusal(err, jws, QSEAL_JWS_ALGS, 'the QSealC key')}`,
     );
   }
   let metadata: unknown;
