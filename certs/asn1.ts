@@ -107,10 +107,28 @@ export function namedBits(positions: number[]): Asn1 {
 
 export const toDer = (node: Asn1): Buffer => buf(asn1.toDer(node).getBytes());
 
-/** Strict DER/BER parse of one complete value; BIT STRINGs are not decoded. */
+/**
+ * What is wrong with DER node-forge could not read, in our words: its own messages
+ * ("ASN.1 parsing error: …", "Too few bytes to parse DER.") name the library and reach
+ * callers through the errors that quote this one.
+ */
+function derProblem(err: unknown): string {
+  const message = err instanceof Error ? err.message : '';
+  if (/too few bytes/i.test(message)) return 'the DER encoding is cut short';
+  if (/bytes remain/i.test(message)) return 'the DER encoding has bytes after its end';
+  if (/max depth/i.test(message)) return 'the DER encoding is nested too deeply';
+  if (/length/i.test(message)) return 'the DER encoding has an invalid length';
+  return 'the DER encoding is invalid';
+}
+
+/** Strict DER/BER parse of one complete value; BIT STRINGs are not decoded. Throws Asn1ShapeError. */
 export function fromDer(der: Buffer): Asn1 {
   const options = { strict: true, parseAllBytes: true, decodeBitStrings: false };
-  return asn1.fromDer(bin(der), options as unknown as boolean);
+  try {
+    return asn1.fromDer(bin(der), options as unknown as boolean);
+  } catch (err) {
+    throw new Asn1ShapeError(derProblem(err));
+  }
 }
 
 /** DER header (tag + length) followed by content: assembles already-encoded parts cheaply. */
@@ -135,20 +153,20 @@ export interface Tlv {
 }
 
 export function readTlv(der: Buffer, offset: number): Tlv {
-  if (offset + 2 > der.length) throw new Error('truncated DER');
+  if (offset + 2 > der.length) throw new Asn1ShapeError('truncated DER');
   const tag = der[offset];
-  if ((tag & 0x1f) === 0x1f) throw new Error('high tag numbers are not supported');
+  if ((tag & 0x1f) === 0x1f) throw new Asn1ShapeError('high tag numbers are not supported');
   let pos = offset + 1;
   let len = der[pos++];
   if (len & 0x80) {
     const n = len & 0x7f;
-    if (n === 0 || n > 4) throw new Error('unsupported DER length');
-    if (pos + n > der.length) throw new Error('truncated DER');
+    if (n === 0 || n > 4) throw new Asn1ShapeError('unsupported DER length');
+    if (pos + n > der.length) throw new Asn1ShapeError('truncated DER');
     len = 0;
     for (let i = 0; i < n; i++) len = len * 256 + der[pos++];
   }
   const end = pos + len;
-  if (end > der.length) throw new Error('truncated DER');
+  if (end > der.length) throw new Asn1ShapeError('truncated DER');
   return { tag, start: offset, contentStart: pos, end };
 }
 
@@ -203,7 +221,12 @@ export function primitiveBytes(node: Asn1, what: string): string {
 }
 
 export function readOid(node: Asn1 | undefined, what: string): string {
-  return asn1.derToOid(primitiveBytes(expectTag(node, TAG.OID, what), what));
+  const bytes = primitiveBytes(expectTag(node, TAG.OID, what), what);
+  try {
+    return asn1.derToOid(bytes);
+  } catch {
+    throw new Asn1ShapeError(`${what}: not a valid object identifier`);
+  }
 }
 
 /** INTEGER as lowercase hex of its magnitude (sign byte and leading zeros removed). */

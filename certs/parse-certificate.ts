@@ -1,5 +1,6 @@
 import { createHash, type KeyObject, X509Certificate } from 'node:crypto';
 import {
+  Asn1ShapeError,
   buf,
   CLASS_CONTEXT,
   children,
@@ -38,14 +39,16 @@ export function parseCertificate(input: string | Buffer | X509Certificate): Cert
     der = toDerBytes(input);
     try {
       x509 = new X509Certificate(der);
-    } catch (err) {
-      throw new CertificateParseError(`not an X.509 certificate: ${(err as Error).message}`);
+    } catch {
+      // OpenSSL's text ("error:0480006C:PEM routines::no start line") is not for callers.
+      throw new CertificateParseError('not an X.509 certificate: its DER encoding cannot be read');
     }
   }
   try {
     return describe(der, x509);
   } catch (err) {
-    throw new CertificateParseError(`malformed certificate: ${(err as Error).message}`);
+    const why = err instanceof Asn1ShapeError ? err.message : 'its structure cannot be read';
+    throw new CertificateParseError(`malformed certificate: ${why}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
   type Asn1,
+  Asn1ShapeError,
   CLASS_CONTEXT,
   children,
   fromDer,
@@ -100,18 +101,18 @@ interface CsrStructure {
 function csrStructure(der: Buffer): CsrStructure {
   try {
     const parts = children(fromDer(der), 'CertificationRequest');
-    if (parts.length !== 3) throw new Error('CertificationRequest: expected 3 elements');
+    if (parts.length !== 3) throw new Asn1ShapeError('CertificationRequest: expected 3 elements');
     const [cri, sigAlg, sigValue] = parts;
     const [criDer] = rawChildren(der, 1);
     const fields = children(cri, 'CertificationRequestInfo');
     const version = readSmallInteger(fields[0], 'version');
-    if (version !== 0) throw new Error(`version: expected 0 (v1), found ${version}`);
+    if (version !== 0) throw new Asn1ShapeError(`version: expected 0 (v1), found ${version}`);
     const subject = decodeName(fields[1], 'subject');
     const [, , spkiDer] = rawChildren(criDer, 3);
     children(fields[2], 'subjectPKInfo');
     const attrs = fields[3];
     if (!attrs || attrs.tagClass !== CLASS_CONTEXT || attrs.type !== 0 || !Array.isArray(attrs.value)) {
-      throw new Error('attributes: expected [0]');
+      throw new Asn1ShapeError('attributes: expected [0]');
     }
     const sans = { dns: [] as string[], ips: [] as string[], badIps: 0 };
     for (const attr of attrs.value) {
@@ -130,7 +131,7 @@ function csrStructure(der: Buffer): CsrStructure {
       }
     }
     const sig = readBitString(sigValue, 'signature');
-    if (sig.unusedBits !== 0) throw new Error('signature: BIT STRING with unused bits');
+    if (sig.unusedBits !== 0) throw new Asn1ShapeError('signature: BIT STRING with unused bits');
     return {
       criDer,
       subject,
@@ -143,7 +144,9 @@ function csrStructure(der: Buffer): CsrStructure {
       signature: sig.bytes,
     };
   } catch (err) {
-    throw new CsrError('pem', `not a valid PKCS#10 certificate request: ${(err as Error).message}`);
+    // Only our own readers' messages are quoted: anything else would speak of a library's internals.
+    const why = err instanceof Asn1ShapeError ? err.message : 'its structure cannot be read';
+    throw new CsrError('pem', `not a valid PKCS#10 certificate request: ${why}`);
   }
 }
 
@@ -192,8 +195,11 @@ function checkPublicKey(spkiDer: Buffer): { publicKey: KeyObject; keyType: 'RSA'
       ? createPublicKey({ key: pkcs1, format: 'der', type: 'pkcs1' })
       : createPublicKey({ key: spkiDer, format: 'der', type: 'spki' });
     rememberSpkiDer(publicKey, Buffer.from(spkiDer));
-  } catch (err) {
-    throw new CsrError('publicKey', `the public key cannot be read: ${(err as Error).message}`);
+  } catch {
+    throw new CsrError(
+      'publicKey',
+      'the public key cannot be read (expected an RSA or EC P-256 SubjectPublicKeyInfo)',
+    );
   }
   const type = publicKey.asymmetricKeyType;
   const details = publicKey.asymmetricKeyDetails ?? {};

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { decodeJwt, jwtVerify } from 'jose';
 import { verifyCertificate } from '../../certs/index.js';
 import type { DirectoryContext } from '../context.js';
+import { joseRefusal } from '../jose-refusal.js';
 import type { OAuthClientRecord } from '../model.js';
 import { TokenEndpointError } from './errors.js';
 import { TOKEN_PATH } from './metadata.js';
@@ -11,6 +12,24 @@ import { DIRECTORY_SCOPES, GRANTABLE } from './scopes.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const MAX_ASSERTION_LIFETIME_S = 300;
+/** The client assertion's algorithms (the AS metadata's token_endpoint_auth_signing_alg_values_supported). */
+const ASSERTION_ALGS = ['PS256'];
+
+/** Longest parameter name quoted back in a refusal. */
+const MAX_NAME_SHOWN = 40;
+
+/** Step: RFC 6749 §3.1 — request parameters MUST NOT be included more than once (no "first one wins"). */
+function singleParameters(form: URLSearchParams): void {
+  const seen = new Set<string>();
+  for (const name of form.keys()) {
+    if (seen.has(name))
+      throw new TokenEndpointError(
+        'invalid_request',
+        `parameter '${name.slice(0, MAX_NAME_SHOWN)}' must be given once (RFC 6749 §3.1)`,
+      );
+    seen.add(name);
+  }
+}
 
 /** Step: the client named by client_id or by the assertion's iss. */
 function identifyClient(ctx: DirectoryContext, form: URLSearchParams): OAuthClientRecord {
@@ -80,7 +99,7 @@ async function checkAssertion(
   let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
   try {
     ({ payload } = await jwtVerify(assertion, new X509Certificate(certDer).publicKey, {
-      algorithms: ['PS256'],
+      algorithms: ASSERTION_ALGS,
       issuer: client.ClientID,
       subject: client.ClientID,
       audience: [`${ctx.baseUrl}${TOKEN_PATH}`, ctx.baseUrl],
@@ -89,7 +108,10 @@ async function checkAssertion(
       currentDate: now,
     }));
   } catch (err) {
-    throw new TokenEndpointError('invalid_client', `client_assertion rejected: ${(err as Error).message}`);
+    throw new TokenEndpointError(
+      'invalid_client',
+      `client_assertion rejected: ${joseRefusal(err, assertion, ASSERTION_ALGS, "the bound certificate's key")}`,
+    );
   }
   const exp = payload.exp as number;
   if (exp - Math.floor(now.getTime() / 1000) > MAX_ASSERTION_LIFETIME_S)
@@ -127,6 +149,7 @@ function grantedScopes(ctx: DirectoryContext, form: URLSearchParams, client: OAu
 export function directoryTokenEndpoint(ctx: DirectoryContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const form = new URLSearchParams((req.rawBody ?? Buffer.alloc(0)).toString('utf8'));
+    singleParameters(form);
     const grant = form.get('grant_type');
     if (!grant) throw new TokenEndpointError('invalid_request', 'grant_type is required');
     if (grant !== 'client_credentials')

@@ -21,6 +21,7 @@ import type {
   SoftwareStatementRecord,
 } from '../model.js';
 import { MEDIA, sendJson } from '../respond.js';
+import { freeTextProblem } from '../validation/free-text.js';
 import { CERTIFICATE_ASSOCIATION } from '../validation/schemas.js';
 import { validateBody } from '../validation/validate.js';
 import { certificateView } from '../views/certificate.js';
@@ -63,12 +64,19 @@ export function parseUploadedCsr(req: Request): ParsedCsr {
       'pem: upload a certificate signing request (CSR); this directory issues the certificate',
     );
   }
+  let csr: ParsedCsr;
   try {
-    return parseCsr(text);
+    csr = parseCsr(text);
   } catch (err) {
     if (err instanceof CsrError) throw new BadRequest(`CSR ${err.message}`);
     throw err;
   }
+  // QWAC and QSealC subjects are copied from the CSR: its names obey the directory's free-text rule.
+  for (const attribute of csr.subject) {
+    const problem = freeTextProblem(attribute.value);
+    if (problem) throw new BadRequest(`CSR subject: ${attribute.name} ${problem}`);
+  }
+  return csr;
 }
 
 function subjectContext(org: OrganisationRecord, ss?: SoftwareStatementRecord): SubjectContext {

@@ -10,8 +10,8 @@ import {
 } from '../../certs/index.js';
 import { jsonObject, mediaType } from '../../lib/http/index.js';
 import { base62Id, newOrganisationId } from '../../lib/ids.js';
-import { type Schema, validateObject } from '../../lib/validate.js';
 import type { DirectoryContext } from '../context.js';
+import { joseRefusal } from '../jose-refusal.js';
 import {
   type CertificateRecord,
   type OAuthClientRecord,
@@ -22,6 +22,7 @@ import {
 import { presentedCertificate } from '../oauth/presented-certificate.js';
 import { GRANTABLE } from '../oauth/scopes.js';
 import { MEDIA, sendJson } from '../respond.js';
+import { type DirectorySchema, validateDirectoryObject } from '../validation/validate.js';
 import { EnrolmentRefused, EnrolmentUnauthenticated } from './enrol-errors.js';
 
 /** Media types of the swagger's Enrol request body. */
@@ -32,28 +33,28 @@ export const ENROL_MEDIA = [MEDIA.json, MEDIA.jwt, 'application/jose'];
  * `tls_client_auth_subject_dn` the enum of auth methods, an evident slip:
  * it is read as the DN string its name says.)
  */
-const ENROL: Schema = {
-  client_name: { type: 'string', required: true, minLength: 1, maxLength: 140 },
-  client_uri: { type: 'string', maxLength: 2000, format: 'uri' },
-  contacts: { type: 'string[]', maxItems: 10, maxLength: 255 },
+const ENROL: DirectorySchema = {
+  client_name: { type: 'string', required: true, minLength: 1, maxLength: 140, text: true },
+  client_uri: { type: 'string', maxLength: 2000, format: 'uri', text: true },
+  contacts: { type: 'string[]', maxItems: 10, maxLength: 255, text: true },
   grant_types: { type: 'string[]', required: true, minItems: 1, maxItems: 1, enum: ['client_credentials'] },
   jwks: { type: 'object[]', maxItems: 10 },
-  jwks_uri: { type: 'string', maxLength: 2000, format: 'uri' },
-  logo_uri: { type: 'string', maxLength: 2000, format: 'uri' },
-  policy_uri: { type: 'string', maxLength: 2000, format: 'uri' },
-  redirect_uris: { type: 'string[]', maxItems: 20, maxLength: 255, format: 'uri' },
-  response_types: { type: 'string[]', maxItems: 5, maxLength: 64 },
-  scope: { type: 'string', maxLength: 255 },
-  software_id: { type: 'string', maxLength: 255 },
-  software_version: { type: 'string', maxLength: 42 },
-  tls_client_auth_subject_dn: { type: 'string', required: true, minLength: 1, maxLength: 1024 },
+  jwks_uri: { type: 'string', maxLength: 2000, format: 'uri', text: true },
+  logo_uri: { type: 'string', maxLength: 2000, format: 'uri', text: true },
+  policy_uri: { type: 'string', maxLength: 2000, format: 'uri', text: true },
+  redirect_uris: { type: 'string[]', maxItems: 20, maxLength: 255, format: 'uri', text: true },
+  response_types: { type: 'string[]', maxItems: 5, maxLength: 64, text: true },
+  scope: { type: 'string', maxLength: 255, text: true },
+  software_id: { type: 'string', maxLength: 255, text: true },
+  software_version: { type: 'string', maxLength: 42, text: true },
+  tls_client_auth_subject_dn: { type: 'string', required: true, minLength: 1, maxLength: 1024, text: true },
   token_endpoint_auth_method: {
     type: 'string',
     required: true,
     enum: ['private_key_jwt', 'tls_client_auth'],
   },
   token_endpoint_auth_signing_alg: { type: 'string', required: true, enum: ['PS256'] },
-  tos_uri: { type: 'string', maxLength: 2000, format: 'uri' },
+  tos_uri: { type: 'string', maxLength: 2000, format: 'uri', text: true },
 };
 
 const ROLE_OF: Record<string, SoftwareRole> = {
@@ -63,6 +64,8 @@ const ROLE_OF: Record<string, SoftwareRole> = {
   PSP_AS: 'ASPSP',
 };
 const MAX_JWS_CHARS = 32_768;
+/** Algorithms of a QSeal-onboarding JWS. */
+const QSEAL_JWS_ALGS = ['PS256', 'RS256', 'ES256'];
 
 const organisationIdentifierOf = (info: CertificateInfo): string | undefined =>
   info.subject.find((a) => a.name === 'organizationIdentifier')?.value;
@@ -129,13 +132,11 @@ async function enrolmentMetadata(
     );
   let payload: Uint8Array;
   try {
-    ({ payload } = await compactVerify(jws, qseal.publicKey, {
-      algorithms: ['PS256', 'RS256', 'ES256'],
-    }));
+    ({ payload } = await compactVerify(jws, qseal.publicKey, { algorithms: QSEAL_JWS_ALGS }));
   } catch (err) {
     throw new EnrolmentRefused(
       'invalid_software_statement',
-      `the JWS signature does not verify with the QSealC key (${(err as Error).message})`,
+      `the JWS is refused: ${joseRefusal(err, jws, QSEAL_JWS_ALGS, 'the QSealC key')}`,
     );
   }
   let metadata: unknown;
@@ -190,7 +191,7 @@ export function enrolOrganisation(ctx: DirectoryContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const qwac = presentedQwac(ctx, req);
     const { metadata, qseal } = await enrolmentMetadata(ctx, req, qwac);
-    const body = validateObject(metadata, ENROL, (_f, message) => {
+    const body = validateDirectoryObject(metadata, ENROL, (_f, message) => {
       throw new EnrolmentRefused('invalid_client_metadata', message);
     });
     const identifier = organisationIdentifierOf(qwac) as string;

@@ -1,9 +1,58 @@
 import { BadRequest } from '../../lib/errors.js';
-import { type Schema, validateObject } from '../../lib/validate.js';
+import { type Fail, type FieldRule, validateObject } from '../../lib/validate.js';
+import { freeTextProblem } from './free-text.js';
+
+/**
+ * A field rule of the directory's tables: lib/validate's rule plus
+ * - `text`: the value (or each item) is free text — no control or bidi override/isolate
+ *   characters (free-text.ts);
+ * - `pattern`: the value must match `re`; a refusal says `<field> must be <says>`.
+ */
+export interface DirectoryRule extends FieldRule {
+  text?: true;
+  pattern?: { re: RegExp; says: string };
+}
+
+export type DirectorySchema = Record<string, DirectoryRule>;
+
+/** The directory's own checks of one string of `field`, after lib/validate's. */
+function checkDirectoryString(field: string, s: string, rule: DirectoryRule, fail: Fail): void {
+  if (rule.text) {
+    const problem = freeTextProblem(s);
+    if (problem) fail(field, `${field} ${problem}`);
+  }
+  if (rule.pattern && !rule.pattern.re.test(s)) fail(field, `${field} must be ${rule.pattern.says}`);
+}
+
+/**
+ * Checks `input` against a directory table: lib/validate's checks (type, required, lengths,
+ * enum, format), then `text` and `pattern` on each string and string item. Returns only the
+ * fields the table names.
+ */
+export function validateDirectoryObject(
+  input: Record<string, unknown>,
+  schema: DirectorySchema,
+  fail: Fail,
+): Record<string, unknown> {
+  const out = validateObject(input, schema, fail);
+  for (const [field, rule] of Object.entries(schema)) {
+    if (!rule.text && !rule.pattern) continue;
+    const value = out[field];
+    if (typeof value === 'string') checkDirectoryString(field, value, rule, fail);
+    else if (Array.isArray(value))
+      value.forEach((item, i) => {
+        if (typeof item === 'string') checkDirectoryString(`${field}[${i}]`, item, rule, fail);
+      });
+  }
+  return out;
+}
 
 /** Validates a request body against a table; failures are 400 invalid_request naming the field. */
-export function validateBody(body: Record<string, unknown>, schema: Schema): Record<string, unknown> {
-  return validateObject(body, schema, (_field, message) => {
+export function validateBody(
+  body: Record<string, unknown>,
+  schema: DirectorySchema,
+): Record<string, unknown> {
+  return validateDirectoryObject(body, schema, (_field, message) => {
     throw new BadRequest(message);
   });
 }

@@ -26,7 +26,7 @@ describe('admin API', () => {
         OrganisationType: 'tpp',
         Roles: ['AISP'],
         LegalName: 'Acme Ltd',
-        Contacts: [{ Name: 'Ann', Email: 'ann@acme.example', Type: 'Technical' }],
+        Contacts: [{ Name: 'Ann', Email: 'ann@acme.example', Phone: '+44 20 7946 0000', Type: 'Technical' }],
       });
     expect(res.status).toBe(201);
     expect(res.body.OrganisationId).toMatch(/^[0-9A-Za-z]{18}$/);
@@ -322,7 +322,7 @@ describe('certificates, keystore, SSA and CRL', () => {
 
   it('signs SSAs with PS256 under the key in openbanking.jwks, with every OB claim', async () => {
     const org = await createOrganisation(d, {
-      Contacts: [{ Name: 'Ann', Email: 'a@x.example', Phone: '+44', Type: 'Technical' }],
+      Contacts: [{ Name: 'Ann', Email: 'a@x.example', Phone: '+44 20 7946 0000', Type: 'Technical' }],
     });
     const ss = await createSoftwareStatement(d, org, { Roles: ['AISP'], Version: '1.5', Mode: 'Not Live' });
     const res = await request(d.app)
@@ -353,7 +353,7 @@ describe('certificates, keystore, SSA and CRL', () => {
       org_id: org.id,
       org_name: 'Acme TPP',
       org_status: 'Active',
-      org_contacts: [{ name: 'Ann', email: 'a@x.example', phone: '+44', type: 'Technical' }],
+      org_contacts: [{ name: 'Ann', email: 'a@x.example', phone: '+44 20 7946 0000', type: 'Technical' }],
       org_jwks_endpoint: `${ks}/${org.id}.jwks`,
       org_jwks_revoked_endpoint: `${ks}/revoked/${org.id}.jwks`,
       software_jwks_endpoint: `${ks}/${ss.Id}.jwks`,

@@ -7,7 +7,7 @@ import type { DirectoryContext } from '../../context.js';
 import type { Contact, OrganisationRecord, OrganisationStatus, SoftwareRole } from '../../model.js';
 import { MEDIA, sendJson } from '../../respond.js';
 import { CONTACT, ORGANISATION_CREATE } from '../../validation/schemas.js';
-import { validateBody } from '../../validation/validate.js';
+import { validateBody, validateDirectoryObject } from '../../validation/validate.js';
 import { adminOrganisationView } from '../../views/organisation.js';
 
 type OrganisationInput = Omit<
@@ -15,12 +15,29 @@ type OrganisationInput = Omit<
   'OrganisationId' | 'CreatedAt' | 'ModifiedAt' | 'Status' | 'OrganisationIdentifier'
 > & { OrganisationIdentifier?: string };
 
+/**
+ * Step: each entry of `Contacts` obeys the rules `PUT …/contact/{ContactType}` applies (the
+ * CONTACT table: e-mail address, phone number, a ContactTypeSchema type), one per type —
+ * `GET …/contact/{ContactType}` serves it afterwards. A refusal names the entry.
+ */
+function parseContacts(entries: Record<string, unknown>[]): Contact[] {
+  const seen = new Set<string>();
+  return entries.map((entry, i) => {
+    const contact = validateDirectoryObject(entry, CONTACT, (_field, message) => {
+      throw new BadRequest(`Contacts[${i}].${message}`);
+    }) as Contact;
+    const type = contact.Type as string;
+    if (seen.has(type))
+      throw new BadRequest(`Contacts[${i}].Type ${type} is given twice: one contact per type`);
+    seen.add(type);
+    return contact;
+  });
+}
+
 function parseOrganisation(req: Request): OrganisationInput {
   const body = validateBody(jsonObject(req), ORGANISATION_CREATE);
   const roles = [...new Set(body.Roles as SoftwareRole[])];
-  const contacts = ((body.Contacts as Record<string, unknown>[] | undefined) ?? []).map(
-    (c) => validateBody(c, CONTACT) as Contact,
-  );
+  const contacts = parseContacts((body.Contacts as Record<string, unknown>[] | undefined) ?? []);
   return {
     OrganisationName: body.OrganisationName as string,
     OrganisationType: body.OrganisationType as OrganisationRecord['OrganisationType'],
@@ -48,9 +65,6 @@ export function createOrganisation(ctx: DirectoryContext) {
     const input = parseOrganisation(req);
     const id = newOrganisationId();
     const now = ctx.now().toISOString();
-    if (input.OrganisationIdentifier !== undefined && !/^[A-Za-z0-9-]+$/.test(input.OrganisationIdentifier)) {
-      throw new BadRequest('OrganisationIdentifier must contain only letters, digits and hyphens');
-    }
     const org: OrganisationRecord = {
       ...input,
       OrganisationId: id,
