@@ -3,6 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { CheckOutcome } from '../check-outcome.js';
 import { Unauthorized } from '../errors.js';
 import { maskForm } from './mask-form.js';
+import { maskJson } from './mask-json.js';
 import { maskValue } from './mask-value.js';
 import { peerCertificateDer } from './peer-certificate.js';
 import { SECRET_FIELDS } from './secret-field.js';
@@ -49,8 +50,8 @@ export const MESSAGE_TAP_PATH = '/admin/messages';
 const TAP_ROUTE = /^\/admin\/messages\/?$/i;
 
 const SECRET_HEADERS = /^(authorization|cookie|set-cookie|proxy-authorization)$/i;
-/** A secret field in JSON (or any text that is not a form): `"name": "value"`, `name=value`. */
-const SECRET_TEXT = new RegExp(`("?(${SECRET_FIELDS.join('|')})"?\\s*[:=]\\s*"?)([^"&,\\s}]+)`, 'g');
+/** A secret field named outside JSON, as written: `name=value`, `name: value` (JSON members are maskJson's). */
+const SECRET_TEXT = new RegExp(`((?<![\\w"])(${SECRET_FIELDS.join('|')})\\s*[:=]\\s*"?)([^"&,\\s}]+)`, 'g');
 const FORM = 'application/x-www-form-urlencoded';
 const KEPT_HEADERS = 64;
 const READER_BUFFER_LIMIT = 8 * 1024 * 1024;
@@ -70,8 +71,9 @@ function maskHeaders(headers: Record<string, unknown>): Record<string, string> {
   return out;
 }
 
+/** JSON members by their decoded names, then unquoted `name=value` in any other text. */
 const maskText = (text: string): string =>
-  text.replace(
+  maskJson(text).replace(
     SECRET_TEXT,
     (_m, prefix: string, _name: string, value: string) => `${prefix}${maskValue(value)}`,
   );

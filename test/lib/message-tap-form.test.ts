@@ -160,3 +160,50 @@ describe('message tap: form bodies masked by the names the server decodes', () =
     expect(m.responseBody).toBe(`{"access_token":"${shown}","token_type":"Bearer"}`);
   });
 });
+
+describe('message tap: JSON bodies masked by the member names JSON.parse reads', () => {
+  it.each([
+    ['an escaped name', `{"client\\u005fsecret":"${SECRET}","client_id":"c-1"}`, 'client_secret'],
+    ['a fully escaped name', `{"\\u0061ccess_token":"${SECRET}"}`, 'access_token'],
+    ['a value with spaces and commas', `{"client_secret": "abcd efgh, ijkl}mnop"}`, 'client_secret'],
+    ['a value with escaped quotes', `{"access_token":"ab\\"cd\\"efgh-ijkl"}`, 'access_token'],
+    ['a number', `{"client_secret":123456789012}`, 'client_secret'],
+  ])('%s', async (_what, body, name) => {
+    const a = express();
+    a.use(messageTap({ service: 'test', adminToken: ADMIN }));
+    a.post('/json', readBody(['application/json'], 1024), (req, res) =>
+      sendJson(res, 200, { names: Object.keys(JSON.parse(String(req.rawBody))) }),
+    );
+    const res = await request(a).post('/json').type('json').send(body);
+    expect(res.body.names).toContain(name);
+    const [m] = await messages(a);
+    const parsed = JSON.parse(m.requestBody!);
+    const value = String(Object.values(parsed)[0]);
+    const secret = String(Object.values(JSON.parse(body))[0]);
+    expect(value).toBe(`${secret.slice(0, 4)}…`);
+    expect(m.requestBody).not.toContain(secret.slice(4, 9));
+  });
+
+  it('leaves other members and their formatting as written', async () => {
+    const body = '{ "client_id" : "c-1", "note": "client_secret", "client_secret_hint":"x", "n": [1, "a"] }';
+    const a = express();
+    a.use(messageTap({ service: 'test', adminToken: ADMIN }));
+    a.post('/json', readBody(['application/json'], 1024), (_req, res) => sendJson(res, 200, {}));
+    await request(a).post('/json').type('json').send(body);
+    const [m] = await messages(a);
+    expect(m.requestBody).toBe(body);
+  });
+});
+
+describe('message tap: other text', () => {
+  it('masks name=value and name: value outside JSON and forms', async () => {
+    const a = express();
+    a.use(messageTap({ service: 'test', adminToken: ADMIN }));
+    a.get('/text', (_req, res) => {
+      res.type('text/plain').send(`client_secret=${SECRET}\naccess_token: ${SECRET}\nnot_client_secret=kept`);
+    });
+    await request(a).get('/text');
+    const [m] = await messages(a);
+    expect(m.responseBody).toBe(`client_secret=${shown}\naccess_token: ${shown}\nnot_client_secret=kept`);
+  });
+});
