@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express, Router } from 'express';
 import { MethodNotAllowed } from '../lib/errors.js';
-import { errorHandler, messageTap, notFoundHandler, readBody, requestLog } from '../lib/http/index.js';
+import {
+  errorHandler,
+  hostHeader,
+  messageTap,
+  notFoundHandler,
+  readBody,
+  requestLog,
+} from '../lib/http/index.js';
 import type { Logger } from '../lib/logger.js';
 import { bankAdminRouter } from './admin/router.js';
 import type { BankContext } from './context.js';
@@ -76,6 +83,8 @@ export function createAspspApp(
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLog(logger));
+  // before the tap: its own read endpoint, too, answers only requests with one valid Host
+  app.use(hostHeader);
   app.use(messageTap({ service: 'bank', adminToken: options.adminToken }));
   app.use(interactionId);
   app.get('/health', (_req, res) => {

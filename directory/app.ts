@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
-import { errorHandler, messageTap, notFoundHandler, readBody, requestLog } from '../lib/http/index.js';
+import {
+  errorHandler,
+  hostHeader,
+  messageTap,
+  notFoundHandler,
+  readBody,
+  requestLog,
+} from '../lib/http/index.js';
 import { authenticate, requireAdmin } from './auth.js';
 import type { DirectoryContext } from './context.js';
 import { METADATA_PATH, metadataEndpoint, TOKEN_PATH } from './oauth/metadata.js';
@@ -56,6 +63,8 @@ export function createDirectoryApp(ctx: DirectoryContext): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(requestLog(ctx.logger));
+  // before the tap: its own read endpoint, too, answers only requests with one valid Host
+  app.use(hostHeader);
   app.use(messageTap({ service: 'directory', adminTokenSha256: ctx.adminTokenHash }));
   app.use((_req, res, next) => {
     res.set('OB-Request-Id', randomUUID());

@@ -1,6 +1,7 @@
 export { jsonObject, mediaType, readBody } from './body.js';
 export { type BoundedFetchOptions, boundedGet, FetchError } from './bounded-fetch.js';
 export { errorHandler, notFoundHandler } from './errors.js';
+export { hostHeader } from './host-header.js';
 export { MESSAGE_TAP_PATH, type MessageTapOptions, messageTap, type TappedMessage } from './message-tap.js';
 export { negotiate } from './negotiate.js';
 export { peerCertificateDer, peerX509Certificate } from './peer-certificate.js';

@@ -2,7 +2,11 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { CheckOutcome } from '../check-outcome.js';
 import { Unauthorized } from '../errors.js';
+import { maskForm } from './mask-form.js';
+import { maskJson } from './mask-json.js';
+import { maskValue } from './mask-value.js';
 import { peerCertificateDer } from './peer-certificate.js';
+import { SECRET_FIELDS } from './secret-field.js';
 import { attachedChecksSource, type ChecksSource, readChecks } from './tap-checks.js';
 
 /** One HTTP exchange a service answered, as the console's live flow shows it (secrets masked). */
@@ -46,12 +50,11 @@ export const MESSAGE_TAP_PATH = '/admin/messages';
 const TAP_ROUTE = /^\/admin\/messages\/?$/i;
 
 const SECRET_HEADERS = /^(authorization|cookie|set-cookie|proxy-authorization)$/i;
-const SECRET_FIELDS =
-  /("?(client_secret|access_token|refresh_token|registration_access_token|AccessToken|client_assertion)"?\s*[:=]\s*"?)([^"&,\s}]+)/g;
+/** A secret field named outside JSON, as written: `name=value`, `name: value` (JSON members are maskJson's). */
+const SECRET_TEXT = new RegExp(`((?<![\\w"])(${SECRET_FIELDS.join('|')})\\s*[:=]\\s*"?)([^"&,\\s}]+)`, 'g');
+const FORM = 'application/x-www-form-urlencoded';
 const KEPT_HEADERS = 64;
 const READER_BUFFER_LIMIT = 8 * 1024 * 1024;
-
-const mask = (value: string): string => (value.length <= 4 ? '****' : `${value.slice(0, 4)}…`);
 
 function maskHeaders(headers: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -63,16 +66,29 @@ function maskHeaders(headers: Record<string, unknown>): Record<string, string> {
       continue;
     }
     const [scheme, ...rest] = v.split(' ');
-    out[k] = rest.length ? `${scheme} ${mask(rest.join(' '))}` : mask(v);
+    out[k] = rest.length ? `${scheme} ${maskValue(rest.join(' '))}` : maskValue(v);
   }
   return out;
 }
 
+/** JSON members by their decoded names, then unquoted `name=value` in any other text. */
 const maskText = (text: string): string =>
-  text.replace(
-    SECRET_FIELDS,
-    (_m, prefix: string, _name: string, value: string) => `${prefix}${mask(value)}`,
+  maskJson(text).replace(
+    SECRET_TEXT,
+    (_m, prefix: string, _name: string, value: string) => `${prefix}${maskValue(value)}`,
   );
+
+/** Path and query: the query masked as the form it is (names decoded as Express's query parser does). */
+function maskUrl(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? maskText(url) : `${maskText(url.slice(0, q))}?${maskForm(url.slice(q + 1))}`;
+}
+
+/** Whether the request's body is a form (its media type, as readBody compares it). */
+function isForm(headers: Record<string, unknown>): boolean {
+  const type = headers['content-type'];
+  return typeof type === 'string' && type.split(';')[0].trim().toLowerCase() === FORM;
+}
 
 /** The response's kept chunks as one Buffer (a character split between two chunks decodes whole). */
 function bytesOf(chunks: (Buffer | string)[]): Buffer {
@@ -148,20 +164,21 @@ export function messageTap(options: MessageTapOptions): RequestHandler {
   const readers = new Set<(m: TappedMessage) => void>();
   let seq = 0;
 
-  const cap = (buf: Buffer | undefined): string | undefined =>
-    buf && buf.length > 0 ? maskText(buf.toString('utf8')) : undefined;
+  const cap = (buf: Buffer | undefined, form = false): string | undefined =>
+    buf && buf.length > 0 ? (form ? maskForm : maskText)(buf.toString('utf8')) : undefined;
 
   /** The exchange as the console shows it, decoded and masked once, on first read. */
   const view = (x: RawExchange): TappedMessage => {
     if (x.view) return x.view;
-    const requestBody = cap(x.requestBody);
+    // a form body is masked by its fields as the server decodes them, anything else as text
+    const requestBody = cap(x.requestBody, isForm(x.requestHeaders));
     const responseBody = cap(bytesOf(x.responseBody));
     x.view = {
       seq: x.seq,
       service: options.service,
       at: new Date(x.at).toISOString(),
       method: x.method,
-      path: maskText(x.url.slice(0, 2048)),
+      path: maskUrl(x.url.slice(0, 2048)),
       requestHeaders: maskHeaders(x.requestHeaders),
       ...(requestBody !== undefined ? { requestBody } : {}),
       status: x.status,

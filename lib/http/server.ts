@@ -40,6 +40,9 @@ export function listenHttps(options: ListenOptions): Promise<RunningServer> {
     requestCert: options.requestCert ?? false,
     rejectUnauthorized: false,
     minVersion: 'TLSv1.2',
+    // a request without Host is refused by the app's hostHeader check, with the usual error body
+    // (Node's own check would answer 400 with no body before the app sees the request)
+    requireHostHeader: false,
     ...(options.credentials ?? {}),
   });
   // a connection's client certificate is the one of its first handshake (peer-certificate.ts)

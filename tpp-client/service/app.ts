@@ -3,6 +3,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { BadRequest, Forbidden, HttpError, MethodNotAllowed, Unauthorized } from '../../lib/errors.js';
 import {
   errorHandler,
+  hostHeader,
   jsonObject,
   messageTap,
   notFoundHandler,
@@ -69,6 +70,8 @@ export function createTppServiceApp(deps: TppServiceDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLog(deps.logger));
+  // before the tap: its own read endpoint, too, answers only requests with one valid Host
+  app.use(hostHeader);
   app.use(messageTap({ service: 'tpp', adminToken: deps.adminToken }));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
