@@ -10,7 +10,13 @@ export interface NewOrganisation {
   LegalName?: string;
   /** 2.5.4.97 value; the directory defaults it to PSDGB-OB-Unknown<OrganisationId>. */
   OrganisationIdentifier?: string;
-  Contacts?: { Name?: string; Email?: string; Phone?: string; Type?: string }[];
+  /** At most 10, one per type (Business, PBC, PTC, Registered, Technical); Email and Phone as the swagger's ContactSchema. */
+  Contacts?: {
+    Name?: string;
+    Email: string;
+    Phone: string;
+    Type: 'Business' | 'PBC' | 'PTC' | 'Registered' | 'Technical';
+  }[];
   /** obmock only: the organisation is one of the sandbox's own services (may take the sandbox's host names). */
   SandboxService?: boolean;
 }
