@@ -10,6 +10,7 @@ import type { SsaClaims } from '../register/verify-ssa.js';
 import { issueAccessToken } from '../token/access-token.js';
 import { authenticateClient } from '../token/authenticate-client.js';
 import { TOKEN_CHECKS } from '../token/token-checks.js';
+import { tokenParameters } from '../token/token-parameters.js';
 
 function grantedScope(client: ClientRecord, requested: string | null): string {
   const allowed = scopeList(client.metadata);
@@ -30,7 +31,7 @@ function grantedScope(client: ClientRecord, requested: string | null): string {
 export function tokenEndpoint(ctx: BankContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const checks = new Checklist(TOKEN_CHECKS).attach(res);
-    const form = new URLSearchParams((req.rawBody ?? Buffer.alloc(0)).toString('utf8'));
+    const form = checks.step('parameters', () => tokenParameters(req));
     checks.step('grant-type', () => {
       const grant = form.get('grant_type');
       if (!grant) throw new TokenError('invalid_request', 'grant_type is required');

@@ -5,11 +5,12 @@ import { CERTIFICATE_CHECKS } from '../checklist.js';
  * makes them (aspsp-mock/routes/token.ts, aspsp-mock/token/authenticate-client.ts).
  */
 export const TOKEN_CHECKS = [
+  ['parameters', 'no parameter the endpoint reads is given more than once'],
   ['grant-type', 'grant_type is client_credentials'],
   ...CERTIFICATE_CHECKS,
   [
     'client-credential',
-    'one credential is presented (Basic header, client_secret, client_assertion or the certificate alone)',
+    'exactly one credential is presented (Basic header, client_secret, client_assertion or the certificate alone); a client_id beside a Basic header names the same client',
   ],
   ['client-known', 'it names a registered client'],
   ['auth-method', 'it is the token endpoint auth method the client registered'],
