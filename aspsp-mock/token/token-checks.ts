@@ -20,7 +20,7 @@ export const TOKEN_CHECKS = [
   ],
   ['certificate-binding', 'the client certificate belongs to the client’s software statement'],
   ['client-grant', 'client_credentials is among the client’s grant_types'],
-  ['scope', 'the requested scope was registered for the client'],
+  ['scope', 'the requested scope (at most 1,024 characters, each word once) was registered for the client'],
 ] as const;
 
 export type TokenCheck = (typeof TOKEN_CHECKS)[number][0];

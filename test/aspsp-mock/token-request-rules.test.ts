@@ -314,3 +314,68 @@ describe('F3: one client authentication method per request (RFC 6749 §2.3) → 
   ];
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_n, c) => runCase(c));
 });
+
+describe('F1: scope is a set of space-delimited words (RFC 6749 §3.3), at most 1,024 characters', () => {
+  const scoped =
+    (scope: string | undefined): (() => string) =>
+    () =>
+      raw([
+        CC,
+        ['client_id', tls.id],
+        ...(scope === undefined ? [] : [['scope', scope] as [string, string]]),
+      ]);
+  const cases: Case[] = [
+    {
+      name: 'no scope: every registered scope',
+      body: scoped(undefined),
+      status: 200,
+      scope: 'accounts payments openid',
+    },
+    {
+      name: 'one word three times',
+      body: scoped('accounts accounts accounts'),
+      status: 200,
+      scope: 'accounts',
+    },
+    {
+      name: 'repeats kept once, in the order first asked',
+      body: scoped('payments accounts payments accounts'),
+      status: 200,
+      scope: 'payments accounts',
+    },
+    {
+      name: 'extra spaces',
+      body: scoped('  accounts    payments '),
+      status: 200,
+      scope: 'accounts payments',
+    },
+    {
+      name: 'exactly 1,024 characters',
+      body: scoped(`${'accounts '.repeat(113)}${' '.repeat(7)}`),
+      status: 200,
+      scope: 'accounts',
+    },
+    {
+      name: '1,025 characters',
+      body: scoped(`${'accounts '.repeat(113)}${' '.repeat(8)}`),
+      status: 400,
+      error: 'invalid_scope',
+      description: 'scope must be at most 1024 characters',
+    },
+    {
+      name: 'the audit request in kind: 45 KB of one registered word',
+      body: scoped('accounts '.repeat(5000)),
+      status: 400,
+      error: 'invalid_scope',
+      description: 'scope must be at most 1024 characters',
+    },
+    {
+      name: 'a word not registered (named once)',
+      body: scoped('accounts foo foo'),
+      status: 400,
+      error: 'invalid_scope',
+      description: 'scope foo was not registered for this client',
+    },
+  ];
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_n, c) => runCase(c));
+});
