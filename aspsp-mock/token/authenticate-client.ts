@@ -2,13 +2,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { type CertificateInfo, dnEquals } from '../../certs/index.js';
 import { Checklist } from '../checklist.js';
-import { type BankContext, nowSeconds } from '../context.js';
+import type { BankContext } from '../context.js';
 import { InvalidClient, TokenError } from '../errors.js';
 import { BANK_COLLECTIONS, type ClientRecord } from '../model.js';
 import { readCompactJws, signatureVerifies, unverifiedPayload } from '../register/jws.js';
 import { parseDnRemembered } from '../register/parsed-dn.js';
-import { rememberJti } from '../register/replay.js';
 import type { AuthMethod } from '../settings.js';
+import { checkAssertionClaims } from './check-assertion-claims.js';
+import { rememberAssertionJti } from './remember-assertion-jti.js';
 import { TOKEN_CHECKS, type TokenCheck } from './token-checks.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -136,23 +137,12 @@ async function verifyAssertion(
   if (!aud.includes(tokenEndpoint) && !aud.includes(ctx.issuer)) {
     throw new InvalidClient(`client_assertion aud must be the token endpoint ${tokenEndpoint}`);
   }
-  const now = nowSeconds(ctx);
-  if (typeof claims.exp !== 'number' || now > claims.exp + ctx.settings.clockSkewSeconds) {
-    throw new InvalidClient('client_assertion has expired or has no exp');
-  }
-  if (typeof claims.jti !== 'string' || claims.jti === '')
-    throw new InvalidClient('client_assertion jti is required');
+  const jti = checkAssertionClaims(ctx, claims);
   if (form.get('client_id') !== null && form.get('client_id') !== client.client_id) {
     throw new InvalidClient('client_id does not match the client_assertion');
   }
   // recorded last, once every other check passed: a refused assertion can be corrected and resent
-  await rememberJti(
-    ctx,
-    `assertion:${client.client_id}`,
-    claims.jti,
-    claims.exp,
-    () => new InvalidClient('client_assertion jti has already been used'),
-  );
+  await rememberAssertionJti(ctx, client.client_id, jti, claims.exp as number);
 }
 
 /**

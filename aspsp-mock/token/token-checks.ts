@@ -16,7 +16,7 @@ export const TOKEN_CHECKS = [
   ['auth-method', 'it is the token endpoint auth method the client registered'],
   [
     'client-authenticated',
-    'it verifies (secret; or assertion signature, sub, aud, exp, unused jti; or certificate subject DN)',
+    'it verifies (secret; or assertion signature, sub, aud, exp within 1 h, jti of at most 256 characters unused; or certificate subject DN)',
   ],
   ['certificate-binding', 'the client certificate belongs to the client’s software statement'],
   ['client-grant', 'client_credentials is among the client’s grant_types'],

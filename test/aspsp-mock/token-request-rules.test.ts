@@ -379,3 +379,74 @@ describe('F1: scope is a set of space-delimited words (RFC 6749 §3.3), at most 
   ];
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_n, c) => runCase(c));
 });
+
+describe('F2: a client assertion lives at most 1 h and has a jti of at most 256 characters (RFC 7523 §3) → 401 invalid_client', () => {
+  const now = () => Math.floor(Date.now() / 1000);
+  const withAssertion = (claims: () => Record<string, unknown>) => async () =>
+    raw([
+      CC,
+      ['client_assertion_type', JWT_BEARER],
+      ['client_assertion', await assertion(claims())],
+      ['scope', 'accounts'],
+    ]);
+  const refused = (name: string, claims: () => Record<string, unknown>, description: string): Case => ({
+    name,
+    body: withAssertion(claims),
+    status: 401,
+    error: 'invalid_client',
+    description,
+  });
+  const granted = (name: string, claims: () => Record<string, unknown>): Case => ({
+    name,
+    body: withAssertion(claims),
+    status: 200,
+    scope: 'accounts',
+  });
+  const cases: Case[] = [
+    refused(
+      'exp in the year 3000 (the audit)',
+      () => ({ exp: 32503680000 }),
+      'client_assertion must expire within 3600 s',
+    ),
+    refused(
+      'exp 1 h + skew + 1 s ahead, no iat',
+      () => ({ iat: undefined, exp: now() + 3600 + 30 + 5 }),
+      'client_assertion must expire within 3600 s',
+    ),
+    granted('exp 1 h ahead, iat now', () => ({ exp: now() + 3600 })),
+    granted('exp 10 min ahead, no iat', () => ({ iat: undefined, exp: now() + 600 })),
+    refused(
+      'exp - iat over 1 h (iat 2 h back)',
+      () => ({ iat: now() - 7200, exp: now() + 60 }),
+      'client_assertion exp - iat exceeds 3600 s',
+    ),
+    refused('iat not a number', () => ({ iat: 'yesterday' }), 'client_assertion iat must be a number'),
+    refused(
+      'expired',
+      () => ({ iat: now() - 600, exp: now() - 300 }),
+      'client_assertion has expired or has no exp',
+    ),
+    refused('exp not a number', () => ({ exp: '9999999999' }), 'client_assertion has expired or has no exp'),
+    refused('no jti', () => ({ jti: undefined }), 'client_assertion jti is required'),
+    refused(
+      'a jti of 257 characters',
+      () => ({ jti: 'j'.repeat(257) }),
+      'client_assertion jti must be at most 256 characters',
+    ),
+    refused(
+      'a jti of 45,000 characters (the audit)',
+      () => ({ jti: 'j'.repeat(45_000) }),
+      'client_assertion jti must be at most 256 characters',
+    ),
+    granted('a jti of 256 characters', () => ({ jti: `${randomUUID()}${'j'.repeat(220)}` })),
+  ];
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
+    await runCase(c);
+    // a granted assertion's jti is on record until its exp plus the clock skew, no longer
+    if (c.status === 200)
+      for (const jti of caseJtis) {
+        const r = sb.bank.ctx.store.get<JtiRecord>(BANK_COLLECTIONS.jtis, `assertion:${pkj.id}:${jti}`);
+        expect(r?.expiresAt).toBeLessThanOrEqual(now() + 3600 + 30);
+      }
+  });
+});
