@@ -102,6 +102,10 @@ function presentedCredential(ctx: BankContext, req: Request, form: URLSearchPara
     const alg = String(header.alg);
     if (!ctx.settings.signingAlgs.includes(alg as never))
       throw new InvalidClient(`client_assertion alg '${alg}' is not accepted`);
+    if (header.crit !== undefined)
+      throw new InvalidClient(
+        "client_assertion header must not have 'crit': this bank supports no critical header extension (RFC 7515 §4.1.11)",
+      );
     return { method: 'private_key_jwt', clientId: claims.iss, assertion, header, claims };
   }
   const secret = form.get('client_secret');
