@@ -30,6 +30,11 @@ const subsetOf =
 
 const bool = (v: unknown) => (typeof v === 'boolean' ? undefined : 'must be true or false');
 
+/** The largest `clockSkewSeconds` a profile may set. */
+export const MAX_CLOCK_SKEW_SECONDS = 86400;
+/** The largest `requestMaxLifetimeSeconds` a profile may set. */
+export const MAX_REQUEST_LIFETIME_SECONDS = 30 * 86400;
+
 const seconds = (max: number) => (v: unknown) =>
   Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max
     ? undefined
@@ -233,13 +238,13 @@ export const SWITCHES: { [K in keyof BankSettings]: SwitchSpec } = {
     values: 'seconds',
     doc: 'Tolerance for `iat`/`exp`/`nbf`.',
     reproduces: 'Banks with tight or loose clock tolerance.',
-    check: seconds(86400),
+    check: seconds(MAX_CLOCK_SKEW_SECONDS),
   },
   requestMaxLifetimeSeconds: {
     values: 'seconds',
     doc: 'Longest accepted `exp − iat` of the request.',
     reproduces: 'Banks refusing long-lived requests.',
-    check: seconds(30 * 86400),
+    check: seconds(MAX_REQUEST_LIFETIME_SECONDS),
   },
   accessTokenLifetimeSeconds: {
     values: 'seconds',

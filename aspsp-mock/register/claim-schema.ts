@@ -5,6 +5,25 @@ export const BASE62 = /^[0-9a-zA-Z]{1,22}$/;
 export const UUID_V4 =
   /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
 
+/**
+ * Longest accepted `client_name`, characters. Neither RFC 7591 §2 nor the OB DCR swagger
+ * (v3.1–v3.3, which do not list the claim) sets one; 256 is the longest free string the OB
+ * DCR swagger allows anywhere (`scope`, each redirect URI) and the directory API's software
+ * `Description` (its `ClientName` is at most 40).
+ */
+export const CLIENT_NAME_MAX_LENGTH = 256;
+
+/**
+ * Free-text claims the bank registers, stores and shows back (GET /register, the admin
+ * listing, the console), with the characters refused in them: C0 controls (tab and newline
+ * included), DEL, C1 controls, and the bidirectional embeddings, overrides and isolates
+ * U+202A–U+202E, U+2066–U+2069 (which make a name display as another). Every other claim
+ * the bank keeps is an enum, a URI (checked on its raw string), a DN or the statement.
+ */
+export const FREE_TEXT_CLAIMS: readonly string[] = ['client_name'];
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is looked for
+export const FORBIDDEN_IN_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
 /** Auth methods and grant types each DCR version knows. */
 const VERSION_AUTH_METHODS: Record<BankSettings['specVersion'], string[]> = {
   '3.1': ['private_key_jwt', 'tls_client_auth'],
@@ -141,6 +160,8 @@ function buildMetadataSchema(settings: BankSettings, c: Conditions): Schema {
       enum: ['RS256', 'PS256', 'ES256'],
     },
     backchannel_user_code_parameter_supported: { type: 'boolean' },
+    // RFC 7591 §2 metadata, not in the OB DCR swagger, which gives it no limit; obmock's (see FREE_TEXT_CLAIMS)
+    client_name: { type: 'string', maxLength: CLIENT_NAME_MAX_LENGTH },
   };
   for (const [claim, value] of Object.entries(settings.requiredClaims)) {
     schema[claim] = { type: 'string', required: true, enum: [value] };

@@ -4,7 +4,15 @@ import { validateObject } from '../../lib/validate.js';
 import { type BankContext, nowSeconds } from '../context.js';
 import { InvalidClientMetadata, InvalidRedirectUri, UnapprovedSoftwareStatement } from '../errors.js';
 import { SCOPE_ROLES } from '../settings.js';
-import { BASE62, metadataSchema, redirectSchema, subjectDnClaim, UUID_V4 } from './claim-schema.js';
+import {
+  BASE62,
+  FORBIDDEN_IN_TEXT,
+  FREE_TEXT_CLAIMS,
+  metadataSchema,
+  redirectSchema,
+  subjectDnClaim,
+  UUID_V4,
+} from './claim-schema.js';
 import { scopeOfRole } from './eidas-roles.js';
 import { parseDnRemembered } from './parsed-dn.js';
 import type { SsaClaims } from './verify-ssa.js';
@@ -18,13 +26,20 @@ const refuseMetadata = (_field: string, message: string): never => {
   throw new InvalidClientMetadata(message);
 };
 
-/** Step: every claim has the right type, presence and allowed value (tables in claim-schema). */
+/** Step: every claim has the right type, presence and allowed value; free text has no control characters (tables in claim-schema). */
 export function checkClaimTypes(ctx: BankContext, claims: Claims): void {
   const schema = metadataSchema(ctx.settings, claims);
   validateObject(claims, redirectSchema(ctx.settings), refuseRedirectUri);
   validateObject(claims, schema, refuseMetadata);
   if (claims.backchannel_user_code_parameter_supported === true) {
     throw new InvalidClientMetadata('backchannel_user_code_parameter_supported must be false');
+  }
+  for (const claim of FREE_TEXT_CLAIMS) {
+    const text = claims[claim];
+    if (typeof text === 'string' && FORBIDDEN_IN_TEXT.test(text))
+      throw new InvalidClientMetadata(
+        `${claim} must not contain control characters or bidirectional overrides (U+0000–U+001F, U+007F–U+009F, U+202A–U+202E, U+2066–U+2069)`,
+      );
   }
 }
 

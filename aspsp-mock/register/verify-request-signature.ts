@@ -12,7 +12,7 @@ export interface RequestHeader {
   header: ProtectedHeaderParameters;
 }
 
-/** Step: the request header is acceptable (alg, kid, no embedded key) before anything is fetched. */
+/** Step: the request header is acceptable (alg, no embedded key, no crit, kid) before anything is fetched. */
 export function checkRequestHeader(ctx: BankContext, jws: string): RequestHeader {
   const header = readCompactJws(jws);
   if (!header) throw new InvalidClientMetadata('request body is not a signed JWT (compact JWS)');
@@ -28,6 +28,12 @@ export function checkRequestHeader(ctx: BankContext, jws: string): RequestHeader
         `request header must not carry '${h}'; the key comes from software_jwks_endpoint`,
       );
   }
+  // RFC 7515 §4.1.11: a JWS whose crit lists an extension the recipient does not understand is
+  // invalid; the bank understands none. Said here, before the signature, which is never checked.
+  if (header.crit !== undefined)
+    throw new InvalidClientMetadata(
+      "request header must not have 'crit': this bank supports no critical header extension (RFC 7515 §4.1.11)",
+    );
   if (typeof header.kid !== 'string' || header.kid === '')
     throw new InvalidClientMetadata('request header has no kid');
   return { alg, kid: header.kid, header };

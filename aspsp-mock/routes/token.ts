@@ -4,22 +4,13 @@ import { Checklist } from '../checklist.js';
 import { requireCheckedCertificate } from '../client-certificate.js';
 import type { BankContext } from '../context.js';
 import { InvalidClient, TokenError } from '../errors.js';
-import type { ClientRecord } from '../model.js';
-import { checkCertificateBinding, scopeList } from '../register/validate-claims.js';
+import { checkCertificateBinding } from '../register/validate-claims.js';
 import type { SsaClaims } from '../register/verify-ssa.js';
 import { issueAccessToken } from '../token/access-token.js';
 import { authenticateClient } from '../token/authenticate-client.js';
+import { grantedScope } from '../token/granted-scope.js';
 import { TOKEN_CHECKS } from '../token/token-checks.js';
-
-function grantedScope(client: ClientRecord, requested: string | null): string {
-  const allowed = scopeList(client.metadata);
-  if (requested === null || requested.trim() === '') return allowed.join(' ');
-  const wanted = requested.split(' ').filter(Boolean);
-  const extra = wanted.filter((s) => !allowed.includes(s));
-  if (extra.length > 0)
-    throw new TokenError('invalid_scope', `scope ${extra.join(' ')} was not registered for this client`);
-  return wanted.join(' ');
-}
+import { tokenParameters } from '../token/token-parameters.js';
 
 /**
  * POST {issuer}/token — client_credentials with tls_client_auth,
@@ -30,7 +21,7 @@ function grantedScope(client: ClientRecord, requested: string | null): string {
 export function tokenEndpoint(ctx: BankContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const checks = new Checklist(TOKEN_CHECKS).attach(res);
-    const form = new URLSearchParams((req.rawBody ?? Buffer.alloc(0)).toString('utf8'));
+    const form = checks.step('parameters', () => tokenParameters(req));
     checks.step('grant-type', () => {
       const grant = form.get('grant_type');
       if (!grant) throw new TokenError('invalid_request', 'grant_type is required');

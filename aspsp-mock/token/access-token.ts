@@ -60,7 +60,11 @@ export async function requireAccessToken(
   });
   const der = checks.step('token-binding', () => {
     const d = presentedCertificate(ctx, req);
-    if (!d || thumbprint(d) !== record.x5tS256)
+    if (!d)
+      throw new InvalidToken(
+        'no client certificate was presented; the access token is bound to one (cnf.x5t#S256)',
+      );
+    if (thumbprint(d) !== record.x5tS256)
       throw new InvalidToken('the access token is bound to another client certificate (cnf.x5t#S256)');
     return d;
   });

@@ -2,13 +2,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { type CertificateInfo, dnEquals } from '../../certs/index.js';
 import { Checklist } from '../checklist.js';
-import { type BankContext, nowSeconds } from '../context.js';
-import { InvalidClient } from '../errors.js';
+import type { BankContext } from '../context.js';
+import { InvalidClient, TokenError } from '../errors.js';
 import { BANK_COLLECTIONS, type ClientRecord } from '../model.js';
 import { readCompactJws, signatureVerifies, unverifiedPayload } from '../register/jws.js';
 import { parseDnRemembered } from '../register/parsed-dn.js';
-import { rememberJti } from '../register/replay.js';
 import type { AuthMethod } from '../settings.js';
+import { checkAssertionClaims } from './check-assertion-claims.js';
+import { rememberAssertionJti } from './remember-assertion-jti.js';
 import { TOKEN_CHECKS, type TokenCheck } from './token-checks.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -60,11 +61,36 @@ type Presented =
     }
   | { method: 'tls_client_auth'; clientId: string | null };
 
-/** Step: which credential the request presents (and that it is well-formed). */
+/**
+ * RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each
+ * request." Where each credential of a request sits (the TLS client certificate is always
+ * presented: it binds the token, and it authenticates only when nothing else does); more
+ * than one is 400 invalid_request (§5.2: "utilizes more than one mechanism for
+ * authenticating the client"). A client_id in the body beside a Basic header must name the
+ * same client (§2.3.1 lets a client send it; another one is a second identity).
+ */
+function checkOneCredential(basic: { id: string } | undefined, form: URLSearchParams): void {
+  const used = [
+    ...(basic ? ['an Authorization header (client_secret_basic)'] : []),
+    ...(form.has('client_secret') ? ['client_secret'] : []),
+    ...(form.has('client_assertion') ? ['client_assertion'] : []),
+  ];
+  if (used.length > 1)
+    throw new TokenError(
+      'invalid_request',
+      `use one client authentication method per request, not ${used.join(' and ')}`,
+    );
+  const clientId = form.get('client_id');
+  if (basic && clientId !== null && clientId !== basic.id)
+    throw new TokenError('invalid_request', 'client_id differs from the client of the Authorization header');
+}
+
+/** Step: which credential the request presents (exactly one, and well-formed). */
 function presentedCredential(ctx: BankContext, req: Request, form: URLSearchParams): Presented {
   const basic = basicCredentials(req);
   if (req.headers.authorization && !basic)
     throw new InvalidClient('unsupported Authorization header', 'Basic');
+  checkOneCredential(basic, form);
   if (basic) return { method: 'client_secret_basic', clientId: basic.id, secret: basic.secret };
   const assertion = form.get('client_assertion');
   if (assertion !== null) {
@@ -76,6 +102,10 @@ function presentedCredential(ctx: BankContext, req: Request, form: URLSearchPara
     const alg = String(header.alg);
     if (!ctx.settings.signingAlgs.includes(alg as never))
       throw new InvalidClient(`client_assertion alg '${alg}' is not accepted`);
+    if (header.crit !== undefined)
+      throw new InvalidClient(
+        "client_assertion header must not have 'crit': this bank supports no critical header extension (RFC 7515 §4.1.11)",
+      );
     return { method: 'private_key_jwt', clientId: claims.iss, assertion, header, claims };
   }
   const secret = form.get('client_secret');
@@ -111,22 +141,12 @@ async function verifyAssertion(
   if (!aud.includes(tokenEndpoint) && !aud.includes(ctx.issuer)) {
     throw new InvalidClient(`client_assertion aud must be the token endpoint ${tokenEndpoint}`);
   }
-  const now = nowSeconds(ctx);
-  if (typeof claims.exp !== 'number' || now > claims.exp + ctx.settings.clockSkewSeconds) {
-    throw new InvalidClient('client_assertion has expired or has no exp');
-  }
-  if (typeof claims.jti !== 'string' || claims.jti === '')
-    throw new InvalidClient('client_assertion jti is required');
-  await rememberJti(
-    ctx,
-    `assertion:${client.client_id}`,
-    claims.jti,
-    claims.exp,
-    () => new InvalidClient('client_assertion jti has already been used'),
-  );
+  const jti = checkAssertionClaims(ctx, claims);
   if (form.get('client_id') !== null && form.get('client_id') !== client.client_id) {
     throw new InvalidClient('client_id does not match the client_assertion');
   }
+  // recorded last, once every other check passed: a refused assertion can be corrected and resent
+  await rememberAssertionJti(ctx, client.client_id, jti, claims.exp as number);
 }
 
 /**

@@ -5,21 +5,22 @@ import { CERTIFICATE_CHECKS } from '../checklist.js';
  * makes them (aspsp-mock/routes/token.ts, aspsp-mock/token/authenticate-client.ts).
  */
 export const TOKEN_CHECKS = [
+  ['parameters', 'no parameter the endpoint reads is given more than once'],
   ['grant-type', 'grant_type is client_credentials'],
   ...CERTIFICATE_CHECKS,
   [
     'client-credential',
-    'one credential is presented (Basic header, client_secret, client_assertion or the certificate alone)',
+    'exactly one credential is presented (Basic header, client_secret, client_assertion or the certificate alone); a client_id beside a Basic header names the same client',
   ],
   ['client-known', 'it names a registered client'],
   ['auth-method', 'it is the token endpoint auth method the client registered'],
   [
     'client-authenticated',
-    'it verifies (secret; or assertion signature, sub, aud, exp, unused jti; or certificate subject DN)',
+    'it verifies (secret; or assertion signature, sub, aud, exp within 1 h, jti of at most 256 characters unused; or certificate subject DN)',
   ],
   ['certificate-binding', 'the client certificate belongs to the client’s software statement'],
   ['client-grant', 'client_credentials is among the client’s grant_types'],
-  ['scope', 'the requested scope was registered for the client'],
+  ['scope', 'the requested scope (at most 1,024 characters, each word once) was registered for the client'],
 ] as const;
 
 export type TokenCheck = (typeof TOKEN_CHECKS)[number][0];

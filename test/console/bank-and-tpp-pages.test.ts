@@ -240,7 +240,8 @@ describe('live flow: every check of a refused registration', () => {
       m[1],
       m[2],
     ]);
-    expect(results.slice(0, 6)).toEqual([
+    expect(results.slice(0, 7)).toEqual([
+      ['parameters', 'passed'],
       ['grant-type', 'passed'],
       ['certificate-presented', 'passed'],
       ['certificate-parses', 'passed'],
@@ -248,7 +249,7 @@ describe('live flow: every check of a refused registration', () => {
       ['certificate-validity', 'passed'],
       ['certificate-revocation', 'failed'],
     ]);
-    expect(results.slice(6).map(([c]) => c)).toContain('client-authenticated');
-    expect(results.slice(6).every(([, r]) => r === 'not reached')).toBe(true);
+    expect(results.slice(7).map(([c]) => c)).toContain('client-authenticated');
+    expect(results.slice(7).every(([, r]) => r === 'not reached')).toBe(true);
   });
 });

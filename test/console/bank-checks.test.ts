@@ -27,6 +27,7 @@ let accessToken: string;
 let otherToken: string;
 
 const TOKEN_IDS = [
+  'parameters',
   'grant-type',
   'certificate-presented',
   'certificate-parses',
