@@ -64,8 +64,15 @@ export function authenticate(ctx: DirectoryContext) {
       return;
     }
     // RFC 8705: an access token of the authorisation server works only over its certificate.
-    if (presentedCertificate(req)?.x5tS256 !== grant.x5tS256) {
-      next(new Unauthorized('the access token is bound to another client certificate (cnf.x5t#S256)'));
+    const presented = presentedCertificate(req);
+    if (presented?.x5tS256 !== grant.x5tS256) {
+      next(
+        new Unauthorized(
+          presented
+            ? 'the access token is bound to another client certificate (cnf.x5t#S256)'
+            : 'no client certificate was presented; the access token is bound to one (cnf.x5t#S256)',
+        ),
+      );
       return;
     }
     req.principal = { kind: 'organisation', organisationId: grant.organisationId, scopes: grant.scopes };

@@ -302,10 +302,13 @@ describe('onboarding through the front door, no admin token', () => {
       },
     });
     try {
-      for (const agent of [otherAgent, plain]) {
+      for (const [agent, says] of [
+        [otherAgent, 'the access token is bound to another client certificate (cnf.x5t#S256)'],
+        [plain, 'no client certificate was presented; the access token is bound to one (cnf.x5t#S256)'],
+      ] as const) {
         const res = await api('GET', '/software-statement', { agent });
         expect(res.status).toBe(401);
-        expect(res.json().error).toBe('invalid_token');
+        expect(res.json()).toEqual({ error: 'invalid_token', error_description: says });
       }
       // …and the token endpoint refuses the client over a certificate it is not bound to.
       const res = await token('TPPReadAccess', otherAgent);
