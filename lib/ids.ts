@@ -18,8 +18,20 @@ export function base62Id(length: number): string {
 export const newOrganisationId = (): string => base62Id(18);
 /** OB software statement and client ids are 22 base62 characters. */
 export const newSoftwareId = (): string => base62Id(22);
-/** A bearer credential: 256 random bits, base64url. */
-export const newSecret = (): string => randomBytes(32).toString('base64url');
+/**
+ * `bytes` random bytes as base64url, never starting with `-`: a credential is passed on
+ * command lines (`--admin-token T`), where a value starting with a dash reads as an option
+ * (node's parseArgs refuses it as ambiguous). One draw in 64 is drawn again.
+ */
+export function newCredential(bytes: number): string {
+  for (;;) {
+    const s = randomBytes(bytes).toString('base64url');
+    if (s[0] !== '-') return s;
+  }
+}
+
+/** A bearer credential: 256 random bits (less the one value in 64 that would start with `-`), base64url. */
+export const newSecret = (): string => newCredential(32);
 export const newUuid = (): string => randomUUID();
 
 export const isBase62 = (s: string, min: number, max: number): boolean =>

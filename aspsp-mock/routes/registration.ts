@@ -1,7 +1,8 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { Forbidden } from '../../lib/errors.js';
 import { sendJson } from '../../lib/http/index.js';
+import { newCredential } from '../../lib/ids.js';
 import { Checklist } from '../checklist.js';
 import { type BankContext, nowSeconds } from '../context.js';
 import { InsufficientScope, InvalidClientMetadata, InvalidToken } from '../errors.js';
@@ -67,8 +68,8 @@ function rememberRequestJti(ctx: BankContext, claims: Record<string, unknown>): 
   return rememberJti(ctx, 'register', claims.jti, exp);
 }
 
-/** A 36-character secret (the OB schema's maximum length). */
-const newSecret = (): string => randomBytes(27).toString('base64url');
+/** A 36-character secret (the OB schema's maximum length), never starting with `-` (lib/ids.ts). */
+const newSecret = (): string => newCredential(27);
 const hash = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 function sameHash(value: string, expected: string | undefined): boolean {
@@ -81,7 +82,7 @@ function sameHash(value: string, expected: string | undefined): boolean {
 /** A new RFC 7592 registration access token when the bank uses them. */
 function registrationAccessToken(ctx: BankContext): { token?: string; ratHash?: string } {
   if (ctx.settings.managementAuth !== 'registration-access-token') return {};
-  const token = randomBytes(32).toString('base64url');
+  const token = newCredential(32);
   return { token, ratHash: hash(token) };
 }
 

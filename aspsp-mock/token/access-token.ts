@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Request } from 'express';
+import { newCredential } from '../../lib/ids.js';
 import { Checklist } from '../checklist.js';
 import { checkClientCertificate, presentedCertificate } from '../client-certificate.js';
 import { type BankContext, nowSeconds } from '../context.js';
@@ -17,7 +18,7 @@ export async function issueAccessToken(
   scope: string,
   certDer: Buffer,
 ): Promise<{ token: string; record: TokenRecord }> {
-  const token = randomBytes(32).toString('base64url');
+  const token = newCredential(32);
   const record: TokenRecord = {
     hash: hashToken(token),
     client_id: clientId,

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { newCredential } from '../../lib/ids.js';
 
 export interface AccessTokenGrant {
   organisationId: string;
@@ -28,7 +29,7 @@ export class AccessTokens {
   issue(grant: Omit<AccessTokenGrant, 'expiresAt'>, nowMs: number): { token: string; expiresIn: number } {
     this.purge(nowMs);
     while (this.tokens.size >= this.max) this.tokens.delete(this.tokens.keys().next().value as string);
-    const token = randomBytes(32).toString('base64url');
+    const token = newCredential(32);
     this.tokens.set(hash(token), { ...grant, expiresAt: nowMs + this.lifetimeSeconds * 1000 });
     return { token, expiresIn: this.lifetimeSeconds };
   }
