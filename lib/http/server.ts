@@ -1,6 +1,7 @@
 import type { RequestListener } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { answerClientError } from './client-error.js';
 import { refuseRenegotiation } from './peer-certificate.js';
 
 export interface TlsCredentials {
@@ -47,6 +48,8 @@ export function listenHttps(options: ListenOptions): Promise<RunningServer> {
   });
   // a connection's client certificate is the one of its first handshake (peer-certificate.ts)
   server.on('secureConnection', refuseRenegotiation);
+  // a request the HTTP parser refuses gets the usual JSON error body, not Node's bare status line
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 30_000;
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;

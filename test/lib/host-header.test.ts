@@ -209,3 +209,55 @@ describe("Node's own Host check, which listenHttps turns off", () => {
     }
   });
 });
+
+// What Node's HTTP parser refuses never reaches an app: listenHttps's clientError listener
+// (lib/http/client-error.ts) answers it with the services' usual JSON error body.
+describe.each(SERVICES)('%s: a request the HTTP parser refuses', (name) => {
+  function expectParserRefusal(res: RawAnswer, status: number, error: string): void {
+    expect(res.status, res.body).toBe(status);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.headers.connection).toBe('close');
+    expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.body));
+    const body = JSON.parse(res.body);
+    expect(Object.keys(body).sort()).toEqual(['error', 'error_description']);
+    expect(body.error).toBe(error);
+    expect(body.error_description).not.toMatch(/HPE_|llhttp|parse error|Invalid/i);
+  }
+
+  it.each([
+    ['a header line without a colon', (h: string) => `GET / HTTP/1.1\r\nHost: ${h}\r\nno colon here`, ''],
+    [
+      'a Content-Length that is not a number',
+      (h: string) => `POST / HTTP/1.1\r\nHost: ${h}\r\nContent-Length: abc`,
+      '',
+    ],
+    [
+      'both Content-Length and chunked',
+      (h: string) => `POST / HTTP/1.1\r\nHost: ${h}\r\nContent-Length: 3\r\nTransfer-Encoding: chunked`,
+      '0\r\n\r\n',
+    ],
+    ['a request line with no version', () => 'GET /', ''],
+    [
+      'a control character in a header value',
+      (h: string) => `GET / HTTP/1.1\r\nHost: ${h}\r\nX-A: a\u0001b`,
+      '',
+    ],
+  ])('%s: 400 invalid_request with a JSON body', async (_what, head, body) => {
+    const [, url] = at(name);
+    expectParserRefusal(await rawRequest(url, head(hostOf(url)), body), 400, 'invalid_request');
+  });
+
+  it('a request head over 16 KiB: 431 with a JSON body', async () => {
+    const [, url, path] = at(name);
+    const res = await rawRequest(
+      url,
+      `GET ${path} HTTP/1.1\r\nHost: ${hostOf(url)}\r\nX-Big: ${'a'.repeat(20_000)}`,
+    );
+    expectParserRefusal(res, 431, 'request_header_fields_too_large');
+  });
+
+  it('keeps serving afterwards', async () => {
+    const [, url, path] = at(name);
+    expect((await rawRequest(url, `GET ${path} HTTP/1.1\r\nHost: ${hostOf(url)}`)).status).toBe(200);
+  });
+});
