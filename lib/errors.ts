@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 /**
  * Errors that carry an HTTP status and an OAuth-style `error` code.
  * One class per failure kind; `toErrorResponse` turns any thrown value into a response body.
@@ -79,6 +81,38 @@ export interface ErrorBody {
   error_description: string;
 }
 
+/** OB Read/Write API error codes the bank's resources use (OBErrorResponseError1Code). */
+export type ObErrorCode =
+  | 'UK.OBIE.Field.Missing'
+  | 'UK.OBIE.Field.Invalid'
+  | 'UK.OBIE.Field.InvalidDate'
+  | 'UK.OBIE.Resource.NotFound';
+
+/**
+ * A refusal by an OB Read/Write API resource (the bank's account-access consents). Its body is
+ * the Read/Write API's OBErrorResponse1, not an OAuth error: `Code` (the status, ≤ 40
+ * characters), `Id` (this error's reference), `Message` and `Errors` (one OBError1 with the
+ * `ErrorCode`, its `Message` and the `Path` of the field at fault).
+ */
+export class ObResourceError extends HttpError {
+  constructor(
+    status: number,
+    readonly errorCode: ObErrorCode,
+    description: string,
+    readonly path?: string,
+  ) {
+    super(status, errorCode, description);
+  }
+}
+
+/** OBErrorResponse1 of the OB Read/Write API. */
+export interface ObErrorBody {
+  Code: string;
+  Id: string;
+  Message: string;
+  Errors: { ErrorCode: string; Message: string; Path?: string }[];
+}
+
 /** Longest error_description we send (the OB DCR spec caps it at 500 characters). */
 export const MAX_DESCRIPTION = 500;
 
@@ -88,9 +122,22 @@ export const MAX_DESCRIPTION = 500;
  */
 export function toErrorResponse(err: unknown): {
   status: number;
-  body: ErrorBody;
+  body: ErrorBody | ObErrorBody;
   headers: Record<string, string>;
 } {
+  if (err instanceof ObResourceError && err.status < 500) {
+    const message = err.message.slice(0, MAX_DESCRIPTION);
+    return {
+      status: err.status,
+      headers: err.headers,
+      body: {
+        Code: `${err.status} ${STATUS_CODES[err.status] ?? 'Error'}`.slice(0, 40),
+        Id: randomUUID(),
+        Message: message,
+        Errors: [{ ErrorCode: err.errorCode, Message: message, ...(err.path ? { Path: err.path } : {}) }],
+      },
+    };
+  }
   if (err instanceof HttpError && err.status < 500) {
     return {
       status: err.status,

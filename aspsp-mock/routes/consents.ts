@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { BadRequest, NotFound } from '../../lib/errors.js';
+import { HttpError, ObResourceError } from '../../lib/errors.js';
 import { jsonObject } from '../../lib/http/index.js';
 import { Checklist } from '../checklist.js';
 import type { BankContext } from '../context.js';
@@ -48,25 +48,78 @@ async function requireAccountsToken(
   return token;
 }
 
-/** Step (POST): the consent request's Data, validated. */
-function consentRequest(req: Request): { perms: string[]; expiry?: string } {
-  const body = jsonObject(req);
-  const data = body.Data as Record<string, unknown> | undefined;
-  const perms = data?.Permissions;
-  if (!data || typeof data !== 'object' || !Array.isArray(perms) || perms.length === 0) {
-    throw new BadRequest('Data.Permissions must be a non-empty array', 'UK.OBIE.Field.Missing');
+/** Most entries in `Data.Permissions` (21 permissions exist; duplicates are folded). */
+export const MAX_PERMISSION_ENTRIES = 64;
+
+/** The request body as a JSON object, or an OB-shaped refusal. */
+function consentBody(req: Request): Record<string, unknown> {
+  try {
+    return jsonObject(req);
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 400)
+      throw new ObResourceError(400, 'UK.OBIE.Field.Invalid', err.message);
+    throw err;
   }
+}
+
+/**
+ * Step (POST): the consent request's Data, validated (OB Read/Write API v3.1,
+ * OBReadConsent1: `Data.Permissions` a non-empty array of the permission codes,
+ * `Data.ExpirationDateTime` an optional ISO 8601 date-time). A refusal is 400 with the
+ * Read/Write API's OBErrorResponse1 naming the field. Permissions are a set: a repeated one is
+ * kept once, in the order first given.
+ */
+function consentRequest(req: Request, now: Date): { perms: string[]; expiry?: string } {
+  const body = consentBody(req);
+  const data = body.Data as Record<string, unknown> | undefined;
+  if (!data || typeof data !== 'object' || Array.isArray(data))
+    throw new ObResourceError(400, 'UK.OBIE.Field.Missing', 'Data is required', 'Data');
+  const perms = data.Permissions;
+  if (perms === undefined)
+    throw new ObResourceError(
+      400,
+      'UK.OBIE.Field.Missing',
+      'Data.Permissions is required',
+      'Data.Permissions',
+    );
+  if (!Array.isArray(perms) || perms.length === 0)
+    throw new ObResourceError(
+      400,
+      'UK.OBIE.Field.Invalid',
+      'Data.Permissions must be a non-empty array',
+      'Data.Permissions',
+    );
+  if (perms.length > MAX_PERMISSION_ENTRIES)
+    throw new ObResourceError(
+      400,
+      'UK.OBIE.Field.Invalid',
+      `Data.Permissions must have at most ${MAX_PERMISSION_ENTRIES} entries`,
+      'Data.Permissions',
+    );
   const unknown = perms.filter((p) => typeof p !== 'string' || !PERMISSIONS.has(p));
   if (unknown.length > 0)
-    throw new BadRequest(
-      `Data.Permissions: unknown ${unknown.map(String).join(', ')}`,
+    throw new ObResourceError(
+      400,
       'UK.OBIE.Field.Invalid',
+      `Data.Permissions: unknown ${unknown.map((p) => JSON.stringify(p).slice(0, 60)).join(', ')}`,
+      'Data.Permissions',
     );
   const expiry = data.ExpirationDateTime;
-  if (expiry !== undefined && (typeof expiry !== 'string' || Number.isNaN(Date.parse(expiry)))) {
-    throw new BadRequest('Data.ExpirationDateTime must be an ISO 8601 date-time', 'UK.OBIE.Field.Invalid');
-  }
-  return { perms: perms as string[], ...(typeof expiry === 'string' ? { expiry } : {}) };
+  if (expiry !== undefined && (typeof expiry !== 'string' || Number.isNaN(Date.parse(expiry))))
+    throw new ObResourceError(
+      400,
+      'UK.OBIE.Field.Invalid',
+      'Data.ExpirationDateTime must be an ISO 8601 date-time',
+      'Data.ExpirationDateTime',
+    );
+  if (typeof expiry === 'string' && Date.parse(expiry) <= now.getTime())
+    throw new ObResourceError(
+      400,
+      'UK.OBIE.Field.InvalidDate',
+      'Data.ExpirationDateTime must be in the future',
+      'Data.ExpirationDateTime',
+    );
+  return { perms: [...new Set(perms as string[])], ...(typeof expiry === 'string' ? { expiry } : {}) };
 }
 
 function view(ctx: BankContext, c: ConsentRecord): Record<string, unknown> {
@@ -91,7 +144,7 @@ export function createConsent(ctx: BankContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const checks = new Checklist(CONSENT_CHECKS).attach(res);
     const token = await requireAccountsToken(ctx, req, checks);
-    const { perms, expiry } = checks.step('consent-request', () => consentRequest(req));
+    const { perms, expiry } = checks.step('consent-request', () => consentRequest(req, ctx.now()));
     checks.skip('consent-owner', 'a new consent');
     const now = ctx.now().toISOString();
     const consent: ConsentRecord = {
@@ -115,7 +168,8 @@ export function getConsent(ctx: BankContext) {
     checks.skip('consent-request', 'reading a consent');
     const consent = checks.step('consent-owner', () => {
       const c = ctx.store.get<ConsentRecord>(BANK_COLLECTIONS.consents, String(req.params.ConsentId));
-      if (!c || c.client_id !== token.client_id) throw new NotFound('no such consent');
+      if (!c || c.client_id !== token.client_id)
+        throw new ObResourceError(404, 'UK.OBIE.Resource.NotFound', 'no such consent', 'ConsentId');
       return c;
     });
     res.status(200).json(view(ctx, consent));

@@ -31,8 +31,8 @@ export function errorHandler(logger: Logger) {
         method: req.method,
         path: req.path,
         status,
-        error: body.error,
-        error_description: maskSecrets(String(body.error_description ?? '')),
+        error: 'error' in body ? body.error : body.Errors[0].ErrorCode,
+        error_description: maskSecrets('error' in body ? body.error_description : body.Message),
       });
     }
     if (res.headersSent) {
