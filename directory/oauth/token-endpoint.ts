@@ -12,6 +12,8 @@ import { DIRECTORY_SCOPES, GRANTABLE } from './scopes.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const MAX_ASSERTION_LIFETIME_S = 300;
+/** Longest client assertion jti kept for replay protection (the bank's limit too). */
+const MAX_JTI_LENGTH = 256;
 /** The client assertion's algorithms (the AS metadata's token_endpoint_auth_signing_alg_values_supported). */
 const ASSERTION_ALGS = ['PS256'];
 
@@ -119,7 +121,13 @@ async function checkAssertion(
       'invalid_client',
       `client_assertion must expire within ${MAX_ASSERTION_LIFETIME_S} s`,
     );
-  if (!ctx.oauthTokens.useJti(`${client.ClientID}:${String(payload.jti)}`, exp * 1000, now.getTime()))
+  // the jti is kept until exp: a string of bounded length, as the bank's token endpoint asks
+  if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > MAX_JTI_LENGTH)
+    throw new TokenEndpointError(
+      'invalid_client',
+      `client_assertion jti must be a string of 1 to ${MAX_JTI_LENGTH} characters`,
+    );
+  if (!ctx.oauthTokens.useJti(`${client.ClientID}:${payload.jti}`, exp * 1000, now.getTime()))
     throw new TokenEndpointError('invalid_client', 'client_assertion jti was already used');
 }
 

@@ -205,6 +205,20 @@ const cases: Case[] = [
     description: 'client_assertion rejected: the jti claim is required',
   },
   {
+    name: 'an assertion whose jti is 257 characters',
+    pairs: [CC, TYPE, ['client_assertion', 'LONGJTI']],
+    status: 401,
+    error: 'invalid_client',
+    description: 'client_assertion jti must be a string of 1 to 256 characters',
+  },
+  {
+    name: 'an assertion whose jti is a number',
+    pairs: [CC, TYPE, ['client_assertion', 'NUMJTI']],
+    status: 401,
+    error: 'invalid_client',
+    description: 'client_assertion jti must be a string of 1 to 256 characters',
+  },
+  {
     name: 'an assertion whose signature was altered',
     pairs: [CC, TYPE, ['client_assertion', 'BADSIG']],
     status: 401,
@@ -222,6 +236,8 @@ async function fill(pairs: [string, string][], valid: string): Promise<[string, 
     AUD: () => assertion('PS256', { aud: 'https://elsewhere.example/token' }),
     OLD: () => assertion('PS256', { iat: now - 600, exp: now - 300 }),
     NOJTI: () => assertion('PS256', { jti: undefined }),
+    LONGJTI: () => assertion('PS256', { jti: 'j'.repeat(257) }),
+    NUMJTI: () => assertion('PS256', { jti: 42 }),
     BADSIG: async () => {
       const [h, p, s] = (await assertion()).split('.');
       return `${h}.${p}.${s.startsWith('A') ? `B${s.slice(1)}` : `A${s.slice(1)}`}`;
