@@ -1,3 +1,4 @@
+import { CONTROL_CHARACTERS } from './free-text.js';
 import { parseUrlRemembered } from './parsed-url.js';
 
 /**
@@ -11,8 +12,7 @@ import { parseUrlRemembered } from './parsed-url.js';
  * than http(s), no host. Returns the reason, or undefined for an acceptable URI.
  */
 export function redirectUriProblem(uri: string): string | undefined {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is looked for
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(uri)) return 'must not contain control characters';
+  if (CONTROL_CHARACTERS.test(uri)) return 'must not contain control characters';
   if (/[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]/u.test(uri))
     return 'must not contain whitespace';
   if (uri.includes('#')) return 'must not have a fragment (RFC 6749 §3.1.2)';

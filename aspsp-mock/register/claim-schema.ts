@@ -18,11 +18,10 @@ export const CLIENT_NAME_MAX_LENGTH = 256;
  * listing, the console), with the characters refused in them: C0 controls (tab and newline
  * included), DEL, C1 controls, and the bidirectional embeddings, overrides and isolates
  * U+202A–U+202E, U+2066–U+2069 (which make a name display as another). Every other claim
- * the bank keeps is an enum, a URI (checked on its raw string), a DN or the statement.
+ * the bank keeps is an enum, a URI (checked on its raw string), a DN or the statement. The
+ * characters are lib/free-text.ts's, shared with the directory.
  */
 export const FREE_TEXT_CLAIMS: readonly string[] = ['client_name'];
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is looked for
-export const FORBIDDEN_IN_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** Auth methods and grant types each DCR version knows. */
 const VERSION_AUTH_METHODS: Record<BankSettings['specVersion'], string[]> = {

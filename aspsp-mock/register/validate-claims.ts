@@ -1,4 +1,5 @@
 import { type CertificateInfo, dnEquals, dnToString } from '../../certs/index.js';
+import { freeTextProblem } from '../../lib/free-text.js';
 import { parseUrlRemembered } from '../../lib/parsed-url.js';
 import { validateObject } from '../../lib/validate.js';
 import { type BankContext, nowSeconds } from '../context.js';
@@ -6,7 +7,6 @@ import { InvalidClientMetadata, InvalidRedirectUri, UnapprovedSoftwareStatement 
 import { SCOPE_ROLES } from '../settings.js';
 import {
   BASE62,
-  FORBIDDEN_IN_TEXT,
   FREE_TEXT_CLAIMS,
   metadataSchema,
   redirectSchema,
@@ -36,7 +36,7 @@ export function checkClaimTypes(ctx: BankContext, claims: Claims): void {
   }
   for (const claim of FREE_TEXT_CLAIMS) {
     const text = claims[claim];
-    if (typeof text === 'string' && FORBIDDEN_IN_TEXT.test(text))
+    if (typeof text === 'string' && freeTextProblem(text) !== undefined)
       throw new InvalidClientMetadata(
         `${claim} must not contain control characters or bidirectional overrides (U+0000–U+001F, U+007F–U+009F, U+202A–U+202E, U+2066–U+2069)`,
       );

@@ -10,6 +10,7 @@ import {
   type SubjectContext,
 } from '../../certs/index.js';
 import { BadRequest, Conflict, NotFound } from '../../lib/errors.js';
+import { freeTextProblem } from '../../lib/free-text.js';
 import { jsonObject } from '../../lib/http/index.js';
 import { organisationInPath } from '../auth.js';
 import { checkCertificateNames } from '../check-certificate-names.js';
@@ -21,7 +22,6 @@ import type {
   SoftwareStatementRecord,
 } from '../model.js';
 import { MEDIA, sendJson } from '../respond.js';
-import { freeTextProblem } from '../validation/free-text.js';
 import { CERTIFICATE_ASSOCIATION } from '../validation/schemas.js';
 import { validateBody } from '../validation/validate.js';
 import { certificateView } from '../views/certificate.js';

@@ -1,11 +1,11 @@
 import { BadRequest } from '../../lib/errors.js';
+import { freeTextProblem } from '../../lib/free-text.js';
 import { type Fail, type FieldRule, validateObject } from '../../lib/validate.js';
-import { freeTextProblem } from './free-text.js';
 
 /**
  * A field rule of the directory's tables: lib/validate's rule plus
  * - `text`: the value (or each item) is free text — no control or bidi override/isolate
- *   characters (free-text.ts);
+ *   characters (lib/free-text.ts);
  * - `pattern`: the value must match `re`; a refusal says `<field> must be <says>`.
  */
 export interface DirectoryRule extends FieldRule {
