@@ -1,7 +1,6 @@
-import type { X509Certificate } from 'node:crypto';
 import type { Request } from 'express';
 import type { CertificateInfo } from '../certs/index.js';
-import { peerCertificateDer, peerX509Certificate } from '../lib/http/index.js';
+import { peerCertificateDer } from '../lib/http/index.js';
 import { type CertificateCheck, type Checklist, failCertificate, passCertificate } from './checklist.js';
 import type { BankContext } from './context.js';
 import { InvalidClient } from './errors.js';
@@ -37,21 +36,8 @@ export function presentedCertificate(ctx: BankContext, req: Request): Buffer | u
  * The clock is read after the CRL arrived; its freshness is judged with the
  * profile's clock-skew tolerance.
  */
-export function checkClientCertificate(
-  ctx: BankContext,
-  der: Buffer,
-  parsed?: () => X509Certificate | undefined,
-): Promise<ClientCertificateCheck> {
-  return ctx.trust.checkClientCertificate(der, () => ctx.now(), ctx.settings.clockSkewSeconds, parsed);
-}
-
-/**
- * The certificate of the request's TLS session as the `X509Certificate` OpenSSL decoded during
- * the handshake (no second decode), for the first check of a certificate; none behind a
- * TLS-terminating gateway (`mtlsHeader`), where the certificate comes from a header.
- */
-function sessionCertificate(ctx: BankContext, req: Request): (() => X509Certificate | undefined) | undefined {
-  return ctx.mtlsHeader ? undefined : () => peerX509Certificate(req);
+export function checkClientCertificate(ctx: BankContext, der: Buffer): Promise<ClientCertificateCheck> {
+  return ctx.trust.checkClientCertificate(der, () => ctx.now(), ctx.settings.clockSkewSeconds);
 }
 
 /** 401 invalid_client for a TLS client certificate that is missing (`reason` "missing") or refused (the check's reason). */
@@ -68,7 +54,7 @@ export class ClientCertificateRefused extends InvalidClient {
 export async function requireClientCertificate(ctx: BankContext, req: Request): Promise<CertificateInfo> {
   const der = presentedCertificate(ctx, req);
   if (!der) throw new ClientCertificateRefused('missing', 'a client certificate (mutual TLS) is required');
-  const check = await checkClientCertificate(ctx, der, sessionCertificate(ctx, req));
+  const check = await checkClientCertificate(ctx, der);
   if (!check.ok)
     throw new ClientCertificateRefused(
       check.reason,

@@ -26,8 +26,7 @@ import { certificateStructure, readSubjectAltNames } from './x509-parse.js';
  * banks look at: names, validity, SANs, key usage, EKU, qcStatements (QcType, PSD2 roles, NCA),
  * CRL URLs, key identifiers, fingerprints. Throws CertificateParseError.
  *
- * An `X509Certificate` node already holds (a TLS session's peer certificate,
- * `getPeerX509Certificate()`) is read as it is: OpenSSL does not decode it a second time.
+ * An `X509Certificate` already made is read as it is: OpenSSL does not decode it a second time.
  */
 export function parseCertificate(input: string | Buffer | X509Certificate): CertificateInfo {
   let der: Buffer;

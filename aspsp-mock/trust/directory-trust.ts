@@ -66,21 +66,15 @@ export class DirectoryTrust {
    * was being fetched is not "from the future"), and the CRL's freshness is
    * judged with `skewSeconds` of tolerance. A passed check is remembered for
    * the same certificate until the CRL is fetched again.
-   *
-   * `parsed` may give the same certificate as an `X509Certificate` already
-   * made (the TLS session's: no second decode by OpenSSL); it is asked for
-   * only when the certificate is checked, and used only if its bytes are
-   * `der`'s.
    */
   async checkClientCertificate(
     der: Buffer,
     clock: () => Date,
     skewSeconds = 0,
-    parsed?: () => X509Certificate | undefined,
   ): Promise<ClientCertificateCheck> {
     const mode = this.revocationCheck();
-    if (mode !== 'crl') return this.checkWithoutCrl(der, clock, skewSeconds, mode, parsed);
-    return this.checkWithCrl(der, clock, skewSeconds, parsed);
+    if (mode !== 'crl') return this.checkWithoutCrl(der, clock, skewSeconds, mode);
+    return this.checkWithCrl(der, clock, skewSeconds);
   }
 
   /**
@@ -93,10 +87,9 @@ export class DirectoryTrust {
     clock: () => Date,
     skewSeconds: number,
     mode: 'ocsp' | 'ocsp-then-crl' | 'none',
-    parsed?: () => X509Certificate | undefined,
   ): Promise<ClientCertificateCheck> {
     const now = clock();
-    const result = verifyCertificate(sameCertificate(der, parsed), {
+    const result = verifyCertificate(der, {
       ca: { bundlePem: this.caBundlePem },
       now,
     });
@@ -111,7 +104,7 @@ export class DirectoryTrust {
     if (verdict.kind === 'good') return { ok: true, info: result.info };
     if (verdict.kind === 'unavailable' && mode === 'ocsp-then-crl') {
       try {
-        return await this.checkWithCrl(der, clock, skewSeconds, parsed);
+        return await this.checkWithCrl(der, clock, skewSeconds);
       } catch (err) {
         return {
           ok: false,
@@ -128,7 +121,6 @@ export class DirectoryTrust {
     der: Buffer,
     clock: () => Date,
     skewSeconds: number,
-    parsed?: () => X509Certificate | undefined,
   ): Promise<ClientCertificateCheck> {
     const crlDer = await this.crlDer();
     const now = clock();
@@ -138,7 +130,7 @@ export class DirectoryTrust {
       return { ok: true, info: hit.info };
     // verifyCertificate parses the certificate first; it is parsed a second time only to word a
     // refusal (one certificate parse less per new client on the passing path).
-    const result = verifyCertificate(sameCertificate(der, parsed), {
+    const result = verifyCertificate(der, {
       ca: { bundlePem: this.caBundlePem },
       crlDer,
       now,
@@ -151,12 +143,6 @@ export class DirectoryTrust {
     this.passed.set(key, { crl: crlDer, info: result.info });
     return { ok: true, info: result.info };
   }
-}
-
-/** The certificate `parsed` gives when its bytes are `der`, else `der` itself (parsed anew). */
-function sameCertificate(der: Buffer, parsed?: () => X509Certificate | undefined): X509Certificate | Buffer {
-  const x509 = parsed?.();
-  return x509?.raw.equals(der) ? x509 : der;
 }
 
 function parses(der: Buffer): boolean {

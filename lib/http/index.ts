@@ -4,7 +4,7 @@ export { errorHandler, notFoundHandler } from './errors.js';
 export { hostHeader } from './host-header.js';
 export { MESSAGE_TAP_PATH, type MessageTapOptions, messageTap, type TappedMessage } from './message-tap.js';
 export { negotiate } from './negotiate.js';
-export { peerCertificateDer, peerX509Certificate } from './peer-certificate.js';
+export { peerCertificateDer } from './peer-certificate.js';
 export { requestLog } from './request-log.js';
 export { sendJson } from './send-json.js';
 export { type ListenOptions, listenHttps, type RunningServer, type TlsCredentials } from './server.js';

@@ -1,4 +1,3 @@
-import { X509Certificate } from 'node:crypto';
 import type { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectoryTrust } from '../../../aspsp-mock/trust/directory-trust.js';
@@ -89,66 +88,5 @@ describe('DirectoryTrust: a client certificate that does not parse', () => {
       message: 'the client certificate cannot be parsed',
     });
     expect(await t.checkClientCertificate(leaf, () => new Date(worldNow), 0)).toMatchObject({ ok: true });
-  });
-});
-
-describe("DirectoryTrust: the TLS session's certificate, already parsed", () => {
-  it('gives the same answer as the DER, and is asked for only when the certificate is checked', async () => {
-    advanceOnFetchMs = 0;
-    crlOffsetMs = 0;
-    // the CRL kept for a minute: a passed check is remembered while it is current
-    const t = new DirectoryTrust(
-      origin,
-      ca.bundlePem,
-      dispatcher,
-      () => 60,
-      () => worldNow,
-    );
-    let asked = 0;
-    const session = () => {
-      asked++;
-      return new X509Certificate(leaf);
-    };
-    const first = await t.checkClientCertificate(leaf, () => new Date(worldNow), 0, session);
-    const fromDer = await trust().checkClientCertificate(leaf, () => new Date(worldNow), 0);
-    expect(first.ok && fromDer.ok).toBe(true);
-    if (!first.ok || !fromDer.ok) return;
-    expect(first.info.der.equals(leaf)).toBe(true);
-    const { x509: _a, publicKey: _b, ...fields } = first.info;
-    const { x509: _c, publicKey: _d, ...expected } = fromDer.info;
-    expect(fields).toEqual(expected);
-    expect(asked).toBe(1);
-    // passed against this CRL: remembered, the session's certificate is not asked for again
-    expect(await t.checkClientCertificate(leaf, () => new Date(worldNow), 0, session)).toMatchObject({
-      ok: true,
-    });
-    expect(asked).toBe(1);
-  });
-
-  it("ignores a parsed certificate that is not the presented DER's: the DER's own check decides", async () => {
-    advanceOnFetchMs = 0;
-    crlOffsetMs = 0;
-    const other = new X509Certificate(directoryServer.issueLeaf(new Date(worldNow - 60_000)).der);
-    const garbage = Buffer.from('hello, bank');
-    expect(
-      await trust().checkClientCertificate(
-        garbage,
-        () => new Date(worldNow),
-        0,
-        () => other,
-      ),
-    ).toEqual({
-      ok: false,
-      reason: 'malformed',
-      message: 'the client certificate cannot be parsed',
-    });
-    const expired = directoryServer.issueLeaf(new Date(worldNow - 3 * 365 * 86_400_000)).der;
-    const check = await trust().checkClientCertificate(
-      expired,
-      () => new Date(worldNow),
-      0,
-      () => other,
-    );
-    expect(check).toMatchObject({ ok: false, reason: 'expired' });
   });
 });
