@@ -83,10 +83,11 @@ export function createAspspApp(
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLog(logger));
+  // first: every answer carries an x-fapi-interaction-id, a refused Host's too
+  app.use(interactionId);
   // before the tap: its own read endpoint, too, answers only requests with one valid Host
   app.use(hostHeader);
   app.use(messageTap({ service: 'bank', adminToken: options.adminToken }));
-  app.use(interactionId);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', banks: banks.map((b) => b.id) });
   });

@@ -177,6 +177,21 @@ describe("the bank's OAuth endpoints refuse two Hosts in the OAuth error shape",
       body,
     );
     expectRefusal(res, /one Host header/);
+    // FAPI 1.0 Baseline §6.2.1 (11): every answer carries an x-fapi-interaction-id, a UUID when none came
+    expect(res.headers['x-fapi-interaction-id']).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
+  });
+
+  it("echoes the client's x-fapi-interaction-id on a refused Host", async () => {
+    const h = hostOf(sb.aspsp.url);
+    const id = '93bac548-d2de-4546-b106-880a5018460d';
+    const res = await rawRequest(
+      sb.aspsp.url,
+      `GET /banks/${sb.bank.id}/jwks HTTP/1.1\r\nHost: ${h}\r\nHost: ${h}\r\nx-fapi-interaction-id: ${id}`,
+    );
+    expectRefusal(res, /one Host header/);
+    expect(res.headers['x-fapi-interaction-id']).toBe(id);
   });
 });
 
