@@ -1,4 +1,5 @@
 import { chooseMediaType, createHttpClient, type Discovery, directoryCall } from '../tpp-client/index.js';
+import { ellipsis, oneLine } from './reporters/text.js';
 import type { BankHints, Target } from './target.js';
 
 /** What a run learned about the target, and the hints it runs with. */
@@ -8,6 +9,19 @@ export interface Learned {
   /** A few lines for the start of the run: what discovery said, what is in force, and warnings. */
   lines: string[];
 }
+
+/**
+ * Longest line about what discovery advertised: the values are the bank's, and a document may
+ * hold up to the client's response cap (1 MiB) of them.
+ */
+export const LEARNED_LINE_MAX = 1000;
+
+/**
+ * A line made of the bank's words, fit for a terminal and a log: escape sequences and control
+ * characters removed (a discovery value could otherwise clear the screen or retitle the window),
+ * one line, at most LEARNED_LINE_MAX characters.
+ */
+const learnedLine = (line: string): string => ellipsis(oneLine(line), LEARNED_LINE_MAX);
 
 /** The most organisations read from a directory when looking the bank up (bounded). */
 const MAX_ORGANISATIONS = 2000;
@@ -111,5 +125,8 @@ export async function learnTarget(target: Target, discovery: Discovery): Promise
     (k) => !['specVersion', 'mediaType', 'audience', 'resourceBaseUrl'].includes(k),
   );
   if (others.length > 0) lines.push(`other hints: ${others.join(', ')}`);
-  return { hints: { ...h, specVersion, mediaType, audience }, lines: [...lines, ...warnings] };
+  return {
+    hints: { ...h, specVersion, mediaType, audience },
+    lines: [...lines, ...warnings].map(learnedLine),
+  };
 }

@@ -1,5 +1,6 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { oneLine, terminalText } from '../../scenarios/reporters/text.js';
 import { type Diagnosis, type RankedVariant, reproduce } from '../../scenarios/reproduce/index.js';
 
 export const REPRODUCE_USAGE = `obmock reproduce --discovery URL|FILE --request FILE --response FILE [--out FILE] [--json]
@@ -47,8 +48,9 @@ const describeChange = (c: Record<string, unknown>): string =>
         .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
         .join(', ');
 
+/** An answer in one line; the error code and description are the bank's words, so made safe for a terminal. */
 const answerText = (status: number, error?: string, description?: string): string =>
-  `${status}${error ? ` ${error}` : ''}${description ? ` "${description}"` : ''}`;
+  `${status}${error ? ` ${oneLine(error)}` : ''}${description ? ` "${oneLine(description)}"` : ''}`;
 
 /** What still differs between a variant's answer and the real one. */
 function differences(v: RankedVariant, d: Diagnosis): string {
@@ -110,7 +112,8 @@ function report(d: Diagnosis, outFile: string, bankCommand: string): string {
     lines.push(
       `  ${String(i + 1).padStart(2)}. ${v.matched ? 'match ' : '      '}${describeChange(v.changes)} → ${answerText(v.status, v.error)} (wording ${Math.round(v.comparison.wording * 100)}%)`,
     );
-  return `${lines.join('\n')}\n`;
+  // The notes and the variants' answers quote the request and the real answer too.
+  return `${lines.map(terminalText).join('\n')}\n`;
 }
 
 export async function reproduceCommand(argv: string[]): Promise<number> {

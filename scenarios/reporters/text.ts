@@ -6,9 +6,12 @@
  */
 const XML_ILLEGAL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
-/** ANSI terminal sequences (colours, cursor moves): noise once the ESC is gone. */
+/**
+ * ANSI terminal sequences: CSI (colours, cursor moves) and OSC (window title, hyperlinks; ended
+ * by BEL or ESC \\) — noise once the ESC is gone.
+ */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the sequences removed
-const ANSI_SEQUENCE = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+const ANSI_SEQUENCE = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
 
 /**
  * Removes the characters an XML 1.0 (and so an HTML) document cannot carry, and ANSI terminal
@@ -47,9 +50,14 @@ export function html(text: unknown): string {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
 const TERMINAL_UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
+/** Text for a terminal: escape sequences and control characters other than tab and line feed removed. */
+export function terminalText(text: string): string {
+  return text.replace(ANSI_SEQUENCE, '').replace(TERMINAL_UNSAFE, '');
+}
+
 /** One line for a terminal: escape sequences and control characters removed, white space collapsed. */
 export function oneLine(text: string): string {
-  return text.replace(ANSI_SEQUENCE, '').replace(TERMINAL_UNSAFE, '').replace(/\s+/g, ' ').trim();
+  return terminalText(text).replace(/\s+/g, ' ').trim();
 }
 
 /** Cuts text to `max` characters, saying how much was left out. */

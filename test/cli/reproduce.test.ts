@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -86,5 +86,40 @@ describe('obmock reproduce', () => {
       '  # diagnosed by replay: Banks requiring e.g. `subject_type: pairwise`.',
     );
     expect(loadProfile(out).settings.requiredClaims).toEqual({ subject_type: 'pairwise' });
+  });
+
+  // The answer file is what the bank sent: its words must not drive the terminal.
+  const ESC = '\u001b';
+  it.each([
+    ['the error code', { error: `invalid_client_metadata${ESC}[2J`, error_description: 'aud is wrong' }],
+    [
+      'the description',
+      {
+        error: 'invalid_client_metadata',
+        error_description: `${ESC}[2J${ESC}[31mPWNED${ESC}]0;t\u0007\r\u009b1A`,
+      },
+    ],
+  ])('prints %s of the real answer without escape sequences or control characters', (_what, body) => {
+    const ex = join(FIXTURES, 'exchanges', 'forgerock-aud-issuer');
+    const response = join(work, 'hostile-response.json');
+    writeFileSync(
+      response,
+      JSON.stringify({ status: 400, headers: { 'content-type': 'application/json' }, body }),
+    );
+    const r = obmock(
+      'reproduce',
+      '--discovery',
+      join(FIXTURES, 'discovery', 'forgerock-style-v3.3.json'),
+      '--request',
+      join(ex, 'request.jwt'),
+      '--response',
+      response,
+      '--out',
+      join(work, 'hostile.yaml'),
+    );
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toContain('Real answer:  400 invalid_client_metadata');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+    expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
   });
 });

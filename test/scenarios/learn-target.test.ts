@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { learnTarget } from '../../scenarios/learn-target.js';
+import { LEARNED_LINE_MAX, learnTarget } from '../../scenarios/learn-target.js';
 import type { BankHints, Target } from '../../scenarios/target.js';
 import type { Discovery, SigningAlg, TppMaterial } from '../../tpp-client/index.js';
 
@@ -77,5 +77,45 @@ describe('learnTarget: the request object algorithm', () => {
       discovery({ request_object_signing_alg_values_supported: ['ES256'] }),
     );
     expect(fine.lines.filter((l) => l.includes('signing key'))).toEqual([]);
+  });
+});
+
+/** Control characters, including C1 (U+009B is a one-character CSI on some terminals). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const ESC = '\u001b';
+
+describe('learnTarget: the lines about a hostile discovery are safe for a terminal', () => {
+  const cases: [string, Partial<Discovery>][] = [
+    ['registration_endpoint', { registration_endpoint: `${ISSUER}/register/${ESC}[2J${ESC}[31mPWNED` }],
+    ['ob_organisation_id (aud)', { ob_organisation_id: `ORG${ESC}[2J${ESC}[H\r<b>x</b>` }],
+    [
+      'token_endpoint_auth_methods_supported',
+      { token_endpoint_auth_methods_supported: [`m${ESC}]0;title\u0007`] },
+    ],
+    [
+      'request_object_signing_alg_values_supported',
+      { request_object_signing_alg_values_supported: [`PS256${ESC}[5m`] },
+    ],
+    ['ob_registration_media_types', { ob_registration_media_types: [`application/jose\u009b2J\r\n`] }],
+    ['issuer (aud fallback)', { issuer: `${ISSUER}${ESC}[31m\u0008\u0008` }],
+  ];
+  it.each(cases)('%s: no escape sequence or control character reaches a line', async (_field, extra) => {
+    const learned = await learnTarget(target(), discovery(extra));
+    for (const line of learned.lines) {
+      expect(line).not.toMatch(CONTROL);
+      expect(line).not.toMatch(/\[2J|\[31m|\[5m|\]0;/);
+    }
+  });
+
+  it('a line is at most LEARNED_LINE_MAX characters, however long the advertised lists', async () => {
+    const learned = await learnTarget(
+      target(),
+      discovery({
+        ob_registration_media_types: Array.from({ length: 20_000 }, (_, i) => `application/x-${i}`),
+      }),
+    );
+    for (const line of learned.lines) expect(line.length).toBeLessThanOrEqual(LEARNED_LINE_MAX);
+    expect(learned.lines[0]).toMatch(/…$/);
   });
 });
