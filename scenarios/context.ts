@@ -25,6 +25,7 @@ import {
   updateRegistration,
   uploadCsr,
 } from '../tpp-client/index.js';
+import { boundedMessage } from './bounded-message.js';
 import { otherTppSigningAlg } from './other-tpp-signing-alg.js';
 import { recordingClient } from './recording-http.js';
 import type { Exchange, Need, StepRecord } from './records.js';
@@ -40,10 +41,14 @@ export class ExpectationFailed extends Error {
     message: string,
     readonly rule?: string,
   ) {
-    super(message);
+    super(boundedMessage(message));
   }
 }
-export class Skipped extends Error {}
+export class Skipped extends Error {
+  constructor(reason: string) {
+    super(boundedMessage(reason));
+  }
+}
 
 /** The `error` of a refusal that happened in the TLS handshake (no HTTP answer at all). */
 export const HANDSHAKE_REFUSED = 'refused in the TLS handshake';
@@ -158,7 +163,7 @@ export class ScenarioContext {
     } catch (err) {
       if (!(err instanceof Skipped)) {
         step.ok = false;
-        step.error = (err as Error).message;
+        step.error = boundedMessage(String((err as Error)?.message ?? err));
       }
       throw err;
     } finally {

@@ -1,5 +1,6 @@
 import { createHttpClient, type Discovery, fetchDiscovery } from '../tpp-client/index.js';
 import { adviceFor, BASELINES, type Baseline } from './baselines.js';
+import { boundedMessage } from './bounded-message.js';
 import { specRule, strongestLevel } from './catalogue/spec-rules.js';
 import { ExpectationFailed, ScenarioContext, Skipped } from './context.js';
 import { learnTarget } from './learn-target.js';
@@ -120,7 +121,7 @@ export async function runScenario(
         steps: t.steps,
       };
     }
-    const message = `error: ${(err as Error).message}`;
+    const message = `error: ${boundedMessage(String((err as Error)?.message ?? err))}`;
     markFailingStep(t.steps, { message, level: 'MUST' });
     return { ...base, outcome: 'failed', reason: message, durationMs: Date.now() - started, steps: t.steps };
   } finally {

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MESSAGE_MAX } from '../../scenarios/bounded-message.js';
+import { CATALOGUE, runCatalogue, selectScenarios } from '../../scenarios/index.js';
+import { consoleProgress, consoleSummary } from '../../scenarios/reporters/index.js';
+import type { Target } from '../../scenarios/target.js';
+import type { RunSummary } from '../../scenarios/types.js';
+import { keyPool, sendJson, startTppAndStubBank, type TppAndStubBank } from '../tpp-client/helpers.js';
+
+/**
+ * The scenario runner against a bank that answers to hurt the TPP, not to register it: a stub
+ * HTTPS bank (127.0.0.1, port 0, certificate from the test directory's CA) whose behaviour is
+ * chosen by the first path segment of the discovery URL.
+ */
+let setup: TppAndStubBank;
+
+/** The bank's words that a run may not copy without bound. */
+const HUGE = 900_000;
+
+const discoveryOf = (base: string) => ({
+  issuer: base,
+  registration_endpoint: `${base}/register`,
+  token_endpoint: `${base}/token`,
+  token_endpoint_auth_methods_supported: ['private_key_jwt', 'tls_client_auth'],
+  request_object_signing_alg_values_supported: ['PS256'],
+  ob_organisation_id: '0015800001041REAAY',
+});
+
+beforeAll(async () => {
+  setup = await startTppAndStubBank((req, res) => {
+    const [, mode, ...rest] = req.path.split('/');
+    const base = `${setup.stub.url}/${mode}`;
+    const what = `/${rest.join('/')}`;
+    if (what === '/.well-known/openid-configuration') return sendJson(res, 200, discoveryOf(base));
+    if (mode === 'huge-description' && what === '/register')
+      return sendJson(res, 400, { error: 'invalid_client_metadata', error_description: 'E'.repeat(HUGE) });
+    return sendJson(res, 400, { error: 'invalid_request', error_description: 'no' });
+  });
+}, 120_000);
+afterAll(async () => {
+  await setup?.close();
+  keyPool.close();
+});
+
+const target = (mode: string): Target => ({
+  name: mode,
+  discoveryUrl: `${setup.stub.url}/${mode}/.well-known/openid-configuration`,
+  hints: {},
+  material: setup.material,
+});
+
+describe('a bank whose refusal carries a 900 KB error_description', () => {
+  let summary: RunSummary;
+  beforeAll(async () => {
+    summary = await runCatalogue(
+      selectScenarios(CATALOGUE, ['DCR-*', 'REG-*'], []),
+      target('huge-description'),
+    );
+  }, 120_000);
+
+  it('fails the baseline and blocks its negatives (never passes them)', () => {
+    expect(summary.baselines?.find((b) => b.id === 'register')?.ok).toBe(false);
+    expect(summary.blocked).toBeGreaterThan(10);
+    expect(summary.passed).toBeLessThanOrEqual(1); // DCR-001 reads discovery only
+  });
+
+  const texts: [string, (s: RunSummary) => string[]][] = [
+    ['scenario reasons', (s) => s.results.map((r) => r.reason ?? '')],
+    ['baseline reasons', (s) => (s.baselines ?? []).map((b) => b.reason ?? '')],
+    ['unmet expectations', (s) => s.results.map((r) => r.expectation?.message ?? '')],
+    ['step errors', (s) => s.results.flatMap((r) => r.steps.map((st) => st.error ?? ''))],
+    ['console lines', (s) => s.results.map((r) => consoleProgress(r))],
+  ];
+  it.each(texts)('%s quote the description cut to MESSAGE_MAX characters', (_what, pick) => {
+    for (const text of pick(summary)) expect(text.length).toBeLessThan(MESSAGE_MAX + 1000);
+    expect(pick(summary).some((t) => t.includes('E'.repeat(100)))).toBe(true);
+  });
+
+  it('the summary stays small: the description is not copied into every blocked scenario', () => {
+    expect(consoleSummary(summary).length).toBeLessThan(200_000);
+    expect(
+      JSON.stringify({ ...summary, results: summary.results.map((r) => ({ ...r, steps: [] })) }).length,
+    ).toBeLessThan(500_000);
+  });
+});
