@@ -29,7 +29,7 @@ export async function discover(target: Target): Promise<Discovery> {
     timeoutMs: 10_000,
   });
   try {
-    return await fetchDiscovery(http, target.discoveryUrl);
+    return await fetchDiscovery(http, target.discoveryUrl, { allowedHosts: target.allowedHosts ?? [] });
   } finally {
     await http.close();
   }

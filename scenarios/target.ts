@@ -83,6 +83,11 @@ export interface Target {
   hints: BankHints;
   /** The TPP used by most scenarios; its SSA is refreshed at the start of a run when possible. */
   material: TppMaterial;
+  /**
+   * Host names the target's discovery may name for its registration and token endpoints besides
+   * the discovery URL's host and the hosts of its domain (`--tpp-config` `allowedHosts`).
+   */
+  allowedHosts?: string[];
   /** Present only when the directory is the sandbox's own. */
   directory?: DirectoryPowers;
   /** Present only when the bank is the sandbox's own: its admin API (faults). */

@@ -25,7 +25,8 @@ import { checkTargetUrl, discoveryHint, TargetError, UsageError } from './target
  *   | "directory": { "url": "https://localhost:8443", "caBundle": "ca.pem",
  *                    "adminToken": "…" | "adminTokenFile": "…/admin-token" }      // an obmock directory: onboard a TPP
  *   "hints": { "audience": "…", "mediaType": "application/jose", … },             // optional, see BankHints
- *   "caBundle": "bank-ca.pem"                                                     // optional: extra CAs for the bank's server certificate
+ *   "caBundle": "bank-ca.pem",                                                    // optional: extra CAs for the bank's server certificate
+ *   "allowedHosts": ["matls.bank-group.example"]                                  // optional: endpoint hosts outside the discovery URL's domain
  * }
  * Paths are relative to the config file. With `directory.adminToken` (an obmock
  * directory) the scenarios that revoke, suspend or onboard more TPPs run too.
@@ -44,6 +45,7 @@ export interface TppConfigFile {
   directory?: { url: string; caBundle: string; adminToken?: string; adminTokenFile?: string };
   hints?: BankHints;
   caBundle?: string | string[];
+  allowedHosts?: string[];
 }
 
 /** A --tpp-config file that cannot be used (a usage error: exit 2). */
@@ -67,6 +69,9 @@ export async function targetFromConfig(discoveryUrl: string, file: string): Prom
     throw new TppConfigError(
       `--tpp-config ${file}: give exactly one of material, materialDir, directory (got ${ways.join(', ') || 'none'})`,
     );
+  const allowedHosts = config.allowedHosts ?? [];
+  if (!Array.isArray(allowedHosts) || !allowedHosts.every((h) => typeof h === 'string' && h !== ''))
+    throw new TppConfigError(`--tpp-config ${file}: allowedHosts must be an array of host names`);
   const extraCas =
     config.caBundle === undefined
       ? []
@@ -159,6 +164,7 @@ export async function targetFromConfig(discoveryUrl: string, file: string): Prom
     name: discoveryUrl,
     discoveryUrl,
     hints: config.hints ?? {},
+    ...(allowedHosts.length ? { allowedHosts } : {}),
     material,
     ...(directory ? { directory } : {}),
   };

@@ -60,6 +60,11 @@ export interface TppClientOptions extends Omit<HttpClientOptions, 'ca' | 'cert' 
    * Default: the material's SSA.
    */
   softwareStatement?: (discovery: Discovery) => string | Promise<string>;
+  /**
+   * Host names a bank's discovery may name for its registration and token endpoints besides the
+   * discovery URL's host and the hosts of its domain (see `checkEndpointHosts`).
+   */
+  allowedHosts?: string[];
 }
 
 export type RegisterAtResult =
@@ -80,12 +85,14 @@ export class TppClient {
   readonly retry: RetryOptions | false;
   private current: TppMaterial;
   private readonly statementSource: TppClientOptions['softwareStatement'];
+  private readonly allowedHosts: string[];
 
   constructor(material: TppMaterial, options: TppClientOptions = {}) {
-    const { retry, softwareStatement, ...httpOptions } = options;
+    const { retry, softwareStatement, allowedHosts, ...httpOptions } = options;
     this.current = material;
     this.retry = retry ?? {};
     this.statementSource = softwareStatement;
+    this.allowedHosts = allowedHosts ?? [];
     this.http = httpClientForMaterial(material, httpOptions);
   }
 
@@ -98,9 +105,12 @@ export class TppClient {
     return { http: this.http, discovery, retry: this.retry };
   }
 
-  /** GET the bank's discovery document over mTLS (retried as a GET) and validate it. */
+  /**
+   * GET the bank's discovery document over mTLS (retried as a GET) and validate it: its
+   * registration and token endpoints must be on its own host or domain, or in `allowedHosts`.
+   */
   discover(url: string): Promise<Discovery> {
-    return fetchDiscovery(this.http, url, { retry: this.retry });
+    return fetchDiscovery(this.http, url, { retry: this.retry, allowedHosts: this.allowedHosts });
   }
 
   /** obmock only: the bank's switches at `GET {issuer}/profile` as BankOptions hints; undefined elsewhere. */

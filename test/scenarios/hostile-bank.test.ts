@@ -3,8 +3,17 @@ import { MESSAGE_MAX } from '../../scenarios/bounded-message.js';
 import { CATALOGUE, runCatalogue, selectScenarios } from '../../scenarios/index.js';
 import { consoleProgress, consoleSummary } from '../../scenarios/reporters/index.js';
 import type { Target } from '../../scenarios/target.js';
+import { TargetError } from '../../scenarios/target-errors.js';
 import type { RunSummary } from '../../scenarios/types.js';
-import { keyPool, sendJson, startTppAndStubBank, type TppAndStubBank } from '../tpp-client/helpers.js';
+import {
+  keyPool,
+  type StubServer,
+  sendJson,
+  serverCredentials,
+  startStubServer,
+  startTppAndStubBank,
+  type TppAndStubBank,
+} from '../tpp-client/helpers.js';
 
 /**
  * The scenario runner against a bank that answers to hurt the TPP, not to register it: a stub
@@ -12,6 +21,8 @@ import { keyPool, sendJson, startTppAndStubBank, type TppAndStubBank } from '../
  * chosen by the first path segment of the discovery URL.
  */
 let setup: TppAndStubBank;
+/** A service next to the bank that the TPP has no business calling; it records what reaches it. */
+let internal: StubServer;
 
 /** The bank's words that a run may not copy without bound. */
 const HUGE = 900_000;
@@ -30,13 +41,30 @@ beforeAll(async () => {
     const [, mode, ...rest] = req.path.split('/');
     const base = `${setup.stub.url}/${mode}`;
     const what = `/${rest.join('/')}`;
-    if (what === '/.well-known/openid-configuration') return sendJson(res, 200, discoveryOf(base));
+    const inside = `https://localhost:${internal.port}/admin/delete-everything`;
+    if (what === '/.well-known/openid-configuration') {
+      const doc = discoveryOf(base);
+      if (mode === 'elsewhere') doc.registration_endpoint = inside;
+      if (mode === 'token-elsewhere') doc.token_endpoint = inside;
+      if (mode === 'alias-elsewhere')
+        Object.assign(doc, {
+          mtls_endpoint_aliases: { registration_endpoint: inside, token_endpoint: inside },
+        });
+      if (mode === 'userinfo') doc.registration_endpoint = base.replace('https://', 'https://admin:s3cret@');
+      return sendJson(res, 200, doc);
+    }
     if (mode === 'huge-description' && what === '/register')
       return sendJson(res, 400, { error: 'invalid_client_metadata', error_description: 'E'.repeat(HUGE) });
     return sendJson(res, 400, { error: 'invalid_request', error_description: 'no' });
   });
+  internal = await startStubServer(
+    await serverCredentials(setup.t.dir.ctx.ca),
+    setup.t.caBundlePem,
+    (_req, res) => sendJson(res, 201, { client_id: 'from-inside' }),
+  );
 }, 120_000);
 afterAll(async () => {
+  await internal?.close();
   await setup?.close();
   keyPool.close();
 });
@@ -80,5 +108,30 @@ describe('a bank whose refusal carries a 900 KB error_description', () => {
     expect(
       JSON.stringify({ ...summary, results: summary.results.map((r) => ({ ...r, steps: [] })) }).length,
     ).toBeLessThan(500_000);
+  });
+});
+
+describe('a discovery document that sends the TPP to another host', () => {
+  const DCR = () => selectScenarios(CATALOGUE, ['DCR-001', 'DCR-002'], []);
+  it.each([
+    ['elsewhere', 'registration_endpoint'],
+    ['token-elsewhere', 'token_endpoint'],
+    ['alias-elsewhere', 'mtls_endpoint_aliases.registration_endpoint'],
+    ['userinfo', 'registration_endpoint'],
+  ])('%s: the run stops before any scenario (exit 3), naming %s; nothing reaches the other host', async (mode, field) => {
+    internal.requests.length = 0;
+    const err = await runCatalogue(DCR(), target(mode)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TargetError);
+    expect((err as Error).message).toContain(field);
+    expect(internal.requests).toHaveLength(0);
+  });
+
+  it('allowedHosts lets a bank name that host, and the TPP calls it', async () => {
+    internal.requests.length = 0;
+    const summary = await runCatalogue(DCR(), { ...target('elsewhere'), allowedHosts: ['localhost'] });
+    expect(summary.results.find((r) => r.id === 'DCR-001')?.outcome).toBe('passed');
+    expect(internal.requests.some((r) => r.method === 'POST' && r.path === '/admin/delete-everything')).toBe(
+      true,
+    );
   });
 });

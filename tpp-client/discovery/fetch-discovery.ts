@@ -2,18 +2,21 @@ import { DiscoveryError, TppError } from '../errors.js';
 import type { HttpClient } from '../http/create-http-client.js';
 import { type RetryOptions, withRetry } from '../http/with-retry.js';
 import type { Discovery } from '../types.js';
+import { checkEndpointHosts } from './endpoint-hosts.js';
 import { validateDiscovery } from './validate-discovery.js';
 
 /**
  * Fetches and validates a bank's OIDC discovery document from `url` (normally
  * `<issuer>/.well-known/openid-configuration`; banks with a non-standard path give theirs).
- * A non-200 answer, a body that is not JSON or a missing field → DiscoveryError. With `retry`,
- * a 429/502/503/504 or a network failure is retried (a GET is idempotent).
+ * A non-200 answer, a body that is not JSON, a missing field, or a registration or token
+ * endpoint on a host that is neither `url`'s nor of its domain nor in `allowedHosts`
+ * (checkEndpointHosts) → DiscoveryError. With `retry`, a 429/502/503/504 or a network failure
+ * is retried (a GET is idempotent).
  */
 export async function fetchDiscovery(
   http: HttpClient,
   url: string,
-  opts: { retry?: RetryOptions | false } = {},
+  opts: { retry?: RetryOptions | false; allowedHosts?: readonly string[] } = {},
 ): Promise<Discovery> {
   const get = () => http.request('GET', url, { headers: { Accept: 'application/json' } });
   let res: Awaited<ReturnType<typeof get>>;
@@ -32,5 +35,7 @@ export async function fetchDiscovery(
   } catch {
     throw new DiscoveryError(`GET ${url} answered with a body that is not JSON`, { status: res.status });
   }
-  return validateDiscovery(doc, `discovery document at ${url}`);
+  const discovery = validateDiscovery(doc, `discovery document at ${url}`);
+  checkEndpointHosts(discovery, url, opts.allowedHosts);
+  return discovery;
 }

@@ -1,3 +1,4 @@
+import { BIDI_CONTROLS, CONTROL_CHARACTERS } from '../../lib/free-text.js';
 import { DiscoveryError } from '../errors.js';
 import type { Discovery } from '../types.js';
 
@@ -16,8 +17,8 @@ const STRING_LISTS = [
 
 /**
  * Checks an OIDC discovery document has what DCR needs: `issuer`, `registration_endpoint` and
- * `token_endpoint` as https URLs; the optional lists as arrays of strings;
- * `mtls_endpoint_aliases` as an object of https URLs. Throws DiscoveryError naming the field.
+ * `token_endpoint` as https URLs (no white space, control or bidi characters, no user information);
+ * the optional lists as arrays of strings; `mtls_endpoint_aliases` as an object of such URLs. Throws DiscoveryError naming the field.
  */
 export function validateDiscovery(doc: unknown, source = 'discovery document'): Discovery {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
@@ -70,5 +71,15 @@ function httpsUrl(value: unknown, field: string, source: string): void {
     throw new DiscoveryError(`${source}: ${field} must be an https URL, got ${JSON.stringify(value)}`, {
       field,
     });
+  }
+  // The URL parser drops or percent-encodes these; the string the bank sent is what is shown and compared.
+  if (/\s/.test(value) || CONTROL_CHARACTERS.test(value) || BIDI_CONTROLS.test(value)) {
+    throw new DiscoveryError(
+      `${source}: ${field} holds white space, control or bidirectional-override characters`,
+      { field },
+    );
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new DiscoveryError(`${source}: ${field} carries credentials (user information)`, { field });
   }
 }

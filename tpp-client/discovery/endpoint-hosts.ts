@@ -1,0 +1,74 @@
+import { DiscoveryError } from '../errors.js';
+import type { Discovery } from '../types.js';
+
+/**
+ * The endpoints of a discovery document the TPP sends requests to: signed registration
+ * requests and client credentials, over mutual TLS with its transport certificate.
+ */
+const CALLED_ENDPOINTS: readonly ((d: Discovery) => [string, string | undefined])[] = [
+  (d) => ['registration_endpoint', d.registration_endpoint],
+  (d) => ['token_endpoint', d.token_endpoint],
+  (d) => ['mtls_endpoint_aliases.registration_endpoint', d.mtls_endpoint_aliases?.registration_endpoint],
+  (d) => ['mtls_endpoint_aliases.token_endpoint', d.mtls_endpoint_aliases?.token_endpoint],
+];
+
+/** A host name as URL parsing leaves it: lower case, IPv6 without brackets, no trailing dot. */
+const bare = (host: string): string =>
+  host
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
+
+const isIpLiteral = (host: string): boolean => /^[\d.]+$/.test(host) || host.includes(':');
+
+/**
+ * The hosts a discovery document fetched from `discoveryHost` may send the TPP to without being
+ * told: that host and its sub-domains; for a DNS name of three labels or more, also the other
+ * names under its parent domain (`matls-api.bank.example` beside `auth.bank.example`). An IP
+ * address allows itself only.
+ */
+function siteOf(discoveryHost: string): string | undefined {
+  if (isIpLiteral(discoveryHost)) return undefined;
+  const labels = discoveryHost.split('.');
+  return labels.length >= 3 ? labels.slice(1).join('.') : discoveryHost;
+}
+
+/** Whether `host` (bare) is one the document fetched from `discoveryHost` may name. */
+export function endpointHostAllowed(
+  host: string,
+  discoveryHost: string,
+  allowedHosts: readonly string[] = [],
+): boolean {
+  const h = bare(host);
+  const from = bare(discoveryHost);
+  if (h === from || allowedHosts.some((a) => bare(a) === h)) return true;
+  if (isIpLiteral(h)) return false;
+  const site = siteOf(from);
+  return site !== undefined && (h === site || h.endsWith(`.${site}`));
+}
+
+/**
+ * Refuses a discovery document fetched from `discoveryUrl` that sends the TPP elsewhere: every
+ * endpoint the TPP calls must be on a host `endpointHostAllowed` accepts — a hostile or broken
+ * bank must not make the TPP post signed requests, with its client certificate, to an internal
+ * service or a cloud metadata address. `allowedHosts` adds host names (a bank whose mutual-TLS
+ * endpoints live under another domain). Throws DiscoveryError naming the field.
+ */
+export function checkEndpointHosts(
+  discovery: Discovery,
+  discoveryUrl: string,
+  allowedHosts: readonly string[] = [],
+  source = `discovery document at ${discoveryUrl}`,
+): void {
+  const from = new URL(discoveryUrl).hostname;
+  for (const pick of CALLED_ENDPOINTS) {
+    const [field, value] = pick(discovery);
+    if (value === undefined) continue;
+    const host = new URL(value).hostname;
+    if (!endpointHostAllowed(host, from, allowedHosts))
+      throw new DiscoveryError(
+        `${source}: ${field} is on host ${bare(host)}, not ${bare(from)} or a host of its domain; if the bank really serves it there, allow that host (allowedHosts)`,
+        { field },
+      );
+  }
+}
