@@ -102,4 +102,27 @@ describe('TPP service', () => {
     });
     expect(garbage.status).toBe(400);
   });
+
+  // `bank` may be any https URL: the answer must not tell what lives there (a port scan, the
+  // sandbox's own services) — the kind of failure only; the detail goes to the log.
+  it.each([
+    ['a closed port', () => 'https://127.0.0.1:1/.well-known/openid-configuration', /ECONNREFUSED|connect/],
+    [
+      'the directory, which answers 401',
+      () => `${sb.directory.url}/v2.1/organisation`,
+      /401|answered|expected/,
+    ],
+    [
+      'the bank token endpoint, not a discovery document',
+      () => sb.bank.discovery.replace(/\.well-known.*$/, 'token'),
+      /40\d|answered|expected/,
+    ],
+  ])('a discovery URL at %s: 502 upstream_error saying only the kind of failure', async (_what, url, leak) => {
+    const res = await post({ bank: url() });
+    expect(res.status).toBe(502);
+    const body = res.json() as { error: string; error_description: string };
+    expect(body.error).toBe('upstream_error');
+    expect(body.error_description).toMatch(/\(the TPP service's log says why\)$/);
+    expect(body.error_description.replace(url(), 'URL')).not.toMatch(leak);
+  });
 });

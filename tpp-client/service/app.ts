@@ -12,6 +12,7 @@ import {
 } from '../../lib/http/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { RegistrationStore, TppRegistration } from './registrations.js';
+import { upstreamFailure } from './upstream-failure.js';
 
 export type RegisterOutcome =
   | { ok: true; registration: TppRegistration }
@@ -114,10 +115,13 @@ export function createTppServiceApp(deps: TppServiceDeps): Express {
         outcome = await deps.register(body.bank, { tokenEndpointAuthMethod: method as string | undefined });
       } catch (err) {
         if (err instanceof HttpError) throw err;
-        // The bank or directory could not be reached or answered nonsense: say so (it is not an internal error).
-        res
-          .status(502)
-          .json({ error: 'upstream_error', error_description: (err as Error).message.slice(0, 500) });
+        // The bank or directory could not be reached or answered nonsense: say so (it is not an
+        // internal error), without what answered at the URL; the detail goes to the log.
+        deps.logger.warn('registration failed upstream', {
+          bank: body.bank.slice(0, 2048),
+          error: String((err as Error)?.message ?? err).slice(0, 2000),
+        });
+        res.status(502).json({ error: 'upstream_error', error_description: upstreamFailure(err, body.bank) });
         return;
       }
       if (!outcome.ok) {
