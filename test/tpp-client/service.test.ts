@@ -125,4 +125,15 @@ describe('TPP service', () => {
     expect(body.error_description).toMatch(/\(the TPP service's log says why\)$/);
     expect(body.error_description.replace(url(), 'URL')).not.toMatch(leak);
   });
+
+  it('names where the failing call went: a closed port by its origin, a bad document by its URL', async () => {
+    const closed = await post({ bank: 'https://127.0.0.1:1/.well-known/openid-configuration' });
+    expect(closed.json().error_description).toBe(
+      "https://127.0.0.1:1 could not be reached (the TPP service's log says why)",
+    );
+    const url = `${sb.directory.url}/v2.1/organisation`;
+    expect((await post({ bank: url })).json().error_description).toBe(
+      `${url} did not give a usable discovery document (the TPP service's log says why)`,
+    );
+  });
 });
