@@ -53,6 +53,11 @@ beforeAll(async () => {
       if (mode === 'userinfo') doc.registration_endpoint = base.replace('https://', 'https://admin:s3cret@');
       return sendJson(res, 200, doc);
     }
+    if (mode.startsWith('auth-') && what === '/register')
+      return sendJson(res, 201, {
+        client_id: 'abc',
+        token_endpoint_auth_method: { 'auth-none': 'none', 'auth-other': 'self_signed_jwt' }[mode],
+      });
     if (mode === 'huge-description' && what === '/register')
       return sendJson(res, 400, { error: 'invalid_client_metadata', error_description: 'E'.repeat(HUGE) });
     return sendJson(res, 400, { error: 'invalid_request', error_description: 'no' });
@@ -133,5 +138,19 @@ describe('a discovery document that sends the TPP to another host', () => {
     expect(internal.requests.some((r) => r.method === 'POST' && r.path === '/admin/delete-everything')).toBe(
       true,
     );
+  });
+});
+
+describe('a 201 whose token_endpoint_auth_method no confidential client can use', () => {
+  it.each([
+    ['auth-none', 'none'],
+    ['auth-other', 'self_signed_jwt'],
+  ])("%s: DCR-002 fails on the bank's answer, not as an error of obmock", async (mode, method) => {
+    const summary = await runCatalogue(selectScenarios(CATALOGUE, ['DCR-002'], []), target(mode));
+    const r = summary.results.find((x) => x.id === 'DCR-002');
+    expect(r?.outcome).toBe('failed');
+    expect(r?.reason).not.toMatch(/^error:/);
+    expect(r?.reason).toContain(`token_endpoint_auth_method "${method}"`);
+    expect(r?.expectation?.level).toBe('MUST');
   });
 });
