@@ -14,6 +14,7 @@ import {
 } from '../../scenarios/index.js';
 import { otherTppSigningAlg } from '../../scenarios/other-tpp-signing-alg.js';
 import { consoleProgress, consoleSummary, writeReports } from '../../scenarios/reporters/index.js';
+import { oneLine } from '../../scenarios/reporters/text.js';
 import { TargetError, UsageError } from '../../scenarios/target-errors.js';
 import { targetFromConfig } from '../../scenarios/tpp-config.js';
 import { wholeNumber } from '../whole-number.js';
@@ -58,8 +59,9 @@ export async function scenarios(argv: string[]): Promise<number> {
     const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     if (!usage && !(err instanceof TargetError)) throw err;
     // the same words as cli/main.ts for every command's usage error
+    // A target error quotes the bank (a document's value, a server's certificate names): one clean line.
     process.stderr.write(
-      `obmock scenarios: ${(err as Error).message}\n${usage ? "Run 'obmock scenarios --help' for the options.\n" : ''}`,
+      `obmock scenarios: ${oneLine((err as Error).message)}\n${usage ? "Run 'obmock scenarios --help' for the options.\n" : ''}`,
     );
     return err instanceof TargetError ? 3 : 2;
   }

@@ -1,10 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { scenarios } from '../../cli/commands/scenarios.js';
 import { MESSAGE_MAX } from '../../scenarios/bounded-message.js';
 import { CATALOGUE, runCatalogue, selectScenarios } from '../../scenarios/index.js';
 import { consoleProgress, consoleSummary } from '../../scenarios/reporters/index.js';
 import type { Target } from '../../scenarios/target.js';
 import { TargetError } from '../../scenarios/target-errors.js';
 import type { RunSummary } from '../../scenarios/types.js';
+import { saveMaterial } from '../../tpp-client/index.js';
 import {
   keyPool,
   type StubServer,
@@ -51,6 +56,7 @@ beforeAll(async () => {
           mtls_endpoint_aliases: { registration_endpoint: inside, token_endpoint: inside },
         });
       if (mode === 'userinfo') doc.registration_endpoint = base.replace('https://', 'https://admin:s3cret@');
+      if (mode === 'c1') doc.registration_endpoint = 'x\u009b2J\u001b[31mPWNED\u0007';
       return sendJson(res, 200, doc);
     }
     if (mode.startsWith('auth-') && what === '/register')
@@ -152,5 +158,39 @@ describe('a 201 whose token_endpoint_auth_method no confidential client can use'
     expect(r?.reason).not.toMatch(/^error:/);
     expect(r?.reason).toContain(`token_endpoint_auth_method "${method}"`);
     expect(r?.expectation?.level).toBe('MUST');
+  });
+});
+
+describe('obmock scenarios: the exit-3 message quotes the bank on one clean line', () => {
+  it('a discovery value with C1 and C0 controls does not reach stderr raw', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'obmock-hostile-'));
+    try {
+      await saveMaterial(join(dir, 'material'), setup.material);
+      await writeFile(join(dir, 'tpp.json'), JSON.stringify({ materialDir: 'material' }));
+      let err = '';
+      const spyErr = vi.spyOn(process.stderr, 'write').mockImplementation((c) => {
+        err += String(c);
+        return true;
+      });
+      const spyOut = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      let code: number;
+      try {
+        code = await scenarios([
+          '--target',
+          target('c1').discoveryUrl,
+          '--tpp-config',
+          join(dir, 'tpp.json'),
+        ]);
+      } finally {
+        spyErr.mockRestore();
+        spyOut.mockRestore();
+      }
+      expect(code).toBe(3);
+      expect(err).toContain('registration_endpoint');
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+      expect(err.replace(/\n$/, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
