@@ -29,6 +29,16 @@ describe('endpointHostAllowed: where a discovery document may send the TPP', () 
     ['evilbank.example', 'bank.example', false],
     ['localhost', 'bank.example', false],
     ['example', 'auth.bank.example', false],
+    // the registrable domain by the Public Suffix List, not a count of labels
+    ['evil.co.uk', 'hsbc.co.uk', false],
+    ['evilbank.co.uk', 'ob.hsbc.co.uk', false],
+    ['api.hsbc.co.uk', 'hsbc.co.uk', true],
+    ['matls.hsbc.co.uk', 'ob.hsbc.co.uk', true],
+    ['secure1.natwest.com', 'auth.obie.natwest.com', true],
+    ['mtls.sandbox.bank.com', 'as.aspsp.sandbox.bank.com', true],
+    ['other.github.io', 'bank.github.io', false],
+    ['matls.bank.github.io', 'bank.github.io', true],
+    ['evil.com.au', 'bank.com.au', false],
   ];
   it.each(rows)('%s from a document at %s → %s', (host, from, allowed) => {
     expect(endpointHostAllowed(host, from)).toBe(allowed);

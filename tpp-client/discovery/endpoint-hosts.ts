@@ -1,3 +1,4 @@
+import { getDomain } from 'tldts';
 import { DiscoveryError } from '../errors.js';
 import type { Discovery } from '../types.js';
 
@@ -22,15 +23,13 @@ const bare = (host: string): string =>
 const isIpLiteral = (host: string): boolean => /^[\d.]+$/.test(host) || host.includes(':');
 
 /**
- * The hosts a discovery document fetched from `discoveryHost` may send the TPP to without being
- * told: that host and its sub-domains; for a DNS name of three labels or more, also the other
- * names under its parent domain (`matls-api.bank.example` beside `auth.bank.example`). An IP
- * address allows itself only.
+ * The site of a host name: its registrable domain by the Public Suffix List, private suffixes
+ * included (`auth.bank.co.uk` → `bank.co.uk`; `bank.github.io` → itself, not all of `github.io`),
+ * or undefined for an IP address, `localhost` or a public suffix itself.
  */
-function siteOf(discoveryHost: string): string | undefined {
-  if (isIpLiteral(discoveryHost)) return undefined;
-  const labels = discoveryHost.split('.');
-  return labels.length >= 3 ? labels.slice(1).join('.') : discoveryHost;
+function siteOf(host: string): string | undefined {
+  if (isIpLiteral(host)) return undefined;
+  return getDomain(host, { allowPrivateDomains: true }) ?? undefined;
 }
 
 /** Whether `host` (bare) is one the document fetched from `discoveryHost` may name. */
@@ -43,8 +42,10 @@ export function endpointHostAllowed(
   const from = bare(discoveryHost);
   if (h === from || allowedHosts.some((a) => bare(a) === h)) return true;
   if (isIpLiteral(h)) return false;
+  // the discovery host's own sub-domains; then any host of the same registrable domain
+  if (!isIpLiteral(from) && h.endsWith(`.${from}`)) return true;
   const site = siteOf(from);
-  return site !== undefined && (h === site || h.endsWith(`.${site}`));
+  return site !== undefined && siteOf(h) === site;
 }
 
 /**
