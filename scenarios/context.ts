@@ -35,7 +35,6 @@ import type { Target } from './target.js';
 /** The shared TPP of another organisation per directory (`ScenarioContext.otherOrganisation`). */
 const otherOrganisations = new WeakMap<object, Promise<TppMaterial>>();
 
-/** An expectation the bank did not meet; `rule`: the spec rule id behind it, when not the scenario's strongest. */
 /** The client authentication methods of a confidential client at a token endpoint (RFC 7591 §2, OB DCR). */
 const TOKEN_AUTH_METHODS = [
   'tls_client_auth',
@@ -44,6 +43,7 @@ const TOKEN_AUTH_METHODS = [
   'client_secret_post',
 ];
 
+/** An expectation the bank did not meet; `rule`: the spec rule id behind it, when not the scenario's strongest. */
 export class ExpectationFailed extends Error {
   constructor(
     message: string,
@@ -52,6 +52,8 @@ export class ExpectationFailed extends Error {
     super(boundedMessage(message));
   }
 }
+
+/** A scenario that cannot run against this target; `reason` says why. */
 export class Skipped extends Error {
   constructor(reason: string) {
     super(boundedMessage(reason));
