@@ -75,7 +75,8 @@ export function createConsoleApp(ctx: ConsoleContext, options: { secureCookie?: 
   });
   app.get('/assets/:name', (req, res) => {
     const name = String(req.params.name) as keyof typeof ASSETS;
-    if (!(name in ASSETS)) {
+    // own names only: `constructor` or `__proto__` are not assets
+    if (!Object.hasOwn(ASSETS, name)) {
       res.status(404).type('text/plain').send('not found');
       return;
     }
