@@ -11,7 +11,7 @@ export interface ConsoleSession {
 
 export interface SessionsOptions {
   adminToken: string;
-  /** Sessions kept at once (the oldest is closed first); default 200. */
+  /** Sessions kept at once (the one unused the longest is closed first); default 200. */
   max?: number;
   /** Idle time after which a session ends; default 12 h. */
   idleMs?: number;
@@ -34,6 +34,7 @@ export function createSessions(options: SessionsOptions) {
   const codes = new Set<string>();
 
   const open = (): ConsoleSession => {
+    // the Map is in order of last use (find moves a session to the end)
     while (sessions.size >= max) sessions.delete(sessions.keys().next().value as string);
     const s: ConsoleSession = { id: token(), csrf: token(), createdAt: now(), lastSeen: now() };
     sessions.set(s.id, s);
@@ -71,6 +72,9 @@ export function createSessions(options: SessionsOptions) {
         return undefined;
       }
       s.lastSeen = now();
+      // most recently used last: a full table closes the session unused the longest, not the oldest
+      sessions.delete(id);
+      sessions.set(id, s);
       return s;
     },
     close(id: string): void {
