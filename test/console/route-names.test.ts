@@ -35,7 +35,7 @@ beforeAll(async () => {
     profile: 'ob-v3.3',
     api: bankApi,
   };
-  con = await startLiveConsole(tap, {}, [bank]);
+  con = await startLiveConsole(tap, {}, { banks: [bank] });
 });
 afterAll(async () => {
   await con?.close();

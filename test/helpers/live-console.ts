@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createConsoleApp } from '../../console/app.js';
-import type { ConsoleBank, ConsoleContext } from '../../console/context.js';
+import type { ConsoleContext } from '../../console/context.js';
 import { type LiveFeed, startLiveFeed } from '../../console/live-feed.js';
 import { createSessions } from '../../console/sessions.js';
 import type { TappedMessage } from '../../lib/http/index.js';
@@ -66,7 +66,7 @@ export function tapped(seq: number, over: Partial<TappedMessage> = {}): TappedMe
   };
 }
 
-/** The console's app over HTTP with a live feed that follows `tap`; only the live flow and assets are real. */
+/** The console's app over HTTP with a live feed that follows `tap`, and stand-ins for the services. */
 export interface LiveConsole {
   url: string;
   live: LiveFeed;
@@ -78,7 +78,8 @@ export interface LiveConsole {
 export async function startLiveConsole(
   tap: FakeTap,
   feed: { maxListeners?: number; maxListenersPerOwner?: number; capacity?: number } = {},
-  banks: ConsoleBank[] = [],
+  /** Stand-ins for the services the pages under test call (banks, directory). */
+  services: Partial<Pick<ConsoleContext, 'banks' | 'directory'>> = {},
 ): Promise<LiveConsole> {
   const sessions = createSessions({ adminToken: ADMIN_TOKEN });
   const live = startLiveFeed({
@@ -91,7 +92,8 @@ export async function startLiveConsole(
   const ctx = {
     logger: silentLogger,
     sessions,
-    banks,
+    banks: [],
+    ...services,
     adminToken: ADMIN_TOKEN,
     live,
     lanes: ['clients', 'directory', 'bank default'],
