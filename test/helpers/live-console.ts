@@ -7,7 +7,7 @@ import { createSessions } from '../../console/sessions.js';
 import type { TappedMessage } from '../../lib/http/index.js';
 import { silentLogger } from '../../lib/logger.js';
 
-const ADMIN_TOKEN = 'live-console-test-admin-token';
+export const ADMIN_TOKEN = 'live-console-test-admin-token';
 
 /** A stand-in for a service's message tap: an SSE stream the test writes to, byte by byte if it likes. */
 export interface FakeTap {
