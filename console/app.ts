@@ -17,6 +17,7 @@ import {
   securityHeaders,
   setSessionCookie,
 } from './security.js';
+import { SessionsFull } from './sessions-full.js';
 
 /** Everything the browser loads besides the HTML: one stylesheet, one script (the size budget is tested). */
 export const ASSETS = {
@@ -75,17 +76,35 @@ export function createConsoleApp(ctx: ConsoleContext, options: { secureCookie?: 
   });
   app.get('/assets/:name', (req, res) => {
     const name = String(req.params.name) as keyof typeof ASSETS;
-    if (!(name in ASSETS)) {
+    // own names only: `constructor` or `__proto__` are not assets
+    if (!Object.hasOwn(ASSETS, name)) {
       res.status(404).type('text/plain').send('not found');
       return;
     }
     res.set('Cache-Control', 'max-age=300').type(ASSETS[name]).send(assets[name]);
   });
 
+  /** A sign-in refused because every session is in use: 503, and when to try again. */
+  const refuseFull = (res: Response, err: unknown): void => {
+    if (!(err instanceof SessionsFull)) throw err;
+    res
+      .status(503)
+      .set('Retry-After', String(err.retryAfterSeconds))
+      .send(
+        signInPage('The console has as many sessions as it keeps, all in use: try again in a few minutes.'),
+      );
+  };
+
   app.get('/sign-in', (req: Request, res: Response) => {
     const code = typeof req.query.code === 'string' ? req.query.code : undefined;
     if (code) {
-      const session = ctx.sessions.redeemCode(code.slice(0, 100));
+      let session: ReturnType<typeof ctx.sessions.redeemCode>;
+      try {
+        session = ctx.sessions.redeemCode(code.slice(0, 100));
+      } catch (err) {
+        refuseFull(res, err);
+        return;
+      }
       if (!session) {
         res.status(401).send(signInPage('That sign-in link has been used or is not valid.'));
         return;
@@ -98,7 +117,13 @@ export function createConsoleApp(ctx: ConsoleContext, options: { secureCookie?: 
   });
   app.post('/sign-in', (req: Request, res: Response) => {
     const token = typeof req.body?.token === 'string' ? req.body.token.slice(0, 200) : '';
-    const session = crossOrigin(req) ? undefined : ctx.sessions.signInWithAdminToken(token);
+    let session: ReturnType<typeof ctx.sessions.signInWithAdminToken>;
+    try {
+      session = crossOrigin(req) ? undefined : ctx.sessions.signInWithAdminToken(token);
+    } catch (err) {
+      refuseFull(res, err);
+      return;
+    }
     if (!session) {
       res.status(401).send(signInPage('That is not the admin token.'));
       return;

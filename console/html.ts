@@ -1,3 +1,5 @@
+import { visibleText } from './visible-text.js';
+
 /** HTML that is already safe to insert (built by `html`). */
 export class SafeHtml {
   constructor(readonly value: string) {}
@@ -14,7 +16,8 @@ const ESCAPES: Record<string, string> = {
   "'": '&#39;',
 };
 
-export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+/** Markup escaped, and control and bidi characters shown as marks (console/visible-text.ts). */
+export const escapeHtml = (s: string): string => visibleText(s).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 
 function render(value: unknown): string {
   if (value === undefined || value === null || value === false) return '';

@@ -24,15 +24,23 @@ export interface LiveFeedOptions {
   capacity?: number;
   /** Readers (browser tabs) at once; default 64. */
   maxListeners?: number;
+  /** Readers at once with the same owner (a console session); default 8. */
+  maxListenersPerOwner?: number;
 }
 
 export interface LiveFeed {
   messages(after?: number): LiveMessage[];
   message(id: number): LiveMessage | undefined;
-  /** Calls `fn` for each new message; returns the unsubscribe function, or undefined when full. */
-  subscribe(fn: (m: LiveMessage) => void): (() => void) | undefined;
+  /**
+   * Calls `fn` for each new message; returns the unsubscribe function, or undefined when the
+   * feed has no room (all readers taken, or all of `owner`'s).
+   */
+  subscribe(fn: (m: LiveMessage) => void, owner?: string): (() => void) | undefined;
   stop(): Promise<void>;
 }
+
+/** Bytes of the tap's stream held while an event is incomplete; more ends the connection (it is retried). */
+const EVENT_LIMIT = 4 * 1024 * 1024;
 
 /** Parses one SSE event block into its data, or undefined. */
 function eventData(block: string): { id?: string; data: string } | undefined {
@@ -53,8 +61,10 @@ function eventData(block: string): { id?: string; data: string } | undefined {
 export function startLiveFeed(options: LiveFeedOptions): LiveFeed {
   const capacity = options.capacity ?? 500;
   const maxListeners = options.maxListeners ?? 64;
+  const maxPerOwner = options.maxListenersPerOwner ?? 8;
   const ring: LiveMessage[] = [];
   const listeners = new Set<(m: LiveMessage) => void>();
+  const owners = new Map<string, number>();
   const dispatcher = new Agent({ connect: { ca: options.caBundlePem }, bodyTimeout: 0 });
   const abort = new AbortController();
   let nextId = 0;
@@ -86,11 +96,15 @@ export function startLiveFeed(options: LiveFeedOptions): LiveFeed {
           throw new Error(`tap answered ${res.statusCode}`);
         }
         delay = 500;
+        // One decoder for the whole stream: a character split between two chunks is decoded whole.
+        const decoder = new TextDecoder('utf-8');
         let buffered = '';
         for await (const chunk of res.body) {
-          buffered += chunk.toString();
-          if (buffered.length > 4 * 1024 * 1024) throw new Error('event too large');
-          let end = buffered.indexOf('\n\n');
+          // an event's end may straddle the chunks: look from just before the new text
+          const from = Math.max(0, buffered.length - 1);
+          buffered += decoder.decode(chunk, { stream: true });
+          if (buffered.length > EVENT_LIMIT) throw new Error('event too large');
+          let end = buffered.indexOf('\n\n', from);
           while (end >= 0) {
             const event = eventData(buffered.slice(0, end));
             buffered = buffered.slice(end + 2);
@@ -120,10 +134,23 @@ export function startLiveFeed(options: LiveFeedOptions): LiveFeed {
   return {
     messages: (after = 0) => ring.filter((m) => m.id > after),
     message: (id) => ring.find((m) => m.id === id),
-    subscribe(fn) {
-      if (listeners.size >= maxListeners) return undefined;
-      listeners.add(fn);
-      return () => listeners.delete(fn);
+    subscribe(fn, owner) {
+      const held = owner === undefined ? 0 : (owners.get(owner) ?? 0);
+      if (listeners.size >= maxListeners || held >= maxPerOwner) return undefined;
+      // a function given twice is still one reader
+      const wrapped = (m: LiveMessage) => fn(m);
+      listeners.add(wrapped);
+      if (owner !== undefined) owners.set(owner, held + 1);
+      let done = false;
+      return () => {
+        if (done) return;
+        done = true;
+        listeners.delete(wrapped);
+        if (owner === undefined) return;
+        const left = (owners.get(owner) ?? 1) - 1;
+        if (left > 0) owners.set(owner, left);
+        else owners.delete(owner);
+      };
     },
     async stop() {
       abort.abort();

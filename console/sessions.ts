@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { SessionsFull } from './sessions-full.js';
 
 export interface ConsoleSession {
   id: string;
@@ -11,8 +12,13 @@ export interface ConsoleSession {
 
 export interface SessionsOptions {
   adminToken: string;
-  /** Sessions kept at once (the oldest is closed first); default 200. */
+  /** Sessions kept at once; default 200. */
   max?: number;
+  /**
+   * With `max` open, a sign-in closes the session unused the longest if it has been unused this
+   * long, and is refused (SessionsFull) otherwise; default 10 minutes.
+   */
+  evictIdleMs?: number;
   /** Idle time after which a session ends; default 12 h. */
   idleMs?: number;
   now?: () => number;
@@ -29,12 +35,24 @@ const same = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
 export function createSessions(options: SessionsOptions) {
   const max = options.max ?? 200;
   const idleMs = options.idleMs ?? 12 * 60 * 60 * 1000;
+  const evictIdleMs = options.evictIdleMs ?? 10 * 60 * 1000;
   const now = options.now ?? Date.now;
   const sessions = new Map<string, ConsoleSession>();
   const codes = new Set<string>();
 
+  /** Makes room for one more session, or throws SessionsFull: a flood of sign-ins signs nobody out who is using the console. */
+  const makeRoom = (): void => {
+    // the Map is in order of last use (find moves a session to the end)
+    while (sessions.size >= max) {
+      const [id, lru] = sessions.entries().next().value as [string, ConsoleSession];
+      const idle = now() - lru.lastSeen;
+      if (idle < evictIdleMs) throw new SessionsFull(Math.ceil((evictIdleMs - idle) / 1000));
+      sessions.delete(id);
+    }
+  };
+
   const open = (): ConsoleSession => {
-    while (sessions.size >= max) sessions.delete(sessions.keys().next().value as string);
+    makeRoom();
     const s: ConsoleSession = { id: token(), csrf: token(), createdAt: now(), lastSeen: now() };
     sessions.set(s.id, s);
     return s;
@@ -48,12 +66,13 @@ export function createSessions(options: SessionsOptions) {
       codes.add(code);
       return code;
     },
-    /** Opens a session for an unused code, spending it. */
+    /** Opens a session for an unused code, spending it (not when SessionsFull is thrown). */
     redeemCode(code: string): ConsoleSession | undefined {
       for (const c of codes) {
         if (same(c, code)) {
+          const s = open();
           codes.delete(c);
-          return open();
+          return s;
         }
       }
       return undefined;
@@ -71,6 +90,9 @@ export function createSessions(options: SessionsOptions) {
         return undefined;
       }
       s.lastSeen = now();
+      // most recently used last: a full table closes the session unused the longest, not the oldest
+      sessions.delete(id);
+      sessions.set(id, s);
       return s;
     },
     close(id: string): void {

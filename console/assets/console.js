@@ -205,6 +205,11 @@ if (flow) {
   });
   document.getElementById('next-message')?.addEventListener('click', next);
   const events = new EventSource('/live/events');
+  // Refused (every place taken): the browser does not retry a 503 by itself.
+  events.addEventListener('error', () => {
+    if (events.readyState === EventSource.CLOSED && waiting)
+      waiting.textContent = 'The live flow has no room for this tab now: close another tab, then reload.';
+  });
   events.addEventListener('message', (e) => {
     const m = JSON.parse(e.data);
     if (stepToggle?.checked) {

@@ -59,7 +59,8 @@ const LISTINGS = {
   },
 } as const;
 type ListingKind = keyof typeof LISTINGS;
-const isListingKind = (s: string): s is ListingKind => s in LISTINGS;
+/** One of the listings by its own name (`constructor` or `toString` is none). */
+const isListingKind = (s: string): s is ListingKind => Object.hasOwn(LISTINGS, s);
 const PREVIEW = 5;
 const PAGE = 20;
 

@@ -30,6 +30,8 @@ interface CertificateJwk {
 }
 
 const SS_MEDIA = 'application/vnd.openbanking.directory.softwarestatement-v2+json';
+/** Organisations on one page of the list (every onboarding and scenario run adds some). */
+export const ORGANISATIONS_PER_PAGE = 50;
 const ROLES = ['AISP', 'PISP', 'CBPII', 'ASPSP'];
 const id = (s: unknown) =>
   String(s)
@@ -50,11 +52,23 @@ export function directoryPages(ctx: ConsoleContext): Router {
 
   const list: Handler = async (req, res) => {
     const csrf = req.consoleSession!.csrf;
-    const orgs = await dir.json<Organisation[]>('GET', '/admin/organisations');
+    const all = await dir.json<Organisation[]>('GET', '/admin/organisations');
+    // newest first, a page at a time: the page stays small however many organisations there are
+    const pages = Math.max(1, Math.ceil(all.length / ORGANISATIONS_PER_PAGE));
+    const asked =
+      typeof req.query.page === 'string' && /^\d{1,6}$/.test(req.query.page) ? Number(req.query.page) : 1;
+    const pageNo = Math.min(Math.max(asked, 1), pages);
+    const first = (pageNo - 1) * ORGANISATIONS_PER_PAGE;
+    const orgs = [...all].reverse().slice(first, first + ORGANISATIONS_PER_PAGE);
     const body = html`<h1>Directory</h1>
       <p>The OB directory of this sandbox at <code>${dir.url}</code>: organisations, their software statements and
       certificates, and the SSAs it signs. Keystore: <a href="${dir.url}/keystore/openbanking.jwks">openbanking.jwks</a>.</p>
       <h2>Organisations</h2>
+      <p data-organisations="${all.length}">${all.length} in all, newest first${
+        pages > 1 ? html`; ${first + 1}–${first + orgs.length} shown` : ''
+      }.${pageNo > 1 ? html` <a rel="prev" href="/directory?page=${pageNo - 1}">Newer</a>` : ''}${
+        pageNo < pages ? html` <a rel="next" href="/directory?page=${pageNo + 1}">Older</a>` : ''
+      }</p>
       <table><thead><tr><th>Name</th><th>Id</th><th>Type</th><th>Roles</th><th>Status</th></tr></thead><tbody>
       ${orgs.map(
         (o) => html`<tr><td><a href="/directory/${o.OrganisationId}">${o.OrganisationName}</a></td>

@@ -3,6 +3,7 @@ import type { ConsoleContext } from '../context.js';
 import { decodeMessage } from '../decode-message.js';
 import { html } from '../html.js';
 import type { LiveMessage } from '../live-feed.js';
+import { summaryFrame } from '../live-summary.js';
 import { layout } from './layout.js';
 import type { Handler } from './respond.js';
 
@@ -14,17 +15,24 @@ const CHECK_BADGE = {
   skipped: 'skipped',
 } as const;
 
-/** What the browser gets of each message in the stream: enough to draw it and filter it. */
-function summary(m: LiveMessage) {
-  return {
-    id: m.id,
-    at: m.at,
-    service: m.service,
-    method: m.method,
-    path: m.path,
-    status: m.status,
-    facts: decodeMessage(m).facts,
-  };
+/** Bytes of summaries a tab may fall behind by; a tab further behind is cut off (it reconnects and resumes). */
+export const TAB_BUFFER_BYTES = 1024 * 1024;
+/** Bytes of the newest summaries a new (or resuming) tab is sent before the live ones. */
+export const BACKLOG_BYTES = 512 * 1024;
+/** How long a refused tab is asked to wait before it tries again. */
+const RETRY_AFTER_SECONDS = 30;
+
+/** The newest of `messages` whose frames fit in `budget` bytes, oldest first. */
+function backlog(messages: LiveMessage[], budget: number): string[] {
+  const out: string[] = [];
+  let left = budget;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const frame = summaryFrame(messages[i]);
+    left -= Buffer.byteLength(frame);
+    if (left < 0) break;
+    out.push(frame);
+  }
+  return out.reverse();
 }
 
 /** Live flow: a sequence diagram of every message the services answer, each opening to its decoded parts. */
@@ -54,24 +62,42 @@ export function livePages(ctx: ConsoleContext): Router {
     res.send(layout({ title: 'Live flow', current: '/live', csrf, body }));
   };
 
+  /**
+   * The stream of summaries: a place is taken first (at most 64 tabs, 8 per session; none left:
+   * 503 before anything else is done), then the newest backlog within BACKLOG_BYTES, then each new
+   * message; a tab more than TAB_BUFFER_BYTES behind is cut off.
+   */
   const events: Handler = (req, res) => {
-    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
-    const send = (m: LiveMessage) => {
-      res.write(`id: ${m.id}\ndata: ${JSON.stringify(summary(m))}\n\n`);
-      if (res.writableLength > 4 * 1024 * 1024) res.destroy();
+    const write = (frame: string) => {
+      if (res.destroyed) return;
+      res.write(frame);
+      if (res.writableLength > TAB_BUFFER_BYTES) res.destroy();
     };
-    const after = Number(req.headers['last-event-id'] ?? 0) || 0;
-    for (const m of ctx.live.messages(after)) send(m);
-    const unsubscribe = ctx.live.subscribe(send);
+    const send = (m: LiveMessage) => write(summaryFrame(m));
+    const unsubscribe = ctx.live.subscribe(send, req.consoleSession!.id);
     if (!unsubscribe) {
-      res.end();
+      res
+        .status(503)
+        .set('Retry-After', String(RETRY_AFTER_SECONDS))
+        .type('text/plain')
+        .send('the live flow has no room for another tab: close one, or try again later');
       return;
     }
-    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+    const ping = setInterval(() => write(': ping\n\n'), 15_000);
     res.on('close', () => {
       clearInterval(ping);
       unsubscribe();
     });
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
+    // the tab knows at once it has a place, even before any message
+    res.flushHeaders();
+    const after = Number(req.headers['last-event-id'] ?? 0) || 0;
+    for (const frame of backlog(ctx.live.messages(after), BACKLOG_BYTES)) write(frame);
+  };
+
+  /** HEAD of the stream: its headers, and no place in the feed (nothing would ever be read from it). */
+  const eventsHead: Handler = (_req, res) => {
+    res.status(200).type('text/event-stream').end();
   };
 
   const detail: Handler = (req, res) => {
@@ -124,6 +150,7 @@ export function livePages(ctx: ConsoleContext): Router {
   };
 
   r.get('/live', show);
+  r.head('/live/events', eventsHead);
   r.get('/live/events', events);
   r.get('/live/messages/:id', detail);
   return r;
