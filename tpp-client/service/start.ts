@@ -14,6 +14,7 @@ import { TppClient } from '../tpp-client.js';
 import type { TppMaterial } from '../types.js';
 import { createTppServiceApp, type RegisterOutcome } from './app.js';
 import { TPP_SERVICE_DEFAULTS, type TppServiceConfig } from './config.js';
+import { materialAtDirectory } from './material-at-directory.js';
 import { RegistrationStore } from './registrations.js';
 import { loadOrCreateServiceIdentity } from './service-identity.js';
 
@@ -72,7 +73,8 @@ export async function startTppService(
     );
     server.setCredentials({ key: identity.keyPem, cert: identity.certPem });
     const materialDir = join(folder, 'material');
-    let material: TppMaterial | undefined = await loadMaterial(materialDir).catch(() => undefined);
+    const saved = await loadMaterial(materialDir).catch(() => undefined);
+    let material: TppMaterial | undefined = saved && materialAtDirectory(saved, config.directory.url);
     let onboarding: Promise<TppMaterial> | undefined;
     const ensureMaterial = (): Promise<TppMaterial> => {
       if (material) return Promise.resolve(material);
