@@ -294,6 +294,9 @@ export class FileStore implements Store {
    */
   private reclaimIfNeeded(): void {
     if (this.reclaiming || this.closed || !this.arena.needsReclaim()) return;
+    // Cleared in `.finally`, never inside the body: a reclaim done in its first step finishes
+    // before the assignment below, and clearing there would leave a settled promise behind —
+    // no reclaim would run again and `settled()` (so `close()`) would spin on it for ever.
     this.reclaiming = (async () => {
       const steps = this.arena.reclaim();
       try {
@@ -307,9 +310,10 @@ export class FileStore implements Store {
           await yieldToEventLoop();
       } finally {
         steps.return();
-        this.reclaiming = undefined;
       }
-    })();
+    })().finally(() => {
+      this.reclaiming = undefined;
+    });
   }
 
   /** Flushes, writes every changed shard, empties the journal. */
