@@ -96,6 +96,19 @@ describe('TPP service', () => {
     const unknown = await post({ bank: 'nowhere' });
     expect(unknown.status).toBe(400);
     expect(unknown.json().error_description).toMatch(/^unknown bank 'nowhere'/);
+    for (const [bank, description] of [
+      ['constructor', /^unknown bank 'constructor'/],
+      ['__proto__', /^unknown bank '__proto__'/],
+      ['toString', /^unknown bank 'toString'/],
+      ['https://', /^unknown bank 'https:\/\/'/],
+      ['https://user:secret@localhost/x', /^the bank URL must not carry user information/],
+      ['https://user@localhost/x', /^the bank URL must not carry user information/],
+    ] as const) {
+      const res = await post({ bank });
+      expect(res.status, bank).toBe(400);
+      expect(res.json().error, bank).toBe('invalid_request');
+      expect(res.json().error_description, bank).toMatch(description);
+    }
     const garbage = await call(agent, 'POST', `${tpp.url}/api/registrations`, {
       headers: admin(),
       body: '{',

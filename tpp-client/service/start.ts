@@ -1,7 +1,6 @@
 import { createPublicKey, randomUUID, X509Certificate } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { BadRequest } from '../../lib/errors.js';
 import { listenHttps } from '../../lib/http/index.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
 import { FileStore } from '../../lib/store/index.js';
@@ -13,6 +12,7 @@ import { saveMaterial } from '../material/save-material.js';
 import { TppClient } from '../tpp-client.js';
 import type { TppMaterial } from '../types.js';
 import { createTppServiceApp, type RegisterOutcome } from './app.js';
+import { bankDiscoveryUrl } from './bank-discovery-url.js';
 import { TPP_SERVICE_DEFAULTS, type TppServiceConfig } from './config.js';
 import { materialAtDirectory } from './material-at-directory.js';
 import { RegistrationStore } from './registrations.js';
@@ -102,12 +102,7 @@ export async function startTppService(
       bank: string,
       opts: { tokenEndpointAuthMethod?: string },
     ): Promise<RegisterOutcome> => {
-      const discoveryUrl = config.banks[bank] ?? (/^https:\/\//.test(bank) ? bank : undefined);
-      if (!discoveryUrl) {
-        throw new BadRequest(
-          `unknown bank '${bank}': use a discovery URL or one of ${Object.keys(config.banks).join(', ') || '(none)'}`,
-        );
-      }
+      const discoveryUrl = bankDiscoveryUrl(config.banks, bank);
       const m = await ensureMaterial();
       const client = new TppClient(m);
       try {
