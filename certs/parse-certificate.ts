@@ -25,23 +25,15 @@ import { certificateStructure, readSubjectAltNames } from './x509-parse.js';
  * Parses one X.509 certificate (PEM string, PEM bytes or DER) into the fields the directory and
  * banks look at: names, validity, SANs, key usage, EKU, qcStatements (QcType, PSD2 roles, NCA),
  * CRL URLs, key identifiers, fingerprints. Throws CertificateParseError.
- *
- * An `X509Certificate` already made is read as it is: OpenSSL does not decode it a second time.
  */
-export function parseCertificate(input: string | Buffer | X509Certificate): CertificateInfo {
-  let der: Buffer;
+export function parseCertificate(input: string | Buffer): CertificateInfo {
+  const der = toDerBytes(input);
   let x509: X509Certificate;
-  if (input instanceof X509Certificate) {
-    der = input.raw;
-    x509 = input;
-  } else {
-    der = toDerBytes(input);
-    try {
-      x509 = new X509Certificate(der);
-    } catch {
-      // OpenSSL's text ("error:0480006C:PEM routines::no start line") is not for callers.
-      throw new CertificateParseError('not an X.509 certificate: its DER encoding cannot be read');
-    }
+  try {
+    x509 = new X509Certificate(der);
+  } catch {
+    // OpenSSL's text ("error:0480006C:PEM routines::no start line") is not for callers.
+    throw new CertificateParseError('not an X.509 certificate: its DER encoding cannot be read');
   }
   try {
     return describe(der, x509);

@@ -27,12 +27,8 @@ const MAX_CHAIN = 5;
  * Checks a leaf certificate the way a bank does: chain leaf → issuing CA → self-signed root among the
  * trusted certificates (signatures with node:crypto), validity of every certificate at `now`,
  * and, with a CRL, that the CRL is signed by the leaf's issuer, current, and does not list the leaf.
- * The leaf may be given as an `X509Certificate` already made (see parseCertificate).
  */
-export function verifyCertificate(
-  leaf: string | Buffer | X509Certificate,
-  opts: VerifyCertificateOptions,
-): VerifyResult {
+export function verifyCertificate(leaf: string | Buffer, opts: VerifyCertificateOptions): VerifyResult {
   const now = opts.now ?? new Date();
   let info: CertificateInfo;
   try {

@@ -1,4 +1,3 @@
-import { X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type CertificateAuthority,
@@ -33,18 +32,6 @@ describe('parseCertificate', () => {
     expect(b.serialHex).toBe(a.serialHex);
     expect(c.x5tS256).toBe(a.x5tS256);
     expect(c.pem).toBe(pem);
-  });
-
-  it('reads an X509Certificate already made as it is, with every field the DER gives', () => {
-    const fromDer = parseCertificate(pem);
-    const x509 = new X509Certificate(fromDer.der);
-    const given = parseCertificate(x509);
-    expect(given.x509).toBe(x509);
-    expect(given.der.equals(fromDer.der)).toBe(true);
-    const { x509: _a, publicKey: keyA, ...fields } = given;
-    const { x509: _b, publicKey: keyB, ...expected } = fromDer;
-    expect(fields).toEqual(expected);
-    expect(keyA.equals(keyB)).toBe(true);
   });
 
   it("ignores openssl's explanatory text around the PEM block", () => {
