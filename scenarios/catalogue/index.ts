@@ -3,6 +3,7 @@ import { certificates } from './certificates.js';
 import { conformance } from './conformance.js';
 import { consents } from './consents.js';
 import { directoryFrontDoor } from './directory-front-door.js';
+import { discovery } from './discovery.js';
 import { faults } from './faults.js';
 import { management } from './management.js';
 import { profiles } from './profiles.js';
@@ -14,6 +15,7 @@ import { token } from './token.js';
 /** The whole catalogue, in report order. */
 export const CATALOGUE: Scenario[] = [
   ...conformance,
+  ...discovery,
   ...registerRules,
   ...ssa,
   ...certificates,

@@ -22,6 +22,13 @@ export const SPEC_RULES: SpecRule[] = [
     quote:
       "issuer REQUIRED. URL using the https scheme with no query or fragment component … token_endpoint URL of the OP's OAuth 2.0 Token Endpoint. This is REQUIRED unless only the Implicit Flow is used.",
   },
+  {
+    id: 'disc.json-media-type',
+    level: 'MUST',
+    source: 'OpenID Connect Discovery 1.0 §4.2',
+    quote:
+      'A successful response MUST use the 200 OK HTTP status code and return a JSON object using the application/json content type that contains a set of Claims as its members that are a subset of the Metadata values defined in Section 3.',
+  },
   // ——— POST /register: the request object
   {
     id: 'reg.accept-valid',
