@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BANK } from '../../aspsp-mock/index.js';
-import { silentLogger } from '../../lib/logger.js';
+import { createLogger, silentLogger } from '../../lib/logger.js';
+import { FileStore } from '../../lib/store/file-store.js';
 import { type RunningTppService, startTppService } from '../../tpp-client/service/index.js';
 import { materialAtDirectory } from '../../tpp-client/service/material-at-directory.js';
 import type { TppMaterial } from '../../tpp-client/types.js';
@@ -17,7 +18,7 @@ let sb: TestSandbox;
 let agent: Agent;
 const running: RunningTppService[] = [];
 
-const start = async () => {
+const start = async (logger = silentLogger) => {
   const tpp = await startTppService(
     {
       dataDir: sb.dataDir,
@@ -25,7 +26,7 @@ const start = async () => {
       banks: { default: sb.bank.discovery },
       directory: { url: sb.directory.url, caBundlePem: sb.caBundle, adminToken: sb.directory.adminToken },
     },
-    { logger: silentLogger },
+    { logger },
   );
   running.push(tpp);
   return tpp;
@@ -65,6 +66,42 @@ describe('TPP service restarted with the directory at another port', () => {
     const res2 = await register(again);
     expect(res2.status, res2.text).toBe(201);
     expect(res2.json()).toMatchObject({ bank: 'default', status: 201 });
+  });
+});
+
+describe('TPP service restarted on a data dir with a registration it could not keep today', () => {
+  it('deletes that record at start, says how many in one warning, and lists the rest', async () => {
+    const first = await start();
+    expect((await register(first)).status).toBe(201);
+    await first.close();
+    running.length = 0;
+
+    // written before the registration answer's values were checked: a hostile bank's client_id
+    const db = await FileStore.open(join(sb.dataDir, 'tpp', 'db'), { collections: { registrations: 2 } });
+    await db.put('registrations', 'hostile', {
+      id: 'hostile',
+      bank: 'default',
+      discovery: sb.bank.discovery,
+      clientId: `x\u001b]0;PWNED\u0007${'y'.repeat(100_000)}`,
+      tokenEndpointAuthMethod: 'tls_client_auth',
+      status: 201,
+      registeredAt: '2026-01-01T00:00:00.000Z',
+    });
+    await db.close();
+
+    const lines: string[] = [];
+    const again = await start(createLogger('warn', {}, (line) => lines.push(line)));
+    const list = await call(agent, 'GET', `${again.url}/api/registrations`, {
+      headers: { authorization: `Bearer ${sb.directory.adminToken}` },
+    });
+    expect(list.status).toBe(200);
+    const ids = (list.json() as { id: string }[]).map((r) => r.id);
+    expect(ids).not.toContain('hostile');
+    expect(ids.length).toBeGreaterThan(0);
+    const warnings = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'stored registrations dropped');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 'warn', count: 1 });
+    expect(lines.join('\n')).not.toContain('PWNED');
   });
 });
 

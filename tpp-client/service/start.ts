@@ -98,6 +98,12 @@ export async function startTppService(
       return onboarding;
     };
     const registrations = new RegistrationStore(store);
+    const dropped = await registrations.dropUnusable();
+    if (dropped > 0)
+      logger.warn('stored registrations dropped', {
+        count: dropped,
+        reason: 'a value the bank returned is not an identifier (see registered-client rules)',
+      });
     const register = async (
       bank: string,
       opts: { tokenEndpointAuthMethod?: string },
