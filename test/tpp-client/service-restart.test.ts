@@ -95,7 +95,7 @@ describe('TPP service restarted on a data dir with a registration it could not k
       headers: { authorization: `Bearer ${sb.directory.adminToken}` },
     });
     expect(list.status).toBe(200);
-    const ids = (list.json() as { id: string }[]).map((r) => r.id);
+    const ids = (list.json() as unknown as { id: string }[]).map((r) => r.id);
     expect(ids).not.toContain('hostile');
     expect(ids.length).toBeGreaterThan(0);
     const warnings = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'stored registrations dropped');

@@ -22,12 +22,28 @@ const base: TppRegistration = {
 
 const rows: [string, Partial<TppRegistration>, string | undefined][] = [
   ['a usable registration', {}, undefined],
-  ['a secret and a registration access token', { clientSecret: 's e c r e t', registrationAccessToken: 'a.b.c' }, undefined],
+  [
+    'a secret and a registration access token',
+    { clientSecret: 's e c r e t', registrationAccessToken: 'a.b.c' },
+    undefined,
+  ],
   ['a 900 KB client_id', { clientId: 'x'.repeat(900_000) }, 'client_id is 900000 characters long'],
   ['escape sequences in the client_id', { clientId: 'id\u001b]0;PWNED\u0007' }, 'client_id holds characters'],
-  ['markup with a line break in the secret', { clientSecret: '<script>\n</script>' }, 'client_secret holds characters'],
-  ['a space in the registration access token', { registrationAccessToken: 'a b' }, 'registration_access_token holds'],
-  ['an auth method of 200 characters', { tokenEndpointAuthMethod: 'm'.repeat(200) }, 'token_endpoint_auth_method is 200'],
+  [
+    'markup with a line break in the secret',
+    { clientSecret: '<script>\n</script>' },
+    'client_secret holds characters',
+  ],
+  [
+    'a space in the registration access token',
+    { registrationAccessToken: 'a b' },
+    'registration_access_token holds',
+  ],
+  [
+    'an auth method of 200 characters',
+    { tokenEndpointAuthMethod: 'm'.repeat(200) },
+    'token_endpoint_auth_method is 200',
+  ],
 ];
 
 describe('storedRegistrationProblem', () => {
@@ -43,7 +59,12 @@ describe('RegistrationStore.dropUnusable', () => {
     const store = new MemoryStore(['registrations']);
     const registrations = new RegistrationStore(store);
     for (const [i, [, change]] of rows.entries())
-      await registrations.put({ ...base, ...change, id: `r${i}`, registeredAt: `2026-11-0${i + 1}T00:00:00.000Z` });
+      await registrations.put({
+        ...base,
+        ...change,
+        id: `r${i}`,
+        registeredAt: `2026-11-0${i + 1}T00:00:00.000Z`,
+      });
 
     expect(await registrations.dropUnusable()).toBe(5);
     expect(registrations.list().map((r) => r.id)).toEqual(['r0', 'r1']);

@@ -24,7 +24,9 @@ export function storedRegistrationProblem(r: TppRegistration): string | undefine
     client_id: r.clientId,
     token_endpoint_auth_method: r.tokenEndpointAuthMethod,
     ...(r.clientSecret !== undefined ? { client_secret: r.clientSecret } : {}),
-    ...(r.registrationAccessToken !== undefined ? { registration_access_token: r.registrationAccessToken } : {}),
+    ...(r.registrationAccessToken !== undefined
+      ? { registration_access_token: r.registrationAccessToken }
+      : {}),
   });
 }
 
