@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGUE, runCatalogue, selectScenarios } from '../../scenarios/index.js';
 import type { Target } from '../../scenarios/target.js';
 import { keyPool, startTppAndStubBank, type TppAndStubBank } from '../tpp-client/helpers.js';
+import { stubBankTarget } from './stub-bank-target.js';
 
 /**
  * DISC-json-media-type against a stub bank whose discovery document is the same JSON object
@@ -43,12 +44,7 @@ afterAll(async () => {
   keyPool.close();
 });
 
-const target = (mode: string): Target => ({
-  name: mode,
-  discoveryUrl: `${setup.stub.url}/${mode}/.well-known/openid-configuration`,
-  hints: {},
-  material: setup.material,
-});
+const target = (mode: string): Target => stubBankTarget(setup, mode);
 
 async function verdict(mode: string) {
   const summary = await runCatalogue(selectScenarios(CATALOGUE, ['DISC-json-media-type'], []), target(mode));

@@ -19,6 +19,7 @@ import {
   startTppAndStubBank,
   type TppAndStubBank,
 } from '../tpp-client/helpers.js';
+import { stubBankTarget } from './stub-bank-target.js';
 
 /**
  * The scenario runner against a bank that answers to hurt the TPP, not to register it: a stub
@@ -80,12 +81,7 @@ afterAll(async () => {
   keyPool.close();
 });
 
-const target = (mode: string): Target => ({
-  name: mode,
-  discoveryUrl: `${setup.stub.url}/${mode}/.well-known/openid-configuration`,
-  hints: {},
-  material: setup.material,
-});
+const target = (mode: string): Target => stubBankTarget(setup, mode);
 
 describe('a bank whose refusal carries a 900 KB error_description', () => {
   let summary: RunSummary;
