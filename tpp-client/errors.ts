@@ -59,6 +59,36 @@ export class HttpNetworkError extends TppError {
   }
 }
 
+/**
+ * The TPP refused to connect to a host because of the address it resolved to: a host named
+ * only by a bank's document (`field`) that resolves to an address of another class than the
+ * bank's discovery host, or to a link-local, unspecified, multicast or reserved address.
+ * Nothing was sent. `addressClass` is the refused address's class; the address itself is not
+ * shown.
+ */
+export class ForbiddenAddressError extends TppError {
+  readonly host: string;
+  readonly addressClass: string;
+  readonly field: string | undefined;
+
+  constructor(message: string, details: { host: string; addressClass: string; field?: string }) {
+    super('forbidden_address', message);
+    this.host = details.host;
+    this.addressClass = details.addressClass;
+    this.field = details.field;
+  }
+
+  /** The same refusal, its message led by the call it stopped. */
+  forCall(method: string, url: string): ForbiddenAddressError {
+    const { host, addressClass, field } = this;
+    return new ForbiddenAddressError(`${method} ${url} refused: ${this.message}`, {
+      host,
+      addressClass,
+      ...(field !== undefined ? { field } : {}),
+    });
+  }
+}
+
 /** A response body that is not what the protocol promises (e.g. not JSON). */
 export class InvalidResponseError extends TppError {
   constructor(message: string, status?: number) {

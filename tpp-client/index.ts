@@ -56,6 +56,7 @@ export type { TimeoutPhase } from './errors.js';
 export {
   DirectoryError,
   DiscoveryError,
+  ForbiddenAddressError,
   HttpNetworkError,
   HttpTimeoutError,
   InvalidResponseError,
@@ -63,6 +64,7 @@ export {
   RequestObjectError,
   TppError,
 } from './errors.js';
+export { type AddressClass, addressClass } from './http/address-class.js';
 export type {
   HttpClient,
   HttpClientOptions,

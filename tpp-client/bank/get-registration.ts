@@ -2,6 +2,7 @@ import type { BankConnection, RegistrationResult } from '../types.js';
 import { type BankCallOptions, bankRequest } from './bank-request.js';
 import { clientRegistrationUrl } from './client-registration-url.js';
 import { managementHeaders } from './management-headers.js';
+import { noteRegistrationClientUri } from './note-registration-client-uri.js';
 import { registrationResult } from './registration-response.js';
 
 /** Options of GET/PUT/DELETE of a registration. */
@@ -20,12 +21,13 @@ export async function getRegistration(
   accessToken: string | undefined,
   opts: ManagementCallOptions = {},
 ): Promise<RegistrationResult> {
+  const url = opts.url ?? clientRegistrationUrl(bank.discovery, clientId);
   const res = await bankRequest(
     bank,
     'GET',
-    opts.url ?? clientRegistrationUrl(bank.discovery, clientId),
+    url,
     { headers: managementHeaders(accessToken, opts.headers) },
     opts.retry,
   );
-  return { ...registrationResult(res), attempts: res.attempts };
+  return noteRegistrationClientUri({ ...registrationResult(res), attempts: res.attempts }, url);
 }

@@ -2,6 +2,7 @@ import { mtlsEndpoint } from '../discovery/mtls-endpoint.js';
 import type { RetryOptions } from '../http/with-retry.js';
 import type { BankConnection, RegistrationResult } from '../types.js';
 import { bankRequest } from './bank-request.js';
+import { noteRegistrationClientUri } from './note-registration-client-uri.js';
 import { registrationResult } from './registration-response.js';
 
 export interface RegisterOptions {
@@ -29,10 +30,11 @@ export async function register(
   body: string,
   opts: RegisterOptions = {},
 ): Promise<RegistrationResult> {
+  const url = mtlsEndpoint(bank.discovery, 'registration_endpoint');
   const res = await bankRequest(
     bank,
     'POST',
-    mtlsEndpoint(bank.discovery, 'registration_endpoint'),
+    url,
     {
       headers: {
         'Content-Type': opts.mediaType ?? 'application/jose',
@@ -44,5 +46,5 @@ export async function register(
     },
     opts.retry,
   );
-  return { ...registrationResult(res), attempts: res.attempts };
+  return noteRegistrationClientUri({ ...registrationResult(res), attempts: res.attempts }, url);
 }

@@ -3,6 +3,7 @@ import { bankRequest } from './bank-request.js';
 import { clientRegistrationUrl } from './client-registration-url.js';
 import type { ManagementCallOptions } from './get-registration.js';
 import { managementHeaders } from './management-headers.js';
+import { noteRegistrationClientUri } from './note-registration-client-uri.js';
 import { registrationResult } from './registration-response.js';
 
 /**
@@ -16,10 +17,11 @@ export async function updateRegistration(
   body: string,
   opts: ManagementCallOptions & { mediaType?: string } = {},
 ): Promise<RegistrationResult> {
+  const url = opts.url ?? clientRegistrationUrl(bank.discovery, clientId);
   const res = await bankRequest(
     bank,
     'PUT',
-    opts.url ?? clientRegistrationUrl(bank.discovery, clientId),
+    url,
     {
       headers: managementHeaders(accessToken, {
         'Content-Type': opts.mediaType ?? 'application/jose',
@@ -29,5 +31,5 @@ export async function updateRegistration(
     },
     opts.retry,
   );
-  return { ...registrationResult(res), attempts: res.attempts };
+  return noteRegistrationClientUri({ ...registrationResult(res), attempts: res.attempts }, url);
 }

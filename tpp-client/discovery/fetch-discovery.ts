@@ -3,6 +3,7 @@ import type { HttpClient } from '../http/create-http-client.js';
 import { type RetryOptions, withRetry } from '../http/with-retry.js';
 import type { Discovery } from '../types.js';
 import { checkEndpointHosts } from './endpoint-hosts.js';
+import { noteDocumentHosts } from './note-document-hosts.js';
 import { validateDiscovery } from './validate-discovery.js';
 
 /**
@@ -11,7 +12,9 @@ import { validateDiscovery } from './validate-discovery.js';
  * A non-200 answer, a body that is not JSON, a missing field, or a registration or token
  * endpoint on a host that is neither `url`'s nor of its domain nor in `allowedHosts`
  * (checkEndpointHosts) → DiscoveryError. With `retry`, a 429/502/503/504 or a network failure
- * is retried (a GET is idempotent).
+ * is retried (a GET is idempotent). The hosts the document names are noted as the bank's
+ * (noteDocumentHosts): the TPP's connections to them must reach addresses of the discovery
+ * host's class (guardedLookup).
  */
 export async function fetchDiscovery(
   http: HttpClient,
@@ -37,5 +40,6 @@ export async function fetchDiscovery(
   }
   const discovery = validateDiscovery(doc, `discovery document at ${url}`);
   checkEndpointHosts(discovery, url, opts.allowedHosts);
+  noteDocumentHosts(discovery, url, opts.allowedHosts);
   return discovery;
 }

@@ -1,6 +1,8 @@
+import type { LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { type Dispatcher, errors as undiciErrors } from 'undici';
 import {
+  ForbiddenAddressError,
   HttpNetworkError,
   HttpTimeoutError,
   InvalidResponseError,
@@ -29,6 +31,12 @@ export interface HttpClientOptions {
   maxResponseBytes?: number;
   /** Idle keep-alive sockets are closed after this long, and so is the identity's shared agent once no client uses it; default 10 s. */
   keepAliveTimeoutMs?: number;
+  /**
+   * The resolver of every connection's host (`dns.lookup`'s shape; default `dns.lookup`), under
+   * the address rule of `guardedLookup`: a host named only by a bank's document must resolve to
+   * addresses of its discovery host's class. Tests give one to need no DNS server.
+   */
+  lookup?: LookupFunction;
 }
 
 export interface HttpRequestOptions {
@@ -77,6 +85,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     connectTimeoutMs,
     keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 10_000,
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    ...(options.lookup ? { lookup: options.lookup } : {}),
   });
   let closed = false;
 
@@ -177,6 +186,8 @@ interface CallState {
 }
 
 function translate(err: unknown, s: CallState): Error {
+  const refused = err instanceof ForbiddenAddressError ? err : (err as { cause?: unknown })?.cause;
+  if (refused instanceof ForbiddenAddressError) return refused.forCall(s.method, s.url);
   if (err instanceof TppError) return err;
   if (err instanceof undiciErrors.ConnectTimeoutError) {
     return new HttpTimeoutError(s.method, s.url, s.limit, 'connect');

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
+import { lookup as dnsLookup } from 'node:dns';
+import type { LookupFunction } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import { Agent, buildConnector, Pool } from 'undici';
+import { guardedConnector } from './guarded-connector.js';
+import { guardedLookup } from './guarded-lookup.js';
 import { leafIdentityCheck } from './leaf-identity-check.js';
 
 /** What makes two clients the same TPP identity towards the same servers. */
@@ -12,6 +16,8 @@ export interface AgentIdentity {
   connectTimeoutMs: number;
   keepAliveTimeoutMs: number;
   maxResponseBytes: number;
+  /** The resolver under the address rule (`guardedLookup`); default the system's. */
+  lookup?: LookupFunction;
 }
 
 interface Entry {
@@ -25,9 +31,28 @@ export const MAX_SHARED_AGENTS = 32;
 
 const agents = new Map<string, Entry>();
 
+const systemLookup = dnsLookup as LookupFunction;
+
+/** A number per resolver function given, for the identity key (functions do not serialise). */
+const resolverIds = new WeakMap<LookupFunction, number>();
+let nextResolverId = 1;
+
+function resolverId(lookup: LookupFunction | undefined): number {
+  if (!lookup) return 0;
+  let id = resolverIds.get(lookup);
+  if (id === undefined) {
+    id = nextResolverId++;
+    resolverIds.set(lookup, id);
+  }
+  return id;
+}
+
 function identityKey(id: AgentIdentity): string {
   // The key and certificate are hashed together with everything else: nothing secret is kept as a map key.
-  return createHash('sha256').update(JSON.stringify(id)).digest('base64url');
+  const { lookup, ...rest } = id;
+  return createHash('sha256')
+    .update(JSON.stringify({ ...rest, resolver: resolverId(lookup) }))
+    .digest('base64url');
 }
 
 function newAgent(id: AgentIdentity): Agent {
@@ -38,8 +63,12 @@ function newAgent(id: AgentIdentity): Agent {
     ...(id.cert !== undefined ? { cert: id.cert, key: id.key } : {}),
     minVersion: 'TLSv1.2',
   });
+  const resolve = id.lookup ?? systemLookup;
   const connect = {
     secureContext,
+    // every new connection's addresses are judged (guardedLookup): a bank's document cannot
+    // send the TPP to the operator's own network by naming a host that resolves there
+    lookup: guardedLookup(resolve),
     ...(id.servername !== undefined ? { servername: id.servername } : {}),
     rejectUnauthorized: true,
     timeout: id.connectTimeoutMs,
@@ -48,7 +77,10 @@ function newAgent(id: AgentIdentity): Agent {
     // a connector per origin, as undici makes them (each keeps its own TLS session cache),
     // whose server-identity check reads the leaf certificate only (leafIdentityCheck)
     factory: (origin, opts) =>
-      new Pool(origin, { ...opts, connect: leafIdentityCheck(buildConnector(connect)) }),
+      new Pool(origin, {
+        ...opts,
+        connect: leafIdentityCheck(guardedConnector(buildConnector(connect), resolve)),
+      }),
     // headers and body deadlines are given per call
     keepAliveTimeout: id.keepAliveTimeoutMs,
     maxResponseSize: id.maxResponseBytes,
@@ -75,7 +107,8 @@ function evictIdle(): boolean {
  * next, e.g. from one scenario to the next. Agents are never shared between identities, so a
  * TLS session (which carries the client certificate) is never resumed by another TPP. When the
  * last client lets go, the agent stays open for `keepAliveTimeoutMs`, then closes; at most
- * {@link MAX_SHARED_AGENTS} are kept.
+ * {@link MAX_SHARED_AGENTS} are kept. Every connection resolves its host through
+ * `guardedLookup` (IP addresses a bank named: `guardedConnector`).
  */
 export function acquireAgent(id: AgentIdentity): { agent: Agent; release(): Promise<void> } {
   const key = identityKey(id);
