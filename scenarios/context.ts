@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
+import type { LookupFunction } from 'node:net';
 import {
   type BankConnection,
   type BankFailure,
@@ -112,9 +113,10 @@ export class ScenarioTpp {
     discovery: Discovery,
     record: (e: Exchange) => void,
     label: string,
-    opts: { clientCertificate?: boolean } = {},
+    opts: { clientCertificate?: boolean; lookup?: LookupFunction } = {},
   ) {
     const base = createHttpClient({
+      ...(opts.lookup ? { lookup: opts.lookup } : {}),
       ca: material.caBundlePem,
       ...(opts.clientCertificate === false
         ? {}
@@ -146,7 +148,9 @@ export class ScenarioContext {
     private readonly parent?: ScenarioContext,
   ) {
     this.steps = parent ? parent.steps : [];
-    this.tpp = new ScenarioTpp(target.material, discovery, (e) => this.record(e), 'TPP');
+    this.tpp = new ScenarioTpp(target.material, discovery, (e) => this.record(e), 'TPP', {
+      lookup: target.lookup,
+    });
   }
 
   private record(e: Exchange): void {
@@ -264,7 +268,9 @@ export class ScenarioContext {
     const material = await this.target.directory.newTpp({
       signingAlg: otherTppSigningAlg(this.discovery.request_object_signing_alg_values_supported),
     });
-    const tpp = new ScenarioTpp(material, this.discovery, (e) => this.record(e), label);
+    const tpp = new ScenarioTpp(material, this.discovery, (e) => this.record(e), label, {
+      lookup: this.target.lookup,
+    });
     this.extra.push(tpp);
     return tpp;
   }
@@ -285,14 +291,19 @@ export class ScenarioContext {
       // a failed onboarding is not kept: the next scenario tries again
       material.catch(() => otherOrganisations.delete(powers));
     }
-    const tpp = new ScenarioTpp(await material, this.discovery, (e) => this.record(e), label);
+    const tpp = new ScenarioTpp(await material, this.discovery, (e) => this.record(e), label, {
+      lookup: this.target.lookup,
+    });
     this.extra.push(tpp);
     return tpp;
   }
 
   /** A TPP with other material (e.g. another certificate) at the same bank; `clientCertificate: false` sends none. */
   tppWith(material: TppMaterial, label: string, opts: { clientCertificate?: boolean } = {}): ScenarioTpp {
-    const tpp = new ScenarioTpp(material, this.discovery, (e) => this.record(e), label, opts);
+    const tpp = new ScenarioTpp(material, this.discovery, (e) => this.record(e), label, {
+      ...opts,
+      lookup: this.target.lookup,
+    });
     this.extra.push(tpp);
     return tpp;
   }

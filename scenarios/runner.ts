@@ -1,4 +1,9 @@
-import { createHttpClient, type Discovery, fetchDiscovery } from '../tpp-client/index.js';
+import {
+  checkEndpointAddresses,
+  createHttpClient,
+  type Discovery,
+  fetchDiscovery,
+} from '../tpp-client/index.js';
 import { adviceFor, BASELINES, type Baseline } from './baselines.js';
 import { boundedMessage } from './bounded-message.js';
 import { specRule, strongestLevel } from './catalogue/spec-rules.js';
@@ -20,16 +25,27 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** The target's discovery document (over the TPP's mutual TLS client). */
+/**
+ * The target's discovery document (over the TPP's mutual TLS client), its hosts checked by name
+ * (fetchDiscovery) and by the addresses they resolve to now (checkEndpointAddresses), so that a
+ * document the TPP's connections would refuse stops the run before any scenario.
+ */
 export async function discover(target: Target): Promise<Discovery> {
   const http = createHttpClient({
     ca: target.material.caBundlePem,
     cert: target.material.transport.certPem,
     key: target.material.transport.keyPem,
     timeoutMs: 10_000,
+    ...(target.lookup ? { lookup: target.lookup } : {}),
   });
+  const allowedHosts = target.allowedHosts ?? [];
   try {
-    return await fetchDiscovery(http, target.discoveryUrl, { allowedHosts: target.allowedHosts ?? [] });
+    const discovery = await fetchDiscovery(http, target.discoveryUrl, { allowedHosts });
+    await checkEndpointAddresses(discovery, target.discoveryUrl, {
+      allowedHosts,
+      ...(target.lookup ? { lookup: target.lookup } : {}),
+    });
+    return discovery;
   } finally {
     await http.close();
   }

@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import type { SigningAlg, TppMaterial } from '../tpp-client/index.js';
 
 /**
@@ -88,6 +89,11 @@ export interface Target {
    * the discovery URL's host and the hosts of its domain (`--tpp-config` `allowedHosts`).
    */
   allowedHosts?: string[];
+  /**
+   * The resolver of the TPP's connections (`dns.lookup`'s shape; default the system's), under
+   * the address rule of `guardedLookup`. Tests give one to need no DNS server.
+   */
+  lookup?: LookupFunction;
   /** Present only when the directory is the sandbox's own. */
   directory?: DirectoryPowers;
   /** Present only when the bank is the sandbox's own: its admin API (faults). */

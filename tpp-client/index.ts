@@ -43,6 +43,7 @@ export type {
   UploadCsrTarget,
 } from './directory-api/upload-csr.js';
 export { uploadCsr } from './directory-api/upload-csr.js';
+export { checkEndpointAddresses } from './discovery/check-endpoint-addresses.js';
 export { discoveryUrl } from './discovery/discovery-url.js';
 export { fetchBankProfile } from './discovery/fetch-bank-profile.js';
 export { fetchDiscovery } from './discovery/fetch-discovery.js';

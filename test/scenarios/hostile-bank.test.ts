@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { LookupFunction } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -58,6 +59,10 @@ beforeAll(async () => {
         });
       if (mode === 'userinfo') doc.registration_endpoint = base.replace('https://', 'https://admin:s3cret@');
       if (mode === 'c1') doc.registration_endpoint = 'x\u009b2J\u001b[31mPWNED\u0007';
+      if (mode === 'named-inside' || mode === 'rebinds-inside')
+        Object.assign(doc, discoveryOf(`https://localhost:${setup.stub.port}/${mode}`), {
+          registration_endpoint: `https://meta.localhost:${internal.port}/admin/delete-everything`,
+        });
       return sendJson(res, 200, doc);
     }
     if (mode.startsWith('auth-') && what === '/register')
@@ -140,6 +145,63 @@ describe('a discovery document that sends the TPP to another host', () => {
     expect(internal.requests.some((r) => r.method === 'POST' && r.path === '/admin/delete-everything')).toBe(
       true,
     );
+  });
+});
+
+/**
+ * A resolver for `localhost` (the bank, 127.0.0.1) and `meta.localhost`, a name of the bank's
+ * own domain: `meta` gives its answers in turn (the last one repeats). 0.0.0.0 reaches this
+ * machine's 127.0.0.1 listeners, the other host's included.
+ */
+function resolverFor(...meta: string[]): LookupFunction {
+  let n = 0;
+  return ((host: string, options: { all?: boolean }, callback: (...a: unknown[]) => void) => {
+    const address = host === 'meta.localhost' ? meta[Math.min(n++, meta.length - 1)] : '127.0.0.1';
+    const family = 4;
+    process.nextTick(() =>
+      options.all ? callback(null, [{ address, family }]) : callback(null, address, family),
+    );
+  }) as unknown as LookupFunction;
+}
+
+describe('a discovery document naming a host of its own domain that resolves to a forbidden address', () => {
+  const DCR = () => selectScenarios(CATALOGUE, ['DCR-001', 'DCR-002'], []);
+  const named = (mode: string, lookup: LookupFunction): Target => ({
+    ...target(mode),
+    discoveryUrl: `https://localhost:${setup.stub.port}/${mode}/.well-known/openid-configuration`,
+    lookup,
+  });
+
+  it('the run stops before any scenario (exit 3), naming the field, the class and the remedy; nothing reaches the host', async () => {
+    internal.requests.length = 0;
+    const before = internal.connections();
+    const err = await runCatalogue(DCR(), named('named-inside', resolverFor('0.0.0.0'))).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(TargetError);
+    expect((err as TargetError).exitCode).toBe(3);
+    const message = (err as Error).message;
+    expect(message).toContain(
+      'registration_endpoint is on host meta.localhost, which resolves to a unspecified address',
+    );
+    expect(message).toContain('discovery host localhost resolves to loopback');
+    expect(message).toContain('allowedHosts');
+    expect(message).not.toContain('0.0.0.0');
+    expect(message).not.toMatch(/\n\s+at /);
+    expect(internal.connections()).toBe(before);
+    expect(internal.requests).toHaveLength(0);
+  });
+
+  it('a name that resolves elsewhere by the time the TPP connects (rebinding) is refused at the connection: the scenario fails with the refusal', async () => {
+    internal.requests.length = 0;
+    const before = internal.connections();
+    const summary = await runCatalogue(DCR(), named('rebinds-inside', resolverFor('127.0.0.1', '0.0.0.0')));
+    const r = summary.results.find((x) => x.id === 'DCR-002');
+    expect(r?.outcome).toBe('failed');
+    expect(r?.reason).toContain('refused: meta.localhost, named by registration_endpoint');
+    expect(r?.reason).toContain('resolves to a unspecified address');
+    expect(internal.connections()).toBe(before);
+    expect(internal.requests).toHaveLength(0);
   });
 });
 

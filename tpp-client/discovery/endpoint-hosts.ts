@@ -6,7 +6,7 @@ import type { Discovery } from '../types.js';
  * The endpoints of a discovery document the TPP sends requests to: signed registration
  * requests and client credentials, over mutual TLS with its transport certificate.
  */
-const CALLED_ENDPOINTS: readonly ((d: Discovery) => [string, string | undefined])[] = [
+export const CALLED_ENDPOINTS: readonly ((d: Discovery) => [string, string | undefined])[] = [
   (d) => ['registration_endpoint', d.registration_endpoint],
   (d) => ['token_endpoint', d.token_endpoint],
   (d) => ['mtls_endpoint_aliases.registration_endpoint', d.mtls_endpoint_aliases?.registration_endpoint],
@@ -14,7 +14,7 @@ const CALLED_ENDPOINTS: readonly ((d: Discovery) => [string, string | undefined]
 ];
 
 /** A host name as URL parsing leaves it: lower case, IPv6 without brackets, no trailing dot. */
-const bare = (host: string): string =>
+export const bare = (host: string): string =>
   host
     .replace(/^\[|\]$/g, '')
     .replace(/\.$/, '')
