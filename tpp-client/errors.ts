@@ -70,12 +70,20 @@ export class ForbiddenAddressError extends TppError {
   readonly host: string;
   readonly addressClass: string;
   readonly field: string | undefined;
+  /** The call it stopped, once the HTTP client has put it in (`forCall`). */
+  readonly method: string | undefined;
+  readonly url: string | undefined;
 
-  constructor(message: string, details: { host: string; addressClass: string; field?: string }) {
+  constructor(
+    message: string,
+    details: { host: string; addressClass: string; field?: string; method?: string; url?: string },
+  ) {
     super('forbidden_address', message);
     this.host = details.host;
     this.addressClass = details.addressClass;
     this.field = details.field;
+    this.method = details.method;
+    this.url = details.url;
   }
 
   /** The same refusal, its message led by the call it stopped. */
@@ -85,6 +93,8 @@ export class ForbiddenAddressError extends TppError {
       host,
       addressClass,
       ...(field !== undefined ? { field } : {}),
+      method,
+      url,
     });
   }
 }

@@ -7,6 +7,7 @@ import { guardedConnector } from '../../tpp-client/http/guarded-connector.js';
 import { guardedLookup } from '../../tpp-client/http/guarded-lookup.js';
 import { forgetNotedHosts, noteBankNamedHost, noteUserGivenHost } from '../../tpp-client/http/named-hosts.js';
 import { ForbiddenAddressError, TppClient } from '../../tpp-client/index.js';
+import { upstreamFailure } from '../../tpp-client/service/upstream-failure.js';
 import {
   keyPool,
   onboardTestTpp,
@@ -349,5 +350,22 @@ describe('a real local bank whose discovery names a host that resolves to a forb
     } finally {
       await tpp.close();
     }
+  });
+});
+
+describe("the TPP service's registration API on a refusal", () => {
+  it('502 description: where the refused call went and the kind of failure, not the class or the address', () => {
+    const refused = new ForbiddenAddressError(
+      'meta.bank.example, named by … resolves to a link-local address',
+      {
+        host: 'meta.bank.example',
+        addressClass: 'link-local',
+        field: 'registration_endpoint',
+      },
+    ).forCall('POST', 'https://meta.bank.example/register');
+    expect(refused.url).toBe('https://meta.bank.example/register');
+    expect(upstreamFailure(refused, 'https://bank.example/.well-known/openid-configuration')).toBe(
+      "https://meta.bank.example, named by the bank, resolves to an address the TPP does not connect to (the TPP service's log says why)",
+    );
   });
 });

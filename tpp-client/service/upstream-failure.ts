@@ -1,6 +1,7 @@
 import {
   DirectoryError,
   DiscoveryError,
+  ForbiddenAddressError,
   HttpNetworkError,
   HttpTimeoutError,
   InvalidResponseError,
@@ -17,6 +18,10 @@ const KINDS: readonly [new (...args: never[]) => Error, (where: string) => strin
   [HttpTimeoutError, (where) => `${where} did not answer in time`],
   [HttpNetworkError, (where) => `${where} could not be reached`],
   [DiscoveryError, (where) => `${where} did not give a usable discovery document`],
+  [
+    ForbiddenAddressError,
+    (where) => `${where}, named by the bank, resolves to an address the TPP does not connect to`,
+  ],
   [InvalidResponseError, (where) => `${where} gave an answer that is not what the protocol promises`],
 ];
 
@@ -25,7 +30,10 @@ const KINDS: readonly [new (...args: never[]) => Error, (where: string) => strin
  * or a bank endpoint the discovery document named on the bank's own domain), else `bank`.
  */
 function whereOf(err: unknown, bank: string): string {
-  const url = err instanceof HttpTimeoutError || err instanceof HttpNetworkError ? err.url : undefined;
+  const url =
+    err instanceof HttpTimeoutError || err instanceof HttpNetworkError || err instanceof ForbiddenAddressError
+      ? err.url
+      : undefined;
   if (url === undefined) return bank;
   try {
     return new URL(url).origin;
