@@ -351,6 +351,28 @@ describe('a real local bank whose discovery names a host that resolves to a forb
       await tpp.close();
     }
   });
+
+  it('DNS rebinding: loopback at the first connection, 0.0.0.0 at the next → the next connection is refused', async () => {
+    metaAddress = '127.0.0.1';
+    inside.requests.length = 0;
+    const tpp = new TppClient(material, { lookup: resolver().lookup, retry: false });
+    try {
+      const discovery = await tpp.discover(`https://localhost:${bank.port}/.well-known/openid-configuration`);
+      expect((await tpp.registerAt(discovery)).ok).toBe(true);
+      const connected = inside.connections();
+      // the kept-alive connection goes: the next call connects anew, and looks the name up again
+      inside.server.closeIdleConnections();
+      await new Promise((r) => setTimeout(r, 50));
+      metaAddress = '0.0.0.0';
+      const err = await tpp.registerAt(discovery).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ForbiddenAddressError);
+      expect((err as Error).message).toContain('resolves to a unspecified address');
+      expect(inside.connections()).toBe(connected);
+      expect(inside.requests.filter((r) => r.path === '/register')).toHaveLength(1);
+    } finally {
+      await tpp.close();
+    }
+  });
 });
 
 describe("the TPP service's registration API on a refusal", () => {
