@@ -182,7 +182,7 @@ describe('a discovery document naming a host of its own domain that resolves to 
     expect((err as TargetError).exitCode).toBe(3);
     const message = (err as Error).message;
     expect(message).toContain(
-      'registration_endpoint is on host meta.localhost, which resolves to a unspecified address',
+      'registration_endpoint is on host meta.localhost, which resolves to an unspecified address',
     );
     expect(message).toContain('discovery host localhost resolves to loopback');
     expect(message).toContain('allowedHosts');
@@ -199,7 +199,7 @@ describe('a discovery document naming a host of its own domain that resolves to 
     const r = summary.results.find((x) => x.id === 'DCR-002');
     expect(r?.outcome).toBe('failed');
     expect(r?.reason).toContain('refused: meta.localhost, named by registration_endpoint');
-    expect(r?.reason).toContain('resolves to a unspecified address');
+    expect(r?.reason).toContain('resolves to an unspecified address');
     expect(internal.connections()).toBe(before);
     expect(internal.requests).toHaveLength(0);
   });

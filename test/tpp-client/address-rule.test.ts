@@ -2,7 +2,7 @@ import type { LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCsr, issueCertificate, parseCsr } from '../../certs/index.js';
-import { type AddressClass, addressClass } from '../../tpp-client/http/address-class.js';
+import { type AddressClass, aClass, addressClass } from '../../tpp-client/http/address-class.js';
 import { guardedConnector } from '../../tpp-client/http/guarded-connector.js';
 import { guardedLookup } from '../../tpp-client/http/guarded-lookup.js';
 import { forgetNotedHosts, noteBankNamedHost, noteUserGivenHost } from '../../tpp-client/http/named-hosts.js';
@@ -166,7 +166,7 @@ describe('guardedLookup: the addresses a connection may reach', () => {
       expect(err.message).toContain(
         'meta.bank.example, named by registration_endpoint in the discovery document at X',
       );
-      expect(err.message).toContain(`resolves to a ${err.addressClass} address`);
+      expect(err.message).toContain(`resolves to ${aClass(err.addressClass as AddressClass)} address`);
       expect(err.message).toContain('allowedHosts');
       for (const a of endpointAddresses) expect(err.message).not.toContain(a);
     }
@@ -327,7 +327,7 @@ describe('a real local bank whose discovery names a host that resolves to a forb
       expect(err).toBeInstanceOf(ForbiddenAddressError);
       const refused = err as ForbiddenAddressError;
       expect(refused.message).toMatch(
-        /^POST https:\/\/meta\.localhost:\d+\/register refused: meta\.localhost, named by registration_endpoint in the discovery document at https:\/\/localhost:\d+\/\.well-known\/openid-configuration, resolves to a unspecified address/,
+        /^POST https:\/\/meta\.localhost:\d+\/register refused: meta\.localhost, named by registration_endpoint in the discovery document at https:\/\/localhost:\d+\/\.well-known\/openid-configuration, resolves to an unspecified address/,
       );
       expect(refused.message).toContain('discovery host localhost (loopback)');
       expect(refused.stack).toBeDefined();
@@ -366,7 +366,7 @@ describe('a real local bank whose discovery names a host that resolves to a forb
       metaAddress = '0.0.0.0';
       const err = await tpp.registerAt(discovery).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ForbiddenAddressError);
-      expect((err as Error).message).toContain('resolves to a unspecified address');
+      expect((err as Error).message).toContain('resolves to an unspecified address');
       expect(inside.connections()).toBe(connected);
       expect(inside.requests.filter((r) => r.path === '/register')).toHaveLength(1);
     } finally {

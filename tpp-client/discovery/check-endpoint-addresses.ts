@@ -1,7 +1,7 @@
 import { lookup as systemLookup } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import { DiscoveryError } from '../errors.js';
-import type { AddressClass } from '../http/address-class.js';
+import { type AddressClass, aClass } from '../http/address-class.js';
 import { classOf } from '../http/check-host-classes.js';
 import { refusedClass } from '../http/refused-class.js';
 import { resolveAll } from '../http/resolve-all.js';
@@ -49,7 +49,7 @@ export async function checkEndpointAddresses(
     const bad = refusedClass(classes, anchor);
     if (bad)
       throw new DiscoveryError(
-        `${source}: ${field} is on host ${host}, which resolves to a ${bad} address, while the discovery host ${from} resolves to ${anchor.size > 0 ? [...anchor].join(' or ') : 'no address'}; the TPP calls a host named only by the bank at addresses of its discovery host's class, never link-local, unspecified, multicast or reserved ones — if the bank really serves it there, allow that host (allowedHosts)`,
+        `${source}: ${field} is on host ${host}, which resolves to ${aClass(bad)} address, while the discovery host ${from} resolves to ${anchor.size > 0 ? [...anchor].join(' or ') : 'no address'}; the TPP calls a host named only by the bank at addresses of its discovery host's class, never link-local, unspecified, multicast or reserved ones — if the bank really serves it there, allow that host (allowedHosts)`,
         { field },
       );
   }

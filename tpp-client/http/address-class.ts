@@ -108,3 +108,6 @@ export function addressClass(address: string): AddressClass | undefined {
   for (const c of CARRIER_ROWS) if (matches(b, c)) return v4Class(b, c.at);
   return V6_ROWS.find((r) => matches(b, r))?.cls ?? 'reserved';
 }
+
+/** A class with its indefinite article, for messages: `a private`, `an unspecified`. */
+export const aClass = (cls: AddressClass): string => (/^[aeiou]/.test(cls) ? `an ${cls}` : `a ${cls}`);

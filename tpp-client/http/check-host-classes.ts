@@ -1,6 +1,6 @@
 import type { LookupFunction } from 'node:net';
 import { ForbiddenAddressError } from '../errors.js';
-import { type AddressClass, addressClass } from './address-class.js';
+import { type AddressClass, aClass, addressClass } from './address-class.js';
 import { type BankNamedHost, bankNamedHost, noteResolvedClasses, resolvedClassesOf } from './named-hosts.js';
 import { refusedClass } from './refused-class.js';
 import { resolveAll } from './resolve-all.js';
@@ -70,7 +70,7 @@ function refusal(
 ): ForbiddenAddressError {
   if (!named)
     return new ForbiddenAddressError(
-      `${host} resolves to a ${cls} address, which the TPP never connects to`,
+      `${host} resolves to ${aClass(cls)} address, which the TPP never connects to`,
       {
         host,
         addressClass: cls,
@@ -81,7 +81,7 @@ function refusal(
   const theirs =
     anchor && anchor.size > 0 ? [...anchor].join(' or ') : 'an unknown class (it did not resolve)';
   return new ForbiddenAddressError(
-    `${host}, named by ${fields} in ${named.where}, resolves to a ${cls} address; a host named only by the bank must resolve to addresses of the class of its discovery host ${anchors} (${theirs}), never link-local, unspecified, multicast or reserved ones — if the bank really serves it there, allow that host (allowedHosts)`,
+    `${host}, named by ${fields} in ${named.where}, resolves to ${aClass(cls)} address; a host named only by the bank must resolve to addresses of the class of its discovery host ${anchors} (${theirs}), never link-local, unspecified, multicast or reserved ones — if the bank really serves it there, allow that host (allowedHosts)`,
     { host, addressClass: cls, field: fields },
   );
 }
