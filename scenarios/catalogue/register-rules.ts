@@ -374,6 +374,8 @@ export const registerRules: Scenario[] = [
         );
         const errors = Array.isArray(r.error) ? r.error : [r.error];
         if (r.omitted && res.ok) {
+          // the defaults are registered metadata: the response shows them (schema: both required)
+          t.expectSchemaValid(res.raw, 'registration');
           const problem = r.omitted(res.client, t);
           t.check(problem === undefined, problem ?? '');
           return;
