@@ -619,6 +619,34 @@ export class ScenarioContext {
   }
 
   /**
+   * A `client_secret` the bank returned to a client registered with a keyed method
+   * (`private_key_jwt`, `tls_client_auth`) is allowed, but must not authenticate that client: a
+   * client-credentials request with it (client_secret_basic, and client_secret_post when
+   * discovery lists it) is refused (rule token.fapi-client-auth). Nothing to check without a secret.
+   */
+  async expectSecretUnusable(client: RegisteredClient, tpp: ScenarioTpp = this.tpp): Promise<void> {
+    const method = String(client.token_endpoint_auth_method ?? '');
+    if (typeof client.client_secret !== 'string' || !['private_key_jwt', 'tls_client_auth'].includes(method))
+      return;
+    const listed = this.discovery.token_endpoint_auth_methods_supported ?? [];
+    const tries = [
+      'client_secret_basic',
+      ...(listed.includes('client_secret_post') ? ['client_secret_post'] : []),
+    ];
+    for (const via of tries) {
+      const res = await this.step(
+        `a token for the ${method} client with its returned client_secret (${via})`,
+        () => getToken(tpp.bank, client, { method: via as never, retry: false }),
+      );
+      this.check(
+        !res.ok,
+        `the bank issued a token to a ${method} client authenticated by ${via} with the client_secret it returned`,
+        'token.fapi-client-auth',
+      );
+    }
+  }
+
+  /**
    * Token-endpoint client authentication failed: RFC 6749 §5.2 allows 401, or 400, with
    * `invalid_client`; with `handshake`, a refusal of the certificate in the TLS handshake too.
    */

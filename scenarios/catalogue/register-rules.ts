@@ -1,5 +1,7 @@
-import type { RequestOptions } from '../context.js';
+import { decodeSsa, type RegisteredClient } from '../../tpp-client/index.js';
+import type { RequestOptions, ScenarioContext } from '../context.js';
 import type { Need, Scenario } from '../types.js';
+import { ISS_ERRORS } from './conformance.js';
 
 const OB = 'OB DCR v3.3';
 
@@ -19,6 +21,11 @@ interface Rule {
   status?: number;
   needs?: Need[];
   tags?: string[];
+  /**
+   * The claim's omission has a meaning in the OB Data Dictionary: a registration is accepted as
+   * well as a refusal; this returns what is wrong with such a registration (undefined: nothing).
+   */
+  omitted?: (client: RegisteredClient, t: ScenarioContext) => string | undefined;
   /** A reason to skip, when the TPP material cannot make this change. */
   precondition?: (claims: Record<string, unknown>, specVersion?: string) => string | undefined;
 }
@@ -46,7 +53,12 @@ const RULES: Rule[] = [
   ).map(
     ([claim, error]): Rule => ({
       id: `REG-REQ-${claim}`,
-      title: `${claim} missing → 400`,
+      title:
+        claim === 'scope'
+          ? 'scope missing → 400, or default scopes within the SSA roles'
+          : claim === 'redirect_uris'
+            ? "redirect_uris missing → 400, or the SSA's https redirect URIs"
+            : `${claim} missing → 400`,
       reference: `${OB} OBClientRegistration1: ${claim} is required`,
       rules: ['reg.required-claims'],
       change: remove(claim),
@@ -55,8 +67,12 @@ const RULES: Rule[] = [
       tags: ['required-claim'],
       // v3.1 does not require scope (its swagger leaves it out of `required`).
       ...(claim === 'scope'
-        ? { precondition: (_c, v) => (v === '3.1' ? 'OB DCR v3.1 does not require scope' : undefined) }
+        ? {
+            precondition: (_c, v) => (v === '3.1' ? 'OB DCR v3.1 does not require scope' : undefined),
+            omitted: defaultScopeProblem,
+          }
         : {}),
+      ...(claim === 'redirect_uris' ? { omitted: defaultRedirectProblem } : {}),
     }),
   ),
   {
@@ -74,7 +90,8 @@ const RULES: Rule[] = [
     title: "iss another software's id → 400",
     reference: `${OB}: iss = the SSA software_id`,
     change: () => ({ overrides: { iss: 'AAAAAAAAAAAAAAAAAAAAAA' } }),
-    error: 'invalid_client_metadata',
+    // the same rule as REG-SOFTWARE-ID-mismatch (iss must be the SSA's software_id): either code
+    error: ISS_ERRORS,
     needs: ['jws-requests', 'ob-directory-trust'],
   },
   {
@@ -237,6 +254,52 @@ const RULES: Rule[] = [
   },
 ];
 
+/** The scopes each SSA role grants (OB: accounts ↔ AISP, payments ↔ PISP, fundsconfirmations ↔ CBPII). */
+const ROLE_SCOPES: Record<string, string> = {
+  AISP: 'accounts',
+  PISP: 'payments',
+  CBPII: 'fundsconfirmations',
+};
+
+/**
+ * scope omitted: "if not specified, default scopes are assigned by the AS" (OB DCR Data
+ * Dictionary). The defaults must still be within the SSA's roles.
+ */
+function defaultScopeProblem(client: RegisteredClient, t: ScenarioContext): string | undefined {
+  const roles = decodeSsa(t.tpp.material.ssa).software_roles ?? [];
+  const value = client.scope as unknown;
+  const scopes = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(' ') : [];
+  const beyond = scopes.filter((s) =>
+    Object.entries(ROLE_SCOPES).some(([r, sc]) => sc === s && !roles.includes(r)),
+  );
+  return beyond.length
+    ? `the default scope ${JSON.stringify(value)} assigned includes ${beyond.join(', ')}, beyond the SSA roles`
+    : undefined;
+}
+
+/**
+ * redirect_uris omitted: "the entire contents of the software_redirect_uris element in the SSA are
+ * considered to be requested by the TPP" (OB DCR Data Dictionary); what is registered must still
+ * be in the SSA, https and not localhost.
+ */
+function defaultRedirectProblem(client: RegisteredClient, t: ScenarioContext): string | undefined {
+  const ssa = (decodeSsa(t.tpp.material.ssa).software_redirect_uris ?? []).map(String);
+  const got = Array.isArray(client.redirect_uris) ? client.redirect_uris.map(String) : [];
+  if (!got.length) return 'the bank registered the client without redirect_uris';
+  const bad = got.filter((u) => {
+    if (!ssa.includes(u)) return true;
+    try {
+      const url = new URL(u);
+      return url.protocol !== 'https:' || url.hostname === 'localhost';
+    } catch {
+      return true;
+    }
+  });
+  return bad.length
+    ? `the bank registered ${JSON.stringify(bad)} for the omitted redirect_uris: each must be one of the SSA's https URIs, not localhost`
+    : undefined;
+}
+
 /** A scope whose role the SSA lacks, if any. */
 function missingScope(claims: Record<string, unknown>): string | undefined {
   const ssa = String(claims.software_statement ?? '');
@@ -272,6 +335,26 @@ const jtiReplay: Scenario = {
   },
 };
 
+/** The valid request with its JWS header set to alg none and no signature (RFC 7515 §3.6 Unsecured JWS). */
+const algNone: Scenario = {
+  id: 'REG-ALG-none',
+  rules: ['reg.request-alg'],
+  baseline: 'register',
+  title: "the request as an unsecured JWS (alg 'none', no signature) → 400",
+  reference: `${OB}: the request is a JWS signed PS256/ES256; RFC 8725 §3.1 (never accept alg none)`,
+  tags: ['register', 'negative', 'signature'],
+  needs: ['jws-requests'],
+  async run(t) {
+    const signed = await t.request();
+    const [header, payload] = signed.split('.');
+    const unsigned = `${Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(header ?? '', 'base64url').toString()), alg: 'none' }),
+    ).toString('base64url')}.${payload}.`;
+    const res = await t.step("register with the request as alg 'none'", () => t.register(unsigned));
+    t.expectError(res, 400, ['invalid_client_metadata', 'invalid_software_statement']);
+  },
+};
+
 export const registerRules: Scenario[] = [
   ...RULES.map(
     (r): Scenario => ({
@@ -290,6 +373,13 @@ export const registerRules: Scenario[] = [
           t.register(await t.request(change)),
         );
         const errors = Array.isArray(r.error) ? r.error : [r.error];
+        if (r.omitted && res.ok) {
+          // the defaults are registered metadata: the response shows them (schema: both required)
+          t.expectSchemaValid(res.raw, 'registration');
+          const problem = r.omitted(res.client, t);
+          t.check(problem === undefined, problem ?? '');
+          return;
+        }
         if (r.replace) {
           // scope: the role the SSA lacks is the one asked for beyond it
           const bad =
@@ -304,4 +394,5 @@ export const registerRules: Scenario[] = [
     }),
   ),
   jtiReplay,
+  algNone,
 ];

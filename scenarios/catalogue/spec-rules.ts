@@ -103,7 +103,7 @@ export const SPEC_RULES: SpecRule[] = [
     level: 'MUST',
     source: `${SW('v3.1/v3.2/v3.3')} OBClientRegistration1 required`,
     quote:
-      'required: iss, iat, exp, aud, jti, redirect_uris, token_endpoint_auth_method, grant_types, scope (v3.2+), software_statement, application_type, id_token_signed_response_alg, request_object_signing_alg.',
+      'required: iss, iat, exp, aud, jti, redirect_uris, token_endpoint_auth_method, grant_types, scope (v3.2+), software_statement, application_type, id_token_signed_response_alg, request_object_signing_alg. (Two omissions the Data Dictionary gives a meaning: scope "if not specified, default scopes are assigned by the AS"; redirect_uris "If the request_uris metadata element is omitted from the request, the entire contents of the software_redirect_uris element in the SSA are considered to be requested by the TPP".)',
   },
   {
     id: 'reg.software-id',
@@ -210,7 +210,7 @@ export const SPEC_RULES: SpecRule[] = [
     level: 'MUST',
     source: `${SW('v3.1/v3.2/v3.3')} responses OBClientRegistration1 (required client_id); RFC 7591 §3.2.1`,
     quote:
-      'The response is the registered client metadata with client_id required, each field of its schema type. client_secret: OPTIONAL … (a client whose token_endpoint_auth_method uses no secret is issued none).',
+      'The response is the registered client metadata with client_id required, each field of its schema type. client_secret: OPTIONAL (RFC 7591 §3.2.1); "The ASPSP may choose not to generate the client_secret if it does not support client authentication mechanisms that require it" (OB DCR Data Dictionary) — a secret returned to any client is allowed.',
   },
   // ——— mutual TLS at registration
   {
@@ -251,7 +251,8 @@ export const SPEC_RULES: SpecRule[] = [
     id: 'mgmt.put',
     level: 'MUST',
     source: `${SW('v3.3')} PUT /register/{ClientId} 200; RFC 7592 §2.2`,
-    quote: "'200': Client registration — the metadata replaced with the request's.",
+    quote:
+      "'200': Client registration — the metadata replaced with the request's. (OB DCR PUT: \"The ASPSP may reject the request if it does not support changes to certain claims.\")",
   },
   {
     id: 'mgmt.delete',
@@ -289,6 +290,13 @@ export const SPEC_RULES: SpecRule[] = [
       'invalid_client: Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method). The authorization server MAY return an HTTP 401 (Unauthorized) status code.',
   },
   {
+    id: 'token.fapi-client-auth',
+    level: 'MUST',
+    source: 'FAPI 1.0 Advanced §5.2.2-14; OB DCR v3.1–v3.3 Data Dictionary token_endpoint_auth_method',
+    quote:
+      'The authorization server shall authenticate the confidential client using one of the following methods: tls_client_auth or self_signed_tls_client_auth …; private_key_jwt. (OB: "only tls_client_auth and private_key_jwt are FAPI compliant" — a client registered with one of them is not authenticated by a client secret, even one the bank returned.)',
+  },
+  {
     id: 'token.assertion-replay',
     level: 'MAY',
     source: 'RFC 7523 §3 item 7',
@@ -298,9 +306,9 @@ export const SPEC_RULES: SpecRule[] = [
   {
     id: 'token.grant-type',
     level: 'MUST',
-    source: 'RFC 6749 §5.2 unsupported_grant_type',
+    source: 'RFC 6749 §5.2 unsupported_grant_type, unauthorized_client',
     quote:
-      'unsupported_grant_type: The authorization grant type is not supported by the authorization server.',
+      'unsupported_grant_type: The authorization grant type is not supported by the authorization server. unauthorized_client: The authenticated client is not authorized to use this authorization grant type.',
   },
   {
     id: 'token.cert-owner',

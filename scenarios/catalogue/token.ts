@@ -137,7 +137,7 @@ export const token: Scenario[] = [
     id: 'TOKEN-grant-password',
     rules: ['token.grant-type'],
     baseline: 'token',
-    title: 'grant_type password → 400 unsupported_grant_type',
+    title: 'grant_type password → 400 unsupported_grant_type (or unauthorized_client)',
     reference: 'RFC 6749 §5.2 unsupported_grant_type',
     tags: ['token', 'negative'],
     async run(t) {
@@ -149,7 +149,8 @@ export const token: Scenario[] = [
           retry: false,
         }),
       );
-      t.expectError(res, 400, ['unsupported_grant_type', 'invalid_request']);
+      // a bank checking the client's registered grant types first says unauthorized_client (RFC 6749 §5.2)
+      t.expectError(res, 400, ['unsupported_grant_type', 'unauthorized_client', 'invalid_request']);
     },
   },
 ];

@@ -3,12 +3,11 @@ import { REGISTRATION_RESPONSE_SCHEMAS } from './registration-response-schemas.j
 
 type Version = keyof typeof REGISTRATION_RESPONSE_SCHEMAS;
 
-/** Methods that authenticate without a client secret: a client registered with one is issued none. */
-const SECRETLESS = ['private_key_jwt', 'tls_client_auth'];
-
 /**
  * What the swagger says in prose rather than schema: the DN claim is required iff
- * tls_client_auth; a client whose method uses no secret gets no `client_secret`.
+ * tls_client_auth. (A `client_secret` is allowed for every client: RFC 7591 §3.2.1 makes it
+ * OPTIONAL and the OB Data Dictionary lets an ASPSP that supports secret methods issue one; what a
+ * secret given to a keyed client must not do — authenticate it — is checked at the token endpoint.)
  */
 function conditionals(version: Version): object[] {
   const dn = version === '3.1' ? 'tls_client_auth_dn' : 'tls_client_auth_subject_dn';
@@ -20,14 +19,6 @@ function conditionals(version: Version): object[] {
       },
       // biome-ignore lint/suspicious/noThenProperty: JSON Schema if/then
       then: { required: [dn] },
-    },
-    {
-      if: {
-        properties: { token_endpoint_auth_method: { enum: SECRETLESS } },
-        required: ['token_endpoint_auth_method'],
-      },
-      // biome-ignore lint/suspicious/noThenProperty: JSON Schema if/then
-      then: { not: { required: ['client_secret'] } },
     },
   ];
 }
@@ -59,8 +50,6 @@ export function validateRegistrationResponse(body: unknown, version: Version = '
     .slice(0, 10)
     .map((e) => {
       const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : 'the body';
-      if (e.keyword === 'not' && e.schemaPath.includes('allOf/1'))
-        return 'client_secret returned for a client that authenticates without a secret';
       if (e.keyword === 'if') return '';
       return `${where} ${e.message ?? 'is invalid'}${e.keyword === 'enum' ? ` (${JSON.stringify((e.params as { allowedValues?: unknown }).allowedValues)})` : ''}`;
     })

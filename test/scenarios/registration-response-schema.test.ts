@@ -32,7 +32,6 @@ describe('registration response schemas (base v3.2, v3.1 and v3.3 overlays)', ()
     ['3.2', { software_id: 'has-dash' }, 'software_id must match pattern'],
     ['3.3', { backchannel_user_code_parameter_supported: 'no' }, 'must be boolean'],
     ['3.3', { request_object_signing_alg: 'HS256' }, 'request_object_signing_alg'],
-    ['3.2', { client_secret: 's3cret' }, 'client_secret returned'],
   ] as const)('v%s refuses %j', (version, change, message) => {
     const problems = validateRegistrationResponse(response(version, change), version);
     expect(problems.join('; ')).toContain(message);
@@ -46,6 +45,20 @@ describe('registration response schemas (base v3.2, v3.1 and v3.3 overlays)', ()
     const tls = response(version, { token_endpoint_auth_method: 'tls_client_auth' });
     expect(validateRegistrationResponse(tls, version).join('; ')).toContain(dn);
     expect(validateRegistrationResponse({ ...tls, [dn]: 'CN=x' }, version)).toEqual([]);
+  });
+
+  it.each([
+    'private_key_jwt',
+    'tls_client_auth',
+    'client_secret_basic',
+  ])('a client_secret returned to a %s client is schema-valid (RFC 7591 §3.2.1 OPTIONAL; OB lets the ASPSP issue one)', (method) => {
+    const body = response('3.3', {
+      token_endpoint_auth_method: method,
+      tls_client_auth_subject_dn: 'CN=x',
+      client_secret: 's3cret',
+      client_secret_expires_at: 0,
+    });
+    expect(validateRegistrationResponse(body, '3.3')).toEqual([]);
   });
 
   it('v3.1 does not require scope; v3.2 and v3.3 do', () => {

@@ -44,6 +44,8 @@ const HARNESS_ROWS: Partial<Record<SpecBankRuleId, string[]>> = {
   'mgmt.auth': ['mgmt.auth', 'token.cert-bound', 'token.cert-revoked'],
   // the registered method's proof includes a single-use assertion jti (RFC 7523 §3)
   'token.client-auth': ['token.client-auth', 'token.assertion-replay'],
+  // a secret is given only to secret-method clients, so none can stand in for a keyed method
+  'reg.response-schema': ['reg.response-schema', 'token.fapi-client-auth'],
   // account-access-consents need a token with scope accounts
   'consent.scope': ['consent.auth'],
 };
@@ -65,6 +67,8 @@ const DEFENDED: Partial<Record<SpecBankRuleId, Record<string, SpecBankRuleId | t
     // without an SSA there is nothing to verify: a check outside the table (reading it) refuses
     'REG-REQ-software_statement': OUTSIDE_THE_TABLE,
   },
+  // the mutant lets RS256 in, not alg none: the alg list it still applies refuses an unsecured request
+  'reg.request-alg': { 'REG-ALG-none': OUTSIDE_THE_TABLE },
   // tls_client_auth: the request's subject DN names this TPP's certificate, not the one presented
   'reg.cert-owner': { 'CERT-other-organisation': 'reg.tls-subject-dn' },
   // the other TPP's certificate belongs to another organisation: the owner check at /token
