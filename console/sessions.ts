@@ -6,6 +6,8 @@ export interface ConsoleSession {
   csrf: string;
   createdAt: number;
   lastSeen: number;
+  /** The number of this session's last action on the console's TPP (the TPP page shows it). */
+  tppAction?: number;
   /** The outcome of the last form, shown once on the next page. */
   flash?: { kind: 'ok' | 'error'; text: string; secret?: { label: string; value: string } };
 }

@@ -30,11 +30,14 @@ export function tppPages(ctx: ConsoleContext): Router {
     );
     const offered = TPP_AUTH_METHODS.filter((m) => advertised.some((a) => a.methods?.includes(m)));
     const m = ctx.tpp.material;
-    const last = ctx.tpp.history()[0];
+    // this session's own last action: the TPP is one for every session, and another's is not yours
+    const own = req.consoleSession!.tppAction;
+    const last = own === undefined ? undefined : ctx.tpp.action(own);
     const body = html`<h1>TPP</h1>
       <p>A TPP run by the console with obmock’s TPP library: it onboards at the directory (its own organisation,
       software statement, transport and signing certificates, SSA), then talks to a bank over mutual TLS.
-      Its private keys stay in the console’s memory.</p>
+      Its private keys stay in the console’s memory. There is one such TPP for the whole console: everyone
+      signed in drives the same one, one action at a time; below is your own last action.</p>
       ${
         m
           ? html`<table><tbody><tr><th>Organisation</th><td><a href="/directory/${m.organisationId}"><code>${m.organisationId}</code></a></td></tr>
@@ -58,7 +61,7 @@ export function tppPages(ctx: ConsoleContext): Router {
       </form>
       ${
         last
-          ? html`<h2>Last action: ${last.action}${last.bank && last.action !== 'onboard' ? ` at bank ${last.bank}` : ''}
+          ? html`<h2>Your last action: ${last.action}${last.bank && last.action !== 'onboard' ? ` at bank ${last.bank}` : ''}
             <span class="badge ${last.ok ? 'passed' : 'failed'}" data-tpp-outcome="${last.ok ? 'ok' : 'refused'}">${last.ok ? 'ok' : 'refused'}</span></h2>
             <p data-tpp-summary>${last.summary}</p>
             <h3>The exchanges it made</h3>${exchangeList(last.exchanges)}`
@@ -69,6 +72,7 @@ export function tppPages(ctx: ConsoleContext): Router {
 
   const onboard: Handler = async (req, res) => {
     const result = await ctx.tpp.run('onboard', '');
+    req.consoleSession!.tppAction = result.id;
     redirectWith(req, res, '/tpp', { kind: result.ok ? 'ok' : 'error', text: result.summary });
   };
   const act: Handler = async (req, res) => {
@@ -80,6 +84,7 @@ export function tppPages(ctx: ConsoleContext): Router {
     const result = await ctx.tpp.run(action, field(req, 'bank'), {
       authMethod: field(req, 'auth_method', 64),
     });
+    req.consoleSession!.tppAction = result.id;
     redirectWith(req, res, '/tpp', { kind: result.ok ? 'ok' : 'error', text: result.summary });
   };
 
