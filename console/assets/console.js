@@ -154,11 +154,27 @@ if (flow) {
         ? `${queue.length} more — press Space or → for the next message`
         : '';
   };
+  /** The session has ended (the console restarted, or signed out): say so, with the way back. */
+  const ended = (where) => {
+    const link = document.createElement('a');
+    link.href = '/sign-in';
+    link.textContent = 'sign in again';
+    where.replaceChildren(
+      'Your session has ended (the console was restarted, or you signed out): ',
+      link,
+      '.',
+    );
+  };
   const show = async (id, row) => {
     for (const r of flow.querySelectorAll('.msg.selected')) r.classList.remove('selected');
     row?.classList.add('selected');
-    const res = await fetch(`/live/messages/${id}`, { headers: { accept: 'text/html' } });
-    detail.innerHTML = res.ok ? await res.text() : '<p>This message is no longer kept.</p>';
+    // without a session the console redirects to its sign-in page: that is not the message
+    const res = await fetch(`/live/messages/${id}`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    if (res.type === 'opaqueredirect') {
+      const p = document.createElement('p');
+      ended(p);
+      detail.replaceChildren(p);
+    } else detail.innerHTML = res.ok ? await res.text() : '<p>This message is no longer kept.</p>';
     detail.focus({ preventScroll: true });
   };
   const add = (m) => {
@@ -189,13 +205,18 @@ if (flow) {
     if (m) add(m);
     updateWaiting();
   };
+  // Space and Enter belong to a focused button or link (a message opens, Sign out signs out);
+  // elsewhere, and on the two mode checkboxes, they reveal the next message, as → does anywhere.
+  const ownsKey = (t) =>
+    t instanceof Element &&
+    t.closest('button, a[href], summary, select, textarea, input:not([type=checkbox])');
   document.addEventListener('keydown', (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.target instanceof HTMLInputElement && e.target.type === 'text') return;
-    if (e.key === ' ' || e.key === 'ArrowRight' || e.key === 'Enter') {
-      if (stepToggle?.checked && queue.length) {
-        e.preventDefault();
-        next();
-      }
+    const advance = e.key === 'ArrowRight' || ((e.key === ' ' || e.key === 'Enter') && !ownsKey(e.target));
+    if (advance && stepToggle?.checked && queue.length) {
+      e.preventDefault();
+      next();
     }
     if (e.key === 'p' && !(e.target instanceof HTMLInputElement))
       setPresenter(!document.body.classList.contains('presenter'));
@@ -206,10 +227,18 @@ if (flow) {
   document.getElementById('next-message')?.addEventListener('click', next);
   const events = new EventSource('/live/events');
   // Refused (every place taken): the browser does not retry a 503 by itself.
-  events.addEventListener('error', () => {
-    if (events.readyState === EventSource.CLOSED && waiting)
-      waiting.textContent = 'The live flow has no room for this tab now: close another tab, then reload.';
+  // Closed after a redirect to the sign-in page: the session has ended (the console restarted).
+  events.addEventListener('error', async () => {
+    if (!waiting) return;
+    if (events.readyState === EventSource.CONNECTING) {
+      waiting.textContent = 'Lost the console: reconnecting…';
+      return;
+    }
+    const res = await fetch('/live/events', { method: 'HEAD', redirect: 'manual' }).catch(() => undefined);
+    if (res?.type === 'opaqueredirect') ended(waiting);
+    else waiting.textContent = 'The live flow has no room for this tab now: close another tab, then reload.';
   });
+  events.addEventListener('open', updateWaiting);
   events.addEventListener('message', (e) => {
     const m = JSON.parse(e.data);
     if (stepToggle?.checked) {

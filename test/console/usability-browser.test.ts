@@ -1,0 +1,172 @@
+/**
+ * The console as a workshop uses it, in Debian's chromium (never a downloaded browser): a tab
+ * open when the presenter restarts `obmock up`, the keyboard in step-by-step mode, and every page
+ * at a laptop's, a projector's and a phone's width. Skipped without chromium, unless CI=true
+ * (as test/console/workshop.test.ts).
+ */
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SESSION_ENDED } from '../../console/pages/sign-in.js';
+import { startTestConsole, type TestConsole } from '../helpers/console.js';
+import {
+  type FakeTap,
+  type LiveConsole,
+  startFakeTap,
+  startLiveConsole,
+  tapped,
+} from '../helpers/live-console.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI === 'true') {
+  throw new Error(`chromium is required in CI (apt-get install -y chromium), not found at ${CHROMIUM}`);
+}
+
+let browser: Browser;
+beforeAll(async () => {
+  if (!haveChromium) return;
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update'],
+  });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A page of a fresh browser context signed in to `con`. */
+async function tabOf(con: LiveConsole): Promise<Page> {
+  const [name, value] = con.signIn().split('=');
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  await context.addCookies([{ name, value, url: con.url }]);
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  return page;
+}
+
+describe.skipIf(!haveChromium)('the live flow page', { timeout: 60_000 }, () => {
+  let tap: FakeTap;
+  const consoles: LiveConsole[] = [];
+  beforeAll(async () => {
+    tap = await startFakeTap();
+  });
+  afterAll(async () => {
+    for (const c of consoles) await c.close();
+    await tap?.close();
+  });
+
+  it('says the session has ended, with the way to sign in, when the console restarts under an open tab', async () => {
+    const first = await startLiveConsole(tap);
+    const page = await tabOf(first);
+    await page.goto(`${first.url}/live`);
+    tap.push(tapped(1));
+    await page.locator('.msg').first().waitFor();
+    const port = Number(new URL(first.url).port);
+    await first.close();
+    // the presenter restarts: a new console on the same port, whose sessions are new
+    consoles.push(await startLiveConsole(tap, {}, {}, port));
+    const waiting = page.locator('#waiting');
+    await expect
+      .poll(async () => waiting.textContent(), { timeout: 20_000 })
+      .toMatch(/^Your session has ended .*sign in again\.$/);
+    await expect(waiting.locator('a').getAttribute('href')).resolves.toBe('/sign-in');
+    expect(await waiting.textContent()).not.toMatch(/no room/);
+    // and a message opened now says the same instead of showing the sign-in page in the detail
+    await page.locator('.msg').first().click();
+    await expect(page.locator('#message-detail').textContent()).resolves.toMatch(/^Your session has ended/);
+    await expect(page.locator('#message-detail form').count()).resolves.toBe(0);
+    await page.context().close();
+  });
+
+  it('a form sent from a page of an ended session gets the sign-in form and the reason, not a bare status', async () => {
+    const con = await startLiveConsole(tap);
+    consoles.push(con);
+    const res = await fetch(`${con.url}/tpp/onboard`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: 'obmock_console=gone' },
+      body: '_csrf=stale',
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const body = await res.text();
+    expect(body).toContain(SESSION_ENDED.slice(0, 40));
+    expect(body).toMatch(/<form method="post" action="\/sign-in">/);
+    expect(body).not.toMatch(/<nav/);
+  });
+
+  it('in step-by-step mode Enter opens the focused message and Space elsewhere reveals the next', async () => {
+    const con = await startLiveConsole(tap);
+    consoles.push(con);
+    const page = await tabOf(con);
+    await page.goto(`${con.url}/live`);
+    tap.push(tapped(1));
+    await page.locator('.msg').first().waitFor();
+    await page.check('#step-mode');
+    tap.push(tapped(2));
+    tap.push(tapped(3));
+    await expect.poll(() => page.locator('#waiting').textContent()).toMatch(/^2 more/);
+    const rows = () => page.locator('.msg').count();
+    const before = await rows();
+    await page.locator('.msg').first().focus();
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.locator('#message-detail h2').textContent())
+      .toMatch(/openid-configuration\?n=1/);
+    expect(await rows()).toBe(before);
+    await expect(page.locator('#waiting').textContent()).resolves.toMatch(/^2 more/);
+    // Space with the focus on the detail (not a control) reveals the next message
+    await page.locator('#message-detail').focus();
+    await page.keyboard.press('Space');
+    expect(await rows()).toBe(before + 1);
+    // and so does Space on the step-by-step checkbox itself, as the page says
+    await page.locator('#step-mode').focus();
+    await page.keyboard.press('Space');
+    expect(await rows()).toBe(before + 2);
+    expect(await page.isChecked('#step-mode')).toBe(true);
+    await page.context().close();
+  });
+});
+
+describe.skipIf(!haveChromium)('every page at 1280, 1024 and 390 pixels wide', { timeout: 120_000 }, () => {
+  let t: TestConsole;
+  beforeAll(async () => {
+    t = await startTestConsole();
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('no page is wider than the window (long ids, claims and URLs wrap or scroll in their table)', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(t.console.signInLink());
+    await page.goto(`${t.console.url}/tpp`);
+    await page.click('form[action="/tpp/onboard"] button');
+    await page.click('button[name=action][value=register]');
+    const ss = await page.locator('a[href*="/ss/"]').first().getAttribute('href');
+    const org = await page.locator('a[href^="/directory/"]').first().getAttribute('href');
+    const paths = ['/directory', org, ss, `${ss}/ssa`, '/banks', '/tpp', '/live', '/scenarios'];
+    const wider: string[] = [];
+    for (const width of [1280, 1024, 390]) {
+      await page.setViewportSize({ width, height: 720 });
+      for (const path of paths) {
+        await page.goto(`${t.console.url}${path}`);
+        // a string, evaluated in the page (this file is type-checked without the DOM's types)
+        const { scroll, client } = (await page.evaluate(
+          '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
+        )) as { scroll: number; client: number };
+        if (scroll > client) wider.push(`${path} at ${width}: ${scroll} px`);
+      }
+    }
+    expect(wider).toEqual([]);
+    // the navigation and Sign out stay in the window on a phone
+    const signOut = await page.locator('header.top button').boundingBox();
+    expect(signOut!.x + signOut!.width).toBeLessThanOrEqual(390);
+    await context.close();
+  });
+});
