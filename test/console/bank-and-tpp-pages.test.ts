@@ -153,6 +153,10 @@ describe('Banks page', () => {
     const one = clients[0];
     const banks = await get('/banks');
     expect(banks.text).toContain('data-filter="default-clients"');
+    // the filter sits under the listing it filters, below the faults' forms
+    const filterAt = banks.text.indexOf('data-filter="default-clients"');
+    expect(filterAt).toBeGreaterThan(banks.text.indexOf('<h3>Registered clients</h3>'));
+    expect(filterAt).toBeGreaterThan(banks.text.indexOf('/faults/clear'));
     const byClient = await get(`/banks/default/clients?client_id=${one.client_id}`);
     expect(byClient.status).toBe(200);
     expect(byClient.text).toContain('data-total="1"');
