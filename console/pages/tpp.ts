@@ -54,7 +54,7 @@ export function tppPages(ctx: ConsoleContext): Router {
       <form method="post" action="/tpp/act">
         <input type="hidden" name="_csrf" value="${csrf}">
         <label>Bank <select name="bank">${ctx.banks.map((b) => html`<option value="${b.id}">${b.id} (${b.profile})</option>`)}</select></label>
-        <label>Token endpoint auth method (for registering) <select name="auth_method">${offered.map((m) => html`<option>${m}</option>`)}</select></label>
+        <label>Token endpoint auth method (for registering) <select name="auth_method">${offered.map((m) => html`<option${m === req.consoleSession!.tppAuthMethod ? html` selected` : ''}>${m}</option>`)}</select></label>
         <p class="muted">${advertised.map((a) => html`Bank ${a.bank} advertises <span data-advertised="${a.bank}">${a.methods?.join(', ') ?? '(its discovery did not answer)'}</span>. `)}
         The token and update buttons use the method the client registered with.</p>
         ${BUTTONS.map(([action, label]) => html`<button type="submit" name="action" value="${action}"${m ? '' : html` disabled`}>${label}</button> `)}
@@ -81,9 +81,10 @@ export function tppPages(ctx: ConsoleContext): Router {
       redirectWith(req, res, '/tpp', { kind: 'error', text: 'unknown action' });
       return;
     }
-    const result = await ctx.tpp.run(action, field(req, 'bank'), {
-      authMethod: field(req, 'auth_method', 64),
-    });
+    const authMethod = field(req, 'auth_method', 64);
+    // registering again (after a fault, a revocation) uses the same method unless changed
+    if (action === 'register') req.consoleSession!.tppAuthMethod = authMethod;
+    const result = await ctx.tpp.run(action, field(req, 'bank'), { authMethod });
     req.consoleSession!.tppAction = result.id;
     redirectWith(req, res, '/tpp', { kind: result.ok ? 'ok' : 'error', text: result.summary });
   };

@@ -76,6 +76,23 @@ describe('the console TPP shared by several sessions', { timeout: 60_000 }, () =
     expect((await get(c, '/tpp')).text).not.toContain('data-tpp-summary');
   });
 
+  it('offers again the auth method the session last registered with (another session keeps its own)', async () => {
+    const [a, b] = [await signIn(), await signIn()];
+    expect((await press(a, {})).flash).toMatch(/^onboarded/);
+    expect((await press(a, { action: 'register', auth_method: 'private_key_jwt' })).flash).toMatch(
+      /\(private_key_jwt\)$/,
+    );
+    const selected = async (s: Session) =>
+      /<option selected>([a-z_]+)<\/option>/.exec((await get(s, '/tpp')).text)?.[1];
+    expect(await selected(a)).toBe('private_key_jwt');
+    expect(await selected(b)).toBeUndefined(); // the first offered, as before
+    expect((await press(b, { action: 'register', auth_method: 'client_secret_post' })).flash).toMatch(
+      /\(client_secret_post\)$/,
+    );
+    expect(await selected(a)).toBe('private_key_jwt');
+    expect(await selected(b)).toBe('client_secret_post');
+  });
+
   it('runs actions one at a time: onboarding again while others register and get tokens', async () => {
     const sessions = [await signIn(), await signIn(), await signIn()];
     expect((await press(sessions[0], {})).flash).toMatch(/^onboarded/);
