@@ -131,7 +131,10 @@ if (flow) {
   const presenterToggle = document.getElementById('presenter-mode');
   const waiting = document.getElementById('waiting');
   const queue = [];
+  // the console's reads of the admin APIs (each Banks page load makes several) can be hidden
+  const hideConsole = document.getElementById('hide-console');
   const matches = (row) =>
+    !(hideConsole?.checked && row.dataset.from === 'obmock-console') &&
     filters.every(
       (f) => !f || !f.value.trim() || (row.dataset[f.id.slice(7)] ?? '').includes(f.value.trim()),
     );
@@ -139,6 +142,7 @@ if (flow) {
     for (const row of flow.querySelectorAll('.msg')) row.hidden = !matches(row);
   };
   for (const f of filters) f?.addEventListener('input', applyFilters);
+  hideConsole?.addEventListener('change', applyFilters);
 
   const setPresenter = (on) => {
     document.body.classList.toggle('presenter', on);
@@ -185,6 +189,7 @@ if (flow) {
     row.dataset.org = m.facts.org ?? '';
     row.dataset.client = m.facts.client ?? '';
     row.dataset.bank = m.facts.bank ?? '';
+    row.dataset.from = m.facts.from ?? '';
     const to = Math.max(1, lanes.indexOf(m.facts.to));
     row.style.setProperty('--to', String(to + 2));
     const label = document.createElement('span');
@@ -209,7 +214,7 @@ if (flow) {
   // elsewhere, and on the two mode checkboxes, they reveal the next message, as → does anywhere.
   const ownsKey = (t) =>
     t instanceof Element &&
-    t.closest('button, a[href], summary, select, textarea, input:not([type=checkbox])');
+    t.closest('button, a[href], summary, select, textarea, input:not(#step-mode):not(#presenter-mode)');
   document.addEventListener('keydown', (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.target instanceof HTMLInputElement && e.target.type === 'text') return;

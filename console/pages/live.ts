@@ -46,6 +46,7 @@ export function livePages(ctx: ConsoleContext): Router {
         <label>Organisation <input type="text" id="filter-org" size="20"></label>
         <label>Client <input type="text" id="filter-client" size="20"></label>
         <label>Bank <input type="text" id="filter-bank" size="10"></label>
+        <label><input type="checkbox" id="hide-console"> Hide the console’s own calls</label>
         <label><input type="checkbox" id="presenter-mode"> Presenter mode (P)</label>
         <label><input type="checkbox" id="step-mode"> Step by step (Space / →)</label>
         <button type="button" id="next-message" class="secondary">Next message</button>

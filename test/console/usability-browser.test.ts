@@ -131,6 +131,44 @@ describe.skipIf(!haveChromium)('the live flow page', { timeout: 60_000 }, () => 
   });
 });
 
+describe.skipIf(!haveChromium)('the console’s own calls in the live flow', { timeout: 60_000 }, () => {
+  let tap: FakeTap;
+  let con: LiveConsole;
+  beforeAll(async () => {
+    tap = await startFakeTap();
+    con = await startLiveConsole(tap);
+  });
+  afterAll(async () => {
+    await con?.close();
+    await tap?.close();
+  });
+
+  it('can be hidden, leaving every other caller’s', async () => {
+    const page = await tabOf(con);
+    await page.goto(`${con.url}/live`);
+    tap.push(
+      tapped(1, { path: '/banks/default/admin/clients', requestHeaders: { 'user-agent': 'obmock-console' } }),
+    );
+    tap.push(tapped(2, { path: '/banks/default/register', requestHeaders: { 'user-agent': 'curl/8' } }));
+    await expect.poll(() => page.locator('.msg:visible').count()).toBe(2);
+    await expect(page.locator('.msg .who').first().textContent()).resolves.toBe('obmock-console → bank default');
+    await page.check('#hide-console');
+    await expect.poll(() => page.locator('.msg:visible').count()).toBe(1);
+    await expect(page.locator('.msg:visible .label').textContent()).resolves.toMatch(
+      /^GET \/banks\/default\/register/,
+    );
+    tap.push(
+      tapped(3, { path: '/banks/default/admin/tokens', requestHeaders: { 'user-agent': 'obmock-console' } }),
+    );
+    tap.push(tapped(4, { path: '/banks/default/token', requestHeaders: { 'user-agent': 'curl/8' } }));
+    await expect.poll(() => page.locator('.msg').count()).toBe(4);
+    expect(await page.locator('.msg:visible').count()).toBe(2);
+    await page.uncheck('#hide-console');
+    expect(await page.locator('.msg:visible').count()).toBe(4);
+    await page.context().close();
+  });
+});
+
 describe.skipIf(!haveChromium)('every page at 1280, 1024 and 390 pixels wide', { timeout: 120_000 }, () => {
   let t: TestConsole;
   beforeAll(async () => {
@@ -164,6 +202,12 @@ describe.skipIf(!haveChromium)('every page at 1280, 1024 and 390 pixels wide', {
       }
     }
     expect(wider).toEqual([]);
+    // the console's own calls to the services name it as their caller in the live flow
+    await page.goto(`${t.console.url}/banks`);
+    await page.goto(`${t.console.url}/live`);
+    await expect
+      .poll(() => page.locator('.msg .who', { hasText: /^obmock-console → bank default$/ }).count())
+      .toBeGreaterThan(0);
     // the navigation and Sign out stay in the window on a phone
     const signOut = await page.locator('header.top button').boundingBox();
     expect(signOut!.x + signOut!.width).toBeLessThanOrEqual(390);
