@@ -151,7 +151,9 @@ describe.skipIf(!haveChromium)('the console’s own calls in the live flow', { t
     );
     tap.push(tapped(2, { path: '/banks/default/register', requestHeaders: { 'user-agent': 'curl/8' } }));
     await expect.poll(() => page.locator('.msg:visible').count()).toBe(2);
-    await expect(page.locator('.msg .who').first().textContent()).resolves.toBe('obmock-console → bank default');
+    await expect(page.locator('.msg .who').first().textContent()).resolves.toBe(
+      'obmock-console → bank default',
+    );
     await page.check('#hide-console');
     await expect.poll(() => page.locator('.msg:visible').count()).toBe(1);
     await expect(page.locator('.msg:visible .label').textContent()).resolves.toMatch(
@@ -176,6 +178,32 @@ describe.skipIf(!haveChromium)('every page at 1280, 1024 and 390 pixels wide', {
   }, 60_000);
   afterAll(async () => {
     await t?.close();
+  });
+
+  it('a scenario step that made no exchange says so instead of showing nothing', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(t.console.signInLink());
+    await page.goto(`${t.console.url}/scenarios`);
+    await page.fill('input[name=only]', 'DCR-001 DCR-002');
+    await page.click('form[action="/scenarios/runs"] button[type=submit]');
+    const run = page.url();
+    await expect
+      .poll(
+        async () => {
+          await page.goto(run);
+          return page.locator('[data-run-state]').getAttribute('data-run-state');
+        },
+        { timeout: 30_000 },
+      )
+      .toBe('done');
+    await page.goto(`${run}/DCR-001`);
+    await expect(page.locator('[data-no-exchange]').textContent()).resolves.toMatch(/^No HTTP exchange/);
+    await page.goto(`${run}/DCR-002`);
+    expect(await page.locator('[data-no-exchange]').count()).toBe(0);
+    expect(await page.locator('ol.exchanges details').count()).toBeGreaterThan(0);
+    await context.close();
   });
 
   it('no page is wider than the window (long ids, claims and URLs wrap or scroll in their table)', async () => {
