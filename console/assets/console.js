@@ -244,9 +244,12 @@ if (flow) {
     else waiting.textContent = 'The live flow has no room for this tab now: close another tab, then reload.';
   });
   events.addEventListener('open', updateWaiting);
+  // Messages from before the page loaded are history: shown at once even in step-by-step mode
+  // (the browser may bring the checkbox back ticked when the page is reached with Back).
+  const newest = Number(flow.dataset.newest) || 0;
   events.addEventListener('message', (e) => {
     const m = JSON.parse(e.data);
-    if (stepToggle?.checked) {
+    if (stepToggle?.checked && m.id > newest) {
       queue.push(m);
       updateWaiting();
     } else add(m);

@@ -98,6 +98,29 @@ describe.skipIf(!haveChromium)('the live flow page', { timeout: 60_000 }, () => 
     expect(body).not.toMatch(/<nav/);
   });
 
+  it('back on the page in step-by-step mode: the messages from before show at once, new ones wait', async () => {
+    const con = await startLiveConsole(tap);
+    consoles.push(con);
+    const page = await tabOf(con);
+    tap.push(tapped(1));
+    tap.push(tapped(2));
+    await expect.poll(() => con.live.messages().length).toBe(2);
+    await page.goto(`${con.url}/live`);
+    await expect.poll(() => page.locator('.msg').count()).toBe(2);
+    await page.check('#step-mode');
+    await page.goto(`${con.url}/assets/console.css`);
+    await page.goBack();
+    await page.locator('#flow').waitFor({ state: 'attached' });
+    // the browser restores the ticked box; the two earlier messages are not queued behind it
+    expect(await page.isChecked('#step-mode')).toBe(true);
+    await expect.poll(() => page.locator('.msg').count()).toBe(2);
+    expect(await page.locator('#waiting').textContent()).toBe('');
+    tap.push(tapped(3));
+    await expect.poll(() => page.locator('#waiting').textContent()).toMatch(/^1 more/);
+    expect(await page.locator('.msg').count()).toBe(2);
+    await page.context().close();
+  });
+
   it('in step-by-step mode Enter opens the focused message and Space elsewhere reveals the next', async () => {
     const con = await startLiveConsole(tap);
     consoles.push(con);
