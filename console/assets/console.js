@@ -230,28 +230,40 @@ if (flow) {
     if (!stepToggle.checked) while (queue.length) next();
   });
   document.getElementById('next-message')?.addEventListener('click', next);
-  const events = new EventSource('/live/events');
-  // Refused (every place taken): the browser does not retry a 503 by itself.
-  // Closed after a redirect to the sign-in page: the session has ended (the console restarted).
-  events.addEventListener('error', async () => {
-    if (!waiting) return;
-    if (events.readyState === EventSource.CONNECTING) {
-      waiting.textContent = 'Lost the console: reconnecting…';
-      return;
-    }
-    const res = await fetch('/live/events', { method: 'HEAD', redirect: 'manual' }).catch(() => undefined);
-    if (res?.type === 'opaqueredirect') ended(waiting);
-    else waiting.textContent = 'The live flow has no room for this tab now: close another tab, then reload.';
-  });
-  events.addEventListener('open', updateWaiting);
   // Messages from before the page loaded are history: shown at once even in step-by-step mode
   // (the browser may bring the checkbox back ticked when the page is reached with Back).
   const newest = Number(flow.dataset.newest) || 0;
-  events.addEventListener('message', (e) => {
-    const m = JSON.parse(e.data);
-    if (stepToggle?.checked && m.id > newest) {
-      queue.push(m);
-      updateWaiting();
-    } else add(m);
-  });
+  let lastSeen = 0;
+  const connect = () => {
+    const events = new EventSource('/live/events');
+    events.addEventListener('open', updateWaiting);
+    events.addEventListener('message', (e) => {
+      const m = JSON.parse(e.data);
+      // a new stream after a lost connection sends its backlog again: each message once
+      if (m.id <= lastSeen) return;
+      lastSeen = m.id;
+      if (stepToggle?.checked && m.id > newest) {
+        queue.push(m);
+        updateWaiting();
+      } else add(m);
+    });
+    // Closed, the browser does not retry by itself: ask why. Refused (every place taken): say so.
+    // Redirected to the sign-in page: the session has ended (the console restarted). Unreachable:
+    // the console is down, try again in a while.
+    events.addEventListener('error', async () => {
+      if (!waiting) return;
+      if (events.readyState === EventSource.CONNECTING) {
+        waiting.textContent = 'Lost the console: reconnecting…';
+        return;
+      }
+      const res = await fetch('/live/events', { method: 'HEAD', redirect: 'manual' }).catch(() => undefined);
+      if (!res) {
+        waiting.textContent = 'Lost the console: reconnecting…';
+        setTimeout(connect, 3000);
+      } else if (res.type === 'opaqueredirect') ended(waiting);
+      else
+        waiting.textContent = 'The live flow has no room for this tab now: close another tab, then reload.';
+    });
+  };
+  connect();
 }

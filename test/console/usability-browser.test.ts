@@ -66,9 +66,14 @@ describe.skipIf(!haveChromium)('the live flow page', { timeout: 60_000 }, () => 
     await page.locator('.msg').first().waitFor();
     const port = Number(new URL(first.url).port);
     await first.close();
+    const waiting = page.locator('#waiting');
+    // while it is down the tab says so (and keeps trying, however long the restart takes)
+    await expect
+      .poll(async () => waiting.textContent(), { timeout: 20_000 })
+      .toBe('Lost the console: reconnecting…');
+    await new Promise((r) => setTimeout(r, 6_000));
     // the presenter restarts: a new console on the same port, whose sessions are new
     consoles.push(await startLiveConsole(tap, {}, {}, port));
-    const waiting = page.locator('#waiting');
     await expect
       .poll(async () => waiting.textContent(), { timeout: 20_000 })
       .toMatch(/^Your session has ended .*sign in again\.$/);
