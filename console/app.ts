@@ -7,6 +7,7 @@ import { directoryPages } from './pages/directory.js';
 import { layout } from './pages/layout.js';
 import { livePages } from './pages/live.js';
 import { scenarioPages } from './pages/scenarios.js';
+import { signInPage } from './pages/sign-in.js';
 import { tppPages } from './pages/tpp.js';
 import {
   clearSessionCookie,
@@ -42,20 +43,6 @@ function loadAssets(): Record<string, Buffer> {
     if (!out[name]) throw new Error(`console asset ${name} is missing`);
   }
   return out;
-}
-
-function signInPage(error?: string): string {
-  return layout({
-    title: 'Sign in',
-    ...(error ? { flash: { kind: 'error' as const, text: error } } : {}),
-    body: html`<h1>Sign in</h1>
-      <p>Open the one-time link <code>obmock up</code> printed, or sign in with the admin token
-      (in <code>DATA_DIR/directory/admin-token</code>).</p>
-      <form method="post" action="/sign-in">
-        <label>Admin token <input type="password" name="token" autocomplete="off" required></label>
-        <button type="submit">Sign in</button>
-      </form>`,
-  });
 }
 
 /** The console's Express app. No port is opened: tests drive it with supertest. */

@@ -39,20 +39,41 @@ export interface DecodedMessage {
   clientCertificate?: DecodedCertificate;
 }
 
+/** How many JWTs a message's detail decodes at most (nested ones included). */
+const MAX_JWTS = 6;
+
+function decodeJwt(where: string, jwt: string): DecodedJwt | undefined {
+  const [h, p] = jwt.split('.');
+  try {
+    return {
+      where,
+      header: JSON.parse(Buffer.from(h, 'base64url').toString('utf8')),
+      payload: JSON.parse(Buffer.from(p, 'base64url').toString('utf8')),
+    };
+  } catch {
+    return undefined; // not a JWT after all
+  }
+}
+
+/**
+ * The JWTs in a body, each followed by those carried whole in its claims: a registration
+ * request's SSA (`software_statement`) is decoded as well as the request around it.
+ */
 function decodeJwts(where: string, text: string | undefined): DecodedJwt[] {
   const out: DecodedJwt[] = [];
   for (const jwt of text?.match(JWT) ?? []) {
-    const [h, p] = jwt.split('.');
-    try {
-      out.push({
-        where,
-        header: JSON.parse(Buffer.from(h, 'base64url').toString('utf8')),
-        payload: JSON.parse(Buffer.from(p, 'base64url').toString('utf8')),
-      });
-    } catch {
-      // not a JWT after all
+    const outer = decodeJwt(where, jwt);
+    if (!outer) continue;
+    out.push(outer);
+    if (outer.payload && typeof outer.payload === 'object') {
+      for (const [claim, value] of Object.entries(outer.payload as Record<string, unknown>)) {
+        if (out.length >= MAX_JWTS) break;
+        if (typeof value !== 'string' || value.match(JWT)?.[0] !== value) continue;
+        const inner = decodeJwt(`${where}: its ${claim} claim`, value);
+        if (inner) out.push(inner);
+      }
     }
-    if (out.length >= 6) break;
+    if (out.length >= MAX_JWTS) break;
   }
   return out;
 }

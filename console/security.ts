@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { SESSION_ENDED, signInPage } from './pages/sign-in.js';
 import type { ConsoleSession, Sessions } from './sessions.js';
 
 export const SESSION_COOKIE = 'obmock_console';
@@ -77,7 +78,9 @@ export function requireSession(sessions: Sessions) {
     const session = sessions.find(cookie(req, SESSION_COOKIE));
     if (!session) {
       if (req.method === 'GET' || req.method === 'HEAD') res.redirect(303, '/sign-in');
-      else res.status(401).type('text/plain').send('sign in first');
+      // a form sent from a page of a session that has ended (the console restarted, or signed out):
+      // refused, and the sign-in form in its place rather than a bare status
+      else res.status(401).type('text/html').send(signInPage(SESSION_ENDED));
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -19,6 +19,8 @@ import {
 } from '../tpp-client/index.js';
 
 export interface TppActionResult {
+  /** Numbers the actions of this TPP, from 1: a session remembers the number of its own last one. */
+  id: number;
   action: string;
   bank?: string;
   ok: boolean;
@@ -46,6 +48,9 @@ export const TPP_AUTH_METHODS: readonly TokenAuthMethod[] = [
   'client_secret_post',
 ];
 const isAuthMethod = (s: string): s is TokenAuthMethod => (TPP_AUTH_METHODS as readonly string[]).includes(s);
+
+/** Actions kept for the TPP page (each session shows its own last one while it is kept). */
+const HISTORY_KEPT = 50;
 
 /** How long a bank's advertised auth methods are reused before its discovery is read again. */
 const DISCOVERY_TTL_MS = 30_000;
@@ -87,11 +92,15 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
     return methods;
   }
 
-  const remember = (r: TppActionResult) => {
-    history.unshift(r);
-    history.length = Math.min(history.length, 10);
-    return r;
+  let lastId = 0;
+  const remember = (r: Omit<TppActionResult, 'id'>): TppActionResult => {
+    const kept = { id: ++lastId, ...r };
+    history.unshift(kept);
+    history.length = Math.min(history.length, HISTORY_KEPT);
+    return kept;
   };
+  /** The action running now: the next waits for it (the TPP is one for every session). */
+  let running: Promise<unknown> = Promise.resolve();
 
   async function connect(bankId: string, exchanges: Exchange[]): Promise<BankConnection> {
     if (!material || !http) throw new Error('onboard the TPP first');
@@ -235,16 +244,32 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
     },
     history: (): TppActionResult[] => history,
     authMethodsOf,
-    async run(action: TppAction, bankId: string, opts: TppActionOptions = {}): Promise<TppActionResult> {
-      const exchanges: Exchange[] = [];
-      const at = new Date().toISOString();
-      try {
-        const summary = await steps[action](bankId, exchanges, opts);
-        return remember({ action, bank: bankId, ok: true, summary, exchanges, at });
-      } catch (err) {
-        return remember({ action, bank: bankId, ok: false, summary: (err as Error).message, exchanges, at });
-      }
+    /** One of the TPP's actions. Actions run one at a time, in the order asked: onboarding again
+     * while another session registers would otherwise close the connection that registration uses
+     * and mix one organisation's client with the next one's keys. */
+    run(action: TppAction, bankId: string, opts: TppActionOptions = {}): Promise<TppActionResult> {
+      const result = running.then(async () => {
+        const exchanges: Exchange[] = [];
+        const at = new Date().toISOString();
+        try {
+          const summary = await steps[action](bankId, exchanges, opts);
+          return remember({ action, bank: bankId, ok: true, summary, exchanges, at });
+        } catch (err) {
+          return remember({
+            action,
+            bank: bankId,
+            ok: false,
+            summary: (err as Error).message,
+            exchanges,
+            at,
+          });
+        }
+      });
+      running = result;
+      return result;
     },
+    /** A kept action by its number (undefined once it has left the history). */
+    action: (id: number): TppActionResult | undefined => history.find((r) => r.id === id),
     async close(): Promise<void> {
       await client?.close();
       await http?.close();

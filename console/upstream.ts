@@ -25,6 +25,9 @@ function errorOf(res: HttpResponse): UpstreamError {
   }
 }
 
+/** How the console's own calls name their sender: the live flow shows it as the caller. */
+export const CONSOLE_USER_AGENT = 'obmock-console';
+
 /** A service the console calls with the admin token. */
 export interface Upstream {
   url: string;
@@ -41,6 +44,7 @@ export function upstream(http: HttpClient, url: string, adminToken: string): Ups
     const res = await http.request(method, `${url}${path}`, {
       headers: {
         authorization: `Bearer ${adminToken}`,
+        'user-agent': CONSOLE_USER_AGENT,
         accept: options.accept ?? 'application/json',
         ...(options.contentType ? { 'content-type': options.contentType } : {}),
       },

@@ -131,7 +131,10 @@ if (flow) {
   const presenterToggle = document.getElementById('presenter-mode');
   const waiting = document.getElementById('waiting');
   const queue = [];
+  // the console's reads of the admin APIs (each Banks page load makes several) can be hidden
+  const hideConsole = document.getElementById('hide-console');
   const matches = (row) =>
+    !(hideConsole?.checked && row.dataset.from === 'obmock-console') &&
     filters.every(
       (f) => !f || !f.value.trim() || (row.dataset[f.id.slice(7)] ?? '').includes(f.value.trim()),
     );
@@ -139,6 +142,7 @@ if (flow) {
     for (const row of flow.querySelectorAll('.msg')) row.hidden = !matches(row);
   };
   for (const f of filters) f?.addEventListener('input', applyFilters);
+  hideConsole?.addEventListener('change', applyFilters);
 
   const setPresenter = (on) => {
     document.body.classList.toggle('presenter', on);
@@ -154,11 +158,27 @@ if (flow) {
         ? `${queue.length} more — press Space or → for the next message`
         : '';
   };
+  /** The session has ended (the console restarted, or signed out): say so, with the way back. */
+  const ended = (where) => {
+    const link = document.createElement('a');
+    link.href = '/sign-in';
+    link.textContent = 'sign in again';
+    where.replaceChildren(
+      'Your session has ended (the console was restarted, or you signed out): ',
+      link,
+      '.',
+    );
+  };
   const show = async (id, row) => {
     for (const r of flow.querySelectorAll('.msg.selected')) r.classList.remove('selected');
     row?.classList.add('selected');
-    const res = await fetch(`/live/messages/${id}`, { headers: { accept: 'text/html' } });
-    detail.innerHTML = res.ok ? await res.text() : '<p>This message is no longer kept.</p>';
+    // without a session the console redirects to its sign-in page: that is not the message
+    const res = await fetch(`/live/messages/${id}`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    if (res.type === 'opaqueredirect') {
+      const p = document.createElement('p');
+      ended(p);
+      detail.replaceChildren(p);
+    } else detail.innerHTML = res.ok ? await res.text() : '<p>This message is no longer kept.</p>';
     detail.focus({ preventScroll: true });
   };
   const add = (m) => {
@@ -169,6 +189,7 @@ if (flow) {
     row.dataset.org = m.facts.org ?? '';
     row.dataset.client = m.facts.client ?? '';
     row.dataset.bank = m.facts.bank ?? '';
+    row.dataset.from = m.facts.from ?? '';
     const to = Math.max(1, lanes.indexOf(m.facts.to));
     row.style.setProperty('--to', String(to + 2));
     const label = document.createElement('span');
@@ -189,13 +210,18 @@ if (flow) {
     if (m) add(m);
     updateWaiting();
   };
+  // Space and Enter belong to a focused button or link (a message opens, Sign out signs out);
+  // elsewhere, and on the two mode checkboxes, they reveal the next message, as → does anywhere.
+  const ownsKey = (t) =>
+    t instanceof Element &&
+    t.closest('button, a[href], summary, select, textarea, input:not(#step-mode):not(#presenter-mode)');
   document.addEventListener('keydown', (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.target instanceof HTMLInputElement && e.target.type === 'text') return;
-    if (e.key === ' ' || e.key === 'ArrowRight' || e.key === 'Enter') {
-      if (stepToggle?.checked && queue.length) {
-        e.preventDefault();
-        next();
-      }
+    const advance = e.key === 'ArrowRight' || ((e.key === ' ' || e.key === 'Enter') && !ownsKey(e.target));
+    if (advance && stepToggle?.checked && queue.length) {
+      e.preventDefault();
+      next();
     }
     if (e.key === 'p' && !(e.target instanceof HTMLInputElement))
       setPresenter(!document.body.classList.contains('presenter'));
@@ -204,17 +230,40 @@ if (flow) {
     if (!stepToggle.checked) while (queue.length) next();
   });
   document.getElementById('next-message')?.addEventListener('click', next);
-  const events = new EventSource('/live/events');
-  // Refused (every place taken): the browser does not retry a 503 by itself.
-  events.addEventListener('error', () => {
-    if (events.readyState === EventSource.CLOSED && waiting)
-      waiting.textContent = 'The live flow has no room for this tab now: close another tab, then reload.';
-  });
-  events.addEventListener('message', (e) => {
-    const m = JSON.parse(e.data);
-    if (stepToggle?.checked) {
-      queue.push(m);
-      updateWaiting();
-    } else add(m);
-  });
+  // Messages from before the page loaded are history: shown at once even in step-by-step mode
+  // (the browser may bring the checkbox back ticked when the page is reached with Back).
+  const newest = Number(flow.dataset.newest) || 0;
+  let lastSeen = 0;
+  const connect = () => {
+    const events = new EventSource('/live/events');
+    events.addEventListener('open', updateWaiting);
+    events.addEventListener('message', (e) => {
+      const m = JSON.parse(e.data);
+      // a new stream after a lost connection sends its backlog again: each message once
+      if (m.id <= lastSeen) return;
+      lastSeen = m.id;
+      if (stepToggle?.checked && m.id > newest) {
+        queue.push(m);
+        updateWaiting();
+      } else add(m);
+    });
+    // Closed, the browser does not retry by itself: ask why. Refused (every place taken): say so.
+    // Redirected to the sign-in page: the session has ended (the console restarted). Unreachable:
+    // the console is down, try again in a while.
+    events.addEventListener('error', async () => {
+      if (!waiting) return;
+      if (events.readyState === EventSource.CONNECTING) {
+        waiting.textContent = 'Lost the console: reconnecting…';
+        return;
+      }
+      const res = await fetch('/live/events', { method: 'HEAD', redirect: 'manual' }).catch(() => undefined);
+      if (!res) {
+        waiting.textContent = 'Lost the console: reconnecting…';
+        setTimeout(connect, 3000);
+      } else if (res.type === 'opaqueredirect') ended(waiting);
+      else
+        waiting.textContent = 'The live flow has no room for this tab now: close another tab, then reload.';
+    });
+  };
+  connect();
 }

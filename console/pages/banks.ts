@@ -172,10 +172,11 @@ export function bankPages(ctx: ConsoleContext): Router {
             <button type="submit">Add fault</button>
           </form>
           ${postButton(`/banks/${b.id}/faults/clear`, csrf, 'Clear all faults', { className: 'secondary' })}
-          ${filterForm(b.id, 'clients', {})}
           ${(Object.keys(LISTINGS) as ListingKind[]).map((kind) => {
             const listing = listings[kind];
+            // the filter under the listing it filters, not under the faults form
             return html`<h3>${LISTINGS[kind].title}</h3>
+              ${kind === 'clients' ? filterForm(b.id, 'clients', {}) : ''}
               ${listing ? listingTable(b.id, kind, listing) : html`<p>The bank did not answer.</p>`}
               ${listing?.total ? html`<p><a href="/banks/${b.id}/${kind}">All ${listing.total}, ${PAGE} a page</a></p>` : ''}`;
           })}

@@ -41,11 +41,14 @@ export function livePages(ctx: ConsoleContext): Router {
 
   const show: Handler = (req, res) => {
     const csrf = req.consoleSession!.csrf;
+    // what came before this page is history, shown at once even in step-by-step mode
+    const newest = ctx.live.messages().at(-1)?.id ?? 0;
     const body = html`<h1>Live flow</h1>
       <div class="live-controls">
         <label>Organisation <input type="text" id="filter-org" size="20"></label>
         <label>Client <input type="text" id="filter-client" size="20"></label>
         <label>Bank <input type="text" id="filter-bank" size="10"></label>
+        <label><input type="checkbox" id="hide-console"> Hide the console’s own calls</label>
         <label><input type="checkbox" id="presenter-mode"> Presenter mode (P)</label>
         <label><input type="checkbox" id="step-mode"> Step by step (Space / →)</label>
         <button type="button" id="next-message" class="secondary">Next message</button>
@@ -54,7 +57,7 @@ export function livePages(ctx: ConsoleContext): Router {
       <div class="live">
         <div class="diagram">
           <div class="lanes" aria-hidden="true">${ctx.lanes.map((l) => html`<span>${l}</span>`)}</div>
-          <div id="flow" data-lanes="${JSON.stringify(ctx.lanes)}" aria-live="polite" aria-label="Messages"></div>
+          <div id="flow" data-lanes="${JSON.stringify(ctx.lanes)}" data-newest="${newest}" aria-live="polite" aria-label="Messages"></div>
         </div>
         <section id="message-detail" tabindex="0" aria-label="Message detail"><p class="muted">Open a message to see its headers and
         body, with every JWT, certificate and CSR decoded.</p></section>

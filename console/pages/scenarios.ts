@@ -105,7 +105,12 @@ export function scenarioPages(ctx: ConsoleContext): Router {
         (
           s,
         ) => html`<h2>${s.name} <span class="badge ${s.ok ? 'passed' : 'failed'}">${s.ok ? 'ok' : 'failed'}</span></h2>
-        ${s.error ? html`<p>${s.error}</p>` : ''}${exchangeList(s.exchanges)}`,
+        ${s.error ? html`<p>${s.error}</p>` : ''}${
+          s.exchanges.length
+            ? exchangeList(s.exchanges)
+            : html`<p class="muted" data-no-exchange>No HTTP exchange in this step: it checked what the run had
+              already read (the bank’s discovery document is read once, before the first scenario).</p>`
+        }`,
       )}`;
     res.send(layout({ title: result.id, current: '/scenarios', csrf, body }));
   };

@@ -30,11 +30,14 @@ export function tppPages(ctx: ConsoleContext): Router {
     );
     const offered = TPP_AUTH_METHODS.filter((m) => advertised.some((a) => a.methods?.includes(m)));
     const m = ctx.tpp.material;
-    const last = ctx.tpp.history()[0];
+    // this session's own last action: the TPP is one for every session, and another's is not yours
+    const own = req.consoleSession!.tppAction;
+    const last = own === undefined ? undefined : ctx.tpp.action(own);
     const body = html`<h1>TPP</h1>
       <p>A TPP run by the console with obmock’s TPP library: it onboards at the directory (its own organisation,
       software statement, transport and signing certificates, SSA), then talks to a bank over mutual TLS.
-      Its private keys stay in the console’s memory.</p>
+      Its private keys stay in the console’s memory. There is one such TPP for the whole console: everyone
+      signed in drives the same one, one action at a time; below is your own last action.</p>
       ${
         m
           ? html`<table><tbody><tr><th>Organisation</th><td><a href="/directory/${m.organisationId}"><code>${m.organisationId}</code></a></td></tr>
@@ -51,14 +54,14 @@ export function tppPages(ctx: ConsoleContext): Router {
       <form method="post" action="/tpp/act">
         <input type="hidden" name="_csrf" value="${csrf}">
         <label>Bank <select name="bank">${ctx.banks.map((b) => html`<option value="${b.id}">${b.id} (${b.profile})</option>`)}</select></label>
-        <label>Token endpoint auth method (for registering) <select name="auth_method">${offered.map((m) => html`<option>${m}</option>`)}</select></label>
+        <label>Token endpoint auth method (for registering) <select name="auth_method">${offered.map((m) => html`<option${m === req.consoleSession!.tppAuthMethod ? html` selected` : ''}>${m}</option>`)}</select></label>
         <p class="muted">${advertised.map((a) => html`Bank ${a.bank} advertises <span data-advertised="${a.bank}">${a.methods?.join(', ') ?? '(its discovery did not answer)'}</span>. `)}
         The token and update buttons use the method the client registered with.</p>
         ${BUTTONS.map(([action, label]) => html`<button type="submit" name="action" value="${action}"${m ? '' : html` disabled`}>${label}</button> `)}
       </form>
       ${
         last
-          ? html`<h2>Last action: ${last.action}${last.bank && last.action !== 'onboard' ? ` at bank ${last.bank}` : ''}
+          ? html`<h2>Your last action: ${last.action}${last.bank && last.action !== 'onboard' ? ` at bank ${last.bank}` : ''}
             <span class="badge ${last.ok ? 'passed' : 'failed'}" data-tpp-outcome="${last.ok ? 'ok' : 'refused'}">${last.ok ? 'ok' : 'refused'}</span></h2>
             <p data-tpp-summary>${last.summary}</p>
             <h3>The exchanges it made</h3>${exchangeList(last.exchanges)}`
@@ -69,6 +72,7 @@ export function tppPages(ctx: ConsoleContext): Router {
 
   const onboard: Handler = async (req, res) => {
     const result = await ctx.tpp.run('onboard', '');
+    req.consoleSession!.tppAction = result.id;
     redirectWith(req, res, '/tpp', { kind: result.ok ? 'ok' : 'error', text: result.summary });
   };
   const act: Handler = async (req, res) => {
@@ -77,9 +81,11 @@ export function tppPages(ctx: ConsoleContext): Router {
       redirectWith(req, res, '/tpp', { kind: 'error', text: 'unknown action' });
       return;
     }
-    const result = await ctx.tpp.run(action, field(req, 'bank'), {
-      authMethod: field(req, 'auth_method', 64),
-    });
+    const authMethod = field(req, 'auth_method', 64);
+    // registering again (after a fault, a revocation) uses the same method unless changed
+    if (action === 'register') req.consoleSession!.tppAuthMethod = authMethod;
+    const result = await ctx.tpp.run(action, field(req, 'bank'), { authMethod });
+    req.consoleSession!.tppAction = result.id;
     redirectWith(req, res, '/tpp', { kind: result.ok ? 'ok' : 'error', text: result.summary });
   };
 

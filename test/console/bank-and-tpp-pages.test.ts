@@ -153,6 +153,10 @@ describe('Banks page', () => {
     const one = clients[0];
     const banks = await get('/banks');
     expect(banks.text).toContain('data-filter="default-clients"');
+    // the filter sits under the listing it filters, below the faults' forms
+    const filterAt = banks.text.indexOf('data-filter="default-clients"');
+    expect(filterAt).toBeGreaterThan(banks.text.indexOf('<h3>Registered clients</h3>'));
+    expect(filterAt).toBeGreaterThan(banks.text.indexOf('/faults/clear'));
     const byClient = await get(`/banks/default/clients?client_id=${one.client_id}`);
     expect(byClient.status).toBe(200);
     expect(byClient.text).toContain('data-total="1"');
@@ -208,6 +212,14 @@ describe('live flow: every check of a refused registration', () => {
       if (!detail) await new Promise((r) => setTimeout(r, 250));
     }
     expect(detail).toContain('data-checks');
+    // the registration JWT decoded, and the SSA it carries decoded as well (signed by the directory)
+    expect(detail).toContain('<h3>JWT in the request</h3>');
+    const ssa =
+      /<h3>JWT in the request: its software_statement claim<\/h3><pre tabindex="0" data-jwt>([^<]*)<\/pre>/.exec(
+        detail,
+      );
+    expect(ssa?.[1]).toMatch(/iss(?:&quot;|&#34;|")\s*:\s*(?:&quot;|&#34;|")OpenBanking Ltd/);
+    expect(ssa?.[1]).toContain(softwareId);
     const results = [...detail.matchAll(/data-check="([a-z-]+)" data-result="([a-z ]+)"/g)].map((m) => [
       m[1],
       m[2],

@@ -80,6 +80,8 @@ export async function startLiveConsole(
   feed: { maxListeners?: number; maxListenersPerOwner?: number; capacity?: number } = {},
   /** Stand-ins for the services the pages under test call (banks, directory). */
   services: Partial<Pick<ConsoleContext, 'banks' | 'directory'>> = {},
+  /** The port to listen on (0: any); a second console on the first one's port is a restart. */
+  port = 0,
 ): Promise<LiveConsole> {
   const sessions = createSessions({ adminToken: ADMIN_TOKEN });
   const live = startLiveFeed({
@@ -99,7 +101,7 @@ export async function startLiveConsole(
     lanes: ['clients', 'directory', 'bank default'],
   } as unknown as ConsoleContext;
   const server: Server = createServer(createConsoleApp(ctx));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     live,
