@@ -105,6 +105,29 @@ describe('createHttpClient over mutual TLS', () => {
     }
   });
 
+  it('sends its userAgent with every call unless the call names its own; none without the option', async () => {
+    const uaOf = (i: number) => stub.requests[stub.requests.length - i].headers['user-agent'];
+    const named = httpClientForMaterial(material, {
+      timeoutMs: 5_000,
+      userAgent: 'obmock-console TPP (session 7)',
+    });
+    const plain = createHttpClient({ ca: t.caBundlePem, timeoutMs: 5_000 });
+    try {
+      await named.request('GET', `${stub.url}/echo`);
+      expect(uaOf(1)).toBe('obmock-console TPP (session 7)');
+      await named.request('POST', `${stub.url}/echo`, { headers: { 'User-Agent': 'own/1' }, body: '{}' });
+      expect(uaOf(1)).toBe('own/1');
+      await plain.request('GET', `${stub.url}/echo`);
+      expect(uaOf(1)).toBeUndefined();
+    } finally {
+      await named.close();
+      await plain.close();
+    }
+    expect(() =>
+      createHttpClient({ ca: t.caBundlePem, timeoutMs: 1_000, userAgent: 'a\r\nX-Injected: 1' }),
+    ).toThrow('userAgent must be 1 to 200 printable ASCII characters');
+  });
+
   it('keeps the connection alive across calls', async () => {
     const http = httpClientForMaterial(material, { timeoutMs: 5_000 });
     try {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CertificateAuthority, loadOrCreateCa } from '../../certs/index.js';
-import { MAX_SHARED_AGENTS, sharedAgentCount } from '../../tpp-client/http/shared-agent.js';
+import { agentsInUse, MAX_SHARED_AGENTS, sharedAgentCount } from '../../tpp-client/http/shared-agent.js';
 import { createHttpClient, HttpNetworkError } from '../../tpp-client/index.js';
 import { ecIdentity } from '../helpers/ec-identity.js';
 
@@ -120,7 +120,14 @@ describe('one agent per TPP identity', () => {
       createHttpClient({ ca: ca.bundlePem, timeoutMs: 5000, servername: `n${i}.localhost` }),
     );
     expect(sharedAgentCount()).toBeLessThanOrEqual(MAX_SHARED_AGENTS);
+    // the agents of their own past the cap count as in use too, until their client closes
+    const inUse = agentsInUse();
+    expect(inUse).toBeGreaterThanOrEqual(MAX_SHARED_AGENTS + 4);
+    await clients[MAX_SHARED_AGENTS + 3].close();
+    await clients[0].close();
+    expect(agentsInUse()).toBe(inUse - 2);
     await Promise.all(clients.map((c) => c.close()));
+    expect(agentsInUse()).toBe(inUse - MAX_SHARED_AGENTS - 4);
     const more = createHttpClient({ ca: ca.bundlePem, timeoutMs: 5000, servername: 'more.localhost' });
     expect(sharedAgentCount()).toBeLessThanOrEqual(MAX_SHARED_AGENTS);
     await more.close();

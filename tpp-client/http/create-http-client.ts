@@ -37,6 +37,8 @@ export interface HttpClientOptions {
    * addresses of its discovery host's class. Tests give one to need no DNS server.
    */
   lookup?: LookupFunction;
+  /** `User-Agent` sent with every call that does not set its own (none by default). */
+  userAgent?: string;
 }
 
 export interface HttpRequestOptions {
@@ -88,6 +90,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     ...(options.lookup ? { lookup: options.lookup } : {}),
   });
   let closed = false;
+  const userAgent = options.userAgent;
+  if (userAgent !== undefined && !/^[\x20-\x7e]{1,200}$/.test(userAgent)) {
+    throw new TypeError('createHttpClient: userAgent must be 1 to 200 printable ASCII characters');
+  }
+  /** The call's headers, with the client's User-Agent unless the call names its own. */
+  const headersOf = (given: Record<string, string> = {}): Record<string, string> =>
+    userAgent === undefined || Object.keys(given).some((h) => h.toLowerCase() === 'user-agent')
+      ? given
+      : { ...given, 'user-agent': userAgent };
 
   async function request(method: string, url: string, opts: HttpRequestOptions = {}): Promise<HttpResponse> {
     const target = new URL(url);
@@ -103,7 +114,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           origin: target.origin,
           path: `${target.pathname}${target.search}`,
           method: method.toUpperCase() as Dispatcher.HttpMethod,
-          headers: opts.headers ?? {},
+          headers: headersOf(opts.headers),
           body: opts.body ?? null,
           headersTimeout: limit,
           bodyTimeout: limit,

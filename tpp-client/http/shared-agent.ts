@@ -30,6 +30,8 @@ interface Entry {
 export const MAX_SHARED_AGENTS = 32;
 
 const agents = new Map<string, Entry>();
+/** Agents of their own (past MAX_SHARED_AGENTS) not yet released. */
+let unsharedHeld = 0;
 
 const systemLookup = dnsLookup as LookupFunction;
 
@@ -119,7 +121,19 @@ export function acquireAgent(id: AgentIdentity): { agent: Agent; release(): Prom
   }
   if (!entry) {
     const agent = newAgent(id);
-    return { agent, release: () => agent.close() };
+    unsharedHeld += 1;
+    let closing: Promise<void> | undefined;
+    return {
+      agent,
+      // once: closing a closed agent again would throw
+      release: () => {
+        if (!closing) {
+          unsharedHeld -= 1;
+          closing = agent.close();
+        }
+        return closing;
+      },
+    };
   }
   const shared = entry;
   clearTimeout(shared.idleTimer);
@@ -149,4 +163,11 @@ export function acquireAgent(id: AgentIdentity): { agent: Agent; release(): Prom
 /** Agents currently kept (tests). */
 export function sharedAgentCount(): number {
   return agents.size;
+}
+
+/** Agents some client has not let go of (`close`): shared ones with users, and agents of their own (tests: a leak check). */
+export function agentsInUse(): number {
+  let n = unsharedHeld;
+  for (const entry of agents.values()) if (entry.users > 0) n += 1;
+  return n;
 }
