@@ -1,9 +1,10 @@
 import type { Logger } from '../lib/logger.js';
 import type { HttpClient } from '../tpp-client/index.js';
+import type { AdvertisedMethods } from './advertised-methods.js';
 import type { LiveFeed } from './live-feed.js';
 import type { ScenarioRuns } from './scenario-runs.js';
+import type { SessionTpps } from './session-tpps.js';
 import type { Sessions } from './sessions.js';
-import type { ConsoleTpp } from './tpp-actions.js';
 import type { Upstream } from './upstream.js';
 
 /** A bank as the console knows it: from the ready data of `obmock up`. */
@@ -26,7 +27,10 @@ export interface ConsoleContext {
   http: HttpClient;
   adminToken: string;
   live: LiveFeed;
-  tpp: ConsoleTpp;
+  /** Each session's own TPP (the TPP page). */
+  tpps: SessionTpps;
+  /** The auth methods each bank's discovery advertises (the TPP page's choice). */
+  advertised: AdvertisedMethods;
   scenarios: ScenarioRuns;
   /** Lanes of the sequence diagram, left to right. */
   lanes: string[];

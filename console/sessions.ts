@@ -3,12 +3,12 @@ import { SessionsFull } from './sessions-full.js';
 
 export interface ConsoleSession {
   id: string;
+  /** Numbers the sessions from 1 in the order they were opened (since the console started): names the session's TPP. */
+  number: number;
   csrf: string;
   createdAt: number;
   lastSeen: number;
-  /** The number of this session's last action on the console's TPP (the TPP page shows it). */
-  tppAction?: number;
-  /** The token endpoint auth method this session last registered the console's TPP with (chosen again by default). */
+  /** The token endpoint auth method this session last registered its TPP with (chosen again by default). */
   tppAuthMethod?: string;
   /** The outcome of the last form, shown once on the next page. */
   flash?: { kind: 'ok' | 'error'; text: string; secret?: { label: string; value: string } };
@@ -26,6 +26,8 @@ export interface SessionsOptions {
   /** Idle time after which a session ends; default 12 h. */
   idleMs?: number;
   now?: () => number;
+  /** Told of every session that ends (signed out, closed for room, expired), after it is gone. */
+  onEnd?: (id: string) => void;
 }
 
 const token = () => randomBytes(32).toString('base64url');
@@ -43,6 +45,11 @@ export function createSessions(options: SessionsOptions) {
   const now = options.now ?? Date.now;
   const sessions = new Map<string, ConsoleSession>();
   const codes = new Set<string>();
+  let opened = 0;
+  /** Every session ends here, so what goes with it (its TPP) goes too. */
+  const end = (id: string): void => {
+    if (sessions.delete(id)) options.onEnd?.(id);
+  };
 
   /** Makes room for one more session, or throws SessionsFull: a flood of sign-ins signs nobody out who is using the console. */
   const makeRoom = (): void => {
@@ -51,13 +58,19 @@ export function createSessions(options: SessionsOptions) {
       const [id, lru] = sessions.entries().next().value as [string, ConsoleSession];
       const idle = now() - lru.lastSeen;
       if (idle < evictIdleMs) throw new SessionsFull(Math.ceil((evictIdleMs - idle) / 1000));
-      sessions.delete(id);
+      end(id);
     }
   };
 
   const open = (): ConsoleSession => {
     makeRoom();
-    const s: ConsoleSession = { id: token(), csrf: token(), createdAt: now(), lastSeen: now() };
+    const s: ConsoleSession = {
+      id: token(),
+      number: ++opened,
+      csrf: token(),
+      createdAt: now(),
+      lastSeen: now(),
+    };
     sessions.set(s.id, s);
     return s;
   };
@@ -90,7 +103,7 @@ export function createSessions(options: SessionsOptions) {
       const s = sessions.get(id);
       if (!s) return undefined;
       if (now() - s.lastSeen > idleMs) {
-        sessions.delete(id);
+        end(id);
         return undefined;
       }
       s.lastSeen = now();
@@ -100,8 +113,12 @@ export function createSessions(options: SessionsOptions) {
       return s;
     },
     close(id: string): void {
-      sessions.delete(id);
+      end(id);
     },
+    /** Sessions kept now. */
+    size: (): number => sessions.size,
+    /** At most this many sessions at once. */
+    max,
     checkCsrf(s: ConsoleSession, given: unknown): boolean {
       return typeof given === 'string' && given.length > 0 && same(given, s.csrf);
     },

@@ -3,13 +3,14 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../lib/logger.js';
 import { createHttpClient } from '../tpp-client/index.js';
+import { createAdvertisedMethods } from './advertised-methods.js';
 import { createConsoleApp } from './app.js';
 import type { ConsoleContext } from './context.js';
 import { startLiveFeed } from './live-feed.js';
 import { createScenarioRuns } from './scenario-runs.js';
 import { loadOrCreateConsoleIdentity } from './server-identity.js';
+import { createSessionTpps } from './session-tpps.js';
 import { createSessions } from './sessions.js';
-import { createConsoleTpp } from './tpp-actions.js';
 import { upstream } from './upstream.js';
 
 export interface ConsoleOptions {
@@ -59,8 +60,14 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
         throw err;
       })
     : undefined;
-  const sessions = createSessions({ adminToken: options.directory.adminToken });
   const banksForActions = options.banks.map((b) => ({ id: b.id, discovery: b.discovery }));
+  // a session's TPP ends with the session (signed out, closed for room, expired)
+  const sessions = createSessions({
+    adminToken: options.directory.adminToken,
+    onEnd: (id) => {
+      tpps.end(id).catch((err) => options.logger.warn('a console TPP did not close', { error: String(err) }));
+    },
+  });
   const live = startLiveFeed({
     sources: [
       { service: 'directory', url: options.directory.url },
@@ -77,7 +84,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     caBundlePem: options.caBundlePem,
     banks: banksForActions,
   };
-  const tpp = createConsoleTpp(common);
+  const advertised = createAdvertisedMethods({ caBundlePem: options.caBundlePem, banks: banksForActions });
+  const tpps = createSessionTpps({ ...common, advertised, max: sessions.max });
   const ctx: ConsoleContext = {
     logger: options.logger,
     sessions,
@@ -87,7 +95,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     http,
     adminToken: options.directory.adminToken,
     live,
-    tpp,
+    tpps,
+    advertised,
     scenarios: createScenarioRuns(common),
     lanes: [
       'clients',
@@ -114,7 +123,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     signInLink: () => `${url}/sign-in?code=${sessions.issueCode()}`,
     async close() {
       await live.stop();
-      await tpp.close();
+      await tpps.close();
+      await advertised.close();
       await http.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -17,10 +17,10 @@ import {
   type TppMaterial,
   updateRegistration,
 } from '../tpp-client/index.js';
+import { type AdvertisedMethods, isAuthMethod } from './advertised-methods.js';
+import { CONSOLE_USER_AGENT } from './upstream.js';
 
 export interface TppActionResult {
-  /** Numbers the actions of this TPP, from 1: a session remembers the number of its own last one. */
-  id: number;
   action: string;
   bank?: string;
   ok: boolean;
@@ -34,79 +34,98 @@ export interface ConsoleTppOptions {
   adminToken: string;
   caBundlePem: string;
   banks: { id: string; discovery: string }[];
+  /** The number of the session this TPP belongs to: in its names and its User-Agent. */
+  session: number;
+  /** What the banks advertise (shared by every session's TPP). */
+  advertised: AdvertisedMethods;
 }
 
 const ACTIONS = ['onboard', 'register', 'token', 'consent', 'update', 'delete'] as const;
 export type TppAction = (typeof ACTIONS)[number];
 export const isTppAction = (s: string): s is TppAction => (ACTIONS as readonly string[]).includes(s);
 
-/** The token endpoint auth methods the console's TPP can use, in the order the TPP page offers them. */
-export const TPP_AUTH_METHODS: readonly TokenAuthMethod[] = [
-  'tls_client_auth',
-  'private_key_jwt',
-  'client_secret_basic',
-  'client_secret_post',
-];
-const isAuthMethod = (s: string): s is TokenAuthMethod => (TPP_AUTH_METHODS as readonly string[]).includes(s);
-
-/** Actions kept for the TPP page (each session shows its own last one while it is kept). */
-const HISTORY_KEPT = 50;
-
-/** How long a bank's advertised auth methods are reused before its discovery is read again. */
-const DISCOVERY_TTL_MS = 30_000;
-
 export interface TppActionOptions {
   /** register: the token endpoint auth method to register with (one the bank's discovery advertises). */
   authMethod?: string;
 }
 
+/** The names a session's TPP onboards with, numbered by session so the directory's list reads. */
+export const consoleTppNames = (session: number) => ({
+  organisation: `Console TPP ${session}`,
+  legalName: `Console TPP ${session} Ltd`,
+  app: `Console TPP app ${session}`,
+});
+
+/** The User-Agent of a session's TPP: the live flow names its calls so (and does not hide them with the console's own). */
+export const consoleTppUserAgent = (session: number): string =>
+  `${CONSOLE_USER_AGENT} TPP (session ${session})`;
+
+/** The TPP refuses actions once its session has ended. */
+export class ConsoleTppClosed extends Error {
+  constructor() {
+    super('this session has ended');
+    this.name = 'ConsoleTppClosed';
+  }
+}
+
 /**
- * The console's own TPP, driven from the TPP page with the tpp-client library:
- * it onboards at the directory (a new organisation each time), then registers,
- * gets tokens, creates a consent, updates and deletes its registration at a
- * chosen bank. Its private keys live only in this process's memory. Every
+ * One session's TPP, driven from the TPP page with the tpp-client library: it onboards at the
+ * directory (a new organisation each time), then registers, gets tokens, creates a consent,
+ * updates and deletes its registration at a chosen bank. Its private keys live only in this
+ * process's memory; its keys are made (in the thread pool) when it first onboards. HTTP clients
+ * are made for an action and closed when it ends, so an idle TPP holds no connection. Every
  * exchange is recorded for the page; the services' taps show them live too.
  */
 export function createConsoleTpp(options: ConsoleTppOptions) {
+  const userAgent = consoleTppUserAgent(options.session);
+  const names = consoleTppNames(options.session);
   let material: TppMaterial | undefined;
-  let client: TppClient | undefined;
-  let http: HttpClient | undefined;
   const clients = new Map<string, RegisteredClient>();
   const tokens = new Map<string, string>();
-  const history: TppActionResult[] = [];
-  const advertised = new Map<string, { at: number; methods: TokenAuthMethod[] }>();
-  let plainHttp: HttpClient | undefined;
-
-  /** The methods the bank's discovery advertises that this TPP can use (cached per bank for 30 s). */
-  async function authMethodsOf(bankId: string): Promise<TokenAuthMethod[]> {
-    const bank = options.banks.find((b) => b.id === bankId);
-    if (!bank) throw new Error(`no bank '${bankId}'`);
-    const hit = advertised.get(bankId);
-    if (hit && Date.now() - hit.at < DISCOVERY_TTL_MS) return hit.methods;
-    plainHttp ??= createHttpClient({ ca: options.caBundlePem, timeoutMs: 5_000 });
-    const discovery = await fetchDiscovery(plainHttp, bank.discovery);
-    const methods = TPP_AUTH_METHODS.filter((m) =>
-      (discovery.token_endpoint_auth_methods_supported ?? ['client_secret_basic']).includes(m),
-    );
-    advertised.set(bankId, { at: Date.now(), methods });
-    return methods;
-  }
-
-  let lastId = 0;
-  const remember = (r: Omit<TppActionResult, 'id'>): TppActionResult => {
-    const kept = { id: ++lastId, ...r };
-    history.unshift(kept);
-    history.length = Math.min(history.length, HISTORY_KEPT);
-    return kept;
-  };
-  /** The action running now: the next waits for it (the TPP is one for every session). */
+  /** The last action only: what the page shows (200 sessions × a long history would be a lot of memory). */
+  let last: TppActionResult | undefined;
+  /** The action running now: the next waits for it (two tabs of one session may press at once). */
   let running: Promise<unknown> = Promise.resolve();
+  let closed = false;
 
-  async function connect(bankId: string, exchanges: Exchange[]): Promise<BankConnection> {
-    if (!material || !http) throw new Error('onboard the TPP first');
+  /** The HTTP clients one action uses, made when first needed and all closed when it ends. */
+  function actionClients() {
+    const open: HttpClient[] = [];
+    const made = <T extends HttpClient>(c: T): T => {
+      open.push(c);
+      return c;
+    };
+    let mtls: HttpClient | undefined;
+    return {
+      plain: () => made(createHttpClient({ ca: options.caBundlePem, timeoutMs: 15_000, userAgent })),
+      mtls(): HttpClient {
+        if (!material) throw new Error('onboard the TPP first');
+        mtls ??= made(
+          createHttpClient({
+            ca: material.caBundlePem,
+            cert: material.transport.certPem,
+            key: material.transport.keyPem,
+            timeoutMs: 15_000,
+            userAgent,
+          }),
+        );
+        return mtls;
+      },
+      tppClient(m: TppMaterial): TppClient {
+        const c = new TppClient(m, { retry: false, userAgent });
+        made(c.http);
+        return c;
+      },
+      close: () => Promise.all(open.map((c) => c.close())),
+    };
+  }
+  type Clients = ReturnType<typeof actionClients>;
+
+  async function connect(bankId: string, exchanges: Exchange[], c: Clients): Promise<BankConnection> {
+    if (!material) throw new Error('onboard the TPP first');
     const bank = options.banks.find((b) => b.id === bankId);
     if (!bank) throw new Error(`no bank '${bankId}'`);
-    const recording = recordingClient(http, 'TPP', (e) => exchanges.push(e));
+    const recording = recordingClient(c.mtls(), 'TPP', (e) => exchanges.push(e));
     return { http: recording, discovery: await fetchDiscovery(recording, bank.discovery) };
   }
 
@@ -118,62 +137,44 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
     return res.token.access_token;
   }
 
-  type Step = (bankId: string, exchanges: Exchange[], opts: TppActionOptions) => Promise<string>;
+  type Step = (bankId: string, exchanges: Exchange[], opts: TppActionOptions, c: Clients) => Promise<string>;
   const steps: Record<TppAction, Step> = {
-    async onboard(_bankId, exchanges) {
-      const dirHttp = recordingClient(
-        createHttpClient({ ca: options.caBundlePem, timeoutMs: 15_000 }),
-        'TPP',
-        (e) => exchanges.push(e),
-      );
-      try {
-        material = await onboardAtDirectory({
-          directoryUrl: options.directoryUrl,
-          caBundlePem: options.caBundlePem,
-          organisation: {
-            adminToken: options.adminToken,
-            create: {
-              OrganisationName: 'Console TPP',
-              Roles: ['AISP', 'PISP'],
-              LegalName: 'Console TPP Ltd',
-            },
-          },
-          softwareStatement: {
-            ClientName: 'Console TPP app',
-            RedirectUri: ['https://tpp.example.com/cb'],
+    async onboard(_bankId, exchanges, _opts, c) {
+      const next = await onboardAtDirectory({
+        directoryUrl: options.directoryUrl,
+        caBundlePem: options.caBundlePem,
+        organisation: {
+          adminToken: options.adminToken,
+          create: {
+            OrganisationName: names.organisation,
             Roles: ['AISP', 'PISP'],
+            LegalName: names.legalName,
           },
-          http: dirHttp,
-        });
-      } finally {
-        await dirHttp.close();
-      }
-      await http?.close();
-      await client?.close();
-      http = createHttpClient({
-        ca: material.caBundlePem,
-        cert: material.transport.certPem,
-        key: material.transport.keyPem,
-        timeoutMs: 15_000,
+        },
+        softwareStatement: {
+          ClientName: names.app,
+          RedirectUri: ['https://tpp.example.com/cb'],
+          Roles: ['AISP', 'PISP'],
+        },
+        http: recordingClient(c.plain(), 'TPP', (e) => exchanges.push(e)),
       });
-      client = new TppClient(material, { retry: false });
+      // the old organisation's clients and tokens do not go with the new keys
+      material = next;
       clients.clear();
       tokens.clear();
       return `onboarded: organisation ${material.organisationId}, software statement ${material.softwareStatementId}`;
     },
-    async register(bankId, exchanges, opts) {
+    async register(bankId, exchanges, opts, c) {
       const method = opts.authMethod || 'tls_client_auth';
-      const methods = await authMethodsOf(bankId);
+      const methods = await options.advertised.of(bankId);
       if (!isAuthMethod(method) || !methods.includes(method))
         throw new Error(
           `bank ${bankId} does not advertise ${method.slice(0, 40)}; it offers ${methods.join(', ') || 'none this TPP can use'}`,
         );
-      const bank = await connect(bankId, exchanges);
+      const bank = await connect(bankId, exchanges, c);
       // A fresh SSA: banks refuse old ones.
-      material = await refreshSsa(material!).catch(() => material!);
-      await client?.close();
-      client = new TppClient(material, { retry: false });
-      const jwt = await client!.registrationRequest(bank.discovery, {
+      material = await refreshSsa(material!, { http: c.plain() }).catch(() => material!);
+      const jwt = await c.tppClient(material).registrationRequest(bank.discovery, {
         redirectUris: ['https://tpp.example.com/cb'],
         tokenEndpointAuthMethod: method,
       });
@@ -183,8 +184,8 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
       clients.set(bankId, res.client);
       return `registered: client_id ${res.client.client_id} (${res.client.token_endpoint_auth_method ?? method})`;
     },
-    async token(bankId, exchanges) {
-      const bank = await connect(bankId, exchanges);
+    async token(bankId, exchanges, _opts, c) {
+      const bank = await connect(bankId, exchanges, c);
       const registered = clients.get(bankId);
       if (!registered) throw new Error('register at this bank first');
       const res = await getToken(bank, registered, {
@@ -198,8 +199,8 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
       const method = registered.token_endpoint_auth_method ?? 'client_secret_basic';
       return `token issued with ${method} (${res.token.token_type}, expires in ${res.token.expires_in ?? '?'} s)`;
     },
-    async consent(bankId, exchanges) {
-      const bank = await connect(bankId, exchanges);
+    async consent(bankId, exchanges, _opts, c) {
+      const bank = await connect(bankId, exchanges, c);
       const token = tokens.get(bankId);
       if (!token) throw new Error('get a token first');
       const res = await createConsent(bank, token, { permissions: ['ReadAccountsBasic'] });
@@ -207,11 +208,12 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
         throw new Error(`the bank refused: ${res.status} ${res.error}: ${res.error_description ?? ''}`);
       return `consent ${res.consent.ConsentId} (${res.consent.Status})`;
     },
-    async update(bankId, exchanges) {
-      const bank = await connect(bankId, exchanges);
-      const registered = clients.get(bankId)!;
+    async update(bankId, exchanges, _opts, c) {
+      const bank = await connect(bankId, exchanges, c);
+      const registered = clients.get(bankId);
+      if (!registered) throw new Error('register at this bank first');
       const access = await managementToken(bank, bankId);
-      const jwt = await client!.registrationRequest(bank.discovery, {
+      const jwt = await c.tppClient(material!).registrationRequest(bank.discovery, {
         redirectUris: ['https://tpp.example.com/cb'],
         tokenEndpointAuthMethod:
           (registered.token_endpoint_auth_method as TokenAuthMethod) ?? 'tls_client_auth',
@@ -222,9 +224,10 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
       clients.set(bankId, { ...registered, ...res.client });
       return `registration ${registered.client_id} updated (${res.status})`;
     },
-    async delete(bankId, exchanges) {
-      const bank = await connect(bankId, exchanges);
-      const registered = clients.get(bankId)!;
+    async delete(bankId, exchanges, _opts, c) {
+      const bank = await connect(bankId, exchanges, c);
+      const registered = clients.get(bankId);
+      if (!registered) throw new Error('register at this bank first');
       const access = await managementToken(bank, bankId);
       const res = await deleteRegistration(bank, registered.client_id, access, { retry: false });
       if (!res.ok)
@@ -236,44 +239,46 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
   };
 
   return {
+    /** The number of the session this TPP belongs to. */
+    session: options.session,
+    userAgent,
+    names,
     get material(): TppMaterial | undefined {
       return material;
     },
     client(bankId: string): RegisteredClient | undefined {
       return clients.get(bankId);
     },
-    history: (): TppActionResult[] => history,
-    authMethodsOf,
-    /** One of the TPP's actions. Actions run one at a time, in the order asked: onboarding again
-     * while another session registers would otherwise close the connection that registration uses
-     * and mix one organisation's client with the next one's keys. */
+    /** The TPP's last action (its session's: no other session drives it). */
+    last: (): TppActionResult | undefined => last,
+    /** One of the TPP's actions. They run one at a time, in the order asked (two tabs of a session). */
     run(action: TppAction, bankId: string, opts: TppActionOptions = {}): Promise<TppActionResult> {
       const result = running.then(async () => {
         const exchanges: Exchange[] = [];
         const at = new Date().toISOString();
+        const c = actionClients();
         try {
-          const summary = await steps[action](bankId, exchanges, opts);
-          return remember({ action, bank: bankId, ok: true, summary, exchanges, at });
+          if (closed) throw new ConsoleTppClosed();
+          const summary = await steps[action](bankId, exchanges, opts, c);
+          last = { action, bank: bankId, ok: true, summary, exchanges, at };
         } catch (err) {
-          return remember({
-            action,
-            bank: bankId,
-            ok: false,
-            summary: (err as Error).message,
-            exchanges,
-            at,
-          });
+          last = { action, bank: bankId, ok: false, summary: (err as Error).message, exchanges, at };
+        } finally {
+          await c.close();
         }
+        return last;
       });
       running = result;
       return result;
     },
-    /** A kept action by its number (undefined once it has left the history). */
-    action: (id: number): TppActionResult | undefined => history.find((r) => r.id === id),
+    /** Ends the TPP with its session: waits for the action under way (its clients close with it), refuses more, forgets its keys. */
     async close(): Promise<void> {
-      await client?.close();
-      await http?.close();
-      await plainHttp?.close();
+      closed = true;
+      await running;
+      material = undefined;
+      clients.clear();
+      tokens.clear();
+      last = undefined;
     },
   };
 }

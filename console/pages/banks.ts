@@ -130,6 +130,9 @@ export function bankPages(ctx: ConsoleContext): Router {
 
   const list: Handler = async (req, res) => {
     const csrf = req.consoleSession!.csrf;
+    // The bank is one for the room, and so are its listings: everyone sees every client (ids and
+    // fingerprints only). A link narrows them to this session's own TPP's organisation.
+    const ownOrg = ctx.tpps.find(req.consoleSession!)?.material?.organisationId;
     const sections = await Promise.all(
       ctx.banks.map(async (b) => {
         const [profile, faults] = await Promise.all([
@@ -177,6 +180,7 @@ export function bankPages(ctx: ConsoleContext): Router {
             // the filter under the listing it filters, not under the faults form
             return html`<h3>${LISTINGS[kind].title}</h3>
               ${kind === 'clients' ? filterForm(b.id, 'clients', {}) : ''}
+              ${kind === 'clients' && ownOrg ? html`<p><a data-own-clients="${b.id}" href="/banks/${b.id}/clients?org_id=${encodeURIComponent(ownOrg)}">Only your TPP’s clients</a> (organisation <code>${ownOrg}</code>)</p>` : ''}
               ${listing ? listingTable(b.id, kind, listing) : html`<p>The bank did not answer.</p>`}
               ${listing?.total ? html`<p><a href="/banks/${b.id}/${kind}">All ${listing.total}, ${PAGE} a page</a></p>` : ''}`;
           })}

@@ -79,7 +79,7 @@ export function directoryPages(ctx: ConsoleContext): Router {
       <h2>Create an organisation</h2>
       <form method="post" action="/directory/organisations">
         <input type="hidden" name="_csrf" value="${csrf}">
-        <label>Name <input type="text" name="name" required maxlength="140" value="Workshop TPP"></label>
+        <label>Name <input type="text" name="name" required maxlength="140" value="Workshop TPP ${req.consoleSession!.number}"></label>
         <label>Type <select name="type"><option value="tpp">TPP</option><option value="aspsp">ASPSP (bank)</option></select></label>
         <fieldset><legend>Roles</legend>${ROLES.map(
           (role) =>
@@ -137,7 +137,7 @@ export function directoryPages(ctx: ConsoleContext): Router {
       <h2>Create a software statement</h2>
       <form method="post" action="/directory/${o}/software-statements">
         <input type="hidden" name="_csrf" value="${csrf}">
-        <label>Client name <input type="text" name="name" required maxlength="40" value="Workshop app"></label>
+        <label>Client name <input type="text" name="name" required maxlength="40" value="Workshop app ${req.consoleSession!.number}"></label>
         <label>Redirect URIs (one a line)<br><textarea name="redirect" rows="2">https://workshop.example.com/cb</textarea></label>
         <fieldset><legend>Roles</legend>${org.Roles.map(
           (role) => html`<label><input type="checkbox" name="roles" value="${role}" checked> ${role}</label>`,

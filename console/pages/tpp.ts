@@ -1,7 +1,10 @@
 import { Router } from 'express';
+import { TPP_AUTH_METHODS } from '../advertised-methods.js';
 import type { ConsoleContext } from '../context.js';
 import { html } from '../html.js';
-import { isTppAction, TPP_AUTH_METHODS } from '../tpp-actions.js';
+import type { ConsoleSession } from '../sessions.js';
+import { consoleTppUserAgent, isTppAction, type TppAction, type TppActionOptions } from '../tpp-actions.js';
+import { TppsFull } from '../tpps-full.js';
 import { exchangeList } from './exchanges.js';
 import { layout } from './layout.js';
 import { field, flashFrom, type Handler, page, redirectWith } from './respond.js';
@@ -25,25 +28,28 @@ export function tppPages(ctx: ConsoleContext): Router {
     const advertised = await Promise.all(
       ctx.banks.map(async (b) => ({
         bank: b.id,
-        methods: await ctx.tpp.authMethodsOf(b.id).catch(() => undefined),
+        methods: await ctx.advertised.of(b.id).catch(() => undefined),
       })),
     );
     const offered = TPP_AUTH_METHODS.filter((m) => advertised.some((a) => a.methods?.includes(m)));
-    const m = ctx.tpp.material;
-    // this session's own last action: the TPP is one for every session, and another's is not yours
-    const own = req.consoleSession!.tppAction;
-    const last = own === undefined ? undefined : ctx.tpp.action(own);
-    const body = html`<h1>TPP</h1>
-      <p>A TPP run by the console with obmock’s TPP library: it onboards at the directory (its own organisation,
+    const session = req.consoleSession!;
+    // this session's own TPP: no other session sees or drives it
+    const tpp = ctx.tpps.find(session);
+    const m = tpp?.material;
+    const last = tpp?.last();
+    const body = html`<h1>TPP <span class="muted">session ${session.number}</span></h1>
+      <p>Your own TPP, run by the console with obmock’s TPP library: it onboards at the directory (its own organisation,
       software statement, transport and signing certificates, SSA), then talks to a bank over mutual TLS.
-      Its private keys stay in the console’s memory. There is one such TPP for the whole console: everyone
-      signed in drives the same one, one action at a time; below is your own last action.</p>
+      Each signed-in session has its own; nobody else sees or drives yours, and it ends with your session.
+      Its private keys stay in the console’s memory. In the live flow its calls are named by its certificate
+      (<code>TPP organisation / software statement</code>), or, without one, by its User-Agent
+      <code data-tpp-user-agent>${consoleTppUserAgent(session.number)}</code>.</p>
       ${
         m
           ? html`<table><tbody><tr><th>Organisation</th><td><a href="/directory/${m.organisationId}"><code>${m.organisationId}</code></a></td></tr>
           <tr><th>Software statement</th><td><a href="/directory/${m.organisationId}/ss/${m.softwareStatementId}"><code>${m.softwareStatementId}</code></a></td></tr>
           ${ctx.banks.map((b) => {
-            const c = ctx.tpp.client(b.id);
+            const c = tpp?.client(b.id);
             return html`<tr><th>At bank ${b.id}</th><td>${c ? html`client_id <code data-client-id="${b.id}">${c.client_id}</code> · <span data-auth-method="${b.id}">${c.token_endpoint_auth_method ?? ''}</span>` : 'not registered'}</td></tr>`;
           })}
           </tbody></table>`
@@ -70,10 +76,27 @@ export function tppPages(ctx: ConsoleContext): Router {
     res.send(layout({ title: 'TPP', current: '/tpp', csrf, flash: flashFrom(req), body }));
   };
 
+  /** Runs one of the session's TPP's actions (its TPP made now if it has none) and lands on the TPP page with the outcome. */
+  const run = async (
+    session: ConsoleSession,
+    action: TppAction,
+    bank: string,
+    opts?: TppActionOptions,
+  ): Promise<{ kind: 'ok' | 'error'; text: string }> => {
+    try {
+      // only onboarding makes a TPP: the other buttons need one
+      const tpp = action === 'onboard' ? ctx.tpps.of(session) : ctx.tpps.find(session);
+      if (!tpp) return { kind: 'error', text: 'onboard the TPP first' };
+      const result = await tpp.run(action, bank, opts);
+      return { kind: result.ok ? 'ok' : 'error', text: result.summary };
+    } catch (err) {
+      if (!(err instanceof TppsFull)) throw err;
+      return { kind: 'error', text: `${err.message}: try again when a session has ended` };
+    }
+  };
+
   const onboard: Handler = async (req, res) => {
-    const result = await ctx.tpp.run('onboard', '');
-    req.consoleSession!.tppAction = result.id;
-    redirectWith(req, res, '/tpp', { kind: result.ok ? 'ok' : 'error', text: result.summary });
+    redirectWith(req, res, '/tpp', await run(req.consoleSession!, 'onboard', ''));
   };
   const act: Handler = async (req, res) => {
     const action = field(req, 'action');
@@ -84,9 +107,12 @@ export function tppPages(ctx: ConsoleContext): Router {
     const authMethod = field(req, 'auth_method', 64);
     // registering again (after a fault, a revocation) uses the same method unless changed
     if (action === 'register') req.consoleSession!.tppAuthMethod = authMethod;
-    const result = await ctx.tpp.run(action, field(req, 'bank'), { authMethod });
-    req.consoleSession!.tppAction = result.id;
-    redirectWith(req, res, '/tpp', { kind: result.ok ? 'ok' : 'error', text: result.summary });
+    redirectWith(
+      req,
+      res,
+      '/tpp',
+      await run(req.consoleSession!, action, field(req, 'bank'), { authMethod }),
+    );
   };
 
   r.get('/tpp', p(show));
