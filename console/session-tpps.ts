@@ -1,4 +1,5 @@
 import type { AdvertisedMethods } from './advertised-methods.js';
+import { ConsoleTppClosed } from './console-tpp-closed.js';
 import type { ConsoleSession } from './sessions.js';
 import { type ConsoleTpp, createConsoleTpp } from './tpp-actions.js';
 import { TppsFull } from './tpps-full.js';
@@ -11,6 +12,8 @@ export interface SessionTppsOptions {
   advertised: AdvertisedMethods;
   /** TPPs kept at once; the sessions' own limit (a TPP goes with its session, so it is never reached while sessions end through `end`). */
   max: number;
+  /** Whether a session is still open: a request that raced its session's end makes no TPP for it (it would never be ended). */
+  isOpen?: (sessionId: string) => boolean;
 }
 
 /**
@@ -22,7 +25,7 @@ export function createSessionTpps(options: SessionTppsOptions) {
   const tpps = new Map<string, ConsoleTpp>();
   /** Closings under way (a session's TPP may finish its last action after the session ended). */
   const closing = new Set<Promise<void>>();
-  const { max, ...tppOptions } = options;
+  const { max, isOpen, ...tppOptions } = options;
 
   const end = (sessionId: string): Promise<void> => {
     const tpp = tpps.get(sessionId);
@@ -38,10 +41,11 @@ export function createSessionTpps(options: SessionTppsOptions) {
     find(session: ConsoleSession): ConsoleTpp | undefined {
       return tpps.get(session.id);
     },
-    /** The session's TPP, made now if it has none (no key is made before it onboards); TppsFull when the console keeps `max`. */
+    /** The session's TPP, made now if it has none (no key is made before it onboards); TppsFull when the console keeps `max`, ConsoleTppClosed when the session has ended. */
     of(session: ConsoleSession): ConsoleTpp {
       let tpp = tpps.get(session.id);
       if (!tpp) {
+        if (isOpen && !isOpen(session.id)) throw new ConsoleTppClosed();
         if (tpps.size >= max) throw new TppsFull(max);
         tpp = createConsoleTpp({ ...tppOptions, session: session.number });
         tpps.set(session.id, tpp);

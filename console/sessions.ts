@@ -115,6 +115,8 @@ export function createSessions(options: SessionsOptions) {
     close(id: string): void {
       end(id);
     },
+    /** Whether a session is still open (without counting as a use). */
+    isOpen: (id: string): boolean => sessions.has(id),
     /** Sessions kept now. */
     size: (): number => sessions.size,
     /** At most this many sessions at once. */

@@ -85,7 +85,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     banks: banksForActions,
   };
   const advertised = createAdvertisedMethods({ caBundlePem: options.caBundlePem, banks: banksForActions });
-  const tpps = createSessionTpps({ ...common, advertised, max: sessions.max });
+  const tpps = createSessionTpps({ ...common, advertised, max: sessions.max, isOpen: sessions.isOpen });
   const ctx: ConsoleContext = {
     logger: options.logger,
     sessions,

@@ -18,6 +18,7 @@ import {
   updateRegistration,
 } from '../tpp-client/index.js';
 import { type AdvertisedMethods, isAuthMethod } from './advertised-methods.js';
+import { ConsoleTppClosed } from './console-tpp-closed.js';
 import { CONSOLE_USER_AGENT } from './upstream.js';
 
 export interface TppActionResult {
@@ -59,14 +60,6 @@ export const consoleTppNames = (session: number) => ({
 /** The User-Agent of a session's TPP: the live flow names its calls so (and does not hide them with the console's own). */
 export const consoleTppUserAgent = (session: number): string =>
   `${CONSOLE_USER_AGENT} TPP (session ${session})`;
-
-/** The TPP refuses actions once its session has ended. */
-export class ConsoleTppClosed extends Error {
-  constructor() {
-    super('this session has ended');
-    this.name = 'ConsoleTppClosed';
-  }
-}
 
 /**
  * One session's TPP, driven from the TPP page with the tpp-client library: it onboards at the

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { TPP_AUTH_METHODS } from '../advertised-methods.js';
+import { ConsoleTppClosed } from '../console-tpp-closed.js';
 import type { ConsoleContext } from '../context.js';
 import { html } from '../html.js';
 import type { ConsoleSession } from '../sessions.js';
@@ -90,6 +91,7 @@ export function tppPages(ctx: ConsoleContext): Router {
       const result = await tpp.run(action, bank, opts);
       return { kind: result.ok ? 'ok' : 'error', text: result.summary };
     } catch (err) {
+      if (err instanceof ConsoleTppClosed) return { kind: 'error', text: err.message };
       if (!(err instanceof TppsFull)) throw err;
       return { kind: 'error', text: `${err.message}: try again when a session has ended` };
     }

@@ -7,6 +7,7 @@
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdvertisedMethods } from '../../console/advertised-methods.js';
+import { ConsoleTppClosed } from '../../console/console-tpp-closed.js';
 import { createSessionTpps } from '../../console/session-tpps.js';
 import { createSessions } from '../../console/sessions.js';
 import { TppsFull } from '../../console/tpps-full.js';
@@ -249,7 +250,7 @@ describe("a session's TPP ends with the session", { timeout: 60_000 }, () => {
       now: () => clock,
       onEnd: (id) => ended.push(tpps.end(id)),
     });
-    const tpps = createSessionTpps({ ...options, advertised, max: sessions.max });
+    const tpps = createSessionTpps({ ...options, advertised, max: sessions.max, isOpen: sessions.isOpen });
     const before = agentsInUse();
 
     const s1 = sessions.signInWithAdminToken('x')!;
@@ -283,6 +284,9 @@ describe("a session's TPP ends with the session", { timeout: 60_000 }, () => {
     // the ended TPP does nothing more, and has forgotten its keys
     expect((await tpp1.run('token', 'default')).summary).toBe('this session has ended');
     expect(tpp1.material).toBeUndefined();
+    // a request that raced the sign-out makes no new TPP for the ended session
+    expect(() => tpps.of(s1)).toThrow(ConsoleTppClosed);
+    expect(tpps.size()).toBe(1);
 
     // closed for room: s2 unused for 11 minutes, a new sign-in takes its place and its TPP goes
     clock += 11 * 60_000;
