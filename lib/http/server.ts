@@ -44,6 +44,9 @@ export function listenHttps(options: ListenOptions): Promise<RunningServer> {
     // a request without Host is refused by the app's hostHeader check, with the usual error body
     // (Node's own check would answer 400 with no body before the app sees the request)
     requireHostHeader: false,
+    // a connection that has not completed its TLS handshake is closed as soon as one that has
+    // not sent its request head (headersTimeout), not after Node's default 120 s
+    handshakeTimeout: 20_000,
     ...(options.credentials ?? {}),
   });
   // a connection's client certificate is the one of its first handshake (peer-certificate.ts)
