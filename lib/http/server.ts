@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { answerClientError } from './client-error.js';
 import { refuseRenegotiation } from './peer-certificate.js';
+import { trackConnections } from './track-connections.js';
 
 export interface TlsCredentials {
   key: string;
@@ -53,6 +54,8 @@ export function listenHttps(options: ListenOptions): Promise<RunningServer> {
   server.on('secureConnection', refuseRenegotiation);
   // a request the HTTP parser refuses gets the usual JSON error body, not Node's bare status line
   server.on('clientError', answerClientError);
+  // closing ends every connection, also one still in (or never starting) its TLS handshake
+  const connections = trackConnections(server);
   server.keepAliveTimeout = 30_000;
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
@@ -84,6 +87,7 @@ export function listenHttps(options: ListenOptions): Promise<RunningServer> {
           new Promise<void>((res) => {
             server.close(() => res());
             server.closeAllConnections();
+            connections.destroyAll();
           }),
       });
     });
