@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { trackConnections } from '../lib/http/index.js';
 import type { Logger } from '../lib/logger.js';
 import { createHttpClient } from '../tpp-client/index.js';
 import { createAdvertisedMethods } from './advertised-methods.js';
@@ -111,6 +112,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     : createServer(app);
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
+  // closing ends every connection, also one still in (or never starting) its TLS handshake
+  const connections = trackConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.bindAddress ?? '127.0.0.1', () => resolve());
@@ -129,6 +132,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        connections.destroyAll();
       });
     },
   };

@@ -9,3 +9,4 @@ export { requestLog } from './request-log.js';
 export { sendJson } from './send-json.js';
 export { type ListenOptions, listenHttps, type RunningServer, type TlsCredentials } from './server.js';
 export { attachChecks, type CheckOutcome, type CheckResult } from './tap-checks.js';
+export { type TrackedConnections, trackConnections } from './track-connections.js';

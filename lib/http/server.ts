@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { answerClientError } from './client-error.js';
 import { refuseRenegotiation } from './peer-certificate.js';
+import { trackConnections } from './track-connections.js';
 
 export interface TlsCredentials {
   key: string;
@@ -44,12 +45,17 @@ export function listenHttps(options: ListenOptions): Promise<RunningServer> {
     // a request without Host is refused by the app's hostHeader check, with the usual error body
     // (Node's own check would answer 400 with no body before the app sees the request)
     requireHostHeader: false,
+    // a connection that has not completed its TLS handshake is closed as soon as one that has
+    // not sent its request head (headersTimeout), not after Node's default 120 s
+    handshakeTimeout: 20_000,
     ...(options.credentials ?? {}),
   });
   // a connection's client certificate is the one of its first handshake (peer-certificate.ts)
   server.on('secureConnection', refuseRenegotiation);
   // a request the HTTP parser refuses gets the usual JSON error body, not Node's bare status line
   server.on('clientError', answerClientError);
+  // closing ends every connection, also one still in (or never starting) its TLS handshake
+  const connections = trackConnections(server);
   server.keepAliveTimeout = 30_000;
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
@@ -81,6 +87,7 @@ export function listenHttps(options: ListenOptions): Promise<RunningServer> {
           new Promise<void>((res) => {
             server.close(() => res());
             server.closeAllConnections();
+            connections.destroyAll();
           }),
       });
     });

@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -27,7 +28,7 @@ describe('obmock up', () => {
     expect(existsSync(BIN), 'run `npm run build` first').toBe(true);
   });
 
-  it('starts with --port 0, writes the ready file once it answers, stops on SIGTERM', async () => {
+  it('starts with --port 0, writes the ready file once it answers, stops on SIGTERM at once, idle connections or not', async () => {
     const ready = join(work, 'ready.json');
     const child = spawn(
       process.execPath,
@@ -111,9 +112,22 @@ describe('obmock up', () => {
       },
     );
     expect(signIn).toBe('303');
+    // A client that connected to each service and sent nothing (not even a TLS ClientHello)
+    // kept SIGTERM waiting for as long as it stayed connected.
+    const idle = [info.directory.url, info.banks[0].issuer, info.tpp.url, info.console.url].map((url) => {
+      const socket = connect(Number(new URL(url).port), '127.0.0.1');
+      socket.on('error', () => {});
+      return socket;
+    });
+    await Promise.all(idle.map((s) => new Promise((r) => s.once('connect', r))));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const sent = Date.now();
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(
+      await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running'), 10_000))]),
+    ).toBe(0);
+    expect(Date.now() - sent).toBeLessThan(10_000);
+    for (const s of idle) s.destroy();
   });
 
   it('refuses an unknown bank profile with a message naming it', () => {
