@@ -6,6 +6,7 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CertificateAuthority, loadOrCreateCa } from '../../certs/index.js';
 import { listenHttps } from '../../lib/http/index.js';
+import { serveJwks } from '../../tpp-client/index.js';
 import { ecIdentity } from '../helpers/ec-identity.js';
 
 // Closing a service's HTTPS server ends every connection. Node's closeAllConnections() ends
@@ -64,5 +65,20 @@ describe('listenHttps close()', () => {
     expect(await within(3000, held.closed)).toBe('done');
     held.socket.destroy();
     handshaken.destroy();
+  });
+});
+
+describe('serveJwks close() (an eIDAS TPP hosting its JWKS)', () => {
+  it.each([
+    ['a client that connected and sent nothing', (_s: net.Socket) => {}],
+    ['a client halfway through its ClientHello', (s: net.Socket) => s.write(HALF_CLIENT_HELLO)],
+  ])('ends %s, and resolves at once', async (_name, start) => {
+    const identity = ecIdentity(ca, { cn: 'localhost', sanIps: ['127.0.0.1'] });
+    const served = await serveJwks({ ...identity, jwks: { keys: [] } });
+    const held = holdConnection(served.port, start);
+    await new Promise((r) => setTimeout(r, 100)); // the server has accepted it
+    expect(await within(3000, served.close())).toBe('done');
+    expect(await within(3000, held.closed)).toBe('done');
+    held.socket.destroy();
   });
 });

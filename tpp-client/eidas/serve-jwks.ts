@@ -1,5 +1,6 @@
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { trackConnections } from '../../lib/http/track-connections.js';
 
 export interface JwksDocument {
   keys: Record<string, unknown>[];
@@ -54,6 +55,9 @@ export async function serveJwks(opts: ServeJwksOptions): Promise<ServedJwks> {
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'max-age=60' });
     res.end(req.method === 'HEAD' ? undefined : body);
   });
+  // every accepted connection, so that close() also ends one still in (or never starting) its
+  // TLS handshake, which closeAllConnections() does not see
+  const connections = trackConnections(server);
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -76,6 +80,7 @@ export async function serveJwks(opts: ServeJwksOptions): Promise<ServedJwks> {
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        connections.destroyAll();
       }),
   };
 }
