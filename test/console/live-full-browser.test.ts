@@ -3,9 +3,9 @@
  * place for the tab: the page says so instead of reconnecting for ever; a tab with a place shows
  * the messages. Skipped without chromium, unless CI=true (as test/console/workshop.test.ts).
  */
-import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haveChromium, launchChromium } from '../helpers/chromium.js';
 import {
   type FakeTap,
   type LiveConsole,
@@ -13,12 +13,6 @@ import {
   startLiveConsole,
   tapped,
 } from '../helpers/live-console.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI === 'true') {
-  throw new Error(`chromium is required in CI (apt-get install -y chromium), not found at ${CHROMIUM}`);
-}
 
 const NO_ROOM = 'The live flow has no room for this tab';
 
@@ -29,12 +23,7 @@ describe.skipIf(!haveChromium)('the live flow page when the feed is full', { tim
 
   beforeAll(async () => {
     tap = await startFakeTap();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update'],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -4,10 +4,10 @@
  * at a laptop's, a projector's and a phone's width. Skipped without chromium, unless CI=true
  * (as test/console/workshop.test.ts).
  */
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_ENDED } from '../../console/pages/sign-in.js';
+import { haveChromium, launchChromium } from '../helpers/chromium.js';
 import { startTestConsole, type TestConsole } from '../helpers/console.js';
 import {
   type FakeTap,
@@ -17,21 +17,10 @@ import {
   tapped,
 } from '../helpers/live-console.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI === 'true') {
-  throw new Error(`chromium is required in CI (apt-get install -y chromium), not found at ${CHROMIUM}`);
-}
-
 let browser: Browser;
 beforeAll(async () => {
   if (!haveChromium) return;
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

@@ -1,11 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, haveChromium, launchChromium } from '../helpers/chromium.js';
 import { startTestConsole, type TestConsole } from '../helpers/console.js';
 import { legacyOpensslSubject, opensslKeyAndCsr } from '../helpers/openssl.js';
 
@@ -16,11 +17,6 @@ import { legacyOpensslSubject, opensslKeyAndCsr } from '../helpers/openssl.js';
  * a fault that fires, a revoked certificate refused, the DCR scenarios passing.
  * Screenshots of each page at 1280×720 go to reports/screenshots/ (git-ignored).
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI === 'true') {
-  throw new Error(`chromium is required in CI (apt-get install -y chromium), not found at ${CHROMIUM}`);
-}
 if (!haveChromium) {
   process.stderr.write(
     `console browser tests skipped: chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)\n`,
@@ -63,13 +59,8 @@ describe.skipIf(!haveChromium)('the workshop in a browser', { timeout: 60_000 },
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     t = await startTestConsole();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      // playwright gives the browser a new, empty profile (user data dir) of its own.
-      args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update'],
-    });
+    // playwright gives the browser a new, empty profile (user data dir) of its own.
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
     page = await context.newPage();
     page.setDefaultTimeout(20_000);
