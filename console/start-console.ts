@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { trackConnections } from '../lib/http/index.js';
+import { MAX_CONNECTIONS, trackConnections } from '../lib/http/index.js';
 import type { Logger } from '../lib/logger.js';
 import { createHttpClient } from '../tpp-client/index.js';
 import { createAdvertisedMethods } from './advertised-methods.js';
@@ -112,6 +112,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     : createServer(app);
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
+  // as the services: a flood of connections cannot take every file descriptor of the process
+  server.maxConnections = MAX_CONNECTIONS;
   // closing ends every connection, also one still in (or never starting) its TLS handshake
   const connections = trackConnections(server);
   await new Promise<void>((resolve, reject) => {

@@ -7,6 +7,12 @@ export { negotiate } from './negotiate.js';
 export { peerCertificateDer } from './peer-certificate.js';
 export { requestLog } from './request-log.js';
 export { sendJson } from './send-json.js';
-export { type ListenOptions, listenHttps, type RunningServer, type TlsCredentials } from './server.js';
+export {
+  type ListenOptions,
+  listenHttps,
+  MAX_CONNECTIONS,
+  type RunningServer,
+  type TlsCredentials,
+} from './server.js';
 export { attachChecks, type CheckOutcome, type CheckResult } from './tap-checks.js';
 export { type TrackedConnections, trackConnections } from './track-connections.js';

@@ -21,7 +21,17 @@ export interface ListenOptions {
   credentials?: TlsCredentials;
   /** The request handler from the first request on (default: 503 until setHandler). */
   handler?: RequestListener;
+  /** Connections open at once; past it a new connection is closed on arrival (default MAX_CONNECTIONS). */
+  maxConnections?: number;
 }
+
+/**
+ * Connections a service keeps open at once. A client that opens connections faster than the
+ * handshake and header timeouts (20 s) close them would otherwise take every file descriptor of
+ * the process (its store's files and its outbound fetches need some); past this many, a new
+ * connection is closed as it arrives, and the service answers the others as before.
+ */
+export const MAX_CONNECTIONS = 4096;
 
 export interface RunningServer {
   server: https.Server;
@@ -56,6 +66,7 @@ export function listenHttps(options: ListenOptions): Promise<RunningServer> {
   server.on('clientError', answerClientError);
   // closing ends every connection, also one still in (or never starting) its TLS handshake
   const connections = trackConnections(server);
+  server.maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
   server.keepAliveTimeout = 30_000;
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
