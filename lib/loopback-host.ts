@@ -1,9 +1,8 @@
+import { bareHost } from './bare-host.js';
+
 /** Names and addresses that reach this machine whatever the configured host name. */
 export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname
-    .replace(/^\[|\]$/g, '')
-    .replace(/\.$/, '')
-    .toLowerCase();
+  const h = bareHost(hostname);
   return (
     h === 'localhost' ||
     h.endsWith('.localhost') ||

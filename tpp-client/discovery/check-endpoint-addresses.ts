@@ -1,12 +1,13 @@
 import { lookup as systemLookup } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
+import { bareHost } from '../../lib/bare-host.js';
 import { DiscoveryError } from '../errors.js';
 import { type AddressClass, aClass } from '../http/address-class.js';
 import { classOf } from '../http/check-host-classes.js';
 import { refusedClass } from '../http/refused-class.js';
 import { resolveAll } from '../http/resolve-all.js';
 import type { Discovery } from '../types.js';
-import { bare, CALLED_ENDPOINTS } from './endpoint-hosts.js';
+import { CALLED_ENDPOINTS } from './endpoint-hosts.js';
 
 const resolveClasses = (resolve: LookupFunction, host: string): Promise<AddressClass[] | undefined> =>
   new Promise((done) => {
@@ -32,8 +33,8 @@ export async function checkEndpointAddresses(
   source = `discovery document at ${discoveryUrl}`,
 ): Promise<void> {
   const resolve = opts.lookup ?? (systemLookup as LookupFunction);
-  const from = bare(new URL(discoveryUrl).hostname);
-  const allowed = new Set((opts.allowedHosts ?? []).map(bare));
+  const from = bareHost(new URL(discoveryUrl).hostname);
+  const allowed = new Set((opts.allowedHosts ?? []).map(bareHost));
   const fields: [string, string | undefined][] = [
     ['issuer', discovery.issuer],
     ...CALLED_ENDPOINTS.map((pick) => pick(discovery)),
@@ -41,7 +42,7 @@ export async function checkEndpointAddresses(
   let anchor: Set<AddressClass> | undefined;
   for (const [field, value] of fields) {
     if (value === undefined) continue;
-    const host = bare(new URL(value).hostname);
+    const host = bareHost(new URL(value).hostname);
     if (host === from || allowed.has(host)) continue;
     const classes = await resolveClasses(resolve, host);
     if (!classes) continue;

@@ -1,4 +1,5 @@
 import { getDomain } from 'tldts';
+import { bareHost } from '../../lib/bare-host.js';
 import { DiscoveryError } from '../errors.js';
 import type { Discovery } from '../types.js';
 
@@ -12,13 +13,6 @@ export const CALLED_ENDPOINTS: readonly ((d: Discovery) => [string, string | und
   (d) => ['mtls_endpoint_aliases.registration_endpoint', d.mtls_endpoint_aliases?.registration_endpoint],
   (d) => ['mtls_endpoint_aliases.token_endpoint', d.mtls_endpoint_aliases?.token_endpoint],
 ];
-
-/** A host name as URL parsing leaves it: lower case, IPv6 without brackets, no trailing dot. */
-export const bare = (host: string): string =>
-  host
-    .replace(/^\[|\]$/g, '')
-    .replace(/\.$/, '')
-    .toLowerCase();
 
 const isIpLiteral = (host: string): boolean => /^[\d.]+$/.test(host) || host.includes(':');
 
@@ -38,9 +32,9 @@ export function endpointHostAllowed(
   discoveryHost: string,
   allowedHosts: readonly string[] = [],
 ): boolean {
-  const h = bare(host);
-  const from = bare(discoveryHost);
-  if (h === from || allowedHosts.some((a) => bare(a) === h)) return true;
+  const h = bareHost(host);
+  const from = bareHost(discoveryHost);
+  if (h === from || allowedHosts.some((a) => bareHost(a) === h)) return true;
   if (isIpLiteral(h)) return false;
   // the discovery host's own sub-domains; then any host of the same registrable domain
   if (!isIpLiteral(from) && h.endsWith(`.${from}`)) return true;
@@ -68,7 +62,7 @@ export function checkEndpointHosts(
     const host = new URL(value).hostname;
     if (!endpointHostAllowed(host, from, allowedHosts))
       throw new DiscoveryError(
-        `${source}: ${field} is on host ${bare(host)}, not ${bare(from)} or a host of its domain; if the bank really serves it there, allow that host (allowedHosts)`,
+        `${source}: ${field} is on host ${bareHost(host)}, not ${bareHost(from)} or a host of its domain; if the bank really serves it there, allow that host (allowedHosts)`,
         { field },
       );
   }

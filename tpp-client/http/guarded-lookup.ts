@@ -1,7 +1,8 @@
 import { lookup as systemLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
+import { bareHost } from '../../lib/bare-host.js';
 import { checkHostClasses, classOf } from './check-host-classes.js';
-import { bankNamedHost, bareHost, noteResolvedClasses } from './named-hosts.js';
+import { bankNamedHost, noteResolvedClasses } from './named-hosts.js';
 import { resolveAll } from './resolve-all.js';
 
 /**

@@ -1,3 +1,4 @@
+import { bareHost } from '../../lib/bare-host.js';
 import type { AddressClass } from './address-class.js';
 
 /** A host the TPP knows only because a bank's document named it. */
@@ -16,13 +17,6 @@ export const MAX_NOTED_HOSTS = 10_000;
 const bankNamed = new Map<string, BankNamedHost>();
 const userGiven = new Map<string, true>();
 const resolved = new Map<string, readonly AddressClass[]>();
-
-/** A host as the tables key it: lower case, IPv6 without brackets, no trailing dot. */
-export const bareHost = (host: string): string =>
-  host
-    .replace(/^\[|\]$/g, '')
-    .replace(/\.$/, '')
-    .toLowerCase();
 
 function put<V>(table: Map<string, V>, key: string, value: V): void {
   table.delete(key);
