@@ -70,7 +70,10 @@ describe.skipIf(!haveChromium)('the live flow page', { timeout: 60_000 }, () => 
     expect(await waiting.textContent()).not.toMatch(/no room/);
     // and a message opened now says the same instead of showing the sign-in page in the detail
     await page.locator('.msg').first().click();
-    await expect(page.locator('#message-detail').textContent()).resolves.toMatch(/^Your session has ended/);
+    // the page asks the console for the message, then fills the pane: wait for that answer
+    await expect
+      .poll(async () => page.locator('#message-detail').textContent(), { timeout: 15_000 })
+      .toMatch(/^Your session has ended/);
     await expect(page.locator('#message-detail form').count()).resolves.toBe(0);
     await page.context().close();
   });
