@@ -2,17 +2,13 @@ import {
   createHttpClient,
   fetchDiscovery,
   type HttpClient,
+  TOKEN_AUTH_METHODS,
   type TokenAuthMethod,
 } from '../tpp-client/index.js';
 import { CONSOLE_USER_AGENT } from './upstream.js';
 
 /** The token endpoint auth methods the console's TPPs can use, in the order the TPP page offers them. */
-export const TPP_AUTH_METHODS: readonly TokenAuthMethod[] = [
-  'tls_client_auth',
-  'private_key_jwt',
-  'client_secret_basic',
-  'client_secret_post',
-];
+export const TPP_AUTH_METHODS: readonly TokenAuthMethod[] = TOKEN_AUTH_METHODS;
 export const isAuthMethod = (s: string): s is TokenAuthMethod =>
   (TPP_AUTH_METHODS as readonly string[]).includes(s);
 

@@ -21,6 +21,7 @@ import {
   type RetryOptions,
   register,
   signRegistrationJwt,
+  TOKEN_ENDPOINT_AUTH_METHODS,
   type TokenEndpointAuthMethod,
   type TppMaterial,
   updateRegistration,
@@ -35,14 +36,6 @@ import type { Target } from './target.js';
 
 /** The shared TPP of another organisation per directory (`ScenarioContext.otherOrganisation`). */
 const otherOrganisations = new WeakMap<object, Promise<TppMaterial>>();
-
-/** The client authentication methods of a confidential client at a token endpoint (RFC 7591 §2, OB DCR). */
-const TOKEN_AUTH_METHODS = [
-  'tls_client_auth',
-  'private_key_jwt',
-  'client_secret_basic',
-  'client_secret_post',
-];
 
 /** An expectation the bank did not meet; `rule`: the spec rule id behind it, when not the scenario's strongest. */
 export class ExpectationFailed extends Error {
@@ -522,9 +515,13 @@ export class ScenarioContext {
     // The bank's answer says how the client authenticates: one no confidential client can use
     // is the bank's failure, not the harness's ("not supported by getToken").
     const registered = client.token_endpoint_auth_method;
-    if (!opts.method && registered !== undefined && !TOKEN_AUTH_METHODS.includes(String(registered)))
+    if (
+      !opts.method &&
+      registered !== undefined &&
+      !(TOKEN_ENDPOINT_AUTH_METHODS as readonly string[]).includes(String(registered))
+    )
       this.fail(
-        `the bank registered the client with token_endpoint_auth_method ${JSON.stringify(String(registered))}, which no confidential client can get a token with (expected one of ${TOKEN_AUTH_METHODS.join(', ')})`,
+        `the bank registered the client with token_endpoint_auth_method ${JSON.stringify(String(registered))}, which no confidential client can get a token with (expected one of ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')})`,
       );
     return getToken(tpp.bank, client, {
       ...(opts.method ? { method: opts.method as never } : {}),

@@ -168,4 +168,4 @@ export type {
   TokenResult,
   TppMaterial,
 } from './types.js';
-export { SIGNING_ALGS, TOKEN_ENDPOINT_AUTH_METHODS } from './types.js';
+export { SIGNING_ALGS, TOKEN_AUTH_METHODS, TOKEN_ENDPOINT_AUTH_METHODS } from './types.js';

@@ -25,6 +25,14 @@ export const TOKEN_ENDPOINT_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
 /** Methods `getToken` can authenticate with. */
 export type TokenAuthMethod = Exclude<TokenEndpointAuthMethod, 'client_secret_jwt'>;
 
+/** The methods `getToken` can authenticate with, in the order the library prefers them. */
+export const TOKEN_AUTH_METHODS: readonly TokenAuthMethod[] = [
+  'tls_client_auth',
+  'private_key_jwt',
+  'client_secret_basic',
+  'client_secret_post',
+];
+
 /**
  * Everything a TPP needs to register at banks. Private keys are PEM (PKCS#8 or PKCS#1);
  * `saveMaterial` writes them to separate 0600 files, never into material.json.

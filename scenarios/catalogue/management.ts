@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { decodeSsa } from '../../tpp-client/index.js';
-import type { ScenarioContext } from '../context.js';
 import type { Scenario } from '../types.js';
+import { acceptableRedirects } from './acceptable-redirects.js';
 
 const OB = 'OB DCR v3.3';
 
@@ -9,20 +8,6 @@ const OB = 'OB DCR v3.3';
 function sentClaims(body: string): Record<string, unknown> {
   if (body.trimStart().startsWith('{')) return JSON.parse(body) as Record<string, unknown>;
   return JSON.parse(Buffer.from(body.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
-}
-
-/** Every redirect URI of the TPP's SSA a bank must accept (https, not localhost). */
-function acceptableRedirects(t: ScenarioContext): string[] {
-  const uris = decodeSsa(t.tpp.material.ssa).software_redirect_uris;
-  if (!Array.isArray(uris)) return [];
-  return uris.map(String).filter((u) => {
-    try {
-      const url = new URL(u);
-      return url.protocol === 'https:' && !/^(localhost|127\.|\[::1\])/.test(url.hostname);
-    } catch {
-      return false;
-    }
-  });
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

@@ -1,6 +1,7 @@
-import { decodeSsa, type RegisteredClient } from '../../tpp-client/index.js';
+import { decodeSsa, type RegisteredClient, SCOPE_FOR_ROLE } from '../../tpp-client/index.js';
 import type { RequestOptions, ScenarioContext } from '../context.js';
 import type { Need, Scenario } from '../types.js';
+import { acceptableRedirects } from './acceptable-redirects.js';
 import { ISS_ERRORS } from './conformance.js';
 
 const OB = 'OB DCR v3.3';
@@ -254,13 +255,6 @@ const RULES: Rule[] = [
   },
 ];
 
-/** The scopes each SSA role grants (OB: accounts ↔ AISP, payments ↔ PISP, fundsconfirmations ↔ CBPII). */
-const ROLE_SCOPES: Record<string, string> = {
-  AISP: 'accounts',
-  PISP: 'payments',
-  CBPII: 'fundsconfirmations',
-};
-
 /**
  * scope omitted: "if not specified, default scopes are assigned by the AS" (OB DCR Data
  * Dictionary). The defaults must still be within the SSA's roles.
@@ -270,7 +264,7 @@ function defaultScopeProblem(client: RegisteredClient, t: ScenarioContext): stri
   const value = client.scope as unknown;
   const scopes = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(' ') : [];
   const beyond = scopes.filter((s) =>
-    Object.entries(ROLE_SCOPES).some(([r, sc]) => sc === s && !roles.includes(r)),
+    Object.entries(SCOPE_FOR_ROLE).some(([r, sc]) => sc === s && !roles.includes(r)),
   );
   return beyond.length
     ? `the default scope ${JSON.stringify(value)} assigned includes ${beyond.join(', ')}, beyond the SSA roles`
@@ -283,18 +277,10 @@ function defaultScopeProblem(client: RegisteredClient, t: ScenarioContext): stri
  * be in the SSA, https and not localhost.
  */
 function defaultRedirectProblem(client: RegisteredClient, t: ScenarioContext): string | undefined {
-  const ssa = (decodeSsa(t.tpp.material.ssa).software_redirect_uris ?? []).map(String);
+  const acceptable = acceptableRedirects(t);
   const got = Array.isArray(client.redirect_uris) ? client.redirect_uris.map(String) : [];
   if (!got.length) return 'the bank registered the client without redirect_uris';
-  const bad = got.filter((u) => {
-    if (!ssa.includes(u)) return true;
-    try {
-      const url = new URL(u);
-      return url.protocol !== 'https:' || url.hostname === 'localhost';
-    } catch {
-      return true;
-    }
-  });
+  const bad = got.filter((u) => !acceptable.includes(u));
   return bad.length
     ? `the bank registered ${JSON.stringify(bad)} for the omitted redirect_uris: each must be one of the SSA's https URIs, not localhost`
     : undefined;

@@ -1,13 +1,8 @@
 import { TppError } from '../errors.js';
-import type { Discovery, TokenEndpointAuthMethod } from '../types.js';
+import { type Discovery, TOKEN_AUTH_METHODS, type TokenEndpointAuthMethod } from '../types.js';
 
 /** Preferred order when a bank offers several methods. */
-export const DEFAULT_AUTH_METHOD_PREFERENCE: readonly TokenEndpointAuthMethod[] = [
-  'tls_client_auth',
-  'private_key_jwt',
-  'client_secret_basic',
-  'client_secret_post',
-];
+export const DEFAULT_AUTH_METHOD_PREFERENCE: readonly TokenEndpointAuthMethod[] = TOKEN_AUTH_METHODS;
 
 /**
  * The first method of `preference` the bank lists in `token_endpoint_auth_methods_supported`
