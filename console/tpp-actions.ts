@@ -19,6 +19,7 @@ import {
 } from '../tpp-client/index.js';
 import { type AdvertisedMethods, isAuthMethod } from './advertised-methods.js';
 import { ConsoleTppClosed } from './console-tpp-closed.js';
+import { TppBusy } from './tpp-busy.js';
 import { CONSOLE_USER_AGENT } from './upstream.js';
 
 export interface TppActionResult {
@@ -50,6 +51,13 @@ export interface TppActionOptions {
   authMethod?: string;
 }
 
+/**
+ * Actions one TPP holds waiting behind the one running (two tabs of a session, a double click).
+ * Past this, a press is refused at once (TppBusy) instead of queueing: each waiting action holds
+ * its request, and an onboarding makes two RSA keys.
+ */
+export const MAX_WAITING_ACTIONS = 4;
+
 /** The names a session's TPP onboards with, numbered by session so the directory's list reads. */
 export const consoleTppNames = (session: number) => ({
   organisation: `Console TPP ${session}`,
@@ -79,6 +87,8 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
   let last: TppActionResult | undefined;
   /** The action running now: the next waits for it (two tabs of one session may press at once). */
   let running: Promise<unknown> = Promise.resolve();
+  /** Actions asked for and not yet ended: the one running and those waiting behind it. */
+  let held = 0;
   let closed = false;
 
   /** The HTTP clients one action uses, made when first needed and all closed when it ends. */
@@ -244,8 +254,10 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
     },
     /** The TPP's last action (its session's: no other session drives it). */
     last: (): TppActionResult | undefined => last,
-    /** One of the TPP's actions. They run one at a time, in the order asked (two tabs of a session). */
+    /** One of the TPP's actions. They run one at a time, in the order asked (two tabs of a session); TppBusy when MAX_WAITING_ACTIONS already wait. */
     run(action: TppAction, bankId: string, opts: TppActionOptions = {}): Promise<TppActionResult> {
+      if (held > MAX_WAITING_ACTIONS) return Promise.reject(new TppBusy(held - 1));
+      held += 1;
       const result = running.then(async () => {
         const exchanges: Exchange[] = [];
         const at = new Date().toISOString();
@@ -258,6 +270,7 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
           last = { action, bank: bankId, ok: false, summary: (err as Error).message, exchanges, at };
         } finally {
           await c.close();
+          held -= 1;
         }
         return last;
       });

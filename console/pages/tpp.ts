@@ -5,6 +5,7 @@ import type { ConsoleContext } from '../context.js';
 import { html } from '../html.js';
 import type { ConsoleSession } from '../sessions.js';
 import { consoleTppUserAgent, isTppAction, type TppAction, type TppActionOptions } from '../tpp-actions.js';
+import { TppBusy } from '../tpp-busy.js';
 import { TppsFull } from '../tpps-full.js';
 import { exchangeList } from './exchanges.js';
 import { layout } from './layout.js';
@@ -92,6 +93,8 @@ export function tppPages(ctx: ConsoleContext): Router {
       return { kind: result.ok ? 'ok' : 'error', text: result.summary };
     } catch (err) {
       if (err instanceof ConsoleTppClosed) return { kind: 'error', text: err.message };
+      if (err instanceof TppBusy)
+        return { kind: 'error', text: `${err.message}: try again when they are done` };
       if (!(err instanceof TppsFull)) throw err;
       return { kind: 'error', text: `${err.message}: try again when a session has ended` };
     }
