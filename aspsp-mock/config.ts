@@ -1,5 +1,6 @@
 import type { LogLevel } from '../lib/logger.js';
 import type { FaultSpec } from './faults/spec.js';
+import { type BankLimits, invalidBankLimit } from './limits.js';
 import { type BankSettings, STRICT_OB_V33 } from './settings.js';
 import { parseOriginRule } from './trust/origin-rules.js';
 
@@ -46,6 +47,8 @@ export interface AspspConfig {
   tppJwksOrigins: string[];
   jwksTimeoutMs: number;
   jwksMaxBytes: number;
+  /** How much one TPP may keep at each bank (aspsp-mock/limits.ts); unset fields keep their default. */
+  limits?: Partial<BankLimits>;
   logLevel: LogLevel;
 }
 
@@ -109,6 +112,8 @@ export function resolveAspspConfig(
       fail('tppJwksOrigins', (err as Error).message);
     }
   }
+  const badLimit = invalidBankLimit(c.limits);
+  if (badLimit) fail(`limits.${badLimit}`, 'must be a whole number 1–1000000');
   try {
     new URL(c.directory.url);
   } catch {

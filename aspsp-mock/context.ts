@@ -1,6 +1,7 @@
 import type { Logger } from '../lib/logger.js';
 import type { Store } from '../lib/store/index.js';
 import type { BankFaults } from './faults/state.js';
+import { BANK_LIMITS, type BankLimits } from './limits.js';
 import type { BankSettings } from './settings.js';
 import type { DirectoryTrust } from './trust/directory-trust.js';
 import type { JwksFetcher } from './trust/jwks-fetcher.js';
@@ -28,6 +29,11 @@ export interface BankContext {
   now(): Date;
   /** Injected faults (mock-only), set in the bank definition or through {issuer}/admin/faults. */
   faults: BankFaults;
+  /** How much one TPP may keep at this bank; default {@link BANK_LIMITS}. */
+  limits?: BankLimits;
 }
+
+/** The bank's limits per TPP (aspsp-mock/limits.ts). */
+export const limitsOf = (ctx: BankContext): BankLimits => ctx.limits ?? BANK_LIMITS;
 
 export const nowSeconds = (ctx: BankContext): number => Math.floor(ctx.now().getTime() / 1000);

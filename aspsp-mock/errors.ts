@@ -75,3 +75,15 @@ export class InsufficientScope extends HttpError {
     });
   }
 }
+
+/**
+ * 429 from the token endpoint: the client holds as many unexpired access tokens as the bank keeps
+ * for one (limits.liveTokensPerClient). RFC 6749 §5.2 has no code for it; `temporarily_unavailable`
+ * (RFC 6749 §4.1.2.1: "currently unable to handle the request due to a temporary overloading")
+ * with `Retry-After` (RFC 6585 §4, RFC 9110 §10.2.3) says when the oldest one expires.
+ */
+export class TooManyTokens extends HttpError {
+  constructor(description: string, retryAfterSeconds: number) {
+    super(429, 'temporarily_unavailable', description, { 'Retry-After': String(retryAfterSeconds) });
+  }
+}

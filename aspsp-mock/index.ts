@@ -7,6 +7,7 @@ export {
   resolveAspspConfig,
 } from './config.js';
 export type { BankContext } from './context.js';
+export { BANK_LIMITS, type BankLimits, bankLimits } from './limits.js';
 export { loadProfile, type Profile, ProfileError, shippedProfileNames } from './profile/load-profile.js';
 export { SWITCH_NAMES, SWITCHES } from './profile/switches.js';
 export { bankFromSpec, UnknownProfile } from './profiles.js';

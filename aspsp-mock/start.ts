@@ -12,6 +12,7 @@ import { type AspspConfig, resolveAspspConfig } from './config.js';
 import type { BankContext } from './context.js';
 import { enrolBank } from './enrol.js';
 import { createBankFaults } from './faults/setup.js';
+import { bankLimits } from './limits.js';
 import { bankCollections } from './model.js';
 import { schedulePurge } from './purge-expired.js';
 import { DirectoryTrust } from './trust/directory-trust.js';
@@ -134,6 +135,7 @@ export async function startAspsp(
         logger: logger.child({ bank: def.id }),
         now,
         faults: faults.get(def.id)!,
+        limits: bankLimits(config.limits),
       };
       banks.push({ id: def.id, issuer, discovery, orgId: identity.orgId, profile: def.profile, ctx });
     }

@@ -31,6 +31,14 @@ export interface DirectoryConfig {
    * bank fetches; beyond it a CSR upload or an association is refused with 409.
    */
   maxActiveCertificatesPerSoftware: number;
+  /**
+   * Most records one organisation may make through the API (directory/organisation-limits.ts):
+   * software statements, certificates (revoked ones included: the CRL keeps them), authorisation
+   * servers. Past one, the create is refused with 409 and nothing is stored.
+   */
+  maxSoftwareStatementsPerOrganisation: number;
+  maxCertificatesPerOrganisation: number;
+  maxAuthorisationServersPerOrganisation: number;
   logLevel: LogLevel;
 }
 
@@ -44,6 +52,9 @@ export const DIRECTORY_DEFAULTS: DirectoryConfig = {
   ssaEnvironment: 'sandbox',
   certificateShards: 128,
   maxActiveCertificatesPerSoftware: 20,
+  maxSoftwareStatementsPerOrganisation: 1_000,
+  maxCertificatesPerOrganisation: 10_000,
+  maxAuthorisationServersPerOrganisation: 100,
   logLevel: 'info',
 };
 
@@ -93,6 +104,14 @@ export function resolveDirectoryConfig(overrides: Partial<DirectoryConfig> = {})
     c.maxActiveCertificatesPerSoftware > 60
   )
     fail('maxActiveCertificatesPerSoftware', 'must be an integer 1–60');
+  for (const key of [
+    'maxSoftwareStatementsPerOrganisation',
+    'maxCertificatesPerOrganisation',
+    'maxAuthorisationServersPerOrganisation',
+  ] as const) {
+    const v = c[key];
+    if (!Number.isInteger(v) || v < 1 || v > 1_000_000) fail(key, 'must be an integer 1–1000000');
+  }
   if (!LEVELS.includes(c.logLevel)) fail('logLevel', `must be one of ${LEVELS.join(', ')}`);
   if (isAbsolute(c.dataDir) === false && c.dataDir.includes('\0')) fail('dataDir', 'must be a folder path');
   return c;

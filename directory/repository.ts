@@ -160,6 +160,10 @@ export class DirectoryRepository {
   softwareStatement(id: string): SoftwareStatementRecord | undefined {
     return this.store.get(COLLECTIONS.softwareStatements, id);
   }
+  /** How many software statements the organisation has (the directory deletes none). */
+  softwareStatementCountOf(orgId: string): number {
+    return this.softwareByOrg.get(orgId)?.size ?? 0;
+  }
   softwareStatementsOf(orgId: string): SoftwareStatementRecord[] {
     const ids = this.softwareByOrg.get(orgId) ?? new Set<string>();
     return [...ids].map((id) => this.softwareStatement(id)).filter((s): s is SoftwareStatementRecord => !!s);
@@ -172,6 +176,10 @@ export class DirectoryRepository {
   // certificates
   certificate(kid: string): CertificateRecord | undefined {
     return this.store.get(COLLECTIONS.certificates, kid);
+  }
+  /** How many certificates the CA issued for the organisation, revoked ones included (kept for the CRL). */
+  certificateCountOf(orgId: string): number {
+    return this.certsByOrg.get(orgId)?.size ?? 0;
   }
   certificatesOfOrganisation(orgId: string): CertificateRecord[] {
     return this.resolve(this.certsByOrg.get(orgId));

@@ -23,6 +23,7 @@ export const REGISTRATION_CHECKS = [
   ['scope', 'scope is allowed by the software statement’s roles'],
   ['subject-dn', 'the subject DN claim matches the client certificate'],
   ['client-software', 'the software may register here (no duplicate; an update is for the same software)'],
+  ['organisation-room', 'the organisation has fewer clients here than the bank keeps for one (limits)'],
   ['jti-unused', 'the request’s jti has not been used before'],
 ] as const;
 

@@ -8,6 +8,7 @@ import { InsufficientScope } from '../errors.js';
 import { BANK_COLLECTIONS, type ConsentRecord, type TokenRecord } from '../model.js';
 import { requireAccessToken } from '../token/access-token.js';
 import { CONSENT_CHECKS } from '../token/token-checks.js';
+import { keepConsent } from './consents-of-client.js';
 
 const PERMISSIONS = new Set([
   'ReadAccountsBasic',
@@ -156,7 +157,7 @@ export function createConsent(ctx: BankContext) {
       CreationDateTime: now,
       StatusUpdateDateTime: now,
     };
-    await ctx.store.put(BANK_COLLECTIONS.consents, consent.ConsentId, consent);
+    await keepConsent(ctx, consent);
     res.status(201).json(view(ctx, consent));
   };
 }

@@ -4,8 +4,13 @@ import { Forbidden } from '../../lib/errors.js';
 import { sendJson } from '../../lib/http/index.js';
 import { newCredential } from '../../lib/ids.js';
 import { Checklist } from '../checklist.js';
-import { type BankContext, nowSeconds } from '../context.js';
-import { InsufficientScope, InvalidClientMetadata, InvalidToken } from '../errors.js';
+import { type BankContext, limitsOf, nowSeconds } from '../context.js';
+import {
+  InsufficientScope,
+  InvalidClientMetadata,
+  InvalidToken,
+  UnapprovedSoftwareStatement,
+} from '../errors.js';
 import { BANK_COLLECTIONS, type ClientRecord } from '../model.js';
 import {
   MANAGEMENT_CHECKS,
@@ -16,6 +21,11 @@ import {
 import { subjectDnClaim } from '../register/claim-schema.js';
 import { clientOfSoftware, noteClient } from '../register/client-by-software.js';
 import { clientView, type IssuedCredentials } from '../register/client-view.js';
+import {
+  forgetClientOfOrganisation,
+  noteClientOfOrganisation,
+  organisationHasRoom,
+} from '../register/clients-of-organisation.js';
 import { scopesForRoles } from '../register/eidas-roles.js';
 import { flattenedSsa } from '../register/remembered-statements.js';
 import { rememberJti } from '../register/replay.js';
@@ -108,6 +118,13 @@ export function registerClient(ctx: BankContext) {
       sendJson(res, 200, clientView(ctx, existing));
       return;
     }
+    checks.step('organisation-room', () => {
+      const max = limitsOf(ctx).clientsPerOrganisation;
+      if (!organisationHasRoom(ctx.store, v.ssa.org_id, max))
+        throw new UnapprovedSoftwareStatement(
+          `organisation ${v.ssa.org_id} has ${max} clients registered at this bank, the most it keeps for one organisation; delete one (DELETE on its registration) first`,
+        );
+    });
     // The replay check and the in-memory record of the jti happen here, synchronously; its
     // durable write joins the client's in one group commit, both awaited before the answer.
     const { jtiWritten } = checks.step('jti-unused', () => {
@@ -133,6 +150,7 @@ export function registerClient(ctx: BankContext) {
       updatedAt: now.toISOString(),
     };
     noteClient(ctx.store, client);
+    noteClientOfOrganisation(ctx.store, client);
     await Promise.all([jtiWritten, ctx.store.put(BANK_COLLECTIONS.clients, client.client_id, client)]);
     ctx.logger.info('client registered', {
       bank: ctx.id,
@@ -240,6 +258,7 @@ export function updateClient(ctx: BankContext) {
           `the request is for software ${v.ssa.software_id}, not this client's ${client.software_id}`,
         );
     });
+    checks.skip('organisation-room', 'an update adds no client');
     await checks.run('jti-unused', () => rememberRequestJti(ctx, v.claims));
     const metadata = registeredMetadata(ctx, v);
     const needsSecret = SECRET_METHODS.has(String(metadata.token_endpoint_auth_method));
@@ -267,6 +286,7 @@ export function deleteClient(ctx: BankContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const { client } = await authoriseManagement(ctx, req, new Checklist(MANAGEMENT_CHECKS).attach(res));
     await ctx.store.delete(BANK_COLLECTIONS.clients, client.client_id);
+    forgetClientOfOrganisation(ctx.store, client);
     await revokeClientTokens(ctx, client.client_id);
     res.status(204).end();
   };

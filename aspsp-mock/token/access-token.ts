@@ -6,6 +6,7 @@ import { checkClientCertificate, presentedCertificate } from '../client-certific
 import { type BankContext, nowSeconds } from '../context.js';
 import { InvalidToken } from '../errors.js';
 import { BANK_COLLECTIONS, type TokenRecord } from '../model.js';
+import { countNewToken, forgetClientTokens } from './live-tokens.js';
 import { ACCESS_TOKEN_CHECKS, type AccessTokenCheck } from './token-checks.js';
 
 export const hashToken = (t: string): string => createHash('sha256').update(t).digest('hex');
@@ -26,6 +27,7 @@ export async function issueAccessToken(
     x5tS256: thumbprint(certDer),
     expiresAt: nowSeconds(ctx) + ctx.settings.accessTokenLifetimeSeconds,
   };
+  countNewToken(ctx, clientId, record.expiresAt);
   await ctx.store.put(BANK_COLLECTIONS.tokens, record.hash, record);
   return { token, record };
 }
@@ -97,4 +99,5 @@ export async function revokeClientTokens(ctx: BankContext, clientId: string): Pr
     if (++seen % REVOKE_BATCH === 0) await new Promise<void>((r) => setImmediate(r));
   }
   await Promise.all(found.map((t) => revokeToken(ctx, t)));
+  forgetClientTokens(ctx.store, clientId);
 }

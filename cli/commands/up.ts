@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../../lib/write-file-atomic.js';
 import { prepareBootKeys } from '../../scenarios/prepare-boot-keys.js';
 import { type RunningTppService, startTppService } from '../../tpp-client/service/index.js';
 import { consoleUsesHttps } from '../console-https.js';
+import { serviceLimits } from '../service-limits.js';
 import { UsageError } from '../usage-error.js';
 import { waitUntilAnswering } from '../wait-until-answering.js';
 import { wholeNumber } from '../whole-number.js';
@@ -42,6 +43,12 @@ Options:
   --console-https        serve the console over HTTPS (certificate from the sandbox CA);
                          the default when --bind is not a loopback address
   --console-http         serve the console over plain HTTP even on a non-loopback --bind
+  --limit NAME=N         how much one TPP may keep (repeatable; docs/bank.md, docs/directory.md):
+                         clients-per-organisation (10000), live-tokens-per-client (10000),
+                         consents-per-client (10000) at each bank;
+                         software-statements-per-organisation (1000),
+                         certificates-per-organisation (10000),
+                         authorisation-servers-per-organisation (100) at the directory
   --ready-file PATH      write a JSON file with URLs, CA paths and the admin token once up
   --log-level LEVEL      debug | info | warn | error | silent (default info)
 `;
@@ -91,6 +98,7 @@ export async function up(argv: string[]): Promise<number> {
       'directory-url': { type: 'string' },
       'bank-discovery': { type: 'string', multiple: true },
       'ready-file': { type: 'string' },
+      limit: { type: 'string', multiple: true },
       'console-port': { type: 'string' },
       'console-https': { type: 'boolean' },
       'console-http': { type: 'boolean' },
@@ -124,6 +132,7 @@ export async function up(argv: string[]): Promise<number> {
     http: values['console-http'],
     bind: values.bind,
   });
+  const limits = serviceLimits(values.limit ?? []);
   const dataDir = values['data-dir'] ?? '.obmock';
   const common = { dataDir, host: values.host, bindAddress: values.bind, logLevel };
 
@@ -143,7 +152,12 @@ export async function up(argv: string[]): Promise<number> {
   try {
     let trust: { url: string; caBundlePem: string; adminToken: string; bundlePath: string };
     if (runs('directory')) {
-      directory = await startDirectory({ ...common, port, publicUrl: values['public-url'] });
+      directory = await startDirectory({
+        ...common,
+        port,
+        publicUrl: values['public-url'],
+        ...limits.directory,
+      });
       trust = {
         url: directory.url,
         caBundlePem: await readFile(directory.ca.bundle, 'utf8'),
@@ -168,6 +182,7 @@ export async function up(argv: string[]): Promise<number> {
         banks,
         mtlsHeader: values['mtls-header'],
         tppJwksOrigins: values['tpp-jwks-origin'],
+        limits: limits.bank,
         directory: directoryTrust,
       });
     }

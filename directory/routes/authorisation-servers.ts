@@ -5,6 +5,7 @@ import { base62Id } from '../../lib/ids.js';
 import { organisationInPath } from '../auth.js';
 import type { DirectoryContext } from '../context.js';
 import type { AuthorisationServerRecord, OrganisationRecord } from '../model.js';
+import { reserveOrganisationRecord } from '../organisation-limits.js';
 import { MEDIA, sendJson } from '../respond.js';
 import { AUTHORISATION_SERVER } from '../validation/schemas.js';
 import { validateBody } from '../validation/validate.js';
@@ -58,7 +59,12 @@ export function createAuthorisationServer(ctx: DirectoryContext) {
       EISCDId: [],
       CreatedAt: ctx.now().toISOString(),
     });
-    await ctx.repo.putAuthorisationServer(record);
+    const release = reserveOrganisationRecord(ctx, 'authorisationServers', org.OrganisationId);
+    try {
+      await ctx.repo.putAuthorisationServer(record);
+    } finally {
+      release();
+    }
     res.location(`/v2.1/organisation/${org.OrganisationId}/authorisation-server/${record.Id}`);
     sendJson(req, res, 201, authorisationServerView(record), AS_MEDIA);
   };

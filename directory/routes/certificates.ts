@@ -21,6 +21,7 @@ import type {
   SoftwareRole,
   SoftwareStatementRecord,
 } from '../model.js';
+import { reserveOrganisationRecord } from '../organisation-limits.js';
 import { MEDIA, sendJson } from '../respond.js';
 import { CERTIFICATE_ASSOCIATION } from '../validation/schemas.js';
 import { validateBody } from '../validation/validate.js';
@@ -106,35 +107,40 @@ async function issueAndStore(
     throw err;
   }
   checkCertificateNames(ctx, type, csr, org);
-  const issued = await issueCertificateAsync(ctx.ca, {
-    type,
-    csr,
-    ctx: subject,
-    validityDays: ctx.config.certificateValidityDays,
-    now: ctx.now(),
-  });
-  const jwk = csr.publicKey.export({ format: 'jwk' });
-  const record: CertificateRecord = {
-    kid: issued.kid,
-    OrganisationId: org.OrganisationId,
-    ...(ss ? { SoftwareStatementId: ss.Id } : {}),
-    Associations: [],
-    type,
-    use: USE[type],
-    status: 'Active',
-    pem: issued.pem,
-    serialHex: issued.serialHex,
-    notBefore: issued.notBefore.toISOString(),
-    notAfter: issued.notAfter.toISOString(),
-    kty: String(jwk.kty),
-    n: String(jwk.n ?? ''),
-    e: String(jwk.e ?? ''),
-    ...(jwk.kty === 'EC' ? { crv: String(jwk.crv), x: String(jwk.x), y: String(jwk.y) } : {}),
-    x5tS256: issued.x5tS256,
-    createdAt: ctx.now().toISOString(),
-  };
-  await ctx.repo.putCertificate(record);
-  return record;
+  const release = reserveOrganisationRecord(ctx, 'certificates', org.OrganisationId);
+  try {
+    const issued = await issueCertificateAsync(ctx.ca, {
+      type,
+      csr,
+      ctx: subject,
+      validityDays: ctx.config.certificateValidityDays,
+      now: ctx.now(),
+    });
+    const jwk = csr.publicKey.export({ format: 'jwk' });
+    const record: CertificateRecord = {
+      kid: issued.kid,
+      OrganisationId: org.OrganisationId,
+      ...(ss ? { SoftwareStatementId: ss.Id } : {}),
+      Associations: [],
+      type,
+      use: USE[type],
+      status: 'Active',
+      pem: issued.pem,
+      serialHex: issued.serialHex,
+      notBefore: issued.notBefore.toISOString(),
+      notAfter: issued.notAfter.toISOString(),
+      kty: String(jwk.kty),
+      n: String(jwk.n ?? ''),
+      e: String(jwk.e ?? ''),
+      ...(jwk.kty === 'EC' ? { crv: String(jwk.crv), x: String(jwk.x), y: String(jwk.y) } : {}),
+      x5tS256: issued.x5tS256,
+      createdAt: ctx.now().toISOString(),
+    };
+    await ctx.repo.putCertificate(record);
+    return record;
+  } finally {
+    release();
+  }
 }
 
 function respondCreated(ctx: DirectoryContext, req: Request, res: Response, cert: CertificateRecord): void {

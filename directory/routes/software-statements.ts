@@ -5,6 +5,7 @@ import { newSoftwareId } from '../../lib/ids.js';
 import { organisationInPath } from '../auth.js';
 import type { DirectoryContext } from '../context.js';
 import type { OrganisationRecord, SoftwareRole, SoftwareStatementRecord } from '../model.js';
+import { reserveOrganisationRecord } from '../organisation-limits.js';
 import { MEDIA, sendJson } from '../respond.js';
 import { SOFTWARE_STATEMENT_CREATE, SOFTWARE_STATEMENT_UPDATE } from '../validation/schemas.js';
 import { validateBody } from '../validation/validate.js';
@@ -79,7 +80,12 @@ export function createSoftwareStatement(ctx: DirectoryContext) {
     };
     const ss = applyFields(defaults, body);
     checkRoles(ss.Roles, org);
-    await ctx.repo.putSoftwareStatement(ss);
+    const release = reserveOrganisationRecord(ctx, 'softwareStatements', org.OrganisationId);
+    try {
+      await ctx.repo.putSoftwareStatement(ss);
+    } finally {
+      release();
+    }
     res.location(`/v2.1/organisation/${org.OrganisationId}/software-statement/${ss.Id}`);
     sendJson(req, res, 201, softwareStatementView(ctx, ss), SS_MEDIA);
   };

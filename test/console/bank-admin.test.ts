@@ -300,6 +300,7 @@ describe('registration checklist in the message tap', () => {
       'scope',
       'subject-dn',
       'client-software',
+      'organisation-room',
       'jti-unused',
     ]);
     const failed = checks.filter((c) => c.result === 'failed');
