@@ -477,17 +477,28 @@ export class ScenarioContext {
     return this.target.hints.mediaType ?? 'application/jose';
   }
 
-  /** POST the registration endpoint (one attempt unless `retry` is given). */
-  register(
+  /**
+   * POST the registration endpoint (one attempt unless `retry` is given). A client the bank
+   * creates is noted in the run's ledger (`target.clients`), to be deleted when the run ends.
+   */
+  async register(
     body: string,
     opts: { mediaType?: string; tpp?: ScenarioTpp; retry?: RetryOptions; timeoutMs?: number } = {},
   ) {
     const tpp = opts.tpp ?? this.tpp;
-    return register(tpp.bank, body, {
+    const res = await register(tpp.bank, body, {
       mediaType: opts.mediaType ?? this.mediaType(),
       retry: opts.retry ?? false,
       ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     });
+    if (res.ok)
+      this.target.clients?.add({
+        client: res.client,
+        material: tpp.material,
+        discovery: this.discovery,
+        hints: this.target.hints,
+      });
+    return res;
   }
 
   /** A valid registration that must succeed; returns the registered client. */
@@ -553,8 +564,15 @@ export class ScenarioContext {
     return updateRegistration(tpp.bank, clientId, token, body, { mediaType: this.mediaType() });
   }
 
-  deleteRegistration(clientId: string, token: string | undefined, tpp: ScenarioTpp = this.tpp) {
-    return deleteRegistration(tpp.bank, clientId, token);
+  /** Tells the run that `material`'s transport certificate was revoked: its clients are left at the end, not deleted. */
+  certificateRevoked(material: TppMaterial): void {
+    this.target.clients?.retire(material.transport.certPem);
+  }
+
+  async deleteRegistration(clientId: string, token: string | undefined, tpp: ScenarioTpp = this.tpp) {
+    const res = await deleteRegistration(tpp.bank, clientId, token);
+    if (res.ok) this.target.clients?.forget(clientId);
+    return res;
   }
 
   /** Expect an HTTP status (one of several allowed); `handshake`: a refusal in the TLS handshake counts. */

@@ -8,8 +8,10 @@ import { adviceFor, BASELINES, type Baseline } from './baselines.js';
 import { boundedMessage } from './bounded-message.js';
 import { specRule, strongestLevel } from './catalogue/spec-rules.js';
 import { ExpectationFailed, ScenarioContext, Skipped } from './context.js';
+import { deleteRunClients } from './delete-run-clients.js';
 import { learnTarget } from './learn-target.js';
 import type { FailedExpectation, SpecRule, StepRecord } from './records.js';
+import { RunClients } from './run-clients.js';
 import type { Target } from './target.js';
 import { discoveryHint, TargetError } from './target-errors.js';
 import type { BaselineResult, Outcome, RunSummary, Scenario, ScenarioResult } from './types.js';
@@ -23,6 +25,8 @@ export interface RunOptions {
   onLearned?: (lines: string[]) => void;
   /** Per-scenario deadline, ms; default 60 s (plus the target's revocation wait). */
   timeoutMs?: number;
+  /** Leave the clients the run registered at the bank (default: delete them when the run ends). */
+  keepClients?: boolean;
 }
 
 /**
@@ -195,7 +199,8 @@ export async function runCatalogue(
   }
   const learned = await learnTarget(target, discovery);
   opts.onLearned?.(learned.lines);
-  const effective: Target = { ...target, hints: learned.hints };
+  const clients = new RunClients();
+  const effective: Target = { ...target, hints: learned.hints, clients };
   const timeoutMs = opts.timeoutMs ?? 60_000;
 
   const wanted = new Set(scenarios.map((s) => s.baseline).filter((b): b is string => b !== undefined));
@@ -244,6 +249,9 @@ export async function runCatalogue(
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
   for (const i of serial) await run(i);
+  const cleanup = opts.keepClients
+    ? undefined
+    : await deleteRunClients(clients, target.lookup ? { lookup: target.lookup } : {});
   const count = (o: Outcome) => results.filter((r) => r.outcome === o).length;
   return {
     target: target.name,
@@ -257,5 +265,6 @@ export async function runCatalogue(
     learned: learned.lines,
     baselines,
     results,
+    ...(cleanup ? { cleanup } : {}),
   };
 }

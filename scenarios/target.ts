@@ -1,5 +1,5 @@
 import type { LookupFunction } from 'node:net';
-import type { SigningAlg, TppMaterial } from '../tpp-client/index.js';
+import type { Discovery, RegisteredClient, SigningAlg, TppMaterial } from '../tpp-client/index.js';
 
 /**
  * The redirect URIs the software statement of an onboarded scenario TPP lists: two valid https
@@ -76,6 +76,22 @@ export interface ProfileBank {
   hints: BankHints;
 }
 
+/** A client a run registered: what deleting it needs (its TPP's material, its bank, how that bank manages clients). */
+export interface RunClient {
+  client: RegisteredClient;
+  material: TppMaterial;
+  discovery: Discovery;
+  hints: BankHints;
+}
+
+/** Where a run notes the clients its scenarios register and delete (scenarios/run-clients.ts). */
+export interface ClientLedger {
+  add(entry: RunClient): void;
+  forget(clientId: string): void;
+  /** A scenario revoked this transport certificate: the clients registered over it cannot be managed any more. */
+  retire(transportCertPem: string): void;
+}
+
 /** The bank under test and the TPP material to test it with. */
 export interface Target {
   /** Label for reports. */
@@ -105,4 +121,6 @@ export interface Target {
    * bank caches) may take before they fail, ms; default 30 000 (`--revocation-wait`).
    */
   revocationWaitMs?: number;
+  /** Set by runCatalogue: the clients registered, deleted when the run ends unless kept. */
+  clients?: ClientLedger;
 }

@@ -1,4 +1,5 @@
 import type { ScenarioContext } from './context.js';
+import type { ClientCleanup } from './delete-run-clients.js';
 import type { Exchange, FailedExpectation, Level, Need, SpecRule, StepRecord } from './records.js';
 
 export type { Exchange, FailedExpectation, Level, Need, SpecRule, StepRecord };
@@ -79,4 +80,6 @@ export interface RunSummary {
   learned?: string[];
   baselines?: BaselineResult[];
   results: ScenarioResult[];
+  /** The clients the run registered, deleted at its end (absent when kept: `keepClients`). */
+  cleanup?: ClientCleanup;
 }

@@ -43,6 +43,8 @@ Options:
   --key-cache DIR       reuse test RSA keys from DIR across runs (default .obmock/key-cache)
   --fail-on LEVEL       failure (default) | warning: warnings fail the run too (exit 1)
   --revocation-wait S   how long a revoked certificate may take to be refused, seconds (default 30)
+  --keep-clients        leave the clients the run registered at the bank (default: the run
+                        deletes them when it ends, where the bank offers DELETE)
 `;
 
 const REPORTERS = ['console', 'json', 'junit', 'html'] as const;
@@ -84,6 +86,7 @@ async function runScenarios(argv: string[]): Promise<number> {
       'key-cache': { type: 'string' },
       'fail-on': { type: 'string' },
       'revocation-wait': { type: 'string' },
+      'keep-clients': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -148,6 +151,7 @@ async function runScenarios(argv: string[]): Promise<number> {
     log(`running ${selected.length} scenario(s) against ${target.name}`);
     const summary = await runCatalogue(selected, target, {
       concurrency,
+      keepClients: values['keep-clients'] === true,
       onLearned: (lines) => {
         for (const l of lines) log(l);
       },

@@ -30,6 +30,7 @@ async function revoke(t: ScenarioContext, m: TppMaterial): Promise<void> {
     path: `/v2.1/organisation/${m.organisationId}/certificate/kid/${m.transport.kid}`,
     token: m.directory?.accessToken,
   });
+  t.certificateRevoked(m);
 }
 const DAY_MS = 86_400_000;
 

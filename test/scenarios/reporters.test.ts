@@ -314,6 +314,23 @@ describe('console reporter', () => {
     expectNoPlantedSecret(lines.join('\n'));
   });
 
+  it('says what became of the clients the run registered, just above the counts; nothing when they were kept', () => {
+    const cleanup = {
+      deleted: 54,
+      left: 2,
+      noDelete: 1,
+      revoked: 4,
+      reasons: [{ reason: 'the token for it: 401 invalid_client\u001b[2J', count: 2 }],
+    };
+    const lines = consoleSummary({ ...summary, cleanup }).split('\n');
+    const at = lines.findIndex((l) => l.startsWith('clients the run registered:'));
+    expect(lines[at]).toBe(
+      'clients the run registered: deleted 54, left 2 (the token for it: 401 invalid_client ×2), left 4 registered over certificates the run revoked, left 1 at a bank that offers no DELETE (--keep-clients keeps them)',
+    );
+    expect(lines[at + 1]).toMatch(/^\d+ scenarios against /);
+    expect(consoleSummary(summary)).not.toContain('clients the run registered');
+  });
+
   it('colours only when asked', () => {
     expect(consoleProgress(summary.results[0], { color: true })).toContain('\u001b[32m✓\u001b[0m');
     expect(consoleSummary(summary, { color: true })).toContain('\u001b[31m');
