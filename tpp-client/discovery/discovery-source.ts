@@ -1,0 +1,18 @@
+import type { Discovery } from '../types.js';
+
+/** The URL each discovery document `fetchDiscovery` returned was fetched from. */
+const sources = new WeakMap<Discovery, string>();
+
+/** Remembers that `discovery` came from `url` (fetchDiscovery). */
+export function noteDiscoverySource(discovery: Discovery, url: string): void {
+  sources.set(discovery, url);
+}
+
+/**
+ * The host the name rule measures a bank's URLs from: the host of the URL `discovery` was fetched
+ * from (this very object, as `fetchDiscovery` returned it), else — a document built by hand or
+ * copied — its `issuer`'s host.
+ */
+export function discoveryHostOf(discovery: Discovery): string {
+  return new URL(sources.get(discovery) ?? discovery.issuer).hostname;
+}
