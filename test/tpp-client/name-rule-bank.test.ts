@@ -130,10 +130,10 @@ describe('a registration whose registration_client_uri is on another host', () =
       }
       return undefined;
     });
+    expect(reachedOther()).toEqual({ requests: 0, connections: before, tokens: 0 });
     expect(err).toBeInstanceOf(ForeignHostError);
     expect((err as ForeignHostError).field).toBe('registration_client_uri');
     expect((err as ForeignHostError).host).toBe('localhost');
-    expect(reachedOther()).toEqual({ requests: 0, connections: before, tokens: 0 });
   });
 
   it('allowedHosts names that host: the registration is made and managed there, with its token', async () => {
@@ -189,12 +189,12 @@ describe('a discovery document whose issuer is on another host', () => {
       const discovery = await tpp.discover(discoveryUrl('issuer-elsewhere'));
       await tpp.profileHints(discovery);
     }).catch((e: unknown) => e);
+    expect(reachedOther()).toEqual({ requests: 0, connections: before, tokens: 0 });
     expect(err).toBeInstanceOf(DiscoveryError);
     expect((err as DiscoveryError).field).toBe('issuer');
     expect((err as Error).message).toContain(
       'issuer is on host localhost, not 127.0.0.1 or a host of its domain; if the bank really serves it there, allow that host (allowedHosts)',
     );
-    expect(reachedOther()).toEqual({ requests: 0, connections: before, tokens: 0 });
   });
 
   it('allowedHosts names it: the TPP calls {issuer}/profile there', async () => {
