@@ -197,6 +197,12 @@ describe('registration_client_uri: where a registration may send its registratio
     expect(manage('https://matls.bank.example/register/abc', [], discovery()).managementUrl).toBe(
       'https://matls.bank.example/register/abc',
     );
+    // built by hand with an issuer that is no URL: nothing to measure from, only allowedHosts pass
+    const noIssuer = { ...discovery(), issuer: 'bank' };
+    expect(() => manage('https://auth.bank.example/register/abc', [], noIssuer)).toThrow(ForeignHostError);
+    expect(manage('https://auth.bank.example/r/abc', allowed, noIssuer).managementUrl).toBe(
+      'https://auth.bank.example/r/abc',
+    );
   });
 });
 

@@ -11,8 +11,12 @@ export function noteDiscoverySource(discovery: Discovery, url: string): void {
 /**
  * The host the name rule measures a bank's URLs from: the host of the URL `discovery` was fetched
  * from (this very object, as `fetchDiscovery` returned it), else — a document built by hand or
- * copied — its `issuer`'s host.
+ * copied — its `issuer`'s host; '' (no host: only `allowedHosts` pass) when that is no URL.
  */
 export function discoveryHostOf(discovery: Discovery): string {
-  return new URL(sources.get(discovery) ?? discovery.issuer).hostname;
+  try {
+    return new URL(sources.get(discovery) ?? String(discovery.issuer)).hostname;
+  } catch {
+    return '';
+  }
 }
