@@ -99,6 +99,22 @@ export class ForbiddenAddressError extends TppError {
   }
 }
 
+/**
+ * A URL a bank named that the TPP will not call: its host is not the bank's discovery host, a
+ * host of its domain, or one of `allowedHosts` (the name rule). Thrown before anything is sent;
+ * `field` names where the bank put it, `host` its host.
+ */
+export class ForeignHostError extends TppError {
+  readonly field: string;
+  readonly host: string;
+
+  constructor(message: string, details: { field: string; host: string }) {
+    super('foreign_host', message);
+    this.field = details.field;
+    this.host = details.host;
+  }
+}
+
 /** A response body that is not what the protocol promises (e.g. not JSON). */
 export class InvalidResponseError extends TppError {
   constructor(message: string, status?: number) {

@@ -18,6 +18,7 @@ export { getToken } from './bank/get-token.js';
 export { epochSeconds, normaliseClient } from './bank/normalise-client.js';
 export type { RegisterOptions } from './bank/register.js';
 export { register } from './bank/register.js';
+export { registrationClientUriRefusal } from './bank/registration-client-uri-refusal.js';
 export { updateRegistration } from './bank/update-registration.js';
 export type { CreatedOrganisation, NewOrganisation } from './directory-api/create-organisation.js';
 export { createOrganisation } from './directory-api/create-organisation.js';
@@ -58,6 +59,7 @@ export {
   DirectoryError,
   DiscoveryError,
   ForbiddenAddressError,
+  ForeignHostError,
   HttpNetworkError,
   HttpTimeoutError,
   InvalidResponseError,

@@ -5,6 +5,7 @@ import { getConsent } from './bank/get-consent.js';
 import { getRegistration, type ManagementCallOptions } from './bank/get-registration.js';
 import { type GetTokenOptions, getToken } from './bank/get-token.js';
 import { type RegisterOptions, register } from './bank/register.js';
+import { refuseRegistrationClientUri } from './bank/registration-client-uri-refusal.js';
 import { updateRegistration } from './bank/update-registration.js';
 import { refreshSsa } from './directory-api/refresh-ssa.js';
 import { fetchBankProfile } from './discovery/fetch-bank-profile.js';
@@ -61,8 +62,10 @@ export interface TppClientOptions extends Omit<HttpClientOptions, 'ca' | 'cert' 
    */
   softwareStatement?: (discovery: Discovery) => string | Promise<string>;
   /**
-   * Host names a bank's discovery may name for its registration and token endpoints besides the
-   * discovery URL's host and the hosts of its domain (see `checkEndpointHosts`).
+   * Host names a bank may name for the URLs the TPP calls (its discovery document's issuer,
+   * registration and token endpoints and their aliases; a registration's
+   * `registration_client_uri`) besides the discovery URL's host and the hosts of its domain
+   * (see `checkEndpointHosts`).
    */
   allowedHosts?: string[];
 }
@@ -85,7 +88,8 @@ export class TppClient {
   readonly retry: RetryOptions | false;
   private current: TppMaterial;
   private readonly statementSource: TppClientOptions['softwareStatement'];
-  private readonly allowedHosts: string[];
+  /** The `allowedHosts` option: further hosts a bank may name (the name rule). */
+  readonly allowedHosts: readonly string[];
 
   constructor(material: TppMaterial, options: TppClientOptions = {}) {
     const { retry, softwareStatement, allowedHosts, ...httpOptions } = options;
@@ -106,7 +110,7 @@ export class TppClient {
   }
 
   /**
-   * GET the bank's discovery document over mTLS (retried as a GET) and validate it: its
+   * GET the bank's discovery document over mTLS (retried as a GET) and validate it: its issuer,
    * registration and token endpoints must be on its own host or domain, or in `allowedHosts`.
    */
   discover(url: string): Promise<Discovery> {
@@ -163,14 +167,23 @@ export class TppClient {
    * Registers at a bank the way it wants (`optionsForBank(discovery, opts)`): builds the
    * request, POSTs it to the discovery's `registration_endpoint` with the right media type,
    * and on success returns a `BankRegistration` to get tokens and read, update and delete it.
+   * A 2xx whose `registration_client_uri` is on a host the name rule refuses is returned as
+   * failure `invalid_response` naming the field, the host and `allowedHosts` (the bank's
+   * answer, client included, in `raw`): no `BankRegistration` sends its registration access
+   * token there.
    */
   async registerAt(discovery: Discovery, opts: RegisterAtOptions = {}): Promise<RegisterAtResult> {
     const { body, mediaType, options } = await this.registrationBody(discovery, opts);
-    const result = await register(this.bank(discovery), body, {
-      mediaType,
-      ...(opts.retry !== undefined ? { retry: opts.retry } : {}),
-      ...(opts.headers ? { headers: opts.headers } : {}),
-    });
+    const result = refuseRegistrationClientUri(
+      await register(this.bank(discovery), body, {
+        mediaType,
+        ...(opts.retry !== undefined ? { retry: opts.retry } : {}),
+        ...(opts.headers ? { headers: opts.headers } : {}),
+      }),
+      discovery,
+      this.allowedHosts,
+      ' — the bank did register the client: its answer is in raw',
+    );
     if (!result.ok) return result;
     return { ...result, registration: new BankRegistration(this, discovery, options, result.client) };
   }

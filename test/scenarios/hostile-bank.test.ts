@@ -53,6 +53,7 @@ beforeAll(async () => {
       const doc = discoveryOf(base);
       if (mode === 'elsewhere') doc.registration_endpoint = inside;
       if (mode === 'token-elsewhere') doc.token_endpoint = inside;
+      if (mode === 'issuer-elsewhere') doc.issuer = `https://localhost:${internal.port}`;
       if (mode === 'alias-elsewhere')
         Object.assign(doc, {
           mtls_endpoint_aliases: { registration_endpoint: inside, token_endpoint: inside },
@@ -128,6 +129,7 @@ describe('a discovery document that sends the TPP to another host', () => {
   it.each([
     ['elsewhere', 'registration_endpoint'],
     ['token-elsewhere', 'token_endpoint'],
+    ['issuer-elsewhere', 'issuer'],
     ['alias-elsewhere', 'mtls_endpoint_aliases.registration_endpoint'],
     ['userinfo', 'registration_endpoint'],
   ])('%s: the run stops before any scenario (exit 3), naming %s; nothing reaches the other host', async (mode, field) => {

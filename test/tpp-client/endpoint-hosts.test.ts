@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { noteDiscoverySource } from '../../tpp-client/discovery/discovery-source.js';
 import { checkEndpointHosts, endpointHostAllowed } from '../../tpp-client/discovery/endpoint-hosts.js';
 import { validateDiscovery } from '../../tpp-client/discovery/validate-discovery.js';
-import { type Discovery, DiscoveryError } from '../../tpp-client/index.js';
+import {
+  BankRegistration,
+  type Discovery,
+  DiscoveryError,
+  ForeignHostError,
+  optionsForBank,
+  type RegisteredClient,
+} from '../../tpp-client/index.js';
+import type { RegistrationOwner } from '../../tpp-client/registration/register-at-options.js';
 
 describe('endpointHostAllowed: where a discovery document may send the TPP', () => {
   const rows: [string, string, boolean][] = [
@@ -64,6 +73,10 @@ describe('checkEndpointHosts: each endpoint the TPP calls', () => {
     ...extra,
   });
   const refused: [string, Partial<Discovery>][] = [
+    // the TPP calls {issuer}/profile and, with no resourceBaseUrl, {issuer}/open-banking/v3.1
+    ['issuer', { issuer: 'https://169.254.169.254/latest/meta-data' }],
+    ['issuer', { issuer: 'https://bank.example.evil.example' }],
+    ['issuer', { issuer: 'https://127.0.0.1:9444' }],
     ['registration_endpoint', { registration_endpoint: 'https://127.0.0.1:9444/admin/delete-everything' }],
     ['token_endpoint', { token_endpoint: 'https://169.254.169.254/latest/meta-data/' }],
     [
@@ -87,6 +100,20 @@ describe('checkEndpointHosts: each endpoint the TPP calls', () => {
     expect((err as Error).message).toMatch(/is on host .+, not auth\.bank\.example/);
   });
 
+  it.each([
+    'https://auth.bank.example',
+    'https://bank.example/as',
+    'https://ob.bank.example:8443/issuer',
+  ])('issuer %s, of the discovery host or its domain, passes', (issuer) => {
+    expect(() => checkEndpointHosts(doc({ issuer }), URL)).not.toThrow();
+  });
+
+  it('allowedHosts lets the issuer live elsewhere', () => {
+    expect(() =>
+      checkEndpointHosts(doc({ issuer: 'https://id.bank-group.example' }), URL, ['id.bank-group.example']),
+    ).not.toThrow();
+  });
+
   it('sibling mutual-TLS aliases of a real bank pass', () => {
     expect(() =>
       checkEndpointHosts(
@@ -96,6 +123,86 @@ describe('checkEndpointHosts: each endpoint the TPP calls', () => {
         URL,
       ),
     ).not.toThrow();
+  });
+});
+
+describe('registration_client_uri: where a registration may send its registration access token', () => {
+  const discovery = (): Discovery => ({
+    issuer: 'https://auth.bank.example',
+    registration_endpoint: 'https://auth.bank.example/register',
+    token_endpoint: 'https://auth.bank.example/token',
+  });
+  const owner = (allowedHosts: string[]): RegistrationOwner =>
+    ({ material: {}, allowedHosts }) as unknown as RegistrationOwner;
+  const manage = (uri: string, allowedHosts: string[] = [], d = discovery()) => {
+    const client: RegisteredClient = {
+      client_id: 'abc',
+      registration_access_token: 'rat',
+      registration_client_uri: uri,
+    };
+    return new BankRegistration(owner(allowedHosts), d, optionsForBank(d), client);
+  };
+  const rows: [string, string[], boolean][] = [
+    // registration_client_uri, allowedHosts, refused
+    ['https://auth.bank.example/register/abc', [], false],
+    ['https://matls.bank.example:8443/as/clients.oauth2/abc', [], false],
+    ['https://bank.example/clients/abc', [], false],
+    ['https://x.auth.bank.example/abc', [], false],
+    ['https://evil.example/register/abc', [], true],
+    ['https://auth.bank.example.evil.example/abc', [], true],
+    ['https://169.254.169.254/latest/meta-data/', [], true],
+    ['https://127.0.0.1:9444/admin/delete-everything', [], true],
+    ['https://localhost/register/abc', [], true],
+    ['https://[fe80::1]/abc', [], true],
+    ['https://mgmt.bank-group.example/abc', ['mgmt.bank-group.example'], false],
+    ['https://x.mgmt.bank-group.example/abc', ['mgmt.bank-group.example'], true],
+  ];
+  it.each(rows)('%s (allowedHosts %j) → refused: %s', (uri, allowed, refused) => {
+    let err: unknown;
+    let registration: BankRegistration | undefined;
+    try {
+      registration = manage(uri, allowed);
+    } catch (e) {
+      err = e;
+    }
+    if (!refused) {
+      expect(err).toBeUndefined();
+      expect(registration?.managementUrl).toBe(uri);
+      return;
+    }
+    expect(err).toBeInstanceOf(ForeignHostError);
+    const e = err as ForeignHostError;
+    expect(e.code).toBe('foreign_host');
+    expect(e.field).toBe('registration_client_uri');
+    expect(e.host).toBe(new globalThis.URL(uri).hostname);
+    expect(e.message).toMatch(/registration_client_uri is on host .+, not auth\.bank\.example/);
+    expect(e.message).toContain('allowedHosts');
+  });
+
+  it('measured from the host the document was fetched from, not from its issuer', () => {
+    // a document at 127.0.0.1 whose issuer the user allowed: allowedHosts adds that host, not its domain
+    const d = discovery();
+    noteDiscoverySource(d, 'https://127.0.0.1:8443/.well-known/openid-configuration');
+    const allowed = ['auth.bank.example'];
+    expect(manage('https://127.0.0.1:8443/register/abc', allowed, d).managementUrl).toBe(
+      'https://127.0.0.1:8443/register/abc',
+    );
+    expect(manage('https://auth.bank.example/register/abc', allowed, d).managementUrl).toBe(
+      'https://auth.bank.example/register/abc',
+    );
+    expect(() => manage('https://matls.bank.example/register/abc', allowed, d)).toThrow(
+      /registration_client_uri is on host matls\.bank\.example, not 127\.0\.0\.1/,
+    );
+    // the same document built by hand (no fetch): measured from its issuer
+    expect(manage('https://matls.bank.example/register/abc', [], discovery()).managementUrl).toBe(
+      'https://matls.bank.example/register/abc',
+    );
+    // built by hand with an issuer that is no URL: nothing to measure from, only allowedHosts pass
+    const noIssuer = { ...discovery(), issuer: 'bank' };
+    expect(() => manage('https://auth.bank.example/register/abc', [], noIssuer)).toThrow(ForeignHostError);
+    expect(manage('https://auth.bank.example/r/abc', allowed, noIssuer).managementUrl).toBe(
+      'https://auth.bank.example/r/abc',
+    );
   });
 });
 

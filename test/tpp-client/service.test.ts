@@ -6,6 +6,7 @@ import { bankFromSpec, DEFAULT_BANK } from '../../aspsp-mock/index.js';
 import { silentLogger } from '../../lib/logger.js';
 import { type RunningTppService, startTppService } from '../../tpp-client/service/index.js';
 import { call, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { keyPool, sendJson, serverCredentials, startStubServer } from './helpers.js';
 
 let sb: TestSandbox;
 let tpp: RunningTppService;
@@ -148,5 +149,42 @@ describe('TPP service', () => {
     expect((await post({ bank: url })).json().error_description).toBe(
       `${url} did not give a usable discovery document (the TPP service's log says why)`,
     );
+  });
+});
+
+describe('TPP service: a bank whose discovery names its issuer on another host', () => {
+  it('502 upstream_error, a discovery document not usable; nothing is registered there', async () => {
+    const bank = await startStubServer(
+      await serverCredentials(sb.directory.ctx.ca),
+      sb.caBundle,
+      (req, res) => {
+        const base = `https://127.0.0.1:${bank.port}`;
+        if (req.path === '/.well-known/openid-configuration')
+          return sendJson(res, 200, {
+            issuer: `https://localhost:${bank.port}`,
+            registration_endpoint: `${base}/register`,
+            token_endpoint: `${base}/token`,
+            token_endpoint_auth_methods_supported: ['tls_client_auth'],
+            request_object_signing_alg_values_supported: ['PS256'],
+            ob_organisation_id: '0015800001041REAAY',
+          });
+        sendJson(res, 400, { error: 'invalid_client_metadata', error_description: 'no' });
+      },
+    );
+    try {
+      const url = `${bank.url}/.well-known/openid-configuration`;
+      const res = await post({ bank: url });
+      expect(res.status).toBe(502);
+      expect(res.json()).toEqual({
+        error: 'upstream_error',
+        error_description: `${url} did not give a usable discovery document (the TPP service's log says why)`,
+      });
+      expect(bank.requests.map((r) => [r.method, r.path])).toEqual([
+        ['GET', '/.well-known/openid-configuration'],
+      ]);
+    } finally {
+      await bank.close();
+      keyPool.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { RequestObjectError } from '../errors.js';
+import { ForeignHostError, RequestObjectError } from '../errors.js';
 import type { ManagementAuth, ResolvedBankOptions } from '../registration/bank-options.js';
 import type { RegisterAtOptions, RegistrationOwner } from '../registration/register-at-options.js';
 import type {
@@ -14,6 +14,11 @@ import { clientRegistrationUrl } from './client-registration-url.js';
 import { deleteRegistration } from './delete-registration.js';
 import { getRegistration } from './get-registration.js';
 import type { GetTokenOptions } from './get-token.js';
+import {
+  refuseRegistrationClientUri,
+  registrationClientUri,
+  registrationClientUriRefusal,
+} from './registration-client-uri-refusal.js';
 import { updateRegistration } from './update-registration.js';
 
 const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
@@ -32,6 +37,12 @@ export type ManagementTokenResult = { ok: true; token: string; attempts?: number
  * cannot be had, the token endpoint's failure is returned instead. To manage a registration
  * stored earlier, construct one with `optionsForBank(discovery, hints)` and the stored client
  * (its `registration_access_token` and `client_secret` included).
+ *
+ * A `registration_client_uri` is kept only on a host the name rule allows (the bank's discovery
+ * host, a host of its domain, or the owner's `allowedHosts`: `registrationClientUriRefusal`):
+ * the constructor throws ForeignHostError for a stored client naming another host, and a GET or
+ * PUT answer naming one is returned as failure `invalid_response` and not kept — the
+ * registration access token is never sent there.
  */
 export class BankRegistration {
   readonly discovery: Discovery;
@@ -64,8 +75,15 @@ export class BankRegistration {
       !options.managementExplicit && typeof client.registration_access_token === 'string'
         ? 'registration-access-token'
         : options.management;
+    const refusal = registrationClientUriRefusal(client.registration_client_uri, discovery, tpp.allowedHosts);
+    if (refusal !== undefined)
+      throw new ForeignHostError(`the stored client's ${refusal}`, {
+        field: 'registration_client_uri',
+        host: new URL(client.registration_client_uri as string).hostname,
+      });
     this.managementUrl =
-      httpsUrl(client.registration_client_uri) ?? clientRegistrationUrl(discovery, client.client_id);
+      registrationClientUri(client.registration_client_uri) ??
+      clientRegistrationUrl(discovery, client.client_id);
   }
 
   get clientId(): string {
@@ -111,21 +129,27 @@ export class BankRegistration {
     return { ok: true, token: res.token.access_token, attempts: res.attempts ?? 1 };
   }
 
-  /** GET the registration; the answer (and a rotated registration access token) is kept. */
+  /**
+   * GET the registration; the answer (and a rotated registration access token) is kept, unless
+   * it moves `registration_client_uri` to a host the name rule refuses (failure
+   * `invalid_response`, nothing kept).
+   */
   async read(opts: BankCallOptions = {}): Promise<RegistrationResult> {
     const bearer = await this.managementToken(opts);
     if (!bearer.ok) return bearer;
-    const res = await getRegistration(this.tpp.bank(this.discovery), this.clientId, bearer.token, {
-      ...opts,
-      url: this.managementUrl,
-    });
+    const res = this.vetted(
+      await getRegistration(this.tpp.bank(this.discovery), this.clientId, bearer.token, {
+        ...opts,
+        url: this.managementUrl,
+      }),
+    );
     if (res.ok) this.absorb(res.client);
     return res;
   }
 
   /**
    * PUT a full new registration request built with this bank's options (plus `changes`, e.g. a
-   * new scope or redirect URIs); the answer is kept.
+   * new scope or redirect URIs); the answer is kept, as `read` keeps it.
    */
   async update(changes: RegisterAtOptions = {}, opts: BankCallOptions = {}): Promise<RegistrationResult> {
     const bearer = await this.managementToken(opts);
@@ -136,11 +160,13 @@ export class BankRegistration {
       authMethod: this.client.token_endpoint_auth_method as ResolvedBankOptions['authMethod'],
       ...changes,
     });
-    const res = await updateRegistration(this.tpp.bank(this.discovery), this.clientId, bearer.token, body, {
-      ...opts,
-      mediaType,
-      url: this.managementUrl,
-    });
+    const res = this.vetted(
+      await updateRegistration(this.tpp.bank(this.discovery), this.clientId, bearer.token, body, {
+        ...opts,
+        mediaType,
+        url: this.managementUrl,
+      }),
+    );
     if (res.ok) this.absorb(res.client);
     return res;
   }
@@ -157,6 +183,11 @@ export class BankRegistration {
     return res;
   }
 
+  /** A GET/PUT answer, or failure `invalid_response` when its `registration_client_uri` is refused. */
+  private vetted(res: RegistrationResult): RegistrationResult {
+    return refuseRegistrationClientUri(res, this.discovery, this.tpp.allowedHosts);
+  }
+
   private absorb(next: RegisteredClient): void {
     const keepSecret =
       next.client_secret === undefined &&
@@ -165,7 +196,7 @@ export class BankRegistration {
     if (typeof next.registration_access_token === 'string') {
       this.registrationAccessToken = next.registration_access_token;
     }
-    const uri = httpsUrl(next.registration_client_uri);
+    const uri = registrationClientUri(next.registration_client_uri);
     if (uri) this.managementUrl = uri;
     this.client = {
       ...next,
@@ -181,14 +212,5 @@ export class BankRegistration {
         ? { registration_access_token: this.registrationAccessToken }
         : {}),
     };
-  }
-}
-
-function httpsUrl(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  try {
-    return new URL(value).protocol === 'https:' ? value : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -35,10 +35,7 @@ export async function checkEndpointAddresses(
   const resolve = opts.lookup ?? (systemLookup as LookupFunction);
   const from = bareHost(new URL(discoveryUrl).hostname);
   const allowed = new Set((opts.allowedHosts ?? []).map(bareHost));
-  const fields: [string, string | undefined][] = [
-    ['issuer', discovery.issuer],
-    ...CALLED_ENDPOINTS.map((pick) => pick(discovery)),
-  ];
+  const fields = CALLED_ENDPOINTS.map((pick) => pick(discovery));
   let anchor: Set<AddressClass> | undefined;
   for (const [field, value] of fields) {
     if (value === undefined) continue;

@@ -4,10 +4,14 @@ import { DiscoveryError } from '../errors.js';
 import type { Discovery } from '../types.js';
 
 /**
- * The endpoints of a discovery document the TPP sends requests to: signed registration
- * requests and client credentials, over mutual TLS with its transport certificate.
+ * The URLs of a discovery document the TPP sends requests to, over mutual TLS with its transport
+ * certificate: signed registration requests and client credentials (the registration and token
+ * endpoints and their aliases); `GET {issuer}/profile` and, when no `resourceBaseUrl` is given,
+ * the consents with an access token at `{issuer}/open-banking/v3.1`. The TPP never fetches
+ * `jwks_uri` nor calls `authorization_endpoint` (a browser goes there, not the TPP).
  */
 export const CALLED_ENDPOINTS: readonly ((d: Discovery) => [string, string | undefined])[] = [
+  (d) => ['issuer', d.issuer],
   (d) => ['registration_endpoint', d.registration_endpoint],
   (d) => ['token_endpoint', d.token_endpoint],
   (d) => ['mtls_endpoint_aliases.registration_endpoint', d.mtls_endpoint_aliases?.registration_endpoint],
@@ -43,11 +47,28 @@ export function endpointHostAllowed(
 }
 
 /**
+ * Why the TPP may not call `url`, which a bank named in `field`, when its discovery document came
+ * from `discoveryHost`: its host is not one `endpointHostAllowed` accepts (the message names the
+ * field, the host and the remedy); undefined when it may.
+ */
+export function hostRefusal(
+  field: string,
+  url: string,
+  discoveryHost: string,
+  allowedHosts: readonly string[] = [],
+): string | undefined {
+  const host = new URL(url).hostname;
+  if (endpointHostAllowed(host, discoveryHost, allowedHosts)) return undefined;
+  return `${field} is on host ${bareHost(host)}, not ${bareHost(discoveryHost)} or a host of its domain; if the bank really serves it there, allow that host (allowedHosts)`;
+}
+
+/**
  * Refuses a discovery document fetched from `discoveryUrl` that sends the TPP elsewhere: every
- * endpoint the TPP calls must be on a host `endpointHostAllowed` accepts — a hostile or broken
- * bank must not make the TPP post signed requests, with its client certificate, to an internal
- * service or a cloud metadata address. `allowedHosts` adds host names (a bank whose mutual-TLS
- * endpoints live under another domain). Throws DiscoveryError naming the field.
+ * URL the TPP calls (CALLED_ENDPOINTS) must be on a host `endpointHostAllowed` accepts — a
+ * hostile or broken bank must not make the TPP post signed requests, with its client
+ * certificate, to an internal service or a cloud metadata address. `allowedHosts` adds host
+ * names (a bank whose mutual-TLS endpoints live under another domain). Throws DiscoveryError
+ * naming the field.
  */
 export function checkEndpointHosts(
   discovery: Discovery,
@@ -59,11 +80,7 @@ export function checkEndpointHosts(
   for (const pick of CALLED_ENDPOINTS) {
     const [field, value] = pick(discovery);
     if (value === undefined) continue;
-    const host = new URL(value).hostname;
-    if (!endpointHostAllowed(host, from, allowedHosts))
-      throw new DiscoveryError(
-        `${source}: ${field} is on host ${bareHost(host)}, not ${bareHost(from)} or a host of its domain; if the bank really serves it there, allow that host (allowedHosts)`,
-        { field },
-      );
+    const refusal = hostRefusal(field, value, from, allowedHosts);
+    if (refusal) throw new DiscoveryError(`${source}: ${refusal}`, { field });
   }
 }

@@ -48,6 +48,8 @@ export interface RegistrationBody {
  */
 export interface RegistrationOwner {
   readonly material: TppMaterial;
+  /** Hosts a bank may name besides its discovery host and the hosts of its domain (the name rule). */
+  readonly allowedHosts?: readonly string[];
   bank(discovery: Discovery): BankConnection;
   getToken(
     discovery: Discovery,
