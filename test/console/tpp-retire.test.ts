@@ -8,6 +8,7 @@
  */
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type BankDefinition, DEFAULT_BANK } from '../../aspsp-mock/config.js';
 import { createAdvertisedMethods } from '../../console/advertised-methods.js';
 import { type RunningConsole, startConsole } from '../../console/index.js';
 import { createSessionTpps } from '../../console/session-tpps.js';
@@ -103,10 +104,10 @@ async function adminJson<T>(
 
 const orgStatus = async (org: string) =>
   (await adminJson<{ Status: string }>(`${sb.directory.url}/admin/organisations/${org}`))[1].Status;
-const bankHas = async (clientId: string) =>
+const bankHas = async (clientId: string, issuer = sb.bank.issuer) =>
   (
     await adminJson<{ items: { client_id: string }[] }>(
-      `${sb.bank.issuer}/admin/clients?client_id=${encodeURIComponent(clientId)}`,
+      `${issuer}/admin/clients?client_id=${encodeURIComponent(clientId)}`,
     )
   )[1].items.some((c) => c.client_id === clientId);
 const latencyOnManagement = async (ms: number) => {
@@ -118,7 +119,14 @@ const latencyOnManagement = async (ms: number) => {
 };
 
 beforeAll(async () => {
-  sb = await startTestSandbox();
+  // a second bank manages registrations with RFC 7592 registration access tokens (pingfederate's switch)
+  const rfc7592: BankDefinition = {
+    ...DEFAULT_BANK,
+    id: 'rfc7592',
+    settings: { ...DEFAULT_BANK.settings, managementAuth: 'registration-access-token' },
+    sealKey: 'ec',
+  };
+  sb = await startTestSandbox({ banks: [DEFAULT_BANK, rfc7592] });
   admin = new Agent({ connect: { ca: sb.caBundle } });
   con = await startConsole(consoleOptions());
 }, 60_000);
@@ -164,6 +172,26 @@ describe("a session's TPP is retired when it is no longer used", { timeout: 60_0
     expect(await orgStatus(theirs.org)).toBe('Active');
     expect(await bankHas(theirs.client)).toBe(true);
     expect(await press(b, { action: 'token' })).toMatch(/^token issued with private_key_jwt/);
+  });
+
+  it('a bank that issued a registration access token: the client is deleted with it', async () => {
+    const a = await signIn();
+    const mine = await onboarded(a);
+    expect(await press(a, { action: 'register', bank: 'rfc7592', auth_method: 'private_key_jwt' })).toMatch(
+      /^registered/,
+    );
+    const atRfc7592 = /data-client-id="rfc7592">([^<]+)</.exec((await get(con!, a, '/tpp')).text)![1];
+    const issuer = sb.aspsp.banks.find((b) => b.id === 'rfc7592')!.issuer;
+    expect(await bankHas(atRfc7592, issuer)).toBe(true);
+    const out = await request(`${con!.url}/sign-out`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: a.cookie },
+      body: new URLSearchParams({ _csrf: a.csrf }).toString(),
+    });
+    await out.body.dump();
+    await vi.waitFor(async () => expect(await orgStatus(mine.org)).toBe('Revoked'), { timeout: 10_000 });
+    expect(await bankHas(atRfc7592, issuer)).toBe(false);
+    expect(await bankHas(mine.client)).toBe(false);
   });
 
   it('onboarding again retires the previous organisation of that session only', async () => {
