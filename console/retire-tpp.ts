@@ -1,3 +1,5 @@
+import { recordingClient } from '../scenarios/recording-http.js';
+import type { Exchange } from '../scenarios/types.js';
 import {
   type BankConnection,
   createHttpClient,
@@ -24,6 +26,8 @@ export interface RetireOptions {
   /** Per call (default RETIRE_CALL_MS) and per phase (default RETIRE_PHASE_MS); tests shorten them. */
   callMs?: number;
   phaseMs?: number;
+  /** Told of each exchange, secrets masked (the TPP page shows those of *Onboard again*). */
+  record?: (e: Exchange) => void;
 }
 
 /** What a retirement did: what it removed, and each step that failed (in words safe to log: no token, no secret). */
@@ -77,7 +81,7 @@ export async function retireConsoleTpp(
   const made: HttpClient[] = [];
   const client = (c: HttpClient) => {
     made.push(c);
-    return c;
+    return options.record ? recordingClient(c, 'TPP', options.record) : c;
   };
   try {
     if (clients.length > 0) {

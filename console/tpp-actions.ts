@@ -151,11 +151,17 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
    * its clients deleted at the banks, the organisation revoked at the directory. Told once to the
    * log when a step failed; never throws.
    */
-  async function retire(old: TppMaterial, oldClients: [string, RegisteredClient][], why: string) {
+  async function retire(
+    old: TppMaterial,
+    oldClients: [string, RegisteredClient][],
+    why: string,
+    record?: (e: Exchange) => void,
+  ) {
     const outcome = await retireConsoleTpp(old, oldClients, {
       ...options,
       ...options.retire,
       userAgent,
+      ...(record ? { record } : {}),
     }).catch((err) => ({
       organisation: old.organisationId,
       deleted: [],
@@ -203,7 +209,7 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
       tokens.clear();
       const done = `onboarded: organisation ${material.organisationId}, software statement ${material.softwareStatementId}`;
       if (!old) return done;
-      const r = await retire(old, oldClients, 'onboarded again');
+      const r = await retire(old, oldClients, 'onboarded again', (e) => exchanges.push(e));
       return `${done} (the previous organisation ${old.organisationId} ${r.revoked ? 'revoked' : 'not revoked'}, ${r.deleted.length} of its ${oldClients.length} clients deleted at the banks)`;
     },
     async register(bankId, exchanges, opts, c) {

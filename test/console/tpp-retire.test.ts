@@ -208,7 +208,16 @@ describe("a session's TPP is retired when it is no longer used", { timeout: 60_0
     expect(await bankHas(first.client)).toBe(false);
     expect(await orgStatus(other.org)).toBe('Active');
     expect(await bankHas(other.client)).toBe(true);
-    const second = orgOf((await get(con!, a, '/tpp')).text)!;
+    // the page's exchanges of that action show the retirement: the DELETE at the bank, the revoke
+    const page = (await get(con!, a, '/tpp')).text;
+    expect(page).toContain(
+      `<code>DELETE /banks/default/register/${first.client}</code> → <strong>204</strong>`,
+    );
+    expect(page).toContain(
+      `<code>POST /admin/organisations/${first.org}/revoke</code> → <strong>200</strong>`,
+    );
+    expect(page).not.toContain(sb.directory.adminToken);
+    const second = orgOf(page)!;
     expect(second).not.toBe(first.org);
     expect(await orgStatus(second)).toBe('Active');
   });
