@@ -1,15 +1,10 @@
-import type { AdvertisedMethods } from './advertised-methods.js';
 import { ConsoleTppClosed } from './console-tpp-closed.js';
 import type { ConsoleSession } from './sessions.js';
-import { type ConsoleTpp, createConsoleTpp } from './tpp-actions.js';
+import { type ConsoleTpp, type ConsoleTppOptions, createConsoleTpp } from './tpp-actions.js';
 import { TppsFull } from './tpps-full.js';
 
-export interface SessionTppsOptions {
-  directoryUrl: string;
-  adminToken: string;
-  caBundlePem: string;
-  banks: { id: string; discovery: string }[];
-  advertised: AdvertisedMethods;
+/** What every session's TPP is made with (its session's number is added per TPP). */
+export interface SessionTppsOptions extends Omit<ConsoleTppOptions, 'session'> {
   /** TPPs kept at once; the sessions' own limit (a TPP goes with its session, so it is never reached while sessions end through `end`). */
   max: number;
   /** Whether a session is still open: a request that raced its session's end makes no TPP for it (it would never be ended). */

@@ -3,7 +3,7 @@ import { SessionsFull } from './sessions-full.js';
 
 export interface ConsoleSession {
   id: string;
-  /** Numbers the sessions from 1 in the order they were opened (since the console started): names the session's TPP. */
+  /** Numbers the sessions in the order they were opened, after `numberAfter`: names the session's TPP. */
   number: number;
   csrf: string;
   createdAt: number;
@@ -26,6 +26,8 @@ export interface SessionsOptions {
   /** Idle time after which a session ends; default 12 h. */
   idleMs?: number;
   now?: () => number;
+  /** Sessions are numbered from this + 1 (default 0): a restarted console continues after the numbers the directory holds. */
+  numberAfter?: number;
   /** Told of every session that ends (signed out, closed for room, expired), after it is gone. */
   onEnd?: (id: string) => void;
 }
@@ -45,7 +47,7 @@ export function createSessions(options: SessionsOptions) {
   const now = options.now ?? Date.now;
   const sessions = new Map<string, ConsoleSession>();
   const codes = new Set<string>();
-  let opened = 0;
+  let opened = options.numberAfter ?? 0;
   /** Every session ends here, so what goes with it (its TPP) goes too. */
   const end = (id: string): void => {
     if (sessions.delete(id)) options.onEnd?.(id);

@@ -7,6 +7,7 @@ import { createHttpClient } from '../tpp-client/index.js';
 import { createAdvertisedMethods } from './advertised-methods.js';
 import { createConsoleApp } from './app.js';
 import type { ConsoleContext } from './context.js';
+import { highestSessionNumber } from './highest-session-number.js';
 import { startLiveFeed } from './live-feed.js';
 import { createScenarioRuns } from './scenario-runs.js';
 import { loadOrCreateConsoleIdentity } from './server-identity.js';
@@ -62,9 +63,18 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       })
     : undefined;
   const banksForActions = options.banks.map((b) => ({ id: b.id, discovery: b.discovery }));
+  const directory = upstream(http, options.directory.url, options.directory.adminToken);
+  // numbers continue after those an earlier run left in the directory: `Console TPP N` stays unique
+  const numberAfter = await highestSessionNumber(directory).catch((err) => {
+    options.logger.warn('the console could not read the directory: session numbers start at 1', {
+      error: String((err as Error)?.message ?? err).slice(0, 200),
+    });
+    return 0;
+  });
   // a session's TPP ends with the session (signed out, closed for room, expired)
   const sessions = createSessions({
     adminToken: options.directory.adminToken,
+    numberAfter,
     onEnd: (id) => {
       tpps.end(id).catch((err) => options.logger.warn('a console TPP did not close', { error: String(err) }));
     },
@@ -86,11 +96,17 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     banks: banksForActions,
   };
   const advertised = createAdvertisedMethods({ caBundlePem: options.caBundlePem, banks: banksForActions });
-  const tpps = createSessionTpps({ ...common, advertised, max: sessions.max, isOpen: sessions.isOpen });
+  const tpps = createSessionTpps({
+    ...common,
+    advertised,
+    logger: options.logger,
+    max: sessions.max,
+    isOpen: sessions.isOpen,
+  });
   const ctx: ConsoleContext = {
     logger: options.logger,
     sessions,
-    directory: upstream(http, options.directory.url, options.directory.adminToken),
+    directory,
     banks: options.banks.map((b) => ({ ...b, api: upstream(http, b.issuer, options.directory.adminToken) })),
     caBundlePem: options.caBundlePem,
     http,

@@ -1,3 +1,4 @@
+import type { Logger } from '../lib/logger.js';
 import { recordingClient } from '../scenarios/recording-http.js';
 import type { Exchange } from '../scenarios/types.js';
 import {
@@ -19,6 +20,7 @@ import {
 } from '../tpp-client/index.js';
 import { type AdvertisedMethods, isAuthMethod } from './advertised-methods.js';
 import { ConsoleTppClosed } from './console-tpp-closed.js';
+import { type RetireOptions, retireConsoleTpp } from './retire-tpp.js';
 import { TppBusy } from './tpp-busy.js';
 import { CONSOLE_USER_AGENT } from './upstream.js';
 
@@ -40,6 +42,10 @@ export interface ConsoleTppOptions {
   session: number;
   /** What the banks advertise (shared by every session's TPP). */
   advertised: AdvertisedMethods;
+  /** Where a retirement that did not wholly succeed is told (once, without secrets). */
+  logger?: Logger;
+  /** The time limits of a retirement (tests shorten them). */
+  retire?: Pick<RetireOptions, 'callMs' | 'phaseMs'>;
 }
 
 const ACTIONS = ['onboard', 'register', 'token', 'consent', 'update', 'delete'] as const;
@@ -140,6 +146,40 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
     return res.token.access_token;
   }
 
+  /**
+   * Retires an organisation this TPP no longer uses (its session ended, or it onboarded again):
+   * its clients deleted at the banks, the organisation revoked at the directory. Told once to the
+   * log when a step failed; never throws.
+   */
+  async function retire(
+    old: TppMaterial,
+    oldClients: [string, RegisteredClient][],
+    why: string,
+    record?: (e: Exchange) => void,
+  ) {
+    const outcome = await retireConsoleTpp(old, oldClients, {
+      ...options,
+      ...options.retire,
+      userAgent,
+      ...(record ? { record } : {}),
+    }).catch((err) => ({
+      organisation: old.organisationId,
+      deleted: [],
+      revoked: false,
+      failed: [String((err as Error)?.message ?? err).slice(0, 160)],
+    }));
+    if (outcome.failed.length > 0)
+      options.logger?.warn('a console TPP was not wholly retired', {
+        session: options.session,
+        why,
+        organisation: outcome.organisation,
+        clientsDeleted: outcome.deleted.length,
+        revoked: outcome.revoked,
+        failed: outcome.failed,
+      });
+    return outcome;
+  }
+
   type Step = (bankId: string, exchanges: Exchange[], opts: TppActionOptions, c: Clients) => Promise<string>;
   const steps: Record<TppAction, Step> = {
     async onboard(_bankId, exchanges, _opts, c) {
@@ -161,11 +201,16 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
         },
         http: recordingClient(c.plain(), 'TPP', (e) => exchanges.push(e)),
       });
-      // the old organisation's clients and tokens do not go with the new keys
+      // the old organisation's clients and tokens do not go with the new keys: it is retired
+      const old = material;
+      const oldClients = [...clients];
       material = next;
       clients.clear();
       tokens.clear();
-      return `onboarded: organisation ${material.organisationId}, software statement ${material.softwareStatementId}`;
+      const done = `onboarded: organisation ${material.organisationId}, software statement ${material.softwareStatementId}`;
+      if (!old) return done;
+      const r = await retire(old, oldClients, 'onboarded again', (e) => exchanges.push(e));
+      return `${done} (the previous organisation ${old.organisationId} ${r.revoked ? 'revoked' : 'not revoked'}, ${r.deleted.length} of its ${oldClients.length} clients deleted at the banks)`;
     },
     async register(bankId, exchanges, opts, c) {
       const method = opts.authMethod || 'tls_client_auth';
@@ -277,14 +322,21 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
       running = result;
       return result;
     },
-    /** Ends the TPP with its session: waits for the action under way (its clients close with it), refuses more, forgets its keys. */
+    /**
+     * Ends the TPP with its session: waits for the action under way (its clients close with it),
+     * refuses more, forgets its keys, and retires what it made (its clients at the banks deleted,
+     * its organisation revoked at the directory; bounded, see retire-tpp.ts).
+     */
     async close(): Promise<void> {
       closed = true;
       await running;
+      const old = material;
+      const oldClients = [...clients];
       material = undefined;
       clients.clear();
       tokens.clear();
       last = undefined;
+      if (old) await retire(old, oldClients, 'its session ended');
     },
   };
 }

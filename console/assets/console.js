@@ -138,8 +138,36 @@ if (flow) {
     filters.every(
       (f) => !f || !f.value.trim() || (row.dataset[f.id.slice(7)] ?? '').includes(f.value.trim()),
     );
+  // Roving tabindex: the list is one Tab stop (the message last moved to, else the first shown);
+  // ↑/↓ move between the messages shown, Home/End go to the first/last, Enter opens (the button's).
+  let current;
+  const shown = () => [...flow.querySelectorAll('.msg:not([hidden])')];
+  const makeCurrent = (row) => {
+    if (current && current !== row) current.tabIndex = -1;
+    current = row;
+    if (row) row.tabIndex = 0;
+  };
+  const keepCurrent = () => {
+    if (!current || current.hidden) makeCurrent(shown()[0]);
+  };
+  const moves = { ArrowDown: 1, ArrowUp: -1, Home: -Infinity, End: Infinity };
+  flow.addEventListener('keydown', (e) => {
+    const row = e.target instanceof Element ? e.target.closest('.msg') : null;
+    if (!row || e.ctrlKey || e.metaKey || e.altKey || e.shiftKey || !Object.hasOwn(moves, e.key)) return;
+    e.preventDefault();
+    const rows = shown();
+    const to = rows[Math.max(0, Math.min(rows.length - 1, rows.indexOf(row) + moves[e.key]))];
+    if (!to) return;
+    makeCurrent(to);
+    to.focus();
+  });
+  flow.addEventListener('focusin', (e) => {
+    const row = e.target instanceof Element ? e.target.closest('.msg') : null;
+    if (row) makeCurrent(row);
+  });
   const applyFilters = () => {
     for (const row of flow.querySelectorAll('.msg')) row.hidden = !matches(row);
+    keepCurrent();
   };
   for (const f of filters) f?.addEventListener('input', applyFilters);
   hideConsole?.addEventListener('change', applyFilters);
@@ -201,8 +229,10 @@ if (flow) {
     row.append(label, who);
     row.addEventListener('click', () => show(m.id, row));
     row.hidden = !matches(row);
+    row.tabIndex = -1;
     const atEnd = flow.scrollHeight - flow.scrollTop - flow.clientHeight < 60;
     flow.append(row);
+    keepCurrent();
     if (atEnd) flow.scrollTop = flow.scrollHeight;
   };
   const next = () => {

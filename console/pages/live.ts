@@ -60,7 +60,8 @@ export function livePages(ctx: ConsoleContext): Router {
           <div id="flow" data-lanes="${JSON.stringify(ctx.lanes)}" data-newest="${newest}" aria-live="polite" aria-label="Messages"></div>
         </div>
         <section id="message-detail" tabindex="0" aria-label="Message detail"><p class="muted">Open a message to see its headers and
-        body, with every JWT, certificate and CSR decoded.</p></section>
+        body, with every JWT, certificate and CSR decoded. From the keyboard: Tab to the list, ↑ ↓ Home End
+        to move, Enter to open.</p></section>
       </div>`;
     res.send(layout({ title: 'Live flow', current: '/live', csrf, body }));
   };

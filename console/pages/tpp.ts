@@ -58,7 +58,7 @@ export function tppPages(ctx: ConsoleContext): Router {
           : html`<p>Not onboarded yet.</p>`
       }
       <form method="post" action="/tpp/onboard"><input type="hidden" name="_csrf" value="${csrf}">
-        <button type="submit"${m ? html` class="secondary"` : ''}>${m ? 'Onboard again (new organisation)' : 'Onboard at the directory'}</button></form>
+        <button type="submit"${m ? html` class="secondary"` : ''}>${m ? 'Onboard again (a new organisation; this one is revoked)' : 'Onboard at the directory'}</button></form>
       <form method="post" action="/tpp/act">
         <input type="hidden" name="_csrf" value="${csrf}">
         <label>Bank <select name="bank">${ctx.banks.map((b) => html`<option value="${b.id}">${b.id} (${b.profile})</option>`)}</select></label>

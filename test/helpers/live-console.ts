@@ -70,6 +70,8 @@ export function tapped(seq: number, over: Partial<TappedMessage> = {}): TappedMe
 export interface LiveConsole {
   url: string;
   live: LiveFeed;
+  /** The console's HTTP server (a test may watch its requests and responses). */
+  server: Server;
   /** A new signed-in session's cookie header. */
   signIn(): string;
   close(): Promise<void>;
@@ -105,6 +107,7 @@ export async function startLiveConsole(
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     live,
+    server,
     signIn: () => `obmock_console=${sessions.signInWithAdminToken(ADMIN_TOKEN)!.id}`,
     async close() {
       await live.stop();
