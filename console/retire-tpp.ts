@@ -10,6 +10,7 @@ import {
   type RegisteredClient,
   type TppMaterial,
 } from '../tpp-client/index.js';
+import { managementUrl } from './management-url.js';
 
 /** Each call of a retirement waits at most this long (the bank's DELETE, the directory's revoke…). */
 export const RETIRE_CALL_MS = 5_000;
@@ -106,9 +107,7 @@ export async function retireConsoleTpp(
         }
         const res = await deleteRegistration(conn, registered.client_id, bearer, {
           retry: false,
-          ...(registered.registration_client_uri?.startsWith('https://')
-            ? { url: registered.registration_client_uri }
-            : {}),
+          ...managementUrl(registered, conn.discovery),
         });
         if (!res.ok) throw new Error(`delete refused: ${res.status} ${res.error}`);
       };

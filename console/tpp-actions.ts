@@ -5,6 +5,7 @@ import {
   type BankConnection,
   createConsent,
   createHttpClient,
+  type Discovery,
   deleteRegistration,
   fetchDiscovery,
   getToken,
@@ -20,6 +21,7 @@ import {
 } from '../tpp-client/index.js';
 import { type AdvertisedMethods, isAuthMethod } from './advertised-methods.js';
 import { ConsoleTppClosed } from './console-tpp-closed.js';
+import { managementUrl } from './management-url.js';
 import { type RetireOptions, retireConsoleTpp } from './retire-tpp.js';
 import { TppBusy } from './tpp-busy.js';
 import { CONSOLE_USER_AGENT } from './upstream.js';
@@ -74,6 +76,20 @@ export const consoleTppNames = (session: number) => ({
 /** The User-Agent of a session's TPP: the live flow names its calls so (and does not hide them with the console's own). */
 export const consoleTppUserAgent = (session: number): string =>
   `${CONSOLE_USER_AGENT} TPP (session ${session})`;
+
+/**
+ * The registration request for a bank as the bank wants it: what its obmock profile says
+ * (`GET {issuer}/profile`: the `aud` form, the spec version and media type, the DN rendering…),
+ * which discovery cannot tell, and the defaults for anything it leaves out or a bank without one.
+ */
+async function registrationFor(tpp: TppClient, discovery: Discovery, method: TokenAuthMethod) {
+  const hints = (await tpp.profileHints(discovery).catch(() => undefined)) ?? {};
+  return tpp.registrationBody(discovery, {
+    ...hints,
+    redirectUris: ['https://tpp.example.com/cb'],
+    tokenEndpointAuthMethod: method,
+  });
+}
 
 /**
  * One session's TPP, driven from the TPP page with the tpp-client library: it onboards at the
@@ -138,9 +154,11 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
     return { http: recording, discovery: await fetchDiscovery(recording, bank.discovery) };
   }
 
+  /** The bearer of a management call: the RFC 7592 registration access token when the bank issued one, else a client-credentials token. */
   async function managementToken(bank: BankConnection, bankId: string): Promise<string> {
     const registered = clients.get(bankId);
     if (!registered) throw new Error('register at this bank first');
+    if (typeof registered.registration_access_token === 'string') return registered.registration_access_token;
     const res = await getToken(bank, registered, { retry: false, signing: material!.signing });
     if (!res.ok) throw new Error(`token refused: ${res.status} ${res.error} ${res.error_description ?? ''}`);
     return res.token.access_token;
@@ -222,11 +240,8 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
       const bank = await connect(bankId, exchanges, c);
       // A fresh SSA: banks refuse old ones.
       material = await refreshSsa(material!, { http: c.plain() }).catch(() => material!);
-      const jwt = await c.tppClient(material).registrationRequest(bank.discovery, {
-        redirectUris: ['https://tpp.example.com/cb'],
-        tokenEndpointAuthMethod: method,
-      });
-      const res = await register(bank, jwt, { retry: false });
+      const { body, mediaType } = await registrationFor(c.tppClient(material), bank.discovery, method);
+      const res = await register(bank, body, { mediaType, retry: false });
       if (!res.ok)
         throw new Error(`the bank refused: ${res.status} ${res.error}: ${res.error_description ?? ''}`);
       clients.set(bankId, res.client);
@@ -261,12 +276,16 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
       const registered = clients.get(bankId);
       if (!registered) throw new Error('register at this bank first');
       const access = await managementToken(bank, bankId);
-      const jwt = await c.tppClient(material!).registrationRequest(bank.discovery, {
-        redirectUris: ['https://tpp.example.com/cb'],
-        tokenEndpointAuthMethod:
-          (registered.token_endpoint_auth_method as TokenAuthMethod) ?? 'tls_client_auth',
+      const { body, mediaType } = await registrationFor(
+        c.tppClient(material!),
+        bank.discovery,
+        (registered.token_endpoint_auth_method as TokenAuthMethod) ?? 'tls_client_auth',
+      );
+      const res = await updateRegistration(bank, registered.client_id, access, body, {
+        mediaType,
+        retry: false,
+        ...managementUrl(registered, bank.discovery),
       });
-      const res = await updateRegistration(bank, registered.client_id, access, jwt, { retry: false });
       if (!res.ok)
         throw new Error(`the bank refused: ${res.status} ${res.error}: ${res.error_description ?? ''}`);
       clients.set(bankId, { ...registered, ...res.client });
@@ -277,7 +296,10 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
       const registered = clients.get(bankId);
       if (!registered) throw new Error('register at this bank first');
       const access = await managementToken(bank, bankId);
-      const res = await deleteRegistration(bank, registered.client_id, access, { retry: false });
+      const res = await deleteRegistration(bank, registered.client_id, access, {
+        retry: false,
+        ...managementUrl(registered, bank.discovery),
+      });
       if (!res.ok)
         throw new Error(`the bank refused: ${res.status} ${res.error}: ${res.error_description ?? ''}`);
       clients.delete(bankId);
