@@ -9,6 +9,7 @@ import {
   notFoundHandler,
   readBody,
   requestLog,
+  singleHeaders,
 } from '../../lib/http/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { RegistrationStore, TppRegistration } from './registrations.js';
@@ -73,6 +74,7 @@ export function createTppServiceApp(deps: TppServiceDeps): Express {
   app.use(requestLog(deps.logger));
   // before the tap: its own read endpoint, too, answers only requests with one valid Host
   app.use(hostHeader);
+  app.use(singleHeaders());
   app.use(messageTap({ service: 'tpp', adminToken: deps.adminToken }));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
