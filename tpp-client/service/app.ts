@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { BadRequest, Forbidden, HttpError, MethodNotAllowed, Unauthorized } from '../../lib/errors.js';
+import { BadRequest, HttpError, MethodNotAllowed, Unauthorized } from '../../lib/errors.js';
 import {
   errorHandler,
   hostHeader,
@@ -56,7 +56,8 @@ function requireAdmin(adminToken: string) {
       return;
     }
     const got = createHash('sha256').update(m[1]).digest();
-    next(timingSafeEqual(got, expected) ? undefined : new Forbidden('the admin token is not valid'));
+    // RFC 6750 §3.1: a token that is not valid is 401 invalid_token (403 is for a valid one lacking scope).
+    next(timingSafeEqual(got, expected) ? undefined : new Unauthorized('the admin token is not valid'));
   };
 }
 
