@@ -8,6 +8,7 @@ import {
   notFoundHandler,
   readBody,
   requestLog,
+  singleHeaders,
 } from '../lib/http/index.js';
 import type { Logger } from '../lib/logger.js';
 import { bankAdminRouter } from './admin/router.js';
@@ -87,6 +88,8 @@ export function createAspspApp(
   app.use(interactionId);
   // before the tap: its own read endpoint, too, answers only requests with one valid Host
   app.use(hostHeader);
+  // Credentials, media type and (behind a gateway) the client certificate: one line each.
+  app.use(singleHeaders(banks.flatMap((b) => (b.mtlsHeader ? [b.mtlsHeader] : []))));
   app.use(messageTap({ service: 'bank', adminToken: options.adminToken }));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', banks: banks.map((b) => b.id) });

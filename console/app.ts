@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import express, { type Express, type Request, type Response } from 'express';
+import { singleHeaders } from '../lib/http/index.js';
 import type { ConsoleContext } from './context.js';
 import { html } from './html.js';
 import { bankPages } from './pages/banks.js';
@@ -53,6 +54,8 @@ export function createConsoleApp(ctx: ConsoleContext, options: { secureCookie?: 
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(securityHeaders);
+  // One Content-Type (and Authorization) line, as at the services (docs/bank.md).
+  app.use(singleHeaders());
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
 
   app.get('/health', (_req, res) => {

@@ -7,6 +7,7 @@ import {
   notFoundHandler,
   readBody,
   requestLog,
+  singleHeaders,
 } from '../lib/http/index.js';
 import { authenticate, requireAdmin } from './auth.js';
 import type { DirectoryContext } from './context.js';
@@ -65,6 +66,7 @@ export function createDirectoryApp(ctx: DirectoryContext): Express {
   app.use(requestLog(ctx.logger));
   // before the tap: its own read endpoint, too, answers only requests with one valid Host
   app.use(hostHeader);
+  app.use(singleHeaders());
   app.use(messageTap({ service: 'directory', adminTokenSha256: ctx.adminTokenHash }));
   app.use((_req, res, next) => {
     res.set('OB-Request-Id', randomUUID());
@@ -85,14 +87,22 @@ export function createDirectoryApp(ctx: DirectoryContext): Express {
   const form = readBody(['application/x-www-form-urlencoded'], limit);
 
   // Public: health, CA and keystore (no authentication, as the real keystore).
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/ca/root.pem', caFile(ctx, 'root'));
-  app.get('/ca/issuing.pem', caFile(ctx, 'issuing'));
-  app.get('/ca/bundle.pem', caFile(ctx, 'bundle'));
-  app.get('/ca/issuing.crl', caFile(ctx, 'crl'));
-  app.get('/ca/issuing.crl.pem', caFile(ctx, 'crl.pem'));
+  // Each public resource answers GET (and HEAD); any other method is 405 with Allow, as everywhere.
+  const onlyGet = otherMethods(['GET']);
+  app
+    .route('/health')
+    .get((_req, res) => {
+      res.json({ status: 'ok' });
+    })
+    .all(onlyGet);
+  for (const [path, file] of [
+    ['/ca/root.pem', 'root'],
+    ['/ca/issuing.pem', 'issuing'],
+    ['/ca/bundle.pem', 'bundle'],
+    ['/ca/issuing.crl', 'crl'],
+    ['/ca/issuing.crl.pem', 'crl.pem'],
+  ] as const)
+    app.route(path).get(caFile(ctx, file)).all(onlyGet);
   // The directory's authorisation server (the OAuth front door, docs/directory.md).
   app
     .route(METADATA_PATH)
@@ -112,9 +122,9 @@ export function createDirectoryApp(ctx: DirectoryContext): Express {
     .route('/ocsp/:request')
     .get(ocspGet(ctx))
     .all(otherMethods(['GET']));
-  app.get('/keystore/openbanking.jwks', directoryJwks(ctx));
-  app.get('/keystore/:org/revoked/:file', revokedKeystore(ctx));
-  app.get('/keystore/:org/:file', organisationKeystore(ctx));
+  app.route('/keystore/openbanking.jwks').get(directoryJwks(ctx)).all(onlyGet);
+  app.route('/keystore/:org/revoked/:file').get(revokedKeystore(ctx)).all(onlyGet);
+  app.route('/keystore/:org/:file').get(organisationKeystore(ctx)).all(onlyGet);
 
   // Admin API (mock-only).
   app

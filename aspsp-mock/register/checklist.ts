@@ -52,7 +52,22 @@ export const MANAGEMENT_CHECKS = [
   ['client-match', 'the access token belongs to that client'],
   ['management-scope', 'the access token has the scope the bank requires for management'],
   ['registration-access-token', 'the registration access token is that client’s (RFC 7592)'],
+  [
+    'management-certificate',
+    'with a registration access token: the TLS client certificate chains to the directory CA, is valid and not revoked',
+  ],
+  [
+    'management-certificate-binding',
+    'with a registration access token: that certificate belongs to the client’s software statement',
+  ],
 ] as const;
+
+/** The checks of a management call authorised by a registration access token (RFC 7592). */
+export const RAT_CHECKS = new Set<ManagementCheck>([
+  'registration-access-token',
+  'management-certificate',
+  'management-certificate-binding',
+]);
 
 export type ManagementCheck = (typeof MANAGEMENT_CHECKS)[number][0];
 

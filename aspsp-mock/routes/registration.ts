@@ -15,6 +15,7 @@ import { BANK_COLLECTIONS, type ClientRecord } from '../model.js';
 import {
   MANAGEMENT_CHECKS,
   type ManagementCheck,
+  RAT_CHECKS,
   RegistrationChecklist,
   UPDATE_CHECKS,
 } from '../register/checklist.js';
@@ -27,6 +28,7 @@ import {
   organisationHasRoom,
 } from '../register/clients-of-organisation.js';
 import { scopesForRoles } from '../register/eidas-roles.js';
+import { requireManagementCertificate } from '../register/management-certificate.js';
 import { flattenedSsa } from '../register/remembered-statements.js';
 import { rememberJti } from '../register/replay.js';
 import { type ValidatedRegistration, validateRegistration } from '../register/validate-registration.js';
@@ -189,7 +191,7 @@ async function authoriseManagement(
   const clientId = String(req.params.ClientId);
   const client = ctx.store.get<ClientRecord>(BANK_COLLECTIONS.clients, clientId);
   if (ctx.settings.managementAuth === 'registration-access-token') {
-    for (const [check] of MANAGEMENT_CHECKS.slice(0, -1)) checks.skip(check, MANAGED_BY_RAT);
+    for (const [check] of MANAGEMENT_CHECKS) if (!RAT_CHECKS.has(check)) checks.skip(check, MANAGED_BY_RAT);
     const found = checks.step('registration-access-token', () => {
       const presented = bearerToken(req);
       if (!presented) throw new InvalidToken('a registration access token is required');
@@ -197,11 +199,12 @@ async function authoriseManagement(
         throw new InvalidToken('the registration access token is not valid');
       return client;
     });
+    await requireManagementCertificate(ctx, req, found, checks);
     if (!ctx.settings.rotateRegistrationAccessToken) return { client: found };
     const next = registrationAccessToken(ctx);
     return { client: found, rotated: { token: next.token!, ratHash: next.ratHash! } };
   }
-  checks.skip('registration-access-token', MANAGED_BY_TOKEN);
+  for (const check of RAT_CHECKS) checks.skip(check, MANAGED_BY_TOKEN);
   const token = await requireAccessToken(ctx, req, checks);
   if (!client) await revokeToken(ctx, token);
   const found = checks.step('client-registered', () => {

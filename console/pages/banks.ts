@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { ConsoleContext } from '../context.js';
 import { html, type SafeHtml } from '../html.js';
+import { pathName } from '../path-name.js';
 import { UpstreamError } from '../upstream.js';
 import { layout, postButton } from './layout.js';
 import { field, flashFrom, type Handler, page, redirectWith } from './respond.js';
@@ -250,9 +251,7 @@ export function bankPages(ctx: ConsoleContext): Router {
   };
   const remove: Handler = async (req, res) => {
     const bank = bankOf(req.params.bank);
-    const id = String(req.params.fault)
-      .replace(/[^A-Za-z0-9_-]/g, '')
-      .slice(0, 64);
+    const id = pathName(req.params.fault, 'fault', /^[A-Za-z0-9_-]{1,64}$/);
     await bank.api.call('DELETE', `/admin/faults/${id}`);
     redirectWith(req, res, '/banks', { kind: 'ok', text: `Fault ${id} removed` });
   };

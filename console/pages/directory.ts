@@ -1,6 +1,7 @@
 import { type Request, Router } from 'express';
 import type { ConsoleContext } from '../context.js';
 import { html } from '../html.js';
+import { pathName } from '../path-name.js';
 import { SSA_CLAIM_MEANINGS } from '../ssa-claims.js';
 import { layout, postButton } from './layout.js';
 import { field, flashFrom, type Handler, page, redirectWith } from './respond.js';
@@ -33,10 +34,10 @@ const SS_MEDIA = 'application/vnd.openbanking.directory.softwarestatement-v2+jso
 /** Organisations on one page of the list (every onboarding and scenario run adds some). */
 export const ORGANISATIONS_PER_PAGE = 50;
 const ROLES = ['AISP', 'PISP', 'CBPII', 'ASPSP'];
-const id = (s: unknown) =>
-  String(s)
-    .replace(/[^A-Za-z0-9]/g, '')
-    .slice(0, 40);
+/** An organisation or software statement id from the path: all of it base62, else 404 (console/path-name.ts). */
+const id = (s: unknown) => pathName(s, 'organisation or software statement');
+/** A certificate's kid from the path. */
+const kidOf = (s: unknown) => pathName(s, 'certificate', /^[A-Za-z0-9_-]{1,100}$/);
 
 function decodeJwtPart(part: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -259,20 +260,17 @@ export function directoryPages(ctx: ConsoleContext): Router {
 
   const download: Handler = async (req, res) => {
     const o = id(req.params.org);
-    const kid = String(req.params.kid)
-      .replace(/[^A-Za-z0-9_-]/g, '')
-      .slice(0, 100);
+    const kid = kidOf(req.params.kid);
     const pem = await dir.call('GET', `/keystore/${o}/${kid}.pem`, { accept: 'application/x-pem-file' });
     res.type('application/x-pem-file').attachment(`${kid}.pem`).send(pem.text);
   };
 
   const revoke: Handler = async (req, res) => {
     const o = id(req.params.org);
-    const kid = String(req.params.kid)
-      .replace(/[^A-Za-z0-9_-]/g, '')
-      .slice(0, 100);
+    const kid = kidOf(req.params.kid);
+    // where to go back to, checked before anything is revoked
+    const s = req.body.ss ? id(req.body.ss) : '';
     await dir.call('DELETE', `${orgPath(o)}/certificate/kid/${kid}`);
-    const s = id(req.body.ss ?? '');
     redirectWith(req, res, s ? `/directory/${o}/ss/${s}` : `/directory/${o}`, {
       kind: 'ok',
       text: `Certificate ${kid} revoked: it is on the CRL now`,

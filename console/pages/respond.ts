@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { html } from '../html.js';
+import { UnknownName } from '../path-name.js';
 import type { ConsoleSession } from '../sessions.js';
 import { UpstreamError } from '../upstream.js';
 import { type Flash, layout } from './layout.js';
@@ -29,13 +30,15 @@ export function redirectWith(req: Request, res: Response, to: string, flash: Fla
 /** Where a failed form returns: its `_back` field (a local path) or the page above the action. */
 function backFrom(req: Request): string {
   const back = field(req, '_back', 512);
-  if (/^\/[A-Za-z0-9/_-]*$/.test(back)) return back;
+  // a local path: one leading slash — `//host/…` would be another site (protocol-relative)
+  if (/^\/(?!\/)[A-Za-z0-9/_-]*$/.test(back)) return back;
   return req.path.replace(/\/[^/]*$/, '') || '/';
 }
 
 /** Turns a service's refusal into the page's message; anything else into a message without internals. */
 export function describe(err: unknown): string {
   if (err instanceof UpstreamError) return `The service answered ${err.status} ${err.code}: ${err.message}`;
+  if (err instanceof UnknownName) return err.message;
   return 'Something went wrong; the console log has the details.';
 }
 
@@ -49,14 +52,19 @@ export function page(
     try {
       await handler(req, res);
     } catch (err) {
-      if (!(err instanceof UpstreamError))
+      if (!(err instanceof UpstreamError || err instanceof UnknownName))
         logger.warn('console page failed', { path: req.path, error: (err as Error).message });
       if (res.headersSent) return;
       if (req.method === 'POST') {
         redirectWith(req, res, back ?? backFrom(req), { kind: 'error', text: describe(err) });
         return;
       }
-      const status = err instanceof UpstreamError && err.status < 500 ? err.status : 502;
+      const status =
+        err instanceof UnknownName
+          ? 404
+          : err instanceof UpstreamError && err.status < 500
+            ? err.status
+            : 502;
       res.status(status).send(
         layout({
           title: 'Not available',

@@ -14,5 +14,6 @@ export {
   type RunningServer,
   type TlsCredentials,
 } from './server.js';
+export { SINGLE_HEADERS, singleHeaders } from './single-headers.js';
 export { attachChecks, type CheckOutcome, type CheckResult } from './tap-checks.js';
 export { type TrackedConnections, trackConnections } from './track-connections.js';

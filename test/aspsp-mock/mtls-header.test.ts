@@ -1,6 +1,7 @@
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, signedRegistration } from '../helpers/sandbox.js';
+import { sendRaw } from '../helpers/hostile-input.js';
+import { call, onboardTpp, signedRegistration } from '../helpers/sandbox.js';
 import { useTestSandbox, useTestTpp } from '../helpers/use-sandbox.js';
 
 /** Behind a TLS-terminating gateway the bank takes the client certificate from a header. */
@@ -42,5 +43,40 @@ describe('--mtls-header', () => {
       body: 'a.b.c',
     });
     expect(res.status).toBe(401);
+  });
+
+  it('the certificate header on two lines → 400, whichever line holds the client’s certificate', async () => {
+    // Node joins repeated unknown header lines with ", "; the bank would parse the first PEM of
+    // the joined value, so a line a client added ahead of the gateway's would be believed.
+    const intruder = await onboardTpp(sb);
+    const jwt = await signedRegistration(tpp, sb.bank);
+    const origin = new URL(sb.bank.issuer).origin;
+    const path = `${new URL(sb.bank.issuer).pathname}/register`;
+    try {
+      for (const order of [
+        [intruder.transport.certPem, tpp.transport.certPem],
+        [tpp.transport.certPem, intruder.transport.certPem],
+      ]) {
+        const res = await sendRaw(
+          gateway,
+          origin,
+          'POST',
+          path,
+          [
+            ['content-type', 'application/jose'],
+            ['X-Client-Cert', encodeURIComponent(order[0])],
+            ['x-client-cert', encodeURIComponent(order[1])],
+          ],
+          jwt,
+        );
+        expect(res.status, res.text).toBe(400);
+        expect(JSON.parse(res.text)).toEqual({
+          error: 'invalid_request',
+          error_description: 'the request must carry at most one x-client-cert header, not several',
+        });
+      }
+    } finally {
+      await intruder.agent.close();
+    }
   });
 });

@@ -80,14 +80,21 @@ describe('TPP service', () => {
     });
   });
 
-  it('refuses bad calls: no token 401, wrong token 403, bad body 400, unknown bank 400', async () => {
+  it('refuses bad calls: no token 401, wrong token 401, bad body 400, unknown bank 400', async () => {
     expect(
       (await post({ bank: 'default' }, { authorization: '', 'content-type': 'application/json' })).status,
     ).toBe(401);
-    expect(
-      (await post({ bank: 'default' }, { authorization: 'Bearer nope', 'content-type': 'application/json' }))
-        .status,
-    ).toBe(403);
+    // RFC 6750 §3.1: a token that is not valid is 401 invalid_token, as at the directory and the bank.
+    const wrong = await post(
+      { bank: 'default' },
+      { authorization: 'Bearer nope', 'content-type': 'application/json' },
+    );
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+    expect(wrong.json()).toEqual({
+      error: 'invalid_token',
+      error_description: 'the admin token is not valid',
+    });
     const bad = await post({ bank: 42 });
     expect(bad.status).toBe(400);
     expect(bad.json()).toEqual({

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { BadRequest, Forbidden, HttpError, MethodNotAllowed, Unauthorized } from '../../lib/errors.js';
+import { BadRequest, HttpError, MethodNotAllowed, Unauthorized } from '../../lib/errors.js';
 import {
   errorHandler,
   hostHeader,
@@ -9,6 +9,7 @@ import {
   notFoundHandler,
   readBody,
   requestLog,
+  singleHeaders,
 } from '../../lib/http/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { RegistrationStore, TppRegistration } from './registrations.js';
@@ -55,7 +56,8 @@ function requireAdmin(adminToken: string) {
       return;
     }
     const got = createHash('sha256').update(m[1]).digest();
-    next(timingSafeEqual(got, expected) ? undefined : new Forbidden('the admin token is not valid'));
+    // RFC 6750 §3.1: a token that is not valid is 401 invalid_token (403 is for a valid one lacking scope).
+    next(timingSafeEqual(got, expected) ? undefined : new Unauthorized('the admin token is not valid'));
   };
 }
 
@@ -73,6 +75,7 @@ export function createTppServiceApp(deps: TppServiceDeps): Express {
   app.use(requestLog(deps.logger));
   // before the tap: its own read endpoint, too, answers only requests with one valid Host
   app.use(hostHeader);
+  app.use(singleHeaders());
   app.use(messageTap({ service: 'tpp', adminToken: deps.adminToken }));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
