@@ -59,9 +59,15 @@ const RULES: Rule[] = [
           ? 'scope missing → 400, or default scopes within the SSA roles'
           : claim === 'redirect_uris'
             ? "redirect_uris missing → 400, or the SSA's https redirect URIs"
-            : `${claim} missing → 400`,
-      reference: `${OB} OBClientRegistration1: ${claim} is required`,
-      rules: ['reg.required-claims'],
+            : claim === 'aud'
+              ? 'aud missing → 400 (MAY: a warning when accepted)'
+              : `${claim} missing → 400`,
+      reference:
+        claim === 'aud'
+          ? `${OB} OBClientRegistration1: aud is required, but the ASPSP "may validate" it; RFC 7519 §4.1.3 binds only a present aud`
+          : `${OB} OBClientRegistration1: ${claim} is required`,
+      // A bank that does not validate aud ("may validate", Data Dictionary) can accept it missing.
+      rules: [claim === 'aud' ? 'reg.request-aud' : 'reg.required-claims'],
       change: remove(claim),
       error,
       needs: ['jws-requests'],
