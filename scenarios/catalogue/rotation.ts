@@ -7,6 +7,7 @@ import {
 } from '../../tpp-client/index.js';
 import type { ScenarioContext } from '../context.js';
 import type { Scenario } from '../types.js';
+import { SIGNATURE_ERRORS } from './conformance.js';
 
 const OB = 'OB DCR v3.3';
 
@@ -46,7 +47,7 @@ export const rotation: Scenario[] = [
     id: 'ROT-revoked-signing-key',
     rules: ['reg.request-signature'],
     baseline: 'register',
-    title: 'a signing key revoked at the directory → register signed with it → 400 invalid_client_metadata',
+    title: 'a signing key revoked at the directory → register signed with it → 400',
     reference: `${OB}: revoked keys leave the software JWKS (OB Directory revoked JWKS)`,
     tags: ['register', 'rotation', 'negative', 'directory'],
     needs: ['jws-requests', 'ob-directory-trust', 'our-directory'],
@@ -71,7 +72,7 @@ export const rotation: Scenario[] = [
       const res = await t.step('register signed with the revoked key', async () =>
         t.register(await t.request({ signingKeyPem: old.keyPem, kid: old.cert.kid })),
       );
-      t.expectError(res, 400, 'invalid_client_metadata');
+      t.expectError(res, 400, SIGNATURE_ERRORS);
     },
   },
 ];

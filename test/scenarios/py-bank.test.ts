@@ -149,6 +149,9 @@ describe.skipIf(skip)('the catalogue against the Python bank (test/fixtures/py-b
       'CERT-none', // 403 for no client certificate
       'CERT-revoked', // 403 for a revoked one
       'SSA-org-suspended', // invalid_software_statement for a Withdrawn organisation's SSA
+      'DCR-FORK-wrong-request-key', // invalid_software_statement for a request signed by another key
+      'ROT-revoked-signing-key',
+      'REG-TLS-wrong-subject-dn', // the DN replaced by the presented certificate's, and returned
       'TOKEN-grant-password', // unauthorized_client
       'DCR-005', // a client_secret returned to a tls_client_auth client, which it cannot use
       'MGMT-POST-schema-private_key_jwt',
