@@ -1,8 +1,8 @@
 import { decodeSsa, type RegisteredClient, SCOPE_FOR_ROLE } from '../../tpp-client/index.js';
 import type { RequestOptions, ScenarioContext } from '../context.js';
 import type { Need, Scenario } from '../types.js';
+import { acceptableRedirects } from './acceptable-redirects.js';
 import { ISS_ERRORS } from './conformance.js';
-import { registeredRedirectProblem } from './registered-redirect-problem.js';
 
 const OB = 'OB DCR v3.3';
 
@@ -23,11 +23,10 @@ interface Rule {
   needs?: Need[];
   tags?: string[];
   /**
-   * A registration is accepted as well as a refusal — the claim's omission has a meaning in the OB
-   * Data Dictionary, or RFC 7591 §2 lets the bank replace the value with a suitable one; this
-   * returns what is wrong with such a registration (undefined: nothing).
+   * The claim's omission has a meaning in the OB Data Dictionary: a registration is accepted as
+   * well as a refusal; this returns what is wrong with such a registration (undefined: nothing).
    */
-  registered?: (client: RegisteredClient, t: ScenarioContext, change: RequestOptions) => string | undefined;
+  omitted?: (client: RegisteredClient, t: ScenarioContext) => string | undefined;
   /** A reason to skip, when the TPP material cannot make this change. */
   precondition?: (claims: Record<string, unknown>, specVersion?: string) => string | undefined;
 }
@@ -80,10 +79,10 @@ const RULES: Rule[] = [
       ...(claim === 'scope'
         ? {
             precondition: (_c, v) => (v === '3.1' ? 'OB DCR v3.1 does not require scope' : undefined),
-            registered: defaultScopeProblem,
+            omitted: defaultScopeProblem,
           }
         : {}),
-      ...(claim === 'redirect_uris' ? { registered: defaultRedirectProblem } : {}),
+      ...(claim === 'redirect_uris' ? { omitted: defaultRedirectProblem } : {}),
     }),
   ),
   {
@@ -135,32 +134,29 @@ const RULES: Rule[] = [
   {
     id: 'REG-REDIRECT-http',
     rules: ['reg.redirect-https'],
-    title: 'redirect URI over http → 400, or replaced by an https URI of the SSA',
+    title: 'redirect URI over http → 400',
     reference: `${OB}: redirect_uris use https`,
     change: () => ({ redirectUris: ['http://tpp.example.com/cb'] }),
     error: 'invalid_redirect_uri',
     tags: ['redirect'],
-    registered: replacedRedirectProblem,
   },
   {
     id: 'REG-REDIRECT-localhost',
     rules: ['reg.redirect-https'],
-    title: 'redirect URI to localhost → 400, or replaced by an https URI of the SSA',
+    title: 'redirect URI to localhost → 400',
     reference: `${OB}: redirect_uris must not point at localhost`,
     change: () => ({ redirectUris: ['https://localhost/cb'] }),
     error: 'invalid_redirect_uri',
     tags: ['redirect'],
-    registered: replacedRedirectProblem,
   },
   {
     id: 'REG-REDIRECT-not-in-ssa',
     rules: ['reg.redirect-subset'],
-    title: 'redirect URI the SSA does not list → 400, or replaced by an https URI of the SSA',
+    title: 'redirect URI the SSA does not list → 400',
     reference: `${OB}: redirect_uris ⊆ software_redirect_uris`,
     change: () => ({ redirectUris: ['https://attacker.example.net/callback'] }),
     error: 'invalid_redirect_uri',
     tags: ['redirect'],
-    registered: replacedRedirectProblem,
   },
   {
     id: 'REG-SCOPE-beyond-roles',
@@ -292,19 +288,13 @@ function defaultScopeProblem(client: RegisteredClient, t: ScenarioContext): stri
  * be in the SSA, https and not localhost.
  */
 function defaultRedirectProblem(client: RegisteredClient, t: ScenarioContext): string | undefined {
-  return registeredRedirectProblem(client, t);
-}
-
-/**
- * A redirect URI the bank does not accept: RFC 7591 §2 lets it refuse (invalid_redirect_uri) or
- * register suitable values instead — each registered URI one of the SSA's https URIs.
- */
-function replacedRedirectProblem(
-  client: RegisteredClient,
-  t: ScenarioContext,
-  change: RequestOptions,
-): string | undefined {
-  return registeredRedirectProblem(client, t, change.redirectUris?.[0]);
+  const acceptable = acceptableRedirects(t);
+  const got = Array.isArray(client.redirect_uris) ? client.redirect_uris.map(String) : [];
+  if (!got.length) return 'the bank registered the client without redirect_uris';
+  const bad = got.filter((u) => !acceptable.includes(u));
+  return bad.length
+    ? `the bank registered ${JSON.stringify(bad)} for the omitted redirect_uris: each must be one of the SSA's https URIs, not localhost`
+    : undefined;
 }
 
 /** A scope whose role the SSA lacks, if any. */
@@ -380,11 +370,11 @@ export const registerRules: Scenario[] = [
           t.register(await t.request(change)),
         );
         const errors = Array.isArray(r.error) ? r.error : [r.error];
-        if (r.registered && res.ok) {
-          // what the bank chose is registered metadata: the response shows it (schema: both required)
+        if (r.omitted && res.ok) {
+          // the defaults are registered metadata: the response shows them (schema: both required)
           t.expectSchemaValid(res.raw, 'registration');
-          const problem = r.registered(res.client, t, change);
-          t.check(problem === undefined, `the bank answered ${res.status}: ${problem}`);
+          const problem = r.omitted(res.client, t);
+          t.check(problem === undefined, problem ?? '');
           return;
         }
         if (r.replace) {

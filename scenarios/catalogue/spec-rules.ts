@@ -150,14 +150,14 @@ export const SPEC_RULES: SpecRule[] = [
     level: 'MUST',
     source: `${DD} redirect_uris`,
     quote:
-      'redirect_uris: Registered URIs the TPP will use to interact with the ASPSP AS. If the software statement defines a master set of redirect URIs, this must match or be a subset of the redirect URIs in the SSA. [obmock: refused with invalid_redirect_uri, or registered with https URIs of the SSA instead (RFC 7591 §2 "reject or replace"); on PUT, refused]',
+      'redirect_uris: Registered URIs the TPP will use to interact with the ASPSP AS. If the software statement defines a master set of redirect URIs, this must match or be a subset of the redirect URIs in the SSA.',
   },
   {
     id: 'reg.redirect-https',
     level: 'MUST',
     source: `${DD} redirect_uris`,
     quote:
-      "Each of the URIs must adhere to the following rules: The URI MUST use the https scheme The URI MUST NOT contain a host with a value of localhost — RFC 7591 §2: The authorization server MAY reject or replace any of the client's requested metadata values submitted during the registration and substitute them with suitable values. [obmock: refused with invalid_redirect_uri, or registered with https URIs of the SSA instead]",
+      'Each of the URIs must adhere to the following rules: The URI MUST use the https scheme The URI MUST NOT contain a host with a value of localhost',
   },
   {
     id: 'reg.response-types',
@@ -213,7 +213,7 @@ export const SPEC_RULES: SpecRule[] = [
     level: 'MUST',
     source: `${DD} tls_client_auth_subject_dn (v3.1: tls_client_auth_dn); RFC 8705 §2.1.2`,
     quote:
-      'tls_client_auth_subject_dn: This value must be set iff token_endpoint_auth_method is set to tls_client_auth The tls_client_auth_subject_dn claim MUST contain the DN of the certificate that the TPP will present to the ASPSP token endpoint. The ASPSP may decide to match only a part of the DN … [obmock: a DN that does not name the certificate is refused, or replaced and returned (RFC 7591 §2 "reject or replace")]',
+      'tls_client_auth_subject_dn: This value must be set iff token_endpoint_auth_method is set to tls_client_auth The tls_client_auth_subject_dn claim MUST contain the DN of the certificate that the TPP will present to the ASPSP token endpoint. The ASPSP may decide to match only a part of the DN … [obmock: a DN that does not name the certificate is refused, or replaced and returned, as any value the ASPSP does not support]',
   },
   {
     id: 'reg.response-schema',
