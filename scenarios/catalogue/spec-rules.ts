@@ -29,7 +29,7 @@ export const SPEC_RULES: SpecRule[] = [
     level: 'MUST',
     source: `OpenID Connect Discovery 1.0 §3; ${OBDCR} §Discovery; ${SW('v3.3')} schemes`,
     quote:
-      "issuer REQUIRED. URL using the https scheme with no query or fragment component … token_endpoint URL of the OP's OAuth 2.0 Token Endpoint. This is REQUIRED unless only the Implicit Flow is used. — OB DCR: The URL of the registration end-point should be advertised on the ASPSP's OIDC Discovery Endpoint using the registration_endpoint claim … — swagger: schemes: https [obmock: without a registration_endpoint nothing can be registered: the run stops before any scenario (exit 3)]",
+      "issuer REQUIRED. URL using the https scheme with no query or fragment component … token_endpoint URL of the OP's OAuth 2.0 Token Endpoint. This is REQUIRED unless only the Implicit Flow is used. — OB DCR: The URL of the registration end-point should be advertised on the ASPSP's OIDC Discovery Endpoint using the registration_endpoint claim … — swagger: schemes: https [obmock: without a registration_endpoint nothing can be registered: the run stops before any scenario (exit 3). The OpenID Connect Discovery §3 wording was not checked against the text]",
   },
   {
     id: 'disc.json-media-type',
@@ -142,7 +142,7 @@ export const SPEC_RULES: SpecRule[] = [
     level: 'MAY',
     source: 'OB Directory API v2.1 swagger SSA org_status; RFC 7591 §3.2.2 unapproved_software_statement',
     quote:
-      'org_status: Included to cater for voluntary withdrawal from OB scenarios — Active, Revoked, or Withdrawn. — RFC 7591: unapproved_software_statement The software statement presented is not approved for use by this authorization server. [obmock: no sentence obliges the bank to refuse the SSA of a Withdrawn organisation: accepted, a warning; refused, with invalid_software_statement or unapproved_software_statement]',
+      'org_status: Included to cater for voluntary withdrawal from OB scenarios — Active, Revoked, or Withdrawn. — RFC 7591: unapproved_software_statement The software statement presented is not approved for use by this authorization server. [obmock: no sentence obliges the bank to refuse the SSA of a Withdrawn organisation: accepted, a warning; refused, with invalid_software_statement or unapproved_software_statement. The RFC 7591 wording was not checked against the text]',
   },
   // ——— client metadata
   {
@@ -235,7 +235,7 @@ export const SPEC_RULES: SpecRule[] = [
     level: 'MUST',
     source: `${OBDCR} §Authentication, POST Operations; RFC 8705 §2.1`,
     quote:
-      "These APIs rely on TLS Mutual Authentication for authenticating the TPP. — RFC 8705: The TLS handshake is utilized to validate the client's possession of the private key corresponding to the public key in the certificate and to validate the corresponding certificate chain. [obmock: an expired certificate, or one from a CA the bank does not trust, authenticates nobody; refusing it in the handshake is one allowed way]",
+      "These APIs rely on TLS Mutual Authentication for authenticating the TPP. — RFC 8705: The TLS handshake is utilized to validate the client's possession of the private key corresponding to the public key in the certificate and to validate the corresponding certificate chain. [obmock: an expired certificate, or one from a CA the bank does not trust, authenticates nobody; refusing it in the handshake is one allowed way. The RFC 8705 §2.1 wording was not checked against the text (§2.2, seen, says the self-signed method, unlike the PKI one, does not validate the chain)]",
   },
   {
     id: 'reg.cert-revoked',
@@ -293,14 +293,14 @@ export const SPEC_RULES: SpecRule[] = [
     level: 'MUST',
     source: 'RFC 6749 §4.4.3',
     quote:
-      'If the access token request is valid and authorized, the authorization server issues an access token as described in Section 5.1.',
+      'If the access token request is valid and authorized, the authorization server issues an access token as described in Section 5.1. [obmock: not checked against the text]',
   },
   {
     id: 'token.client-auth',
     level: 'MUST',
     source: 'RFC 6749 §5.2 invalid_client; RFC 7523 §3; RFC 8705 §2',
     quote:
-      'invalid_client Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method). The authorization server MAY return an HTTP 401 (Unauthorized) status code to indicate which HTTP authentication schemes are supported. … [obmock: 401 or 400, with invalid_client]',
+      'invalid_client Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method). The authorization server MAY return an HTTP 401 (Unauthorized) status code to indicate which HTTP authentication schemes are supported. … [obmock: 401 or 400, with invalid_client. Not checked against the text]',
   },
   {
     id: 'token.fapi-client-auth',
@@ -314,14 +314,14 @@ export const SPEC_RULES: SpecRule[] = [
     level: 'MAY',
     source: 'RFC 7523 §3 item 7',
     quote:
-      'The authorization server MAY ensure that JWTs are not replayed by maintaining the set of used "jti" values for the length of time for which the JWT would be considered valid …',
+      'The authorization server MAY ensure that JWTs are not replayed by maintaining the set of used "jti" values for the length of time for which the JWT would be considered valid … [obmock: not checked against the text]',
   },
   {
     id: 'token.grant-type',
     level: 'MUST',
     source: 'RFC 6749 §5.2 unsupported_grant_type, unauthorized_client',
     quote:
-      'unauthorized_client The authenticated client is not authorized to use this authorization grant type. unsupported_grant_type The authorization grant type is not supported by the authorization server.',
+      'unauthorized_client The authenticated client is not authorized to use this authorization grant type. unsupported_grant_type The authorization grant type is not supported by the authorization server. [obmock: not checked against the text]',
   },
   {
     id: 'token.cert-owner',
@@ -335,7 +335,7 @@ export const SPEC_RULES: SpecRule[] = [
     level: 'MUST',
     source: 'RFC 8705 §3',
     quote:
-      'The protected resource MUST obtain, from its TLS implementation layer, the client certificate used for mutual TLS and MUST verify that the certificate matches the certificate associated with the access token. If they do not match, the resource access attempt MUST be rejected with an error, as per [RFC6750], using an HTTP 401 status code and the "invalid_token" error code.',
+      'The protected resource MUST obtain, from its TLS implementation layer, the client certificate used for mutual TLS and MUST verify that the certificate matches the certificate associated with the access token. If they do not match, the resource access attempt MUST be rejected with an error, as per [RFC6750], using an HTTP 401 status code and the "invalid_token" error code. [obmock: this paragraph of §3 was not checked against the text; its first paragraph was]',
   },
   {
     id: 'token.cert-revoked',
@@ -365,14 +365,14 @@ export const SPEC_RULES: SpecRule[] = [
     level: 'SHOULD',
     source: 'RFC 6750 §3.1',
     quote:
-      'insufficient_scope The request requires higher privileges than provided by the access token. The resource server SHOULD respond with the HTTP 403 (Forbidden) status code and MAY include the "scope" attribute with the scope necessary to access the protected resource.',
+      'insufficient_scope The request requires higher privileges than provided by the access token. The resource server SHOULD respond with the HTTP 403 (Forbidden) status code and MAY include the "scope" attribute with the scope necessary to access the protected resource. [obmock: not checked against the text]',
   },
   {
     id: 'dir.token-bound-certificate',
     level: 'MUST',
     source: 'RFC 8705 §3 (the directory as protected resource)',
     quote:
-      'The protected resource MUST obtain, from its TLS implementation layer, the client certificate used for mutual TLS and MUST verify that the certificate matches the certificate associated with the access token. If they do not match, the resource access attempt MUST be rejected with an error, as per [RFC6750], using an HTTP 401 status code and the "invalid_token" error code.',
+      'The protected resource MUST obtain, from its TLS implementation layer, the client certificate used for mutual TLS and MUST verify that the certificate matches the certificate associated with the access token. If they do not match, the resource access attempt MUST be rejected with an error, as per [RFC6750], using an HTTP 401 status code and the "invalid_token" error code. [obmock: this paragraph of §3 was not checked against the text; its first paragraph was]',
   },
   // ——— the first protected resource
   {
@@ -394,7 +394,7 @@ export const SPEC_RULES: SpecRule[] = [
     level: 'SHOULD',
     source: `RFC 6750 §3.1; ${RW}`,
     quote:
-      'invalid_token … The resource SHOULD respond with the HTTP 401 (Unauthorized) status code. … insufficient_scope … The resource server SHOULD respond with the HTTP 403 (Forbidden) status code … — OB: An ASPSP MAY return other standard HTTP status codes (e.g. from gateways and other edge devices) as described in RFC 7231 - Section 6.',
+      'invalid_token … The resource SHOULD respond with the HTTP 401 (Unauthorized) status code. … insufficient_scope … The resource server SHOULD respond with the HTTP 403 (Forbidden) status code … — OB: An ASPSP MAY return other standard HTTP status codes (e.g. from gateways and other edge devices) as described in RFC 7231 - Section 6. [obmock: the RFC 6750 wording was not checked against the text; the OB sentence was]',
   },
   // ——— keys and the TPP library
   {
