@@ -213,7 +213,7 @@ export const SPEC_RULES: SpecRule[] = [
     level: 'MUST',
     source: `${DD} tls_client_auth_subject_dn (v3.1: tls_client_auth_dn); RFC 8705 §2.1.2`,
     quote:
-      'tls_client_auth_subject_dn: This value must be set iff token_endpoint_auth_method is set to tls_client_auth The tls_client_auth_subject_dn claim MUST contain the DN of the certificate that the TPP will present to the ASPSP token endpoint. The ASPSP may decide to match only a part of the DN … [obmock: a DN that does not name the certificate is refused, or replaced and returned, as any value the ASPSP does not support]',
+      'tls_client_auth_subject_dn: This value must be set iff token_endpoint_auth_method is set to tls_client_auth The tls_client_auth_subject_dn claim MUST contain the DN of the certificate that the TPP will present to the ASPSP token endpoint. The ASPSP may decide to match only a part of the DN … [obmock: a DN that does not name the certificate is refused, or replaced and returned (RFC 7591 §2 "reject or replace")]',
   },
   {
     id: 'reg.response-schema',
