@@ -137,7 +137,8 @@ export const certificates: Scenario[] = [
       rules: ['reg.cert-owner'],
       baseline: method === 'default' ? 'register' : 'register-private_key_jwt',
       title: `another organisation's certificate with this TPP's SSA${method === 'default' ? '' : ' (private_key_jwt)'} → refused`,
-      reference: `${OB}: the transport certificate belongs to the SSA's organisation and software, whatever the auth method`,
+      reference:
+        "OB Directory API v2.1, Request Validation: the ASPSP SHOULD check that the TPP of the TLS connection is the SSA's, whatever the auth method",
       tags: ['register', 'negative', 'certificate', 'binding'],
       needs: [
         'our-directory',
@@ -165,8 +166,10 @@ export const certificates: Scenario[] = [
     id: 'CERT-token-other-organisation',
     rules: ['token.cert-owner'],
     baseline: 'register-private_key_jwt',
-    title: "private_key_jwt token over another organisation's certificate → 401 or 400 invalid_client",
-    reference: 'RFC 8705 §3 (the certificate belongs to the client); OB DCR v3.3',
+    title:
+      "private_key_jwt token over another organisation's certificate → 401 or 400 invalid_client (MAY: a warning when issued)",
+    reference:
+      "RFC 8705 §3: a token's certificate binding is decoupled from private_key_jwt client authentication; no sentence obliges the refusal",
     tags: ['token', 'negative', 'certificate', 'binding'],
     needs: ['private_key_jwt', 'our-directory', 'ob-directory-trust'],
     async run(t) {

@@ -1,8 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { accountAccessConsentsUrl, createConsent, failureFrom, getConsent } from '../../tpp-client/index.js';
+import type { ScenarioContext } from '../context.js';
 import type { Scenario } from '../types.js';
 
 const AIS = 'OB Read/Write API v3.1 Account and Transaction: account-access-consents';
+
+type Answer = Parameters<ScenarioContext['expectStatus']>[0];
+
+/**
+ * A consent call the bank must refuse (rule consent.auth, MUST: any 4xx), with the status RFC 6750
+ * §3.1 recommends (rule consent.auth-status, SHOULD: OB lets an ASPSP return other standard codes).
+ */
+function expectRefused(t: ScenarioContext, res: Answer, status: number): void {
+  t.check(
+    !res.ok && res.status >= 400 && res.status < 500,
+    `the bank answered ${res.status}: the call was not refused`,
+    'consent.auth',
+  );
+  t.expectStatus(res, status, 'the bank', {
+    rule: 'consent.auth-status',
+  });
+}
 
 /** The registered client's credentials at the first protected resource: account-access-consents. */
 export const consents: Scenario[] = [
@@ -43,7 +61,7 @@ export const consents: Scenario[] = [
   },
   {
     id: 'CONSENT-scope-without-accounts',
-    rules: ['consent.auth'],
+    rules: ['consent.auth', 'consent.auth-status'],
     baseline: 'token',
     title: 'consent with a token lacking scope accounts → 403',
     reference: `${AIS}: the token needs scope accounts; RFC 6750 §3.1 insufficient_scope`,
@@ -61,12 +79,12 @@ export const consents: Scenario[] = [
       const res = await t.step('create an account-access-consent', () =>
         createConsent(t.tpp.bank, token, { retry: false, resourceBaseUrl: t.target.hints.resourceBaseUrl }),
       );
-      t.expectStatus(res, 403);
+      expectRefused(t, res, 403);
     },
   },
   {
     id: 'CONSENT-no-token',
-    rules: ['consent.auth'],
+    rules: ['consent.auth', 'consent.auth-status'],
     baseline: 'token',
     title: 'consent without an access token → 401',
     reference: `${AIS}; RFC 6750 §3.1`,
@@ -88,7 +106,7 @@ export const consents: Scenario[] = [
         );
         return r.status >= 400 ? failureFrom(r) : { ok: true as const, status: r.status };
       });
-      t.expectStatus(res, 401);
+      expectRefused(t, res, 401);
     },
   },
   {

@@ -31,6 +31,9 @@ interface Rule {
   precondition?: (claims: Record<string, unknown>, specVersion?: string) => string | undefined;
 }
 
+/** The subject DN of a certificate this TPP does not hold (another organisation's). */
+const OTHER_DN = 'CN=someone-else,OU=0015800001041REAAY,O=OpenBanking,C=GB';
+
 const remove = (claim: string) => () => ({ overrides: { [claim]: undefined } });
 
 /** Every negative rule of POST /register, one change at a time from a valid request. */
@@ -59,9 +62,15 @@ const RULES: Rule[] = [
           ? 'scope missing → 400, or default scopes within the SSA roles'
           : claim === 'redirect_uris'
             ? "redirect_uris missing → 400, or the SSA's https redirect URIs"
-            : `${claim} missing → 400`,
-      reference: `${OB} OBClientRegistration1: ${claim} is required`,
-      rules: ['reg.required-claims'],
+            : claim === 'aud'
+              ? 'aud missing → 400 (MAY: a warning when accepted)'
+              : `${claim} missing → 400`,
+      reference:
+        claim === 'aud'
+          ? `${OB} OBClientRegistration1: aud is required, but the ASPSP "may validate" it; RFC 7519 §4.1.3 binds only a present aud`
+          : `${OB} OBClientRegistration1: ${claim} is required`,
+      // A bank that does not validate aud ("may validate", Data Dictionary) can accept it missing.
+      rules: [claim === 'aud' ? 'reg.request-aud' : 'reg.required-claims'],
       change: remove(claim),
       error,
       needs: ['jws-requests'],
@@ -199,11 +208,13 @@ const RULES: Rule[] = [
     id: 'REG-TLS-wrong-subject-dn',
     rules: ['reg.tls-subject-dn'],
     baseline: 'register-tls_client_auth',
-    title: 'tls_client_auth_subject_dn of another certificate → 400',
+    // OB Data Dictionary: a value the ASPSP does not support is rejected, or modified and returned
+    replace: { claim: 'tls_client_auth_subject_dn', bad: OTHER_DN },
+    title: 'tls_client_auth_subject_dn of another certificate → 400, or registered with the DN replaced',
     reference: 'RFC 8705 §2.1.2; OB DCR v3.3: the DN names the client certificate',
     change: () => ({
       tokenEndpointAuthMethod: 'tls_client_auth',
-      tlsClientAuthSubjectDn: 'CN=someone-else,OU=0015800001041REAAY,O=OpenBanking,C=GB',
+      tlsClientAuthSubjectDn: OTHER_DN,
     }),
     error: 'invalid_client_metadata',
     needs: ['tls_client_auth'],
@@ -367,6 +378,11 @@ export const registerRules: Scenario[] = [
           return;
         }
         if (r.replace) {
+          // v3.1 names the DN claim tls_client_auth_dn
+          const claim =
+            r.replace.claim === 'tls_client_auth_subject_dn' && t.target.hints.specVersion === '3.1'
+              ? 'tls_client_auth_dn'
+              : r.replace.claim;
           // scope: the role the SSA lacks is the one asked for beyond it
           const bad =
             r.replace.claim === 'scope'
@@ -374,7 +390,7 @@ export const registerRules: Scenario[] = [
                   .split(' ')
                   .at(-1) ?? '')
               : r.replace.bad;
-          t.expectRefusedOrReplaced(res, r.replace.claim, bad, { errors });
+          t.expectRefusedOrReplaced(res, claim, bad, { errors });
         } else t.expectError(res, r.status ?? 400, errors);
       },
     }),

@@ -1,13 +1,22 @@
 import type { SpecRule } from '../records.js';
 
-const DCR = 'OB DCR v3.1–v3.3';
+const DD = 'OB DCR v3.1–v3.3 Data Dictionary';
+const OBDCR = 'OB DCR v3.1–v3.3';
 const SW = (v: string) => `OB DCR ${v} swagger`;
+const DIR =
+  'OB Directory API v2.1 swagger, GET …/software-statement-assertion description, §Request Validation';
+const RW = 'OB Read/Write Data API Profile, HTTP Status Codes';
 
 /**
  * The specification sentences the catalogue checks: one row per rule, with its RFC 2119
  * level and the sentence quoted. Every scenario cites at least one id (`Scenario.rules`); every
  * rule here is cited by at least one scenario (test/scenarios/spec-rules.test.ts). The table
  * in docs/scenarios.md is generated from this one (`renderRuleTable`).
+ *
+ * Quotes: the words outside square brackets are the source's own (`…` marks a cut; a swagger
+ * enum or `required` list is written as `a | b`); the words inside [obmock: …] are the catalogue's: what
+ * it checks, or why the level is what it is. A quote marked [obmock: not checked against the text] could
+ * not be compared with a stored copy of its source.
  *
  * Levels: what the sentence obliges the *bank* to do. A sentence that obliges the TPP (e.g. the
  * format of `jti`) but leaves the bank free to tolerate a deviation is a SHOULD or MAY here,
@@ -18,9 +27,9 @@ export const SPEC_RULES: SpecRule[] = [
   {
     id: 'disc.endpoints',
     level: 'MUST',
-    source: 'OpenID Connect Discovery 1.0 §3',
+    source: `OpenID Connect Discovery 1.0 §3; ${OBDCR} §Discovery; ${SW('v3.3')} schemes`,
     quote:
-      "issuer REQUIRED. URL using the https scheme with no query or fragment component … token_endpoint URL of the OP's OAuth 2.0 Token Endpoint. This is REQUIRED unless only the Implicit Flow is used.",
+      "issuer REQUIRED. URL using the https scheme with no query or fragment component … token_endpoint URL of the OP's OAuth 2.0 Token Endpoint. This is REQUIRED unless only the Implicit Flow is used. — OB DCR: The URL of the registration end-point should be advertised on the ASPSP's OIDC Discovery Endpoint using the registration_endpoint claim … — swagger: schemes: https [obmock: without a registration_endpoint nothing can be registered: the run stops before any scenario (exit 3). The OpenID Connect Discovery §3 wording was not checked against the text]",
   },
   {
     id: 'disc.json-media-type',
@@ -33,303 +42,307 @@ export const SPEC_RULES: SpecRule[] = [
   {
     id: 'reg.accept-valid',
     level: 'MUST',
-    source: `${SW('v3.3')} POST /register responses`,
-    quote: "'201': Client registration — a valid request (signed, current, within the SSA) is registered.",
+    source: `${OBDCR} POST /register; ${SW('v3.3')} POST /register responses`,
+    quote:
+      "If client creation is successful, the ASPSP responds with a JSON payload that describes the client that was created. — '201': Client registration [obmock: a valid request — signed, current, within the SSA — is registered]",
   },
   {
     id: 'reg.request-signature',
     level: 'MUST',
-    source: `${DCR} §Validation of the request; RFC 7515 §5.2`,
+    source: DIR,
     quote:
-      "The registration request is a JWS signed by the TPP with a key published at the SSA's software_jwks_endpoint; if the signature does not verify, the JWS MUST be rejected (RFC 7515 §5.2).",
+      'Prior to issuing a client registration response, the ASPSP MUST perform the following checks … The registration request MUST be signed with a key contained in the JWKS referenced in the SSA included with the request.',
   },
   {
     id: 'reg.request-alg',
     level: 'MUST',
-    source: `${SW('v3.3')} SupportedAlgorithms; FAPI 1.0 Advanced §8.6`,
+    source: `FAPI 1.0 Advanced §8.6; RFC 8725 §3.1`,
     quote:
-      'For JWS, both clients and authorization servers shall use PS256 or ES256 algorithms (FAPI 1.0 Advanced §8.6); an unsigned request (alg none) is no signed request at all.',
+      'For JWS, both clients and authorization servers … shall use PS256 or ES256 algorithms … shall not use none [obmock: not checked against the text: no stored copy of FAPI 1.0 was found; the OB DCR swagger SupportedAlgorithms still lists RS256 for the *_alg metadata, which this rule does not concern]',
   },
   {
     id: 'reg.request-exp',
     level: 'MUST',
-    source: `${SW('v3.3')} OBClientRegistration1.exp; RFC 7519 §4.1.4`,
+    source: `${DD} exp; RFC 7519 §4.1.4`,
     quote:
-      'The processing of the "exp" claim requires that the current date/time MUST be before the expiration date/time listed in the "exp" claim.',
+      'exp: The time at which the request expires expressed as seconds since the epoch. An ASPSP processing the request must reject requests where the current time is greater than the time specified in the claim.',
   },
   {
     id: 'reg.request-iat',
     level: 'SHOULD',
-    source: `${SW('v3.3')} OBClientRegistration1.iat; RFC 7519 §4.1.6`,
+    source: `${DD} iat; RFC 7519 §4.1.6`,
     quote:
-      '"iat": The time at which the request was issued by the TPP expressed as seconds since 1970-01-01T00:00:00Z as measured in UTC.',
+      'iat: The time at which the request was issued by the TPP expressed as "seconds since the epoch" [obmock: no sentence tells the bank what to do with an iat in the future: a refusal is expected, its absence is a warning]',
   },
   {
     id: 'reg.request-lifetime',
     level: 'MAY',
     source: `${SW('v3.3')} OBClientRegistration1.exp`,
     quote:
-      '"exp": The time at which the request expires … (no maximum lifetime is specified: a bank may bound it).',
+      'The time at which the request expires expressed as seconds since 1970-01-01T00:00:00Z as measured in UTC [obmock: no maximum lifetime is specified: a bank may bound it]',
   },
   {
     id: 'reg.request-iss',
     level: 'MUST',
-    source: `${DCR} Data Dictionary iss; ${SW('v3.3')} OBClientRegistration1.iss`,
+    source: `${DD} iss; ${SW('v3.3')} OBClientRegistration1.iss pattern`,
     quote:
-      'iss: Unique identifier for the TPP. Implemented as Base62 encoded GUID (pattern ^[0-9a-zA-Z]{1,22}$). For SSAs issued by the OB Directory, this must be the software_id.',
+      'iss: Identifier for the TPP. This value must be unique for each TPP registered by the issuer of the SSA. The value must be a Base62 encoded GUID. For SSAs issued by the OB Directory, this must be the software_id — pattern: ^[0-9a-zA-Z]{1,22}$ [obmock: a MUST here as in the OBIE conformance suite (DCR-004), which expects 400 for each such iss]',
   },
   {
     id: 'reg.request-aud',
     level: 'MAY',
-    source: `${SW('v3.3')} OBClientRegistration1.aud`,
+    source: `${DD} aud; RFC 7519 §4.1.3`,
     quote:
-      'aud: The audience for the request. This should be the unique identifier for the ASPSP issued by the issuer of the software statement. (The ASPSP may validate it.)',
+      'aud: The audience for the request. This should be the unique identifier for the ASPSP issued by the issuer of the software statement. An ASPSP processing the software statement may validate the value of the claim and reject software statements for which the ASPSP is not the audience. — RFC 7519: If the principal processing the claim does not identify itself with a value in the "aud" claim when this claim is present, then the JWT MUST be rejected. [obmock: OB makes validating aud the bank\'s choice, and RFC 7519\'s MUST applies only when aud is present: a wrong or missing aud accepted is a warning]',
   },
   {
     id: 'reg.request-jti-format',
     level: 'SHOULD',
-    source: `${SW('v3.3')} OBClientRegistration1.jti`,
-    quote: 'jti: Unique identifier for the JWT implemented as UUID v4.',
+    source: `${DD} jti; ${SW('v3.3')} OBClientRegistration1.jti pattern`,
+    quote: 'jti: A unique identifier for the JWT. The value must be a UUIDv4 GUID.',
   },
   {
     id: 'reg.request-jti-replay',
     level: 'SHOULD',
-    source: 'RFC 7519 §4.1.7; OB DCR v3.3 jti',
+    source: `RFC 7519 §4.1.7; ${DD} jti`,
     quote:
-      'The "jti" claim can be used to prevent the JWT from being replayed. (OB DCR makes jti a unique UUID v4; refusing a replayed request is expected but not stated as a MUST.)',
+      'The "jti" claim can be used to prevent the JWT from being replayed. [obmock: OB: "A unique identifier for the JWT"; refusing a replayed request is expected but no sentence makes it a MUST]',
   },
   {
     id: 'reg.required-claims',
     level: 'MUST',
-    source: `${SW('v3.1/v3.2/v3.3')} OBClientRegistration1 required`,
+    source: `${SW('v3.1/v3.2/v3.3')} OBClientRegistration1 required; ${DD} Occurrence`,
     quote:
-      'required: iss, iat, exp, aud, jti, redirect_uris, token_endpoint_auth_method, grant_types, scope (v3.2+), software_statement, application_type, id_token_signed_response_alg, request_object_signing_alg. (Two omissions the Data Dictionary gives a meaning: scope "if not specified, default scopes are assigned by the AS"; redirect_uris "If the request_uris metadata element is omitted from the request, the entire contents of the software_redirect_uris element in the SSA are considered to be requested by the TPP".)',
+      'required: iss | iat | exp | aud | jti | redirect_uris | token_endpoint_auth_method | grant_types | scope (v3.2+) | software_statement | application_type | id_token_signed_response_alg | request_object_signing_alg [obmock: each 1..1 in the Data Dictionary. Omissions the Data Dictionary gives a meaning are accepted: scope "if not specified, default scopes are assigned by the AS"; redirect_uris "If the request_uris metadata element is omitted from the request, the entire contents of the software_redirect_uris element in the SSA are considered to be requested by the TPP". A missing aud is reg.request-aud (MAY)]',
   },
   {
     id: 'reg.software-id',
     level: 'MUST',
-    source: `${DCR} Data Dictionary software_id; RFC 7591 §2.3`,
+    source: `${DD} software_id; RFC 7591 §2.3`,
     quote:
-      'If the software_id is specified, it must match the software_id in the software statement (RFC 7591 §2.3: values in the software statement take precedence).',
+      'software_id: If specified, the software_id in the request MUST match the software_id specified in the SSA.',
   },
   // ——— the software statement
   {
     id: 'reg.ssa-signature',
     level: 'MUST',
-    source: 'RFC 7591 §3.1.1; RFC 8725 §3.1',
+    source: `${DIR}; RFC 8725 §3.1`,
     quote:
-      'If the authorization server determines that the claims in a software statement uniquely identify a piece of software … it MUST reject a software statement whose signature it cannot verify (invalid_software_statement); libraries MUST NOT accept alg "none" unless asked to (RFC 8725 §3.1).',
+      "The SSA MUST be validated according to [RFC7519], including validation of the signature and validity window. [obmock: an SSA whose signature does not verify with the directory's keys, or with alg none, is refused]",
   },
   {
     id: 'reg.ssa-age',
     level: 'SHOULD',
-    source: 'OB Directory SSA iat; RFC 7519 §4.1.6',
+    source: 'OB Directory API v2.1 swagger, GET …/software-statement-assertion description, §SSA Lifetime',
     quote:
-      'The SSA iat is the time it was issued: a bank should refuse an SSA issued in the future or too long ago.',
+      "The SSA's Lifetime / Validity period is not defined by Open Banking. ASPSPs in the Open Banking ecosystem are required to implement pragmatic time ranges in which to accept an SSA. [obmock: the range is the bank's: an SSA a week old, or issued an hour ahead, accepted is a warning]",
   },
   {
     id: 'reg.ssa-status',
-    level: 'MUST',
-    source: 'OB Directory SSA org_status; RFC 7591 §3.2.2 unapproved_software_statement',
+    level: 'MAY',
+    source: 'OB Directory API v2.1 swagger SSA org_status; RFC 7591 §3.2.2 unapproved_software_statement',
     quote:
-      'unapproved_software_statement: The software statement presented is not approved for use by this authorization server. (An SSA of a Withdrawn/Revoked organisation, or a deactivated software statement, is not approved.)',
+      'org_status: Included to cater for voluntary withdrawal from OB scenarios — Active, Revoked, or Withdrawn. — RFC 7591: unapproved_software_statement The software statement presented is not approved for use by this authorization server. [obmock: no sentence obliges the bank to refuse the SSA of a Withdrawn organisation: accepted, a warning; refused, with invalid_software_statement or unapproved_software_statement. The RFC 7591 wording was not checked against the text]',
   },
   // ——— client metadata
   {
     id: 'reg.redirect-subset',
     level: 'MUST',
-    source: `${DCR} Data Dictionary redirect_uris`,
+    source: `${DD} redirect_uris`,
     quote:
-      'redirect_uris: Registered URIs the TPP will use to interact with the ASPSP AS. MUST match or be a subset of the software_redirect_uris claim in the SSA.',
+      'redirect_uris: Registered URIs the TPP will use to interact with the ASPSP AS. If the software statement defines a master set of redirect URIs, this must match or be a subset of the redirect URIs in the SSA.',
   },
   {
     id: 'reg.redirect-https',
     level: 'MUST',
-    source: `${DCR} Data Dictionary redirect_uris; FAPI 1.0 Baseline §5.2.2`,
+    source: `${DD} redirect_uris`,
     quote:
-      'The authorization server shall require redirect URIs to use the https scheme (FAPI 1.0 Baseline §5.2.2-20); OB: redirect URIs must not resolve to localhost.',
+      'Each of the URIs must adhere to the following rules: The URI MUST use the https scheme The URI MUST NOT contain a host with a value of localhost',
   },
   {
     id: 'reg.response-types',
     level: 'MUST',
-    source: `${SW('v3.3')} response_types enum; RFC 7591 §2`,
+    source: `${DD}; ${SW('v3.3')} response_types enum; RFC 7591 §2`,
     quote:
-      "response_types: code | code id_token. The authorization server MAY reject or replace any of the client's requested metadata values (RFC 7591 §2): refused, or registered without the unsupported value.",
+      'If the requests contains a value that the ASPSP does not support, the ASPSP must either: reject the request with an appropriate error message and error code accept the request and modify the value of the field to one that it supports. It must return the modified value as part of the response. — response_types: code | code id_token',
   },
   {
     id: 'reg.grant-types',
     level: 'MUST',
-    source: `${SW('v3.3')} grant_types enum; RFC 7591 §2`,
+    source: `${DD}; ${SW('v3.3')} grant_types enum; RFC 7591 §2`,
     quote:
-      'grant_types: client_credentials | authorization_code | refresh_token | urn:openid:params:grant-type:ciba. Unsupported values: reject, or register and return the value actually used.',
+      'If the requests contains a value that the ASPSP does not support, the ASPSP must either: reject the request … accept the request and modify the value of the field to one that it supports. It must return the modified value as part of the response. — grant_types: client_credentials | authorization_code | refresh_token | urn:openid:params:grant-type:ciba',
   },
   {
     id: 'reg.application-type',
     level: 'MUST',
-    source: `${SW('v3.3')} application_type enum; RFC 7591 §2`,
+    source: `${DD}; ${SW('v3.3')} application_type enum; RFC 7591 §2`,
     quote:
-      'application_type: web | mobile. Unsupported values: reject, or register and return the value actually used.',
+      'If the requests contains a value that the ASPSP does not support, the ASPSP must either: reject the request … accept the request and modify the value of the field to one that it supports. It must return the modified value as part of the response. — application_type: web | mobile',
   },
   {
     id: 'reg.algs',
     level: 'MUST',
-    source: `${SW('v3.3')} SupportedAlgorithms`,
+    source: `${DD}; ${SW('v3.3')} SupportedAlgorithms`,
     quote:
-      'id_token_signed_response_alg, request_object_signing_alg, token_endpoint_auth_signing_alg: RS256 | PS256 | ES256 (never none). Unsupported values: reject, or register and return the value actually used.',
+      'If the requests contains a value that the ASPSP does not support, the ASPSP must either: reject the request … accept the request and modify the value of the field to one that it supports. It must return the modified value as part of the response. — SupportedAlgorithms: RS256 | PS256 | ES256',
   },
   {
     id: 'reg.scope-roles',
     level: 'MUST',
-    source: `${DCR} Data Dictionary scope`,
+    source: `${DD} scope; ${OBDCR} §Data Mapping (non-normative) scope`,
     quote:
-      'scope: Scopes the client is asking for (if not specified, default scopes are assigned by the AS) … the scopes must be within the roles of the software statement; the AS may register fewer.',
+      'scope: Scopes the client is asking for (if not specified, default scopes are assigned by the AS). — Data Mapping: Specified in the scope claimed. This must be a subset of the scopes in the SSA — If the requests contains a value that the ASPSP does not support, the ASPSP must either: reject the request … accept the request and modify the value [obmock: a scope beyond the SSA roles is refused, or registered without it]',
   },
   {
     id: 'reg.auth-method',
     level: 'MUST',
-    source: `${SW('v3.3')} token_endpoint_auth_method enum; RFC 7591 §2`,
+    source: `${DD}; ${SW('v3.3')} token_endpoint_auth_method enum; RFC 7591 §2`,
     quote:
-      'token_endpoint_auth_method: private_key_jwt | client_secret_jwt | client_secret_basic | client_secret_post | tls_client_auth (v3.1: private_key_jwt | tls_client_auth). Unsupported values: reject, or return the value actually used.',
+      'If the requests contains a value that the ASPSP does not support, the ASPSP must either: reject the request … accept the request and modify the value of the field to one that it supports. It must return the modified value as part of the response. — token_endpoint_auth_method: private_key_jwt | client_secret_jwt | client_secret_basic | client_secret_post | tls_client_auth',
   },
   {
     id: 'reg.auth-signing-alg',
     level: 'MUST',
-    source: `${DCR} Data Dictionary token_endpoint_auth_signing_alg`,
+    source: `${DD} token_endpoint_auth_signing_alg`,
     quote:
-      'token_endpoint_auth_signing_alg: Algorithm which the TPP uses to authenticate with the token endpoint if using private_key_jwt or client_secret_jwt.',
+      'token_endpoint_auth_signing_alg: Algorithm which the TPP uses to authenticate with the token endpoint if using private_key_jwt or client_secret_jwt. Must be specified if token_endpoint_auth_method is private_key_jwt or client_secret_jwt',
   },
   {
     id: 'reg.tls-subject-dn',
     level: 'MUST',
-    source: `${DCR} Data Dictionary tls_client_auth_subject_dn (v3.1: tls_client_auth_dn); RFC 8705 §2.1.2`,
+    source: `${DD} tls_client_auth_subject_dn (v3.1: tls_client_auth_dn); RFC 8705 §2.1.2`,
     quote:
-      'tls_client_auth_subject_dn: This value must be set iff token_endpoint_auth_method is set to tls_client_auth. … An [RFC4514] string representation of the expected subject distinguished name of the certificate that the OAuth client will use in mutual TLS authentication.',
+      'tls_client_auth_subject_dn: This value must be set iff token_endpoint_auth_method is set to tls_client_auth The tls_client_auth_subject_dn claim MUST contain the DN of the certificate that the TPP will present to the ASPSP token endpoint. The ASPSP may decide to match only a part of the DN … [obmock: a DN that does not name the certificate is refused, or replaced and returned (RFC 7591 §2 "reject or replace")]',
   },
   {
     id: 'reg.response-schema',
     level: 'MUST',
-    source: `${SW('v3.1/v3.2/v3.3')} responses OBClientRegistration1 (required client_id); RFC 7591 §3.2.1`,
+    source: `${SW('v3.1/v3.2/v3.3')} responses OBClientRegistration1 (required client_id); ${DD} client_secret; RFC 7591 §3.2.1`,
     quote:
-      'The response is the registered client metadata with client_id required, each field of its schema type. client_secret: OPTIONAL (RFC 7591 §3.2.1); "The ASPSP may choose not to generate the client_secret if it does not support client authentication mechanisms that require it" (OB DCR Data Dictionary) — a secret returned to any client is allowed.',
+      'OBClientRegistration1: allOf OBClientRegistration1, required: client_id — client_secret: A shared secret generated by the ASPSP. The ASPSP may choose not to generate the client_secret if it does not support client authentication mechanisms that require it. [obmock: the response is checked against the schema; a secret returned to any client is allowed]',
   },
   // ——— mutual TLS at registration
   {
     id: 'reg.cert-required',
     level: 'MUST',
-    source: `${DCR} §Endpoints POST /register: authentication`,
-    quote: 'POST /register: the TPP authenticates with its transport certificate over mutual TLS.',
+    source: `${OBDCR} §Authentication, POST Operations; ${SW('v3.3')} POST /register`,
+    quote:
+      'These APIs rely on TLS Mutual Authentication for authenticating the TPP. — Endpoint will be secured by way of Mutual Authentication over TLS',
   },
   {
     id: 'reg.cert-trusted',
     level: 'MUST',
-    source: 'RFC 8705 §2.2; RFC 5280 §6',
+    source: `${OBDCR} §Authentication, POST Operations; RFC 8705 §2.1`,
     quote:
-      'The authorization server … validates the certificate chain against its trust anchors (here the OB directory CA) and its validity period; refusing it in the TLS handshake is one allowed way.',
+      "These APIs rely on TLS Mutual Authentication for authenticating the TPP. — RFC 8705: The TLS handshake is utilized to validate the client's possession of the private key corresponding to the public key in the certificate and to validate the corresponding certificate chain. [obmock: an expired certificate, or one from a CA the bank does not trust, authenticates nobody; refusing it in the handshake is one allowed way. The RFC 8705 §2.1 wording was not checked against the text (§2.2, seen, says the self-signed method, unlike the PKI one, does not validate the chain)]",
   },
   {
     id: 'reg.cert-revoked',
     level: 'MUST',
-    source: 'RFC 5280 §6.3; OB directory CRL',
+    source: 'RFC 5280 §6.1.3 (a)(3); OB directory CRL',
     quote:
-      'A certificate revoked by its CA (listed on its CRL) is not valid for authentication; a bank notices within its CRL refresh interval.',
+      'At the current time, the certificate is not revoked. This may be determined by obtaining the appropriate CRL (Section 6.3), by status information, or by out-of-band mechanisms. [obmock: not checked against the text: no stored copy of RFC 5280 was found. A bank notices within its CRL refresh interval]',
   },
   {
     id: 'reg.cert-owner',
-    level: 'MUST',
-    source: 'OB DCR v3.3 §Validation; RFC 8705 §2',
+    level: 'SHOULD',
+    source: DIR,
     quote:
-      "The transport certificate must belong to the software statement's organisation and software, whatever token_endpoint_auth_method is registered.",
+      "The ASPSP SHOULD check whether the TPP that initiated the TLS connection is the same TPP as listed in the SSA. [obmock: whatever token_endpoint_auth_method is asked for; with tls_client_auth the subject DN check (reg.tls-subject-dn, MUST) refuses another organisation's certificate as well]",
   },
   // ——— management
   {
     id: 'mgmt.get',
     level: 'MUST',
-    source: `${SW('v3.3')} GET /register/{ClientId} 200; RFC 7592 §2.1`,
-    quote: "'200': Client registration — the registered metadata of that client.",
+    source: `${OBDCR} GET /register/{ClientId}; ${SW('v3.3')} 200; RFC 7592 §2.1`,
+    quote:
+      'If the request is successful and the identifier matches the client to whom the Client Credentials grant access token was issued, the ASPSP must return an object of type OBClientRegistrationRequest1.',
   },
   {
     id: 'mgmt.put',
     level: 'MUST',
-    source: `${SW('v3.3')} PUT /register/{ClientId} 200; RFC 7592 §2.2`,
+    source: `${OBDCR} PUT /register/{ClientId}; ${SW('v3.3')} 200; RFC 7592 §2.2`,
     quote:
-      "'200': Client registration — the metadata replaced with the request's. (OB DCR PUT: \"The ASPSP may reject the request if it does not support changes to certain claims.\")",
+      'If client modification is successful, the ASPSP responds with a JSON payload that describes the client that was created. … The ASPSP may reject the request if it does not support changes to certain claims.',
   },
   {
     id: 'mgmt.delete',
     level: 'MUST',
-    source: `${SW('v3.3')} DELETE /register/{ClientId} 204`,
-    quote: "'204': Client deleted.",
+    source: `${OBDCR} DELETE /register/{ClientId}; ${SW('v3.3')} 204`,
+    quote:
+      "If the request is successful and the client Id matches the client to whom the client-credentials grant access token was issued, the ASPSP must delete the client and invalidate long lived access tokens that were issued to the client. — '204': Client deleted",
   },
   {
     id: 'mgmt.auth',
     level: 'MUST',
-    source: `${SW('v3.3')} 401Error, 403Error; RFC 6750 §3.1`,
+    source: `${OBDCR} §Authentication, GET, PUT and DELETE operations; ${SW('v3.3')} 401Error, 403Error`,
     quote:
-      "'401': Request failed due to unknown or invalid Client or invalid access token. '403': The client does not have permission to read, update or delete the Client.",
+      "TPPs must authenticate themselves with a client credentials grant in order to get access to the GET, PUT and DELETE operations. — '401': Request failed due to unknown or invalid Client or invalid access token — '403': The client does not have permission to read, update or delete the Client",
   },
   {
     id: 'mgmt.deleted',
     level: 'MUST',
-    source: `${SW('v3.3')} 401Error; OB DCR v3.3 §DELETE`,
+    source: `${OBDCR} GET, PUT, DELETE /register/{ClientId}; ${SW('v3.3')} 401Error`,
     quote:
-      "'401': Request failed due to unknown or invalid Client or invalid access token (a deleted client is unknown).",
+      'If the ClientId is unknown, the ASPSP responds with an Unauthorized status code and immediately revokes the access token. [obmock: a deleted client is unknown]',
   },
   // ——— token endpoint
   {
     id: 'token.client-credentials',
     level: 'MUST',
-    source: 'RFC 6749 §4.4.3; OB DCR token_endpoint_auth_method',
+    source: 'RFC 6749 §4.4.3',
     quote:
-      'If the access token request is valid and authorized, the authorization server issues an access token as described in Section 5.1.',
+      'If the access token request is valid and authorized, the authorization server issues an access token as described in Section 5.1. [obmock: not checked against the text]',
   },
   {
     id: 'token.client-auth',
     level: 'MUST',
     source: 'RFC 6749 §5.2 invalid_client; RFC 7523 §3; RFC 8705 §2',
     quote:
-      'invalid_client: Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method). The authorization server MAY return an HTTP 401 (Unauthorized) status code.',
+      'invalid_client Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method). The authorization server MAY return an HTTP 401 (Unauthorized) status code to indicate which HTTP authentication schemes are supported. … [obmock: 401 or 400, with invalid_client. Not checked against the text]',
   },
   {
     id: 'token.fapi-client-auth',
     level: 'MUST',
     source: 'FAPI 1.0 Advanced §5.2.2-14; OB DCR v3.1–v3.3 Data Dictionary token_endpoint_auth_method',
     quote:
-      'The authorization server shall authenticate the confidential client using one of the following methods: tls_client_auth or self_signed_tls_client_auth …; private_key_jwt. (OB: "only tls_client_auth and private_key_jwt are FAPI compliant" — a client registered with one of them is not authenticated by a client secret, even one the bank returned.)',
+      'shall authenticate the confidential client using one of the following methods … tls_client_auth or self_signed_tls_client_auth … private_key_jwt … — OB: It should be noted that only tls_client_auth and private_key_jwt are FAPI compliant. [obmock: a client registered with one of them is not authenticated by a client secret, even one the bank returned. FAPI wording not checked against the text: no stored copy was found]',
   },
   {
     id: 'token.assertion-replay',
     level: 'MAY',
     source: 'RFC 7523 §3 item 7',
     quote:
-      'The authorization server MAY ensure that JWTs are not replayed by maintaining the set of used "jti" values for the length of time for which the JWT would be considered valid.',
+      'The authorization server MAY ensure that JWTs are not replayed by maintaining the set of used "jti" values for the length of time for which the JWT would be considered valid … [obmock: not checked against the text]',
   },
   {
     id: 'token.grant-type',
     level: 'MUST',
     source: 'RFC 6749 §5.2 unsupported_grant_type, unauthorized_client',
     quote:
-      'unsupported_grant_type: The authorization grant type is not supported by the authorization server. unauthorized_client: The authenticated client is not authorized to use this authorization grant type.',
+      'unauthorized_client The authenticated client is not authorized to use this authorization grant type. unsupported_grant_type The authorization grant type is not supported by the authorization server. [obmock: not checked against the text]',
   },
   {
     id: 'token.cert-owner',
-    level: 'MUST',
-    source: 'RFC 8705 §3; OB DCR v3.3 mutual TLS',
+    level: 'MAY',
+    source: 'RFC 8705 §2, §3',
     quote:
-      "A client authenticates to the token endpoint over mutual TLS with its own transport certificate; another organisation's certificate is refused (401, or 400 invalid_client, or in the handshake).",
+      "For all requests to the authorization server utilizing mutual-TLS client authentication, the client MUST include the client_id parameter … The authorization server MUST enforce the binding between client and certificate … — §3: Binding the access token to the client certificate in that fashion has the benefit of decoupling that binding from the client's authentication with the authorization server … [obmock: a private_key_jwt client does not authenticate with its certificate: no sentence obliges the bank to refuse its assertion over another organisation's certificate (the token is then bound to that certificate). A bank that checks it refuses with invalid_client; one that does not gets a warning]",
   },
   {
     id: 'token.cert-bound',
     level: 'MUST',
     source: 'RFC 8705 §3',
     quote:
-      'The protected resource MUST obtain … the client certificate used for mutual TLS and MUST verify that the certificate matches the certificate associated with the access token. If they do not match, the resource access attempt MUST be rejected with an error, as per [RFC6750], using an HTTP 401 status code and the "invalid_token" error code.',
+      'The protected resource MUST obtain, from its TLS implementation layer, the client certificate used for mutual TLS and MUST verify that the certificate matches the certificate associated with the access token. If they do not match, the resource access attempt MUST be rejected with an error, as per [RFC6750], using an HTTP 401 status code and the "invalid_token" error code. [obmock: this paragraph of §3 was not checked against the text; its first paragraph was]',
   },
   {
     id: 'token.cert-revoked',
     level: 'MUST',
-    source: 'RFC 8705 §3; RFC 5280 §6.3',
+    source: 'RFC 8705 §3; RFC 5280 §6.1.3 (a)(3)',
     quote:
-      'A token bound to a certificate is only as good as the certificate: once the certificate is revoked, calls over it are refused (the bank notices within its CRL refresh interval).',
+      'At the current time, the certificate is not revoked. … [obmock: a token bound to a revoked certificate is refused over it; the bank notices within its CRL refresh interval. RFC 5280 wording not checked against the text: no stored copy was found]',
   },
   // ——— the directory's OAuth front door (directory scenarios)
   {
@@ -337,7 +350,7 @@ export const SPEC_RULES: SpecRule[] = [
     level: 'MUST',
     source: 'OB Directory API v2.1 swagger components.securitySchemes; RFC 6749 §4.4',
     quote:
-      'This API uses OAuth 2 with the client credentials grant flow (tokenUrl …/as/token.oauth2; scopes TPPReadAccess: "Retrieve or Search for Third Party Providers", TPPManage: "Modify Your Third Third Party Provider Record").',
+      'This API uses OAuth 2 with the client credentials grant flow — tokenUrl: https://sso.openbanking.me.uk/as/token.oauth2 — TPPReadAccess: Retrieve or Search for Third Party Providers — TPPManage: Modify Your Third Third Party Provider Record',
   },
   {
     id: 'dir.scope-required',
@@ -345,50 +358,58 @@ export const SPEC_RULES: SpecRule[] = [
     source:
       'OB Directory API v2.1 swagger POST /v2.1/organisation/{OrganisationId}/software-statement security; RFC 6749 §3.3',
     quote:
-      'security: OAuth2SecurityReadWriteOps [ASPSPReadAccess, TPPReadAccess, TPPManage] — an operation that modifies records needs a token granted the Manage scope ("TPPManage: Modify Your Third Third Party Provider Record").',
+      'OAuth2SecurityReadWriteOps: TPPReadAccess | TPPManage — TPPManage: Modify Your Third Third Party Provider Record [obmock: an operation that modifies records needs a token granted the Manage scope]',
   },
   {
     id: 'dir.insufficient-scope-403',
     level: 'SHOULD',
     source: 'RFC 6750 §3.1',
     quote:
-      'insufficient_scope: The request requires higher privileges than provided by the access token. The resource server SHOULD respond with the HTTP 403 (Forbidden) status code and MAY include the "scope" attribute with the scope necessary to access the protected resource.',
+      'insufficient_scope The request requires higher privileges than provided by the access token. The resource server SHOULD respond with the HTTP 403 (Forbidden) status code and MAY include the "scope" attribute with the scope necessary to access the protected resource. [obmock: not checked against the text]',
   },
   {
     id: 'dir.token-bound-certificate',
     level: 'MUST',
     source: 'RFC 8705 §3 (the directory as protected resource)',
     quote:
-      'The protected resource MUST obtain … the client certificate used for mutual TLS and MUST verify that the certificate matches the certificate associated with the access token. If they do not match, the resource access attempt MUST be rejected with an error, as per [RFC6750], using an HTTP 401 status code and the "invalid_token" error code.',
+      'The protected resource MUST obtain, from its TLS implementation layer, the client certificate used for mutual TLS and MUST verify that the certificate matches the certificate associated with the access token. If they do not match, the resource access attempt MUST be rejected with an error, as per [RFC6750], using an HTTP 401 status code and the "invalid_token" error code. [obmock: this paragraph of §3 was not checked against the text; its first paragraph was]',
   },
   // ——— the first protected resource
   {
     id: 'consent.create',
     level: 'MUST',
-    source: 'OB Read/Write API v3.1 Account and Transaction: account-access-consents',
-    quote: 'POST /account-access-consents → 201 with Data.ConsentId and Status AwaitingAuthorisation.',
+    source: `OB Read/Write Account and Transaction API v3.1 account-access-consents; ${RW}`,
+    quote:
+      'Normal execution. The request has succeeded. | 201 Created | The operation results in the creation of a new resource. [obmock: POST /account-access-consents with a client-credentials token of scope accounts → 201 with Data.ConsentId; GET → Status AwaitingAuthorisation: the Account and Transaction API wording not checked against the text]',
   },
   {
     id: 'consent.auth',
     level: 'MUST',
-    source: 'RFC 6750 §3.1',
+    source: RW,
     quote:
-      'invalid_token … The resource SHOULD respond with the HTTP 401 (Unauthorized) status code; insufficient_scope … The resource server SHOULD respond with the HTTP 403 (Forbidden) status code.',
+      'Authorization header missing or invalid token | 401 Unauthorized | The operation was refused access. … Token has incorrect scope or a security policy was violated. | 403 Forbidden | The operation was refused access. [obmock: refused: any 4xx; which status is consent.auth-status]',
+  },
+  {
+    id: 'consent.auth-status',
+    level: 'SHOULD',
+    source: `RFC 6750 §3.1; ${RW}`,
+    quote:
+      'invalid_token … The resource SHOULD respond with the HTTP 401 (Unauthorized) status code. … insufficient_scope … The resource server SHOULD respond with the HTTP 403 (Forbidden) status code … — OB: An ASPSP MAY return other standard HTTP status codes (e.g. from gateways and other edge devices) as described in RFC 7231 - Section 6. [obmock: the RFC 6750 wording was not checked against the text; the OB sentence was]',
   },
   // ——— keys and the TPP library
   {
     id: 'reg.jwks-refresh',
     level: 'SHOULD',
-    source: 'OB Directory keystore; OpenID Connect Core §10.1.1',
+    source: 'OpenID Connect Core 1.0 §10.1.1; OB Directory keystore',
     quote:
-      'The verifier knows to go back to the jwks_uri location to re-retrieve the keys when it sees an unfamiliar kid value.',
+      'The verifier knows to go back to the jwks_uri location to re-retrieve the keys when it sees an unfamiliar kid value. [obmock: not checked against the text: no stored copy was found]',
   },
   {
     id: 'tpp.retry',
     level: 'SHOULD',
-    source: 'RFC 6585 §4; RFC 9110 §10.2.3; RFC 6749 §5.2 temporarily_unavailable',
+    source: 'RFC 9110 §10.2.3; RFC 6585 §4; RFC 6749 §5.2 temporarily_unavailable',
     quote:
-      'Retry-After: indicates how long the user agent ought to wait before making a follow-up request (the obmock TPP library honours it; a client-side rule, checked only in the sandbox).',
+      'Servers send the "Retry-After" header field to indicate how long the user agent ought to wait before making a follow-up request. [obmock: the obmock TPP library honours it: a client-side rule, checked only in the sandbox. Not checked against the text]',
   },
 ];
 

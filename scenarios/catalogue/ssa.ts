@@ -139,8 +139,9 @@ export const ssa: Scenario[] = [
     id: 'SSA-org-suspended',
     rules: ['reg.ssa-status'],
     baseline: 'register',
-    title: "an SSA saying org_status 'Withdrawn' → unapproved_software_statement",
-    reference: `${OB}: only Active organisations may register (SSA org_status)`,
+    title: "an SSA saying org_status 'Withdrawn' → 400 (MAY: a warning when accepted)",
+    reference:
+      'OB Directory SSA org_status ("Included to cater for voluntary withdrawal"): no sentence obliges the refusal; RFC 7591 §3.2.2',
     tags: ['register', 'negative', 'ssa', 'directory'],
     needs: ['jws-requests', 'ob-directory-trust', 'our-directory'],
     async run(t) {
@@ -168,7 +169,8 @@ export const ssa: Scenario[] = [
       const res = await t.step('register with the Withdrawn SSA', async () =>
         t.register(await t.request({ softwareStatement: withdrawn }, tpp), { tpp }),
       );
-      t.expectError(res, 400, 'unapproved_software_statement');
+      // The spec names no code: the statement is not approved here, or invalid for registering.
+      t.expectError(res, 400, ['unapproved_software_statement', 'invalid_software_statement']);
     },
   },
 ];

@@ -45,7 +45,10 @@ const MUTATIONS: Record<string, Mutation> = {
     rules: ['reg.cert-owner', 'token.cert-owner'],
     // With tls_client_auth the subject DN check still refuses another organisation's
     // certificate (CERT-other-organisation passes, rightly); private_key_jwt has no such check.
-    failed: ['CERT-other-organisation-pkj', 'CERT-token-other-organisation'],
+    // Neither is a MUST: the directory's Request Validation makes the check at /register a SHOULD,
+    // and RFC 8705 §3 decouples a private_key_jwt client's token binding from its authentication.
+    failed: [],
+    warned: ['CERT-other-organisation-pkj', 'CERT-token-other-organisation'],
   },
   crl: {
     switches: { crlCacheSeconds: 3600 },

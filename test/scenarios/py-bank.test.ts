@@ -38,8 +38,13 @@ const BREAKS: Record<string, Record<string, 'failed' | 'warning'>> = {
   // RFC 7519 §4.1.7: jti "can be used" against replay — a SHOULD in the rule table
   'jti-replay': { 'REG-JTI-replay': 'warning' },
   'ssa-age': { 'SSA-too-old': 'warning', 'SSA-iat-future': 'warning' },
-  // "An ASPSP … may validate the value of the claim" — a MAY
-  aud: { 'REG-AUD-wrong': 'warning' },
+  // "An ASPSP … may validate the value of the claim" — a MAY; a bank that does not validate aud
+  // need not read it, so a request without aud is accepted too (RFC 7519 §4.1.3 binds a present aud)
+  aud: { 'REG-AUD-wrong': 'warning', 'REG-REQ-aud': 'warning' },
+  // org_status "Included to cater for voluntary withdrawal": no sentence obliges the refusal — a MAY
+  'org-status': { 'SSA-org-suspended': 'warning' },
+  // a key uploaded just now is refused until the JWKS cache expires: reg.jwks-refresh, a SHOULD
+  'jwks-stale': { 'ROT-new-signing-key': 'warning', 'ROT-revoked-signing-key': 'warning' },
   unsigned: { 'REG-ALG-none': 'failed' },
   'token-unbound': { 'MGMT-GET-token-other-certificate': 'failed' },
   'req-exp': { 'DCR-004-expired': 'failed', 'REG-EXP-before-iat': 'failed' },
@@ -145,6 +150,10 @@ describe.skipIf(skip)('the catalogue against the Python bank (test/fixtures/py-b
       'REG-ISS-other-software', // invalid_software_statement for iss ≠ software_id
       'CERT-none', // 403 for no client certificate
       'CERT-revoked', // 403 for a revoked one
+      'SSA-org-suspended', // invalid_software_statement for a Withdrawn organisation's SSA
+      'DCR-FORK-wrong-request-key', // invalid_software_statement for a request signed by another key
+      'ROT-revoked-signing-key',
+      'REG-TLS-wrong-subject-dn', // the DN replaced by the presented certificate's, and returned
       'TOKEN-grant-password', // unauthorized_client
       'DCR-005', // a client_secret returned to a tls_client_auth client, which it cannot use
       'MGMT-POST-schema-private_key_jwt',

@@ -60,9 +60,8 @@ const OUTSIDE_THE_TABLE = 'a check outside the table';
 const DEFENDED: Partial<Record<SpecBankRuleId, Record<string, SpecBankRuleId | typeof OUTSIDE_THE_TABLE>>> = {
   // revocation fails closed on a CRL outside the directory
   'reg.cert-trusted': { 'CERT-untrusted-issuer': 'reg.cert-revoked' },
-  // a request without aud / iss: the aud check, the iss = software_id check refuse it too
+  // a request without iss: the iss = software_id check refuses it too
   'reg.required-claims': {
-    'REG-REQ-aud': 'reg.request-aud',
     'REG-REQ-iss': 'reg.request-iss',
     // without an SSA there is nothing to verify: a check outside the table (reading it) refuses
     'REG-REQ-software_statement': OUTSIDE_THE_TABLE,
