@@ -66,12 +66,12 @@ describe('verdicts in the results and every report', () => {
     expect(r.steps[1].expectation).toMatchObject({ level: 'MUST', rule: { id: 'reg.redirect-subset' } });
     const json = JSON.parse(toJsonReport(summaryOf([r])));
     expect(json.scenarios[0].steps[1].ok).toBe(false);
-    expect(json.scenarios[0].steps[1].expectation.rule.quote).toMatch(/subset of the software_redirect_uris/);
+    expect(json.scenarios[0].steps[1].expectation.rule.quote).toMatch(/be a subset of the redirect URIs in the SSA/);
     expect(json.scenarios[0].steps[0].ok).toBe(true);
     const html = toHtmlReport(summaryOf([r]));
     expect(html).toMatch(/<li class="step bad">.*second step/);
     expect(html).toMatch(/Expected \(MUST\):<\/b> the bank answered 201; expected 400/);
-    expect(html).toMatch(/subset of the software_redirect_uris/);
+    expect(html).toMatch(/be a subset of the redirect URIs in the SSA/);
     expect(toJUnitXml(summaryOf([r]))).toMatch(
       /Expected \(MUST\): the bank answered 201[\s\S]*Rule reg\.redirect-subset/,
     );
