@@ -144,6 +144,10 @@ describe.skipIf(skip)('the catalogue against the Python bank (test/fixtures/py-b
     const s = await runAgainst([]);
     expect(flagged(s)).toEqual({});
     expect(s.passed).toBeGreaterThan(80);
+    // the end-of-run cleanup against a bank written from the specs: every client the run made
+    // and could still manage is deleted (RFC 7592 DELETE with its registration access token)
+    expect(s.cleanup).toMatchObject({ left: 0, noDelete: 0, reasons: [] });
+    expect(s.cleanup?.deleted).toBeGreaterThan(20);
     // each of these failed (MUST) before the catalogue accepted the choice the spec allows
     for (const id of [
       'REG-REQ-scope', // default scopes for an omitted scope (OB Data Dictionary)

@@ -507,6 +507,9 @@ describe.sequential('the scenario catalogue against the spec bank', () => {
     expect(failures).toEqual([]);
     expect(summary.baselines?.filter((b) => !b.ok)).toEqual([]);
     expect(cleanPassed.size).toBeGreaterThan(80);
+    // the end-of-run cleanup: every client the run could still manage is deleted at this bank too
+    expect(summary.cleanup).toMatchObject({ left: 0, noDelete: 0, reasons: [] });
+    expect(summary.cleanup?.deleted).toBeGreaterThan(20);
   }, 300_000);
 
   it('the onboarded SSA lists the http and localhost URIs: the https rule refuses them, not the subset rule', () => {
