@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BANK } from '../../aspsp-mock/config.js';
 import { bankFromSpec } from '../../aspsp-mock/index.js';
 import { type RunningConsole, startConsole } from '../../console/index.js';
-import { silentLogger } from '../../lib/logger.js';
+import { consoleOptionsFor } from '../helpers/console.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 let sb: TestSandbox;
@@ -21,19 +21,7 @@ beforeAll(async () => {
   sb = await startTestSandbox({
     banks: [DEFAULT_BANK, { ...bankFromSpec('ping=pingfederate'), sealKey: 'ec' }],
   });
-  con = await startConsole({
-    port: 0,
-    directory: { url: sb.directory.url, adminToken: sb.directory.adminToken },
-    banks: sb.aspsp.banks.map((b) => ({
-      id: b.id,
-      issuer: b.issuer,
-      discovery: b.discovery,
-      profile: b.profile,
-    })),
-    bankServerUrl: new URL(sb.bank.issuer).origin,
-    caBundlePem: sb.caBundle,
-    logger: silentLogger,
-  });
+  con = await startConsole(consoleOptionsFor(sb));
   const res = await request(`${con.url}/sign-in`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -13,7 +13,8 @@ import { createAdvertisedMethods } from '../../console/advertised-methods.js';
 import { type RunningConsole, startConsole } from '../../console/index.js';
 import { createSessionTpps } from '../../console/session-tpps.js';
 import { createSessions } from '../../console/sessions.js';
-import { createLogger, silentLogger } from '../../lib/logger.js';
+import { createLogger } from '../../lib/logger.js';
+import { consoleOptionsFor } from '../helpers/console.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 interface Session {
@@ -26,21 +27,7 @@ let sb: TestSandbox;
 let con: RunningConsole | undefined;
 let admin: Agent;
 
-function consoleOptions() {
-  return {
-    port: 0,
-    directory: { url: sb.directory.url, adminToken: sb.directory.adminToken },
-    banks: sb.aspsp.banks.map((b) => ({
-      id: b.id,
-      issuer: b.issuer,
-      discovery: b.discovery,
-      profile: b.profile,
-    })),
-    bankServerUrl: new URL(sb.bank.issuer).origin,
-    caBundlePem: sb.caBundle,
-    logger: silentLogger,
-  };
-}
+const consoleOptions = () => consoleOptionsFor(sb);
 
 async function get(c: RunningConsole, s: Pick<Session, 'cookie'>, path: string) {
   const res = await request(`${c.url}${path}`, { headers: { cookie: s.cookie } });

@@ -9,9 +9,9 @@ export interface TestConsole {
   close(): Promise<void>;
 }
 
-export async function startTestConsole(): Promise<TestConsole> {
-  const sb = await startTestSandbox();
-  const running = await startConsole({
+/** The console's options for a test sandbox: its directory (admin token), every bank it hosts, its CA; a free port. */
+export function consoleOptionsFor(sb: TestSandbox) {
+  return {
     port: 0,
     directory: { url: sb.directory.url, adminToken: sb.directory.adminToken },
     banks: sb.aspsp.banks.map((b) => ({
@@ -23,7 +23,12 @@ export async function startTestConsole(): Promise<TestConsole> {
     bankServerUrl: new URL(sb.bank.issuer).origin,
     caBundlePem: sb.caBundle,
     logger: silentLogger,
-  });
+  };
+}
+
+export async function startTestConsole(): Promise<TestConsole> {
+  const sb = await startTestSandbox();
+  const running = await startConsole(consoleOptionsFor(sb));
   return {
     sb,
     console: running,
