@@ -133,6 +133,8 @@ export async function up(argv: string[]): Promise<number> {
     bind: values.bind,
   });
   const limits = serviceLimits(values.limit ?? []);
+  // every flag is checked before anything starts: a usage error never depends on a free port
+  const discoveries = bankDiscoveries(values['bank-discovery'] ?? []);
   const dataDir = values['data-dir'] ?? '.obmock';
   const common = { dataDir, host: values.host, bindAddress: values.bind, logLevel };
 
@@ -191,7 +193,7 @@ export async function up(argv: string[]): Promise<number> {
         ...common,
         port: portFor(2),
         banks: {
-          ...bankDiscoveries(values['bank-discovery'] ?? []),
+          ...discoveries,
           ...Object.fromEntries((aspsp?.banks ?? []).map((b) => [b.id, b.discovery])),
         },
         directory: directoryTrust,

@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Agent, request } from 'undici';
@@ -65,6 +66,31 @@ describe('--limit NAME=N', () => {
     }
     expect(status).toBe(2);
     expect(err).toContain("--limit 'tokens=5': expected NAME=N");
+  });
+
+  it('every flag is checked before anything starts: with the port taken, a bad flag is still exit 2', async () => {
+    const held = createServer();
+    await new Promise<void>((r) => held.listen(0, '127.0.0.1', r));
+    const port = String((held.address() as AddressInfo).port);
+    try {
+      for (const args of [
+        ['--bank-discovery', 'x=http://bank/x'],
+        ['--limit', 'tokens=5'],
+      ]) {
+        let status = 0;
+        try {
+          execFileSync(process.execPath, [BIN, 'up', '--data-dir', join(work, 'unused'), ...args], {
+            env: { ...process.env, OBMOCK_PORT: port },
+            stdio: 'pipe',
+          });
+        } catch (e) {
+          status = (e as { status: number }).status;
+        }
+        expect(status, args.join(' ')).toBe(2);
+      }
+    } finally {
+      held.close();
+    }
   });
 
   it('obmock up applies it: with software-statements-per-organisation=1 an organisation’s second statement is 409', async () => {
