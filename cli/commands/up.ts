@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../../lib/write-file-atomic.js';
 import { prepareBootKeys } from '../../scenarios/prepare-boot-keys.js';
 import { type RunningTppService, startTppService } from '../../tpp-client/service/index.js';
 import { consoleUsesHttps } from '../console-https.js';
+import { explainListenError } from '../port-in-use.js';
 import { serviceLimits } from '../service-limits.js';
 import { UsageError } from '../usage-error.js';
 import { waitUntilAnswering } from '../wait-until-answering.js';
@@ -285,7 +286,7 @@ export async function up(argv: string[]): Promise<number> {
       await writeFileAtomic(values['ready-file'], `${JSON.stringify(ready, null, 2)}\n`, 0o600);
   } catch (err) {
     await stop();
-    throw err;
+    throw explainListenError(err);
   }
   await stopped;
   await stop();
