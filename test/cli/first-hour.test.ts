@@ -104,9 +104,17 @@ describe('flags are checked with a message', () => {
 describe('up --bank NAME', () => {
   it('a bare word that is no shipped profile is refused, suggesting id=profile', async () => {
     const r = await obmock(['up', '--port', '0', '--data-dir', join(work, 'bare'), '--bank', 'pingfedrate']);
-    expect(r.code).toBe(1);
+    // a usage mistake (README, "obmock up and the other commands"): exit 2
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain("--bank 'pingfedrate': not a shipped profile");
     expect(r.stderr).toContain('give id=profile, e.g. pingfedrate=ob-v3.3');
+  });
+
+  it('a shipped profile whose name is no bank id (ob-v3.1) is refused at once, suggesting id=profile: exit 2', async () => {
+    const r = await obmock(['up', '--port', '0', '--data-dir', join(work, 'dotted'), '--bank', 'ob-v3.1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--bank 'ob-v3.1': a bank id is 1–40 letters, digits, '-' or '_'");
+    expect(r.stderr).toContain('give one, e.g. ob-v31=ob-v3.1');
   });
 
   it('a shipped profile name alone starts that profile under its name', async () => {
