@@ -1,4 +1,5 @@
 import type { LogLevel } from '../lib/logger.js';
+import { BANK_ID, BANK_ID_RULE } from './bank-id.js';
 import type { FaultSpec } from './faults/spec.js';
 import { type BankLimits, invalidBankLimit } from './limits.js';
 import { type BankSettings, STRICT_OB_V33 } from './settings.js';
@@ -87,8 +88,7 @@ export function resolveAspspConfig(
   if (c.banks.length === 0) fail('banks', 'at least one bank is needed');
   const ids = new Set<string>();
   for (const b of c.banks) {
-    if (!/^[A-Za-z0-9_-]{1,40}$/.test(b.id))
-      fail('banks', `bank id '${b.id}' must be 1–40 letters, digits, '-' or '_'`);
+    if (!BANK_ID.test(b.id)) fail('banks', `bank id '${b.id}' must be ${BANK_ID_RULE}`);
     if (ids.has(b.id)) fail('banks', `bank id '${b.id}' is used twice`);
     ids.add(b.id);
   }

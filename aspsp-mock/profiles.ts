@@ -1,3 +1,4 @@
+import { BANK_ID, BANK_ID_RULE } from './bank-id.js';
 import type { BankDefinition } from './config.js';
 import { loadProfile, ProfileError, shippedProfileNames } from './profile/load-profile.js';
 
@@ -11,7 +12,14 @@ export class UnknownProfile extends ProfileError {}
 export function bankFromSpec(spec: string): BankDefinition {
   const i = spec.indexOf('=');
   if (i < 0) {
-    if (shippedProfileNames().includes(spec)) return bankFromSpec(`${spec}=${spec}`);
+    if (shippedProfileNames().includes(spec)) {
+      // ob-v3.1, ob-v3.2, ob-v3.3: a '.' is no bank id character, so the bank needs a name
+      if (!BANK_ID.test(spec))
+        throw new UnknownProfile(
+          `--bank '${spec}': a bank id is ${BANK_ID_RULE}, so this profile cannot lend the bank its name: give one, e.g. ${spec.replace(/[^A-Za-z0-9_-]/g, '')}=${spec}`,
+        );
+      return bankFromSpec(`${spec}=${spec}`);
+    }
     throw new UnknownProfile(
       `--bank '${spec}': not a shipped profile (${shippedProfileNames().join(', ')}); give id=profile, e.g. ${spec || 'mybank'}=ob-v3.3 or ${spec || 'mybank'}=./my-profile.yaml`,
     );

@@ -564,7 +564,7 @@ export class ScenarioContext {
     return updateRegistration(tpp.bank, clientId, token, body, { mediaType: this.mediaType() });
   }
 
-  /** Tells the run that `material`'s transport certificate was revoked: its clients are left at the end, not deleted. */
+  /** Tells the run that `material`'s transport certificate was revoked: its clients, if the bank refuses to manage them at the end, count as left over a revoked certificate. */
   certificateRevoked(material: TppMaterial): void {
     this.target.clients?.retire(material.transport.certPem);
   }

@@ -12,7 +12,11 @@ export interface ClientCleanup {
   left: number;
   /** Not deleted because the bank offers no DELETE (`managementOperations`). */
   noDelete: number;
-  /** Not tried: registered over a transport certificate a scenario revoked (nothing can manage them). */
+  /**
+   * Left: registered over a transport certificate a scenario revoked, and the bank refused to
+   * manage them over it (as it should). A bank that still accepts the revoked certificate has
+   * them deleted like any other.
+   */
   revoked: number;
   /** Why they were left: each reason once, with how many clients it left (at most 5 reasons). */
   reasons: { reason: string; count: number }[];
@@ -34,8 +38,10 @@ const REASONS_KEPT = 5;
  * Deletes every client a run registered and did not delete (RFC 7592 §2.3 / OB DCR DELETE
  * /register/{ClientId}), authenticated as the scenarios manage clients: the registration access
  * token when the bank issues them, else a client-credentials token of that client. Best effort:
- * a refusal (a client whose certificate a scenario revoked, say) leaves that client and is
- * counted, never a verdict; nothing runs after the deadline.
+ * a refusal leaves that client and is counted, never a verdict; nothing runs after the deadline.
+ * Clients registered over a certificate a scenario revoked are tried too (a bank that does not
+ * check revocation accepted them, and must not keep them run after run); refused, they count
+ * as `revoked`, not as a refusal with a reason.
  */
 export async function deleteRunClients(
   clients: RunClients,
@@ -45,12 +51,15 @@ export async function deleteRunClients(
   const deadline = Date.now() + (opts.deadlineMs ?? 30_000);
   const queue = clients.values().filter((c) => {
     const ops = c.hints.managementOperations ?? ['GET', 'PUT', 'DELETE'];
-    if (!ops.includes('DELETE')) out.noDelete++;
-    else if (clients.isRetired(c)) out.revoked++;
-    else return true;
+    if (ops.includes('DELETE')) return true;
+    out.noDelete++;
     return false;
   });
-  const leave = (why: string) => {
+  const leave = (c: RunClient, why: string) => {
+    if (clients.isRetired(c)) {
+      out.revoked++;
+      return;
+    }
     out.left++;
     const reason = boundedMessage(why);
     const seen = out.reasons.find((r) => r.reason === reason);
@@ -58,15 +67,16 @@ export async function deleteRunClients(
     else if (out.reasons.length < REASONS_KEPT) out.reasons.push({ reason, count: 1 });
   };
   const one = async (c: RunClient): Promise<void> => {
-    const http = createHttpClient({
-      ca: c.material.caBundlePem,
-      cert: c.material.transport.certPem,
-      key: c.material.transport.keyPem,
-      timeoutMs: opts.timeoutMs ?? 10_000,
-      ...(opts.lookup ? { lookup: opts.lookup } : {}),
-    });
-    const bank = { http, discovery: c.discovery };
+    let http: ReturnType<typeof createHttpClient> | undefined;
     try {
+      http = createHttpClient({
+        ca: c.material.caBundlePem,
+        cert: c.material.transport.certPem,
+        key: c.material.transport.keyPem,
+        timeoutMs: opts.timeoutMs ?? 10_000,
+        ...(opts.lookup ? { lookup: opts.lookup } : {}),
+      });
+      const bank = { http, discovery: c.discovery };
       let token = c.client.registration_access_token;
       if (c.hints.managementAuth !== 'registration-access-token') {
         const t = await getToken(bank, c.client, {
@@ -75,7 +85,7 @@ export async function deleteRunClients(
           retry: false,
         });
         if (!t.ok) {
-          leave(`the token for it: ${t.status} ${t.error}`);
+          leave(c, `the token for it: ${t.status} ${t.error}`);
           return;
         }
         token = t.token.access_token;
@@ -84,18 +94,18 @@ export async function deleteRunClients(
       if (res.ok || res.status === 404) {
         out.deleted++;
         clients.forget(c.client.client_id);
-      } else leave(`DELETE: ${res.status} ${res.error}`);
+      } else leave(c, `DELETE: ${res.status} ${res.error}`);
     } catch (err) {
-      leave(String((err as Error)?.message ?? err));
+      leave(c, String((err as Error)?.message ?? err));
     } finally {
-      await http.close();
+      await http?.close();
     }
   };
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < queue.length) {
       const c = queue[next++];
-      if (Date.now() > deadline) leave('the cleanup ran out of time');
+      if (Date.now() > deadline) leave(c, 'the cleanup ran out of time');
       else await one(c);
     }
   };

@@ -29,7 +29,9 @@ Options:
   --ready-file FILE  run against a running \`obmock up --ready-file FILE\` instead of a
                      private sandbox: what the demo creates stays there (and shows in
                      the console's live flow)
-  --bank ID          which bank of that instance (default: its first)
+  --bank ID          which bank of that instance (default: its first); the request
+                     takes the form its profile wants (GET {issuer}/profile), except
+                     rfc7591-eidas, which needs eIDAS material the demo does not make
   --step             wait for Enter before each step (for presenting)
   --html FILE        also write the walk-through as one web page (sequence diagrams)
   --bodies           print full bodies
@@ -214,15 +216,25 @@ export async function demo(argv: string[]): Promise<number> {
     );
     const bank: BankConnection = { http: tppHttp, discovery };
     const client = new TppClient(material, { retry: false });
+    // An obmock bank publishes its switches (GET {issuer}/profile): the request takes the form,
+    // aud, DN and claims this bank's profile wants (a running instance's first bank may be a
+    // picky or a v3.1 one), and management the token it wants.
+    const hints = (await client.profileHints(discovery)) ?? {};
+    let management: { auth: string; scope?: string } = { auth: 'client-credentials' };
     const registered = await step(
       'Register (dynamic client registration)',
       'A JWT signed with the TPP signing key carries the SSA; it goes over mutual TLS with the transport certificate. The bank checks both signatures, the certificate chain and CRL, and every claim.',
       async () => {
-        const jwt = await client.registrationRequest(discovery, {
+        const { body, mediaType, options } = await client.registrationBody(discovery, {
+          ...hints,
           redirectUris: ['https://workshop.example/cb'],
           tokenEndpointAuthMethod: 'tls_client_auth',
         });
-        const res = await register(bank, jwt, { retry: false });
+        management = {
+          auth: options.management,
+          ...(hints.managementScope ? { scope: hints.managementScope } : {}),
+        };
+        const res = await register(bank, body, { retry: false, mediaType });
         if (!res.ok) throw new Error(`registration refused: ${res.status} ${res.error}`);
         out(`   client_id ${res.client.client_id}`);
         return res.client;
@@ -250,11 +262,18 @@ export async function demo(argv: string[]): Promise<number> {
       'Manage the registration: read it, delete it, read again',
       'GET answers 200; after DELETE (204) the client is gone: 401.',
       async () => {
-        const mgmt = await getToken(bank, registered, { retry: false });
-        if (!mgmt.ok) throw new Error('no management token');
-        await getRegistration(bank, registered.client_id, mgmt.token.access_token);
-        await deleteRegistration(bank, registered.client_id, mgmt.token.access_token);
-        const after = await getRegistration(bank, registered.client_id, mgmt.token.access_token);
+        let bearer = registered.registration_access_token;
+        if (management.auth !== 'registration-access-token' || !bearer) {
+          const mgmt = await getToken(bank, registered, {
+            retry: false,
+            ...(management.scope ? { scope: management.scope } : {}),
+          });
+          if (!mgmt.ok) throw new Error('no management token');
+          bearer = mgmt.token.access_token;
+        }
+        await getRegistration(bank, registered.client_id, bearer);
+        await deleteRegistration(bank, registered.client_id, bearer);
+        const after = await getRegistration(bank, registered.client_id, bearer);
         out(`   after delete: ${after.status}`);
       },
     );

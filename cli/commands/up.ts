@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bankFromSpec, DEFAULT_BANK, type RunningAspsp, startAspsp } from '../../aspsp-mock/index.js';
+import {
+  bankFromSpec,
+  DEFAULT_BANK,
+  type RunningAspsp,
+  startAspsp,
+  UnknownProfile,
+} from '../../aspsp-mock/index.js';
 import type { RunningConsole } from '../../console/index.js';
 import { type RunningDirectory, startDirectory } from '../../directory/index.js';
 import { createLogger, type LogLevel } from '../../lib/logger.js';
@@ -10,6 +16,7 @@ import { writeFileAtomic } from '../../lib/write-file-atomic.js';
 import { prepareBootKeys } from '../../scenarios/prepare-boot-keys.js';
 import { type RunningTppService, startTppService } from '../../tpp-client/service/index.js';
 import { consoleUsesHttps } from '../console-https.js';
+import { explainListenError } from '../port-in-use.js';
 import { serviceLimits } from '../service-limits.js';
 import { UsageError } from '../usage-error.js';
 import { waitUntilAnswering } from '../wait-until-answering.js';
@@ -123,7 +130,7 @@ export async function up(argv: string[]): Promise<number> {
   const port = wholeNumber('port', values.port ?? process.env.OBMOCK_PORT, { min: 0, max: 65_533 });
   const consolePort = wholeNumber('console-port', values['console-port'], { min: 0, max: 65_535 });
   const portFor = (offset: number) => (port === undefined ? undefined : port === 0 ? 0 : port + offset);
-  const banks = values.bank?.length ? values.bank.map(bankFromSpec) : [DEFAULT_BANK];
+  const banks = values.bank?.length ? values.bank.map(bankOrUsageError) : [DEFAULT_BANK];
   const logLevel = values['log-level'] as LogLevel | undefined;
   if (logLevel !== undefined && !LOG_LEVELS.includes(logLevel))
     throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')} (got '${logLevel}')`);
@@ -287,9 +294,22 @@ export async function up(argv: string[]): Promise<number> {
       await writeFileAtomic(values['ready-file'], `${JSON.stringify(ready, null, 2)}\n`, 0o600);
   } catch (err) {
     await stop();
-    throw err;
+    throw explainListenError(err);
   }
   await stopped;
   await stop();
   return 0;
+}
+
+/**
+ * `--bank SPEC` as a bank. A bare word that is no shipped profile, or names one that cannot be
+ * a bank id, is a usage mistake (exit 2); a profile file that does not load stays exit 1.
+ */
+function bankOrUsageError(spec: string) {
+  try {
+    return bankFromSpec(spec);
+  } catch (err) {
+    if (err instanceof UnknownProfile && !spec.includes('=')) throw new UsageError(err.message);
+    throw err;
+  }
 }

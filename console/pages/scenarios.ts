@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { toHtmlReport } from '../../scenarios/reporters/index.js';
+import { cleanupLine, toHtmlReport } from '../../scenarios/reporters/index.js';
 import type { ConsoleContext } from '../context.js';
 import { html } from '../html.js';
 import { exchangeList } from './exchanges.js';
@@ -63,10 +63,13 @@ export function scenarioPages(ctx: ConsoleContext): Router {
     }
     const done = new Map(run.results.map((x) => [x.id, x]));
     const count = (o: string) => run.results.filter((x) => x.outcome === o).length;
+    // the run deletes the clients it registered when it ends, as `obmock scenarios` does
+    const cleanup = run.summary ? cleanupLine(run.summary, { keepFlag: false }) : undefined;
     const body = html`<p><a href="/scenarios">Scenarios</a> › run ${run.id}</p>
       <h1>Run against bank ${run.bank} <span class="badge ${run.state}" data-run-state="${run.state}">${run.state}</span></h1>
-      <p data-run-counts>${run.results.length}/${run.selected.length} done: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped</p>
+      <p data-run-counts>${run.results.length}/${run.selected.length} done: ${count('passed')} passed, ${count('failed')} failed, ${count('warning')} warnings, ${count('skipped')} skipped, ${count('blocked')} blocked</p>
       ${run.error ? html`<p class="failed">${run.error}</p>` : ''}
+      ${cleanup ? html`<p data-run-cleanup>${cleanup}</p>` : ''}
       ${run.summary ? html`<p><a href="/scenarios/runs/${run.id}/report.html" download="report.html">Save the HTML report</a> (the same report <code>obmock scenarios --reporter html</code> writes)</p>` : ''}
       <table><thead><tr><th>Scenario</th><th>Title</th><th>Outcome</th><th>Why</th></tr></thead><tbody>
       ${run.selected.map((s) => {

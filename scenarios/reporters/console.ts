@@ -1,4 +1,5 @@
 import type { Outcome, RunSummary, ScenarioResult } from '../types.js';
+import { cleanupLine } from './cleanup-line.js';
 import { maskText } from './mask.js';
 import { humanDuration, oneLine } from './text.js';
 
@@ -50,18 +51,6 @@ function ruleNote(r: ScenarioResult): string {
 }
 
 /** The end of a run: counts, each failed scenario with its reason, the duration. */
-/** What became of the clients the run registered (none when it kept them or made none). */
-function cleanupLine(summary: RunSummary): string | undefined {
-  const c = summary.cleanup;
-  if (!c || c.deleted + c.left + c.noDelete + c.revoked === 0) return undefined;
-  const parts = [`deleted ${c.deleted}`];
-  if (c.left > 0)
-    parts.push(`left ${c.left} (${c.reasons.map((r) => `${clean(r.reason)} ×${r.count}`).join('; ')})`);
-  if (c.revoked > 0) parts.push(`left ${c.revoked} registered over certificates the run revoked`);
-  if (c.noDelete > 0) parts.push(`left ${c.noDelete} at a bank that offers no DELETE`);
-  return `clients the run registered: ${parts.join(', ')} (--keep-clients keeps them)`;
-}
-
 export function consoleSummary(summary: RunSummary, opts: ConsoleOptions = {}): string {
   const total = summary.results.length;
   const n = (o: Outcome, count: number, label: string) =>

@@ -1,5 +1,7 @@
 export type { DecodedCertificate } from './certificates.js';
 export { exchangeCertificates, findCertificates } from './certificates.js';
+export type { CleanupLineOptions } from './cleanup-line.js';
+export { cleanupLine } from './cleanup-line.js';
 export type { ConsoleOptions } from './console.js';
 export { consoleProgress, consoleSummary } from './console.js';
 export { exchangeText, failureText } from './exchange-text.js';

@@ -88,6 +88,57 @@ describe('obmock demo --ready-file --step', () => {
   }, 120_000);
 });
 
+describe('obmock demo --ready-file --bank at a bank with another profile', () => {
+  it.each([
+    ['picky', 'jose-only-issuer-aud'], // aud = the issuer URL, DN compared as a string in 2.5.4.97 form
+    ['v31', 'ob-v3.1'], // application/jwt, tls_client_auth_dn
+    ['pf', 'pingfederate'], // management with the registration access token
+    ['scoped', 'no-refresh-pairwise-scoped'], // subject_type pairwise, management token of scope accounts
+  ])(
+    'registers, gets a token, manages and deletes at %s (%s): the request the profile wants',
+    async (id, profile) => {
+      const { startTestSandbox } = await import('../helpers/sandbox.js');
+      const { bankFromSpec } = await import('../../aspsp-mock/index.js');
+      const sb = await startTestSandbox({ banks: [bankFromSpec(`${id}=${profile}`)] });
+      try {
+        const ready = join(work, `ready-${id}.json`);
+        const caPath = join(work, `ca-${id}.pem`);
+        writeFileSync(caPath, sb.caBundle);
+        writeFileSync(
+          ready,
+          JSON.stringify({
+            directory: { url: sb.directory.url, adminToken: sb.directory.adminToken },
+            ca: { bundle: caPath },
+            banks: sb.aspsp.banks.map((b) => ({
+              id: b.id,
+              issuer: b.issuer,
+              discovery: b.discovery,
+              orgId: b.orgId,
+              profile: b.profile,
+            })),
+          }),
+        );
+        const r = await new Promise<{ code: number; stdout: string; stderr: string }>((res) => {
+          execFile(
+            process.execPath,
+            [BIN, 'demo', '--ready-file', ready, '--bank', id],
+            { cwd: work },
+            (err, stdout, stderr) =>
+              res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+          );
+        });
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        expect(r.stdout).toMatch(/\n {3}client_id \S+/);
+        expect(r.stdout).toContain('after delete: 401');
+      } finally {
+        await sb.close();
+      }
+    },
+    120_000,
+  );
+});
+
 async function fetchJson(
   sb: { directory: { url: string; adminToken: string }; caBundle: string },
   path: string,

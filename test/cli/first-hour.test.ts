@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -103,9 +104,17 @@ describe('flags are checked with a message', () => {
 describe('up --bank NAME', () => {
   it('a bare word that is no shipped profile is refused, suggesting id=profile', async () => {
     const r = await obmock(['up', '--port', '0', '--data-dir', join(work, 'bare'), '--bank', 'pingfedrate']);
-    expect(r.code).toBe(1);
+    // a usage mistake (README, "obmock up and the other commands"): exit 2
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain("--bank 'pingfedrate': not a shipped profile");
     expect(r.stderr).toContain('give id=profile, e.g. pingfedrate=ob-v3.3');
+  });
+
+  it('a shipped profile whose name is no bank id (ob-v3.1) is refused at once, suggesting id=profile: exit 2', async () => {
+    const r = await obmock(['up', '--port', '0', '--data-dir', join(work, 'dotted'), '--bank', 'ob-v3.1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--bank 'ob-v3.1': a bank id is 1–40 letters, digits, '-' or '_'");
+    expect(r.stderr).toContain('give one, e.g. ob-v31=ob-v3.1');
   });
 
   it('a shipped profile name alone starts that profile under its name', async () => {
@@ -142,6 +151,24 @@ describe('up --bank NAME', () => {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  }, 120_000);
+});
+
+describe('up on a port already taken', () => {
+  it('says which port, that another obmock up may hold it, and the flags to move: exit 1', async () => {
+    // what a newcomer meets starting a second `obmock up` beside `npm start`
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const r = await obmock(['up', '--port', String(port), '--data-dir', join(work, 'taken')]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(r.stderr).toContain("another 'obmock up' (npm start) running?");
+      expect(r.stderr).toContain('--port 0 for free ports');
+    } finally {
+      await new Promise((r) => taken.close(r));
+    }
   }, 120_000);
 });
 

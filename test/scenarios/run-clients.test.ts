@@ -80,7 +80,7 @@ describe('the clients a run registers', () => {
       discovery: d,
       hints: { ...hints, managementOperations: ['GET'] },
     });
-    // registered over a certificate a scenario revoked: not tried
+    // registered over a certificate a scenario revoked and refused: counted as revoked, no reason
     const revokedMaterial = {
       ...target.material,
       transport: { ...target.material.transport, certPem: 'a revoked certificate' },
@@ -101,6 +101,30 @@ describe('the clients a run registers', () => {
       reasons: [{ reason: 'the token for it: 401 invalid_client', count: 1 }],
     });
   });
+
+  it('a client over a certificate a scenario revoked that the bank still accepts is deleted, not left', async () => {
+    // a bank that does not check revocation (CERT-revoked failed) accepted the revoked
+    // certificate: the cleanup must not leave it the clients registered over it, run after run
+    const { TppClient } = await import('../../tpp-client/index.js');
+    const tpp = new TppClient(await sandbox.createTpp());
+    const d = await tpp.discover(sandbox.banks[0].discovery);
+    const res = await tpp.register(d, await tpp.registrationRequest(d));
+    await tpp.close();
+    expect(res.ok).toBe(true);
+    if (!res.ok) return;
+    const held = () =>
+      sandbox.banks[0].ctx.store
+        .list<ClientRecord>(BANK_COLLECTIONS.clients)
+        .some((c) => c.client_id === res.client.client_id);
+    expect(held()).toBe(true);
+    const ledger = new RunClients();
+    ledger.add({ client: res.client, material: tpp.material, discovery: d, hints: { ...target.hints } });
+    // retired, as after a revocation the bank has not noticed: the certificate still works there
+    ledger.retire(tpp.material.transport.certPem);
+    const out = await deleteRunClients(ledger);
+    expect(out).toEqual({ deleted: 1, left: 0, noDelete: 0, revoked: 0, reasons: [] });
+    expect(held()).toBe(false);
+  }, 60_000);
 
   it('the ledger is bounded and lists a client once however often the bank returns it', () => {
     const ledger = new RunClients();
