@@ -111,7 +111,14 @@ export const AUTHORISATION_SERVER: DirectorySchema = {
     text: true,
   },
   PayloadSigningCertLocation: { type: 'string', maxLength: 255, format: 'uri', text: true },
-  EISCDId: { type: 'string[]', maxItems: 50, maxLength: 14, text: true },
+  /** The swagger: "Allowed lengths: 4, 6, 14" (each entry). */
+  EISCDId: {
+    type: 'string[]',
+    maxItems: 50,
+    maxLength: 14,
+    text: true,
+    pattern: { re: /^(?:.{4}|.{6}|.{14})$/su, says: '4, 6 or 14 characters long' },
+  },
 };
 
 /** PUT …/certificate/{type}/{kid}: CertificateOrKeyAssociationSchema. */

@@ -66,7 +66,9 @@ describe('verdicts in the results and every report', () => {
     expect(r.steps[1].expectation).toMatchObject({ level: 'MUST', rule: { id: 'reg.redirect-subset' } });
     const json = JSON.parse(toJsonReport(summaryOf([r])));
     expect(json.scenarios[0].steps[1].ok).toBe(false);
-    expect(json.scenarios[0].steps[1].expectation.rule.quote).toMatch(/be a subset of the redirect URIs in the SSA/);
+    expect(json.scenarios[0].steps[1].expectation.rule.quote).toMatch(
+      /be a subset of the redirect URIs in the SSA/,
+    );
     expect(json.scenarios[0].steps[0].ok).toBe(true);
     const html = toHtmlReport(summaryOf([r]));
     expect(html).toMatch(/<li class="step bad">.*second step/);
