@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -15,6 +15,7 @@ import {
   type TestOrganisation,
   testDirectory,
 } from '../helpers/directory.js';
+import { type JsonSchema, type Mutation, mutationsOf, set, swaggerAjv } from '../helpers/field-mutations.js';
 import { expectNoLeak, expectOAuthError, expectPrototypeClean } from '../helpers/hostile-input.js';
 
 /**
@@ -36,17 +37,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const doc = parseYaml(
   readFileSync(join(here, '..', 'fixtures', 'ob-directory-api-v2.1.swagger.yaml'), 'utf8'),
 );
-
-type JsonSchema = {
-  type?: string;
-  properties?: Record<string, JsonSchema>;
-  items?: JsonSchema;
-  required?: string[];
-  enum?: string[];
-  format?: string;
-  maxLength?: number;
-  $ref?: string;
-};
 
 const deref = <T>(node: T & { $ref?: string }): T =>
   node.$ref
@@ -74,10 +64,7 @@ function bodySchemaOf(
   return { name: String(schema.$ref).split('/').pop() as string, schema: deref(schema), media };
 }
 
-// The swagger's `uri`: RFC 3986 absolute URI (scheme ":" hier-part), no spaces or control characters.
-const ajv = new Ajv({ strict: false, allErrors: false });
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what a URI may not hold
-ajv.addFormat('uri', /^[A-Za-z][A-Za-z0-9+.-]*:[^\s\u0000-\u001f\u007f-\u009f]*$/);
+const ajv = swaggerAjv();
 
 interface Operation {
   /** The v2.1 path of the swagger; its /v2 and unversioned twins are checked to take the same body. */
@@ -203,105 +190,6 @@ deviate(
   'EISCDId: each entry is 4, 6 or 14 characters long (the swagger says so in words)',
   'AuthorisationServerRequestSchema.EISCDId: item of 5 characters',
 );
-
-interface Mutation {
-  name: string;
-  apply: (body: Record<string, unknown>) => Record<string, unknown>;
-  /** Breaks the free-text rule (strings without an enum or a format). */
-  freeText?: boolean;
-}
-
-const set = (field: string, value: unknown) => (b: Record<string, unknown>) => ({ ...b, [field]: value });
-
-/** A string of exactly `n` characters that keeps the field's format. */
-function ofLength(prop: JsonSchema, n: number): string {
-  if (prop.format === 'uri') {
-    const head = 'https://example.com/';
-    return head + 'a'.repeat(Math.max(0, n - head.length));
-  }
-  return 'a'.repeat(n);
-}
-
-/** One field's changes, from its swagger schema. */
-function mutationsOf(field: string, prop: JsonSchema, valid: unknown): Mutation[] {
-  const m: Mutation[] = [
-    { name: 'missing', apply: (b) => Object.fromEntries(Object.entries(b).filter(([k]) => k !== field)) },
-    { name: 'null', apply: set(field, null) },
-    { name: 'object', apply: set(field, { [field]: valid }) },
-  ];
-  if (prop.type === 'string') {
-    m.push(
-      { name: 'number', apply: set(field, 42) },
-      { name: 'boolean', apply: set(field, true) },
-      { name: 'array of the string', apply: set(field, [valid]) },
-      { name: 'empty string', apply: set(field, '') },
-      { name: '10,000 characters', apply: set(field, ofLength(prop, 10_000)) },
-    );
-    if (prop.maxLength !== undefined && !prop.enum) {
-      m.push(
-        { name: 'overlong', apply: set(field, ofLength(prop, prop.maxLength + 1)) },
-        { name: 'at maxLength', apply: set(field, ofLength(prop, prop.maxLength)) },
-      );
-    }
-    if (prop.enum)
-      m.push(
-        { name: 'not in the enum', apply: set(field, 'NotAValue') },
-        { name: 'enum value in another case', apply: set(field, String(valid).toLowerCase()) },
-      );
-    if (prop.format === 'uri')
-      m.push(
-        { name: 'not a URI', apply: set(field, 'not a uri') },
-        { name: 'URI that is not http(s)', apply: set(field, 'javascript:alert(1)') },
-        {
-          name: 'right-to-left override in a URI',
-          apply: set(field, 'https://example.com/a\u202egnp.exe'),
-          freeText: true,
-        },
-      );
-    if (!prop.enum && !prop.format)
-      for (const [what, ch] of [
-        ['NUL', '\u0000'],
-        ['BEL', '\u0007'],
-        ['CR LF', '\r\n'],
-        ['C1 control', '\u0085'],
-        ['right-to-left override', '\u202e'],
-        ['isolate', '\u2066'],
-      ])
-        m.push({ name: `${what} in free text`, apply: set(field, `a${ch}b`), freeText: true });
-  } else if (prop.type === 'boolean') {
-    m.push(
-      { name: 'string', apply: set(field, String(valid)) },
-      { name: 'number', apply: set(field, 1) },
-      { name: 'array', apply: set(field, [valid]) },
-    );
-  } else if (prop.type === 'array') {
-    const item = (valid as unknown[])[0];
-    const items = deref(prop.items ?? {});
-    m.push(
-      { name: 'string where an array is expected', apply: set(field, item) },
-      { name: 'empty array', apply: set(field, []) },
-      { name: 'item a number', apply: set(field, [42]) },
-      { name: 'item null', apply: set(field, [null]) },
-      { name: 'item an array', apply: set(field, [[item]]) },
-      { name: '1,000 items', apply: set(field, Array(1000).fill(item)) },
-    );
-    if (items.type === 'string') {
-      m.push({ name: 'item of 10,000 characters', apply: set(field, [ofLength(items, 10_000)]) });
-      if (!items.enum && !items.format)
-        m.push({ name: 'item of 5 characters', apply: set(field, ['abcde']) });
-    }
-    if (items.maxLength !== undefined)
-      m.push({ name: 'item overlong', apply: set(field, [ofLength(items, items.maxLength + 1)]) });
-    if (items.enum) m.push({ name: 'item not in the enum', apply: set(field, ['NotAValue']) });
-    if (items.format === 'uri') {
-      m.push(
-        { name: 'not a URI', apply: set(field, ['not a uri']) },
-        { name: 'URI that is not http(s)', apply: set(field, ['javascript:alert(1)']) },
-      );
-    }
-  }
-  return m;
-}
 
 const usedDeviations = new Set<string>();
 
@@ -501,7 +389,10 @@ describe('every JSON request body of the swagger, one field changed at a time, u
       const mutations: [string, Mutation][] = Object.entries(schema.properties ?? {}).flatMap(
         ([field, prop]) =>
           field in op.valid
-            ? mutationsOf(field, deref(prop), op.valid[field]).map((m): [string, Mutation] => [field, m])
+            ? mutationsOf(field, deref(prop), op.valid[field], deref).map((m): [string, Mutation] => [
+                field,
+                m,
+              ])
             : [],
       );
       mutations.push([
