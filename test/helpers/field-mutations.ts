@@ -18,11 +18,13 @@ export type JsonSchema = {
   $ref?: string;
 };
 
-/** An ajv whose `uri` format is RFC 3986's absolute URI (scheme ":" …), no spaces or control characters. */
+/** An ajv with the swagger's `uri` (RFC 3986 absolute URI, no spaces or control characters) and `email` formats. */
 export function swaggerAjv(): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: false });
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what a URI may not hold
   ajv.addFormat('uri', /^[A-Za-z][A-Za-z0-9+.-]*:[^\s\u0000-\u001f\u007f-\u009f]*$/);
+  // `email`: an RFC 5322 addr-spec in its common form (local@domain.tld, no spaces).
+  ajv.addFormat('email', /^[^\s@]+@[^\s@]+\.[^\s@]+$/);
   return ajv;
 }
 
@@ -123,6 +125,11 @@ export function mutationsOf(
     if (items.maxLength !== undefined)
       m.push({ name: 'item overlong', apply: set(field, [ofLength(items, items.maxLength + 1)]) });
     if (items.enum) m.push({ name: 'item not in the enum', apply: set(field, ['NotAValue']) });
+    if (items.format === 'email')
+      m.push(
+        { name: 'item not an e-mail address', apply: set(field, ['not-an-email']) },
+        { name: 'item with a display name', apply: set(field, ['Ops <ops@example.com>']) },
+      );
     if (items.format === 'uri') {
       m.push(
         { name: 'not a URI', apply: set(field, ['not a uri']) },
