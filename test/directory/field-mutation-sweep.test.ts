@@ -448,3 +448,81 @@ describe('every JSON request body of the swagger, one field changed at a time, u
     expect(snapshot()).not.toContain('NotInTheSchema');
   });
 });
+
+describe('the text/plain body of POST …/redirect-uri (SoftwareStatementRedirectURISchema), under every prefix', () => {
+  const ROWS: { name: string; body: string; status: number; says?: RegExp }[] = [
+    { name: 'one URI', body: 'https://acme.example.com/two', status: 200 },
+    {
+      name: 'two URIs, CRLF',
+      body: 'https://acme.example.com/two\r\nhttps://acme.example.com/three\r\n',
+      status: 200,
+    },
+    { name: 'blank lines around', body: '\n\nhttps://acme.example.com/two\n\n', status: 200 },
+    { name: 'empty', body: '', status: 400, says: /one redirect URI per line/ },
+    { name: 'only line breaks', body: '\n\r\n', status: 400, says: /one redirect URI per line/ },
+    { name: 'a line of spaces', body: '   ', status: 400, says: /RedirectUri\[1\]/ },
+    { name: 'a fragment', body: 'https://acme.example.com/cb#x', status: 400, says: /RedirectUri\[1\]/ },
+    { name: 'userinfo', body: 'https://user:pw@acme.example.com/cb', status: 400, says: /RedirectUri\[1\]/ },
+    { name: 'not http(s)', body: 'javascript:alert(1)', status: 400, says: /RedirectUri\[1\]/ },
+    { name: 'not a URI', body: 'not a uri', status: 400, says: /RedirectUri\[1\]/ },
+    {
+      name: 'a lone CR inside',
+      body: 'https://acme.example.com/a\rhttps://evil.example/',
+      status: 400,
+      says: /RedirectUri\[1\]/,
+    },
+    { name: 'NUL', body: 'https://acme.example.com/a\u0000b', status: 400, says: /RedirectUri\[1\]/ },
+    {
+      name: 'right-to-left override',
+      body: 'https://acme.example.com/a\u202eb',
+      status: 400,
+      says: /RedirectUri\[1\]/,
+    },
+    {
+      name: '256 characters',
+      body: `https://acme.example.com/${'a'.repeat(231)}`,
+      status: 400,
+      says: /at most 255/,
+    },
+    {
+      name: 'the same URI twice',
+      body: 'https://acme.example.com/two\nhttps://acme.example.com/two',
+      status: 400,
+      says: /listed twice/,
+    },
+    {
+      name: 'one already listed',
+      body: 'https://acme.example.com/cb',
+      status: 409,
+      says: /already registered/,
+    },
+    {
+      name: '20 more (21 in all)',
+      body: Array.from({ length: 20 }, (_, i) => `https://acme.example.com/${i}`).join('\n'),
+      status: 400,
+      says: /at most 20/,
+    },
+  ];
+
+  it.each(ROWS.map((r) => [r.name, r] as const))('%s', async (_name, row) => {
+    const seen: string[] = [];
+    for (const prefix of prefixes(tpp)) {
+      // A statement of its own for each prefix: an accepted body changes it.
+      const ss = await createSoftwareStatement(d, tpp);
+      const before = snapshot();
+      const res = await request(d.app)
+        .post(`${prefix}/software-statement/${ss.Id}/redirect-uri`)
+        .set('Authorization', `Bearer ${tpp.token}`)
+        .set('Content-Type', 'text/plain')
+        .send(row.body);
+      expect(res.status, `${prefix}: ${res.text}`).toBe(row.status);
+      if (res.status >= 400) {
+        const err = expectOAuthError(res.text, row.name);
+        if (row.says) expect(err.error_description).toMatch(row.says);
+        expect(snapshot()).toBe(before);
+        seen.push(res.text);
+      } else seen.push(JSON.stringify(res.body.RedirectUri));
+    }
+    expect(new Set(seen).size, seen.join('\n')).toBe(1);
+  });
+});

@@ -134,6 +134,11 @@ export function mutationsOf(
       m.push(
         { name: 'not a URI', apply: set(field, ['not a uri']) },
         { name: 'URI that is not http(s)', apply: set(field, ['javascript:alert(1)']) },
+        {
+          name: 'item with a right-to-left override',
+          apply: set(field, ['https://example.com/a\u202egnp.exe']),
+          freeText: true,
+        },
       );
     }
   }
