@@ -12,13 +12,12 @@ import { signInPage } from './pages/sign-in.js';
 import { tppPages } from './pages/tpp.js';
 import {
   clearSessionCookie,
-  cookie,
   crossOrigin,
   requireSession,
-  SESSION_COOKIE,
   securityHeaders,
   setSessionCookie,
 } from './security.js';
+import { RepeatedSessionCookie } from './session-cookie.js';
 import { SessionsFull } from './sessions-full.js';
 
 /** Everything the browser loads besides the HTML: one stylesheet, one script (the size budget is tested). */
@@ -124,7 +123,7 @@ export function createConsoleApp(ctx: ConsoleContext, options: { secureCookie?: 
 
   app.use(requireSession(ctx.sessions));
   app.post('/sign-out', (req: Request, res: Response) => {
-    ctx.sessions.close(cookie(req, SESSION_COOKIE) ?? '');
+    ctx.sessions.close(req.consoleSession?.id ?? '');
     clearSessionCookie(res);
     res.redirect(303, '/sign-in');
   });
@@ -146,7 +145,7 @@ export function createConsoleApp(ctx: ConsoleContext, options: { secureCookie?: 
     res
       .status(typeof status === 'number' && status >= 400 && status < 500 ? status : 500)
       .type('text/plain')
-      .send('the request could not be handled');
+      .send(err instanceof RepeatedSessionCookie ? err.message : 'the request could not be handled');
   });
   return app;
 }

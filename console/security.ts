@@ -1,8 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import { SESSION_ENDED, signInPage } from './pages/sign-in.js';
+import { SESSION_COOKIE, sessionCookieOf } from './session-cookie.js';
 import type { ConsoleSession, Sessions } from './sessions.js';
 
-export const SESSION_COOKIE = 'obmock_console';
+export { SESSION_COOKIE };
 
 /** No inline script or style, nothing from elsewhere, no framing. */
 export const CONTENT_SECURITY_POLICY = [
@@ -37,14 +38,6 @@ export function securityHeaders(_req: Request, res: Response, next: NextFunction
   next();
 }
 
-export function cookie(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return v.join('=');
-  }
-  return undefined;
-}
-
 export function setSessionCookie(res: Response, id: string, secure: boolean): void {
   res.append(
     'Set-Cookie',
@@ -75,7 +68,14 @@ function crossOrigin(req: Request): boolean {
  */
 export function requireSession(sessions: Sessions) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const session = sessions.find(cookie(req, SESSION_COOKIE));
+    let id: string | undefined;
+    try {
+      id = sessionCookieOf(req);
+    } catch (err) {
+      next(err);
+      return;
+    }
+    const session = sessions.find(id);
     if (!session) {
       if (req.method === 'GET' || req.method === 'HEAD') res.redirect(303, '/sign-in');
       // a form sent from a page of a session that has ended (the console restarted, or signed out):

@@ -1,4 +1,4 @@
-import { CONTROL_CHARACTERS } from './free-text.js';
+import { BIDI_CONTROLS, CONTROL_CHARACTERS } from './free-text.js';
 import { parseUrlRemembered } from './parsed-url.js';
 
 /**
@@ -7,12 +7,15 @@ import { parseUrlRemembered } from './parsed-url.js';
  * registering it): RFC 6749 §3.1.2 — an absolute URI that MUST NOT include a
  * fragment — read strictly on the raw string, before any URL parser quietly
  * drops tabs and newlines or percent-encodes what it does not like. Refused:
- * control characters (C0, DEL, C1), any whitespace (including U+2028/U+2029 and
- * no-break spaces), userinfo, a fragment (even an empty one), a scheme other
+ * control characters (C0, DEL, C1), bidirectional overrides and isolates (U+202A–U+202E,
+ * U+2066–U+2069: they make a signed URI display as another), any whitespace (including
+ * U+2028/U+2029 and no-break spaces), userinfo, a fragment (even an empty one), a scheme other
  * than http(s), no host. Returns the reason, or undefined for an acceptable URI.
  */
 export function redirectUriProblem(uri: string): string | undefined {
   if (CONTROL_CHARACTERS.test(uri)) return 'must not contain control characters';
+  if (BIDI_CONTROLS.test(uri))
+    return 'must not contain bidirectional override or isolate characters (U+202A–U+202E, U+2066–U+2069)';
   if (/[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]/u.test(uri))
     return 'must not contain whitespace';
   if (uri.includes('#')) return 'must not have a fragment (RFC 6749 §3.1.2)';

@@ -130,7 +130,8 @@ function buildMetadataSchema(settings: BankSettings, c: Conditions): Schema {
     software_id: { type: 'string', minLength: 1, maxLength: eidas ? 255 : 22 },
     scope:
       settings.specVersion === '3.1'
-        ? { type: 'string[]', required: !eidas, minItems: 1 }
+        ? // v3.1's swagger: an array of strings, each 1 to 32 characters
+          { type: 'string[]', required: !eidas, minItems: 1, minLength: 1, maxLength: 32 }
         : { type: 'string', required: !eidas, minLength: 1, maxLength: 256 },
     application_type: { type: 'string', required: !eidas, enum: ['web', 'mobile'] },
     id_token_signed_response_alg: { type: 'string', required: !eidas, enum: algs },

@@ -22,6 +22,7 @@ import {
 import { presentedCertificate } from '../oauth/presented-certificate.js';
 import { GRANTABLE } from '../oauth/scopes.js';
 import { MEDIA, sendJson } from '../respond.js';
+import { EMAIL_ADDRESS } from '../validation/schemas.js';
 import { type DirectorySchema, validateDirectoryObject } from '../validation/validate.js';
 import { EnrolmentRefused, EnrolmentUnauthenticated } from './enrol-errors.js';
 
@@ -36,7 +37,8 @@ export const ENROL_MEDIA = [MEDIA.json, MEDIA.jwt, 'application/jose'];
 const ENROL: DirectorySchema = {
   client_name: { type: 'string', required: true, minLength: 1, maxLength: 140, text: true },
   client_uri: { type: 'string', maxLength: 2000, format: 'uri', text: true },
-  contacts: { type: 'string[]', maxItems: 10, maxLength: 255, text: true },
+  /** The swagger: each `format: email`. */
+  contacts: { type: 'string[]', maxItems: 10, maxLength: 255, text: true, pattern: EMAIL_ADDRESS },
   grant_types: { type: 'string[]', required: true, minItems: 1, maxItems: 1, enum: ['client_credentials'] },
   jwks: { type: 'object[]', maxItems: 10 },
   jwks_uri: { type: 'string', maxLength: 2000, format: 'uri', text: true },

@@ -25,16 +25,19 @@ export const ORGANISATION_CREATE: DirectorySchema = {
 /** ContactTypeSchema of the swagger. */
 export const CONTACT_TYPES = ['Business', 'PBC', 'PTC', 'Registered', 'Technical'];
 
-/** ContactSchema's EmailAddress: an RFC 5322 addr-spec (dot-atom local part, domain with a TLD). */
+/** An RFC 5322 addr-spec (dot-atom local part, domain with a TLD): no display name, no comments. */
+export const EMAIL_ADDRESS: NonNullable<DirectoryRule['pattern']> = {
+  re: /^[^\s@<>(),;:"[\]]{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,}$/,
+  says: 'an e-mail address (RFC 5322 addr-spec)',
+};
+
+/** ContactSchema's EmailAddress. */
 const EMAIL: DirectoryRule = {
   type: 'string',
   required: true,
   maxLength: 256,
   text: true,
-  pattern: {
-    re: /^[^\s@<>(),;:"[\]]{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,}$/,
-    says: 'an e-mail address (RFC 5322 addr-spec)',
-  },
+  pattern: EMAIL_ADDRESS,
 };
 
 /** ContactSchema's PhoneNumber. */
@@ -111,7 +114,14 @@ export const AUTHORISATION_SERVER: DirectorySchema = {
     text: true,
   },
   PayloadSigningCertLocation: { type: 'string', maxLength: 255, format: 'uri', text: true },
-  EISCDId: { type: 'string[]', maxItems: 50, maxLength: 14, text: true },
+  /** The swagger: "Allowed lengths: 4, 6, 14" (each entry). */
+  EISCDId: {
+    type: 'string[]',
+    maxItems: 50,
+    maxLength: 14,
+    text: true,
+    pattern: { re: /^(?:.{4}|.{6}|.{14})$/su, says: '4, 6 or 14 characters long' },
+  },
 };
 
 /** PUT …/certificate/{type}/{kid}: CertificateOrKeyAssociationSchema. */

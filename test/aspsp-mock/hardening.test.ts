@@ -102,6 +102,8 @@ describe('finding 10: redirect URIs the bank refuses (RFC 6749 §3.1.2), invalid
     ['a fragment', 'https://tpp.example.com/cb#frag'],
     ['an empty fragment', 'https://tpp.example.com/cb#'],
     ['a NUL', 'https://tpp.example.com/cb\u0000'],
+    ['a right-to-left override', 'https://tpp.example.com/c\u202eb'],
+    ['an isolate', 'https://tpp.example.com/c\u2066b'],
   ])('%s', async (_name, uri) => {
     const res = await register(tpp, sb.bank, await sign(tpp, { redirect_uris: [uri] }));
     expect(res.status, res.text).toBe(400);

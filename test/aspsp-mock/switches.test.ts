@@ -136,6 +136,16 @@ describe('each switch changes exactly what it documents', () => {
     expect(switched.status, switched.text).toBe(201);
     expect(switched.json().scope).toEqual(['accounts', 'openid']);
     expect(switched.json().tls_client_auth_dn).toBe(v31.tls_client_auth_dn);
+    // v3.1's swagger: each scope 1 to 32 characters
+    for (const scope of [
+      ['accounts', 'a'.repeat(33)],
+      ['accounts', ''],
+    ]) {
+      const res = await reg('v31', { ...v31, scope });
+      expect(res.status, res.text).toBe(400);
+      expect(res.json().error).toBe('invalid_client_metadata');
+      expect(res.json().error_description).toMatch(/^scope\[1\] must be at (most 32|least 1) characters/);
+    }
     expect(
       (
         await reg('v31', {

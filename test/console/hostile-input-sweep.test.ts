@@ -308,3 +308,80 @@ describe('the console acts on the record its address names, or on none', () => {
     }
   });
 });
+
+describe('Cookie lines and the session cookie (docs/console.md, "Sessions")', () => {
+  let other = '';
+  let otherCsrf = '';
+  beforeAll(async () => {
+    // A second session, standing for one an attacker holds and tosses into the victim's browser.
+    const link = new URL(t.console.signInLink());
+    const res = await sendRaw(undefined, origin, 'GET', `${link.pathname}${link.search}`);
+    other = String(res.headers['set-cookie']).split(';')[0];
+    const page = await sendRaw(undefined, origin, 'GET', '/directory', [['cookie', other]]);
+    otherCsrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    expect(otherCsrf).not.toBe('');
+  });
+
+  it.each([
+    [
+      'two Cookie lines, the session in the second',
+      () => [
+        ['cookie', 'theme=dark'],
+        ['cookie', cookie],
+      ],
+    ],
+    [
+      'two Cookie lines, the session in the first',
+      () => [
+        ['cookie', cookie],
+        ['cookie', 'theme=dark; x=1'],
+      ],
+    ],
+    ['one line with other cookies around the session', () => [['cookie', `a=1; ${cookie}; b=2`]]],
+  ])('%s: read as one list, the session is used (200)', async (_what, headers) => {
+    const res = await sendRaw(undefined, origin, 'GET', '/directory', headers() as [string, string][]);
+    expect(res.status, res.text.slice(0, 200)).toBe(200);
+  });
+
+  it.each([
+    [
+      'two sessions on two lines',
+      () => [
+        ['cookie', other],
+        ['cookie', cookie],
+      ],
+    ],
+    [
+      'two sessions on two lines, the other order',
+      () => [
+        ['cookie', cookie],
+        ['cookie', other],
+      ],
+    ],
+    ['two sessions in one line', () => [['cookie', `${other}; ${cookie}`]]],
+    ['the same session twice', () => [['cookie', `${cookie}; ${cookie}`]]],
+    ['a second, empty session cookie', () => [['cookie', `${cookie}; obmock_console=`]]],
+  ])('%s: neither is used — 400 with what to do, no page', async (_what, headers) => {
+    const res = await sendRaw(undefined, origin, 'GET', '/directory', headers() as [string, string][]);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('obmock_console cookie more than once');
+    expect(res.text).not.toContain('_csrf');
+    expectNoLeak(res.text, [t.sb.directory.adminToken, cookie.split('=')[1], other.split('=')[1]], _what);
+  });
+
+  it('a form with two session cookies is not carried out, whichever session its CSRF token is of', async () => {
+    for (const token of [otherCsrf, csrf]) {
+      const res = await sendRaw(
+        undefined,
+        origin,
+        'POST',
+        '/sign-out',
+        [FORM, ['cookie', other], ['cookie', cookie]],
+        form({ _csrf: token }),
+      );
+      expect(res.status).toBe(400);
+    }
+    for (const c of [other, cookie])
+      expect((await sendRaw(undefined, origin, 'GET', '/directory', [['cookie', c]])).status).toBe(200);
+  });
+});
