@@ -209,6 +209,27 @@ describe('after a restart (a new process, the same store): what is on record cou
     expect(organisationHasRoom(store, 'org-a', 3)).toBe(true);
   });
 
+  it('clients: refusals of a full organisation read its clients once, not once per refused registration', async () => {
+    // A store that counts its records (as the file store does) and the records it reads.
+    class CountingStore extends MemoryStore {
+      reads = 0;
+      override get<T>(collection: string, id: string): T | undefined {
+        this.reads++;
+        return super.get<T>(collection, id);
+      }
+      count(collection: string): number {
+        return this.list(collection).length;
+      }
+    }
+    const store = new CountingStore(Object.values(BANK_COLLECTIONS));
+    for (const id of ['c1', 'c2', 'c3'])
+      await store.put(BANK_COLLECTIONS.clients, id, { client_id: id, org_id: 'org-a' } as ClientRecord);
+    for (let i = 0; i < 100; i++) expect(organisationHasRoom(store, 'org-a', 3)).toBe(false);
+    expect(store.reads).toBe(3);
+    await store.delete(BANK_COLLECTIONS.clients, 'c2'); // by hand: the number on file changes
+    expect(organisationHasRoom(store, 'org-a', 3)).toBe(true);
+  });
+
   it('tokens: unexpired tokens on file count, expired ones do not', async () => {
     const store = new MemoryStore(Object.values(BANK_COLLECTIONS));
     const put = (hash: string, expiresAt: number) =>
