@@ -48,3 +48,15 @@ export function keepConsent(ctx: BankContext, consent: ConsentRecord): Promise<v
     for (const id of ids.splice(0, over)) writes.push(ctx.store.delete(BANK_COLLECTIONS.consents, id));
   return Promise.all(writes).then(() => undefined);
 }
+
+/**
+ * Deletes the consents of a deleted client: no one can read or use them any more, and a TPP
+ * registering, making consents and deleting its client in a loop would otherwise grow the bank
+ * without end, each client below its own limit. Resolves when every delete is durable.
+ */
+export function deleteClientConsents(ctx: BankContext, clientId: string): Promise<void> {
+  const index = indexOf(ctx.store);
+  const ids = index.get(clientId) ?? [];
+  index.delete(clientId);
+  return Promise.all(ids.map((id) => ctx.store.delete(BANK_COLLECTIONS.consents, id))).then(() => undefined);
+}

@@ -33,6 +33,7 @@ import { flattenedSsa } from '../register/remembered-statements.js';
 import { rememberJti } from '../register/replay.js';
 import { type ValidatedRegistration, validateRegistration } from '../register/validate-registration.js';
 import { bearerToken, requireAccessToken, revokeClientTokens, revokeToken } from '../token/access-token.js';
+import { deleteClientConsents } from './consents-of-client.js';
 
 const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
 const METADATA = [
@@ -291,6 +292,7 @@ export function deleteClient(ctx: BankContext) {
     await ctx.store.delete(BANK_COLLECTIONS.clients, client.client_id);
     forgetClientOfOrganisation(ctx.store, client);
     await revokeClientTokens(ctx, client.client_id);
+    await deleteClientConsents(ctx, client.client_id);
     res.status(204).end();
   };
 }

@@ -181,6 +181,34 @@ describe('consents per client', () => {
   });
 });
 
+describe('a deleted client’s consents', () => {
+  it('are deleted with it: registering, making consents and deleting in a loop leaves nothing behind', async () => {
+    const consentsOf = (clientId: string) =>
+      sb.bank.ctx.store
+        .list<ConsentRecord>(BANK_COLLECTIONS.consents)
+        .filter((c) => c.client_id === clientId);
+    const client = clientsOf(other.orgId)[0];
+    const t = await token(other, client.client_id);
+    expect(t.status, t.text).toBe(200);
+    const headers = {
+      authorization: `Bearer ${String(t.json().access_token)}`,
+      'content-type': 'application/json',
+    };
+    const url = `${sb.bank.issuer}/open-banking/v3.1/aisp/account-access-consents`;
+    const made = await call(other.agent, 'POST', url, {
+      headers,
+      body: JSON.stringify({ Data: { Permissions: ['ReadAccountsBasic'] }, Risk: {} }),
+    });
+    expect(made.status, made.text).toBe(201);
+    expect(consentsOf(client.client_id).length).toBeGreaterThan(0);
+    const del = await call(other.agent, 'DELETE', `${sb.bank.issuer}/register/${client.client_id}`, {
+      headers: { authorization: headers.authorization },
+    });
+    expect(del.status, del.text).toBe(204);
+    expect(consentsOf(client.client_id)).toEqual([]);
+  });
+});
+
 describe('after a restart (a new process, the same store): what is on record counts', () => {
   const T0 = 1_800_000_000;
   function freshBank(store: MemoryStore): BankContext {
