@@ -23,9 +23,10 @@ import { subjectDnClaim } from '../register/claim-schema.js';
 import { clientOfSoftware, noteClient } from '../register/client-by-software.js';
 import { clientView, type IssuedCredentials } from '../register/client-view.js';
 import {
+  clientsOfOrganisationReady,
   forgetClientOfOrganisation,
   noteClientOfOrganisation,
-  organisationHasRoom,
+  organisationHasRoomNow,
 } from '../register/clients-of-organisation.js';
 import { scopesForRoles } from '../register/eidas-roles.js';
 import { requireManagementCertificate } from '../register/management-certificate.js';
@@ -116,6 +117,9 @@ export function registerClient(ctx: BankContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const checks = RegistrationChecklist.for(res);
     const v = await validateRegistration(ctx, req, checks);
+    // The count of clients per organisation (built on first use, in slices); what follows, from
+    // the software's client to the client's record, happens in one turn.
+    await clientsOfOrganisationReady(ctx.store);
     const existing = checks.step('client-software', () => existingClient(ctx, v.ssa.software_id));
     if (existing) {
       sendJson(res, 200, clientView(ctx, existing));
@@ -123,7 +127,7 @@ export function registerClient(ctx: BankContext) {
     }
     checks.step('organisation-room', () => {
       const max = limitsOf(ctx).clientsPerOrganisation;
-      if (!organisationHasRoom(ctx.store, v.ssa.org_id, max))
+      if (!organisationHasRoomNow(ctx.store, v.ssa.org_id, max))
         throw new UnapprovedSoftwareStatement(
           `organisation ${v.ssa.org_id} has ${max} clients registered at this bank, the most it keeps for one organisation; delete one (DELETE on its registration) first`,
         );
