@@ -20,7 +20,7 @@ import {
   UPDATE_CHECKS,
 } from '../register/checklist.js';
 import { subjectDnClaim } from '../register/claim-schema.js';
-import { clientOfSoftware, noteClient } from '../register/client-by-software.js';
+import { clientOfSoftwareNow, clientsOfSoftwareReady, noteClient } from '../register/client-by-software.js';
 import { clientView, type IssuedCredentials } from '../register/client-view.js';
 import {
   clientsOfOrganisationReady,
@@ -103,7 +103,7 @@ function registrationAccessToken(ctx: BankContext): { token?: string; ratHash?: 
 /** Switch duplicateRegistration: what a second registration of the same software gets. */
 function existingClient(ctx: BankContext, softwareId: string): ClientRecord | undefined {
   if (ctx.settings.duplicateRegistration === 'allow') return undefined;
-  const existing = clientOfSoftware(ctx.store, softwareId);
+  const existing = clientOfSoftwareNow(ctx.store, softwareId);
   if (existing && ctx.settings.duplicateRegistration === 'reject') {
     throw new InvalidClientMetadata(
       `software ${softwareId} is already registered at this bank (client_id ${existing.client_id})`,
@@ -120,6 +120,7 @@ export function registerClient(ctx: BankContext) {
     // The count of clients per organisation (built on first use, in slices); what follows, from
     // the software's client to the client's record, happens in one turn.
     await clientsOfOrganisationReady(ctx.store);
+    if (ctx.settings.duplicateRegistration !== 'allow') await clientsOfSoftwareReady(ctx.store);
     const existing = checks.step('client-software', () => existingClient(ctx, v.ssa.software_id));
     if (existing) {
       sendJson(res, 200, clientView(ctx, existing));

@@ -17,6 +17,7 @@ import { countNewToken } from '../../aspsp-mock/token/live-tokens.js';
 import { silentLogger } from '../../lib/logger.js';
 import { MemoryStore } from '../../lib/store/index.js';
 import { call, register, signedRegistration, type TestTpp } from '../helpers/sandbox.js';
+import { eventLoopTurns, SlowStore } from '../helpers/slow-store.js';
 import { useTestSandbox, useTestTpps } from '../helpers/use-sandbox.js';
 
 /**
@@ -286,40 +287,6 @@ describe('after a restart (a new process, the same store): what is on record cou
 describe('after a restart with many records on file: the first count does not hold the event loop', () => {
   const T0 = 1_800_000_000;
   const N = 4_000;
-  /** Turns of the event loop, counted by a chain of setImmediate callbacks while it runs. */
-  function turns() {
-    let n = 0;
-    let on = true;
-    const spin = () => {
-      if (!on) return;
-      n++;
-      setImmediate(spin);
-    };
-    setImmediate(spin);
-    return {
-      get now() {
-        return n;
-      },
-      stop() {
-        on = false;
-      },
-    };
-  }
-  /** A store whose records cost about 20 µs each to read (the file store parses each record's JSON). */
-  class SlowStore extends MemoryStore {
-    readTurns = new Set<number>();
-    constructor(private readonly clock: { now: number }) {
-      super(Object.values(BANK_COLLECTIONS));
-    }
-    override *entries<T>(collection: string): IterableIterator<[string, T]> {
-      for (const entry of super.entries<T>(collection)) {
-        const until = performance.now() + 0.02;
-        while (performance.now() < until);
-        this.readTurns.add(this.clock.now);
-        yield entry;
-      }
-    }
-  }
   function bank(store: MemoryStore): BankContext {
     return {
       id: 'bank',
@@ -332,7 +299,7 @@ describe('after a restart with many records on file: the first count does not ho
   }
 
   it('clients: counted over several turns; a client deleted meanwhile is not counted', async () => {
-    const clock = turns();
+    const clock = eventLoopTurns();
     const store = new SlowStore(clock);
     for (let i = 0; i < N; i++)
       await store.put(BANK_COLLECTIONS.clients, `c${i}`, {
@@ -348,7 +315,7 @@ describe('after a restart with many records on file: the first count does not ho
   });
 
   it('tokens: counted over several turns, and the count holds', async () => {
-    const clock = turns();
+    const clock = eventLoopTurns();
     const store = new SlowStore(clock);
     for (let i = 0; i < N; i++)
       await store.put<TokenRecord>(BANK_COLLECTIONS.tokens, `t${i}`, {
@@ -365,7 +332,7 @@ describe('after a restart with many records on file: the first count does not ho
   });
 
   it('consents: read over several turns; the oldest is the one replaced', async () => {
-    const clock = turns();
+    const clock = eventLoopTurns();
     const store = new SlowStore(clock);
     const at = (i: number) => new Date((T0 + i) * 1000).toISOString();
     // written newest first: the index orders them by CreationDateTime, not by what it reads first
