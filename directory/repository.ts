@@ -188,6 +188,18 @@ export class DirectoryRepository {
   certificatesOfSoftware(ssId: string): CertificateRecord[] {
     return this.resolve(this.certsBySoftware.get(ssId));
   }
+  /**
+   * The Active ones of {@link certificatesOfSoftware}, reading no revoked record: a software
+   * statement keeps its revoked certificates (up to the organisation's limit), and its upload
+   * check, view and JWKS need only the few active ones.
+   */
+  activeCertificatesOfSoftware(ssId: string): CertificateRecord[] {
+    return this.resolveActive(this.certsBySoftware.get(ssId));
+  }
+  /** The Active ones of {@link certificatesOfOrganisation}, reading no revoked record. */
+  activeCertificatesOfOrganisation(orgId: string): CertificateRecord[] {
+    return this.resolveActive(this.certsByOrg.get(orgId));
+  }
   /** The certificate with this serial number (lowercase hex, as recorded), if the CA issued one. */
   certificateBySerial(serialHex: string): CertificateRecord | undefined {
     const kid = this.certBySerial.get(serialHex.toLowerCase());
@@ -205,6 +217,12 @@ export class DirectoryRepository {
     if (previous) for (const ss of previous.Associations) this.certsBySoftware.get(ss)?.delete(cert.kid);
     this.indexCertificate(cert);
     return this.store.put(COLLECTIONS.certificates, cert.kid, cert);
+  }
+  private resolveActive(kids: Set<string> | undefined): CertificateRecord[] {
+    if (!kids) return [];
+    const active: string[] = [];
+    for (const kid of kids) if (!this.revoked.has(kid)) active.push(kid);
+    return this.resolve(new Set(active)).filter((c) => c.status === 'Active');
   }
   private resolve(kids: Set<string> | undefined): CertificateRecord[] {
     if (!kids) return [];

@@ -1,26 +1,21 @@
 import type { Store } from '../../lib/store/store.js';
 import { BANK_COLLECTIONS, type ClientRecord } from '../model.js';
+import { ownerIndex } from '../owner-index.js';
 
 /**
  * software_id → client_id (the usual case: one client per software) or the set
- * of them, per store; built on first use, then kept up by {@link noteClient}.
+ * of them, per store; built on first use (in slices, see {@link ownerIndex}), then kept up by
+ * {@link noteClient}.
  * A lone client_id is held as the string itself, so the index costs an entry a
  * software, not a Set (see docs/store.md, "Other per-record memory").
  */
 type SoftwareIndex = Map<string, string | Set<string>>;
 
-const indexes = new WeakMap<Store, SoftwareIndex>();
-
-function indexOf(store: Store): SoftwareIndex {
-  let index = indexes.get(store);
-  if (!index) {
-    index = new Map();
-    for (const [id, client] of store.entries<ClientRecord>(BANK_COLLECTIONS.clients))
-      add(index, client.software_id, id);
-    indexes.set(store, index);
-  }
-  return index;
-}
+const indexes = ownerIndex<ClientRecord, SoftwareIndex>({
+  collection: BANK_COLLECTIONS.clients,
+  empty: () => new Map(),
+  add: (index, id, client) => add(index, client.software_id, id),
+});
 
 function add(index: SoftwareIndex, softwareId: string, clientId: string): void {
   const ids = index.get(softwareId);
@@ -31,7 +26,21 @@ function add(index: SoftwareIndex, softwareId: string, clientId: string): void {
 
 /** Records that a client was written (created or updated); call with every client put. */
 export function noteClient(store: Store, client: ClientRecord): void {
-  if (indexes.has(store)) add(indexOf(store), client.software_id, client.client_id);
+  indexes.change(store, (index) => add(index, client.software_id, client.client_id));
+}
+
+/**
+ * Resolves once the store's index of clients by software is built (the first call starts one
+ * pass over the clients on record, in slices). Await it before {@link clientOfSoftwareNow}.
+ */
+export async function clientsOfSoftwareReady(store: Store): Promise<void> {
+  await indexes.ready(store);
+}
+
+/** {@link clientOfSoftwareNow} once the index is built. */
+export async function clientOfSoftware(store: Store, softwareId: string): Promise<ClientRecord | undefined> {
+  await indexes.ready(store);
+  return clientOfSoftwareNow(store, softwareId);
 }
 
 /**
@@ -39,8 +48,9 @@ export function noteClient(store: Store, client: ClientRecord): void {
  * client (a bank that refuses or returns duplicates checks this on every
  * registration). Entries of deleted or changed clients are dropped as met.
  */
-export function clientOfSoftware(store: Store, softwareId: string): ClientRecord | undefined {
-  const index = indexOf(store);
+export function clientOfSoftwareNow(store: Store, softwareId: string): ClientRecord | undefined {
+  const index = indexes.built(store);
+  if (!index) throw new Error('the index of clients by software is not built yet');
   const ids = index.get(softwareId);
   if (ids === undefined) return undefined;
   for (const id of typeof ids === 'string' ? [ids] : ids) {

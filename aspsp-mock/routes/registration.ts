@@ -20,12 +20,13 @@ import {
   UPDATE_CHECKS,
 } from '../register/checklist.js';
 import { subjectDnClaim } from '../register/claim-schema.js';
-import { clientOfSoftware, noteClient } from '../register/client-by-software.js';
+import { clientOfSoftwareNow, clientsOfSoftwareReady, noteClient } from '../register/client-by-software.js';
 import { clientView, type IssuedCredentials } from '../register/client-view.js';
 import {
+  clientsOfOrganisationReady,
   forgetClientOfOrganisation,
   noteClientOfOrganisation,
-  organisationHasRoom,
+  organisationHasRoomNow,
 } from '../register/clients-of-organisation.js';
 import { scopesForRoles } from '../register/eidas-roles.js';
 import { requireManagementCertificate } from '../register/management-certificate.js';
@@ -33,6 +34,7 @@ import { flattenedSsa } from '../register/remembered-statements.js';
 import { rememberJti } from '../register/replay.js';
 import { type ValidatedRegistration, validateRegistration } from '../register/validate-registration.js';
 import { bearerToken, requireAccessToken, revokeClientTokens, revokeToken } from '../token/access-token.js';
+import { deleteClientConsents } from './consents-of-client.js';
 
 const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
 const METADATA = [
@@ -101,7 +103,7 @@ function registrationAccessToken(ctx: BankContext): { token?: string; ratHash?: 
 /** Switch duplicateRegistration: what a second registration of the same software gets. */
 function existingClient(ctx: BankContext, softwareId: string): ClientRecord | undefined {
   if (ctx.settings.duplicateRegistration === 'allow') return undefined;
-  const existing = clientOfSoftware(ctx.store, softwareId);
+  const existing = clientOfSoftwareNow(ctx.store, softwareId);
   if (existing && ctx.settings.duplicateRegistration === 'reject') {
     throw new InvalidClientMetadata(
       `software ${softwareId} is already registered at this bank (client_id ${existing.client_id})`,
@@ -115,6 +117,10 @@ export function registerClient(ctx: BankContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const checks = RegistrationChecklist.for(res);
     const v = await validateRegistration(ctx, req, checks);
+    // The count of clients per organisation (built on first use, in slices); what follows, from
+    // the software's client to the client's record, happens in one turn.
+    await clientsOfOrganisationReady(ctx.store);
+    if (ctx.settings.duplicateRegistration !== 'allow') await clientsOfSoftwareReady(ctx.store);
     const existing = checks.step('client-software', () => existingClient(ctx, v.ssa.software_id));
     if (existing) {
       sendJson(res, 200, clientView(ctx, existing));
@@ -122,7 +128,7 @@ export function registerClient(ctx: BankContext) {
     }
     checks.step('organisation-room', () => {
       const max = limitsOf(ctx).clientsPerOrganisation;
-      if (!organisationHasRoom(ctx.store, v.ssa.org_id, max))
+      if (!organisationHasRoomNow(ctx.store, v.ssa.org_id, max))
         throw new UnapprovedSoftwareStatement(
           `organisation ${v.ssa.org_id} has ${max} clients registered at this bank, the most it keeps for one organisation; delete one (DELETE on its registration) first`,
         );
@@ -291,6 +297,7 @@ export function deleteClient(ctx: BankContext) {
     await ctx.store.delete(BANK_COLLECTIONS.clients, client.client_id);
     forgetClientOfOrganisation(ctx.store, client);
     await revokeClientTokens(ctx, client.client_id);
+    await deleteClientConsents(ctx, client.client_id);
     res.status(204).end();
   };
 }

@@ -27,7 +27,7 @@ export async function issueAccessToken(
     x5tS256: thumbprint(certDer),
     expiresAt: nowSeconds(ctx) + ctx.settings.accessTokenLifetimeSeconds,
   };
-  countNewToken(ctx, clientId, record.expiresAt);
+  await countNewToken(ctx, clientId, record.expiresAt);
   await ctx.store.put(BANK_COLLECTIONS.tokens, record.hash, record);
   return { token, record };
 }

@@ -160,7 +160,7 @@ function reserveCertificateSlot(ctx: DirectoryContext, ss: SoftwareStatementReco
   const pending = reserved.get(ctx) ?? new Map<string, number>();
   reserved.set(ctx, pending);
   const max = ctx.config.maxActiveCertificatesPerSoftware;
-  const active = ctx.repo.certificatesOfSoftware(ss.Id).filter((c) => c.status === 'Active').length;
+  const active = ctx.repo.activeCertificatesOfSoftware(ss.Id).length;
   const inFlight = pending.get(ss.Id) ?? 0;
   if (active + inFlight >= max) {
     throw new Conflict(

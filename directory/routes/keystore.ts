@@ -61,14 +61,17 @@ function jwksCertificates(
   status: 'Active' | 'Revoked',
 ): CertificateRecord[] | undefined {
   if (id === orgId) {
-    return ctx.repo
-      .certificatesOfOrganisation(orgId)
-      .filter((c) => !c.SoftwareStatementId && c.status === status);
+    return (
+      status === 'Active'
+        ? ctx.repo.activeCertificatesOfOrganisation(orgId)
+        : ctx.repo.certificatesOfOrganisation(orgId)
+    ).filter((c) => !c.SoftwareStatementId && c.status === status);
   }
   const ss = ctx.repo.softwareStatement(id);
   if (!ss || ss.OrganisationId !== orgId) return undefined;
+  if (status === 'Active') return ss.Active ? ctx.repo.activeCertificatesOfSoftware(id) : [];
   const certs = ctx.repo.certificatesOfSoftware(id);
-  if (!ss.Active) return status === 'Active' ? [] : certs;
+  if (!ss.Active) return certs;
   return certs.filter((c) => c.status === status);
 }
 

@@ -6,7 +6,7 @@ export function softwareStatementView(
   ctx: DirectoryContext,
   ss: SoftwareStatementRecord,
 ): Record<string, unknown> {
-  const certs = ctx.repo.certificatesOfSoftware(ss.Id).filter((c) => c.status === 'Active');
+  const certs = ctx.repo.activeCertificatesOfSoftware(ss.Id);
   return {
     Id: ss.Id,
     ClientId: ss.ClientId,

@@ -8,11 +8,16 @@ import {
   type ConsentRecord,
   type TokenRecord,
 } from '../../aspsp-mock/model.js';
-import { organisationHasRoom } from '../../aspsp-mock/register/clients-of-organisation.js';
+import {
+  forgetClientOfOrganisation,
+  organisationHasRoom,
+} from '../../aspsp-mock/register/clients-of-organisation.js';
+import { keepConsent } from '../../aspsp-mock/routes/consents-of-client.js';
 import { countNewToken } from '../../aspsp-mock/token/live-tokens.js';
 import { silentLogger } from '../../lib/logger.js';
 import { MemoryStore } from '../../lib/store/index.js';
 import { call, register, signedRegistration, type TestTpp } from '../helpers/sandbox.js';
+import { eventLoopTurns, SlowStore } from '../helpers/slow-store.js';
 import { useTestSandbox, useTestTpps } from '../helpers/use-sandbox.js';
 
 /**
@@ -181,6 +186,34 @@ describe('consents per client', () => {
   });
 });
 
+describe('a deleted client’s consents', () => {
+  it('are deleted with it: registering, making consents and deleting in a loop leaves nothing behind', async () => {
+    const consentsOf = (clientId: string) =>
+      sb.bank.ctx.store
+        .list<ConsentRecord>(BANK_COLLECTIONS.consents)
+        .filter((c) => c.client_id === clientId);
+    const client = clientsOf(other.orgId)[0];
+    const t = await token(other, client.client_id);
+    expect(t.status, t.text).toBe(200);
+    const headers = {
+      authorization: `Bearer ${String(t.json().access_token)}`,
+      'content-type': 'application/json',
+    };
+    const url = `${sb.bank.issuer}/open-banking/v3.1/aisp/account-access-consents`;
+    const made = await call(other.agent, 'POST', url, {
+      headers,
+      body: JSON.stringify({ Data: { Permissions: ['ReadAccountsBasic'] }, Risk: {} }),
+    });
+    expect(made.status, made.text).toBe(201);
+    expect(consentsOf(client.client_id).length).toBeGreaterThan(0);
+    const del = await call(other.agent, 'DELETE', `${sb.bank.issuer}/register/${client.client_id}`, {
+      headers: { authorization: headers.authorization },
+    });
+    expect(del.status, del.text).toBe(204);
+    expect(consentsOf(client.client_id)).toEqual([]);
+  });
+});
+
 describe('after a restart (a new process, the same store): what is on record counts', () => {
   const T0 = 1_800_000_000;
   function freshBank(store: MemoryStore): BankContext {
@@ -203,10 +236,31 @@ describe('after a restart (a new process, the same store): what is on record cou
       ['c4', 'org-b'],
     ])
       await store.put(BANK_COLLECTIONS.clients, id, { client_id: id, org_id: org } as ClientRecord);
-    expect(organisationHasRoom(store, 'org-a', 3)).toBe(false);
-    expect(organisationHasRoom(store, 'org-b', 3)).toBe(true);
+    expect(await organisationHasRoom(store, 'org-a', 3)).toBe(false);
+    expect(await organisationHasRoom(store, 'org-b', 3)).toBe(true);
     await store.delete(BANK_COLLECTIONS.clients, 'c2'); // deleted without the route (e.g. by hand)
-    expect(organisationHasRoom(store, 'org-a', 3)).toBe(true);
+    expect(await organisationHasRoom(store, 'org-a', 3)).toBe(true);
+  });
+
+  it('clients: refusals of a full organisation read its clients once, not once per refused registration', async () => {
+    // A store that counts its records (as the file store does) and the records it reads.
+    class CountingStore extends MemoryStore {
+      reads = 0;
+      override get<T>(collection: string, id: string): T | undefined {
+        this.reads++;
+        return super.get<T>(collection, id);
+      }
+      count(collection: string): number {
+        return this.list(collection).length;
+      }
+    }
+    const store = new CountingStore(Object.values(BANK_COLLECTIONS));
+    for (const id of ['c1', 'c2', 'c3'])
+      await store.put(BANK_COLLECTIONS.clients, id, { client_id: id, org_id: 'org-a' } as ClientRecord);
+    for (let i = 0; i < 100; i++) expect(await organisationHasRoom(store, 'org-a', 3)).toBe(false);
+    expect(store.reads).toBe(3);
+    await store.delete(BANK_COLLECTIONS.clients, 'c2'); // by hand: the number on file changes
+    expect(await organisationHasRoom(store, 'org-a', 3)).toBe(true);
   });
 
   it('tokens: unexpired tokens on file count, expired ones do not', async () => {
@@ -222,13 +276,87 @@ describe('after a restart (a new process, the same store): what is on record cou
     await put('expired', T0 - 1);
     await put('live', T0 + 600);
     const ctx = freshBank(store);
-    countNewToken(ctx, 'c1', T0 + 3600); // the expired one is dropped to make room
-    expect(() => countNewToken(ctx, 'c1', T0 + 3600)).toThrow(TooManyTokens);
-    try {
-      countNewToken(ctx, 'c1', T0 + 3600);
-    } catch (err) {
-      expect((err as TooManyTokens).headers['Retry-After']).toBe('601');
-    }
-    countNewToken(ctx, 'c2', T0 + 3600);
+    await countNewToken(ctx, 'c1', T0 + 3600); // the expired one is dropped to make room
+    await expect(countNewToken(ctx, 'c1', T0 + 3600)).rejects.toThrow(TooManyTokens);
+    const refused = await countNewToken(ctx, 'c1', T0 + 3600).catch((err: unknown) => err);
+    expect((refused as TooManyTokens).headers['Retry-After']).toBe('601');
+    await countNewToken(ctx, 'c2', T0 + 3600);
+  });
+});
+
+describe('after a restart with many records on file: the first count does not hold the event loop', () => {
+  const T0 = 1_800_000_000;
+  const N = 4_000;
+  function bank(store: MemoryStore): BankContext {
+    return {
+      id: 'bank',
+      store,
+      logger: silentLogger,
+      settings: { clockSkewSeconds: 30 },
+      limits: bankLimits({ clientsPerOrganisation: N, liveTokensPerClient: N, consentsPerClient: N }),
+      now: () => new Date(T0 * 1000),
+    } as unknown as BankContext;
+  }
+
+  it('clients: counted over several turns; a client deleted meanwhile is not counted', async () => {
+    const clock = eventLoopTurns();
+    const store = new SlowStore(clock);
+    for (let i = 0; i < N; i++)
+      await store.put(BANK_COLLECTIONS.clients, `c${i}`, {
+        client_id: `c${i}`,
+        org_id: 'org-a',
+      } as ClientRecord);
+    const room = organisationHasRoom(store, 'org-a', N);
+    await store.delete(BANK_COLLECTIONS.clients, 'c0');
+    forgetClientOfOrganisation(store, { client_id: 'c0', org_id: 'org-a' } as ClientRecord);
+    expect(await room).toBe(true);
+    clock.stop();
+    expect(store.readTurns.size).toBeGreaterThan(3);
+  });
+
+  it('tokens: counted over several turns, and the count holds', async () => {
+    const clock = eventLoopTurns();
+    const store = new SlowStore(clock);
+    for (let i = 0; i < N; i++)
+      await store.put<TokenRecord>(BANK_COLLECTIONS.tokens, `t${i}`, {
+        hash: `t${i}`,
+        client_id: 'c1',
+        scope: 'accounts',
+        x5tS256: 'x',
+        expiresAt: T0 + 600,
+      });
+    // (async: the first call on a store waits for the count)
+    await expect((async () => countNewToken(bank(store), 'c1', T0 + 3600))()).rejects.toThrow(TooManyTokens);
+    clock.stop();
+    expect(store.readTurns.size).toBeGreaterThan(3);
+  });
+
+  it('consents: read over several turns; the oldest is the one replaced', async () => {
+    const clock = eventLoopTurns();
+    const store = new SlowStore(clock);
+    const at = (i: number) => new Date((T0 + i) * 1000).toISOString();
+    // written newest first: the index orders them by CreationDateTime, not by what it reads first
+    for (let i = N - 1; i >= 0; i--)
+      await store.put<ConsentRecord>(BANK_COLLECTIONS.consents, `k${i}`, {
+        ConsentId: `k${i}`,
+        client_id: 'c1',
+        Status: 'AwaitingAuthorisation',
+        Permissions: ['ReadAccountsBasic'],
+        CreationDateTime: at(i),
+        StatusUpdateDateTime: at(i),
+      });
+    await keepConsent(bank(store), {
+      ConsentId: 'new',
+      client_id: 'c1',
+      Status: 'AwaitingAuthorisation',
+      Permissions: ['ReadAccountsBasic'],
+      CreationDateTime: at(N),
+      StatusUpdateDateTime: at(N),
+    });
+    clock.stop();
+    expect(store.get(BANK_COLLECTIONS.consents, 'k0')).toBeUndefined();
+    expect(store.get(BANK_COLLECTIONS.consents, 'k1')).toBeDefined();
+    expect(store.get(BANK_COLLECTIONS.consents, 'new')).toBeDefined();
+    expect(store.readTurns.size).toBeGreaterThan(3);
   });
 });

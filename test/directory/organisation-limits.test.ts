@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { KeyPair } from '../../certs/index.js';
 import { DIRECTORY_DEFAULTS, resolveDirectoryConfig } from '../../directory/index.js';
 import {
@@ -103,6 +103,52 @@ describe('certificates per organisation', () => {
       .send(obwacCsr(key, org.id, ['tpp.example.com']));
     expect(wac.status).toBe(409);
     expect(wac.body.error).toBe('too_many_certificates');
+  });
+});
+
+describe('revoked certificates kept for the CRL', () => {
+  it('are not read by the upload check, the software statement view or the JWKS: only the active ones are', async () => {
+    const limits = { ...d.ctx.config };
+    d.ctx.config.maxCertificatesPerOrganisation = 100;
+    try {
+      const org = await createOrganisation(d);
+      const ss = await createSoftwareStatement(d, org);
+      const upload = () =>
+        request(d.app)
+          .post(`/v2.1/organisation/${org.id}/software-statement/${ss.Id}/certificate/obtransport`)
+          .set(bearer(org.token))
+          .set('Content-Type', 'application/x-pem-file')
+          .send(legacyCsr(key, org.id, ss.Id));
+      // upload, revoke, upload…: 12 revoked certificates, then one active
+      for (let i = 0; i < 12; i++) {
+        const up = await upload();
+        expect(up.status, up.text).toBe(201);
+        const revoke = await request(d.app)
+          .delete(`/v2.1/organisation/${org.id}/certificate/kid/${up.body.kid}`)
+          .set(bearer(org.token));
+        expect(revoke.status).toBe(204);
+      }
+      const active = await upload();
+      expect(active.status, active.text).toBe(201);
+      const reads = vi.spyOn(d.ctx.repo, 'certificate');
+      try {
+        const jwks = await request(d.app).get(`/keystore/${org.id}/${ss.Id}.jwks`);
+        expect(jwks.status).toBe(200);
+        expect(jwks.body.keys.map((k: { kid: string }) => k.kid)).toEqual([active.body.kid]);
+        const view = await request(d.app)
+          .get(`/v2.1/organisation/${org.id}/software-statement/${ss.Id}`)
+          .set(bearer(org.token));
+        expect(view.status).toBe(200);
+        expect(view.body.TransportKeyIds).toEqual([active.body.kid]);
+        expect((await upload()).status).toBe(201);
+        // one read of the active certificate per call, none of the 12 revoked ones
+        expect(reads.mock.calls.length).toBeLessThanOrEqual(6);
+      } finally {
+        reads.mockRestore();
+      }
+    } finally {
+      Object.assign(d.ctx.config, limits);
+    }
   });
 });
 
