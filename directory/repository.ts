@@ -65,6 +65,11 @@ export class DirectoryRepository {
   private readonly certBySerial = new Map<string, string>();
   /** kid → serial and revocation time of each revoked certificate: the CRL's entries, without reading every certificate. */
   private readonly revoked = new Map<string, RevokedEntry>();
+  /**
+   * Counts the writes that can change a keystore file (a certificate or a software statement
+   * written): what is built from them may be kept while it stands.
+   */
+  keysRevision = 0;
 
   /**
    * A repository over `store`. Unless `index` is false, its indexes are built
@@ -169,6 +174,7 @@ export class DirectoryRepository {
     return [...ids].map((id) => this.softwareStatement(id)).filter((s): s is SoftwareStatementRecord => !!s);
   }
   putSoftwareStatement(ss: SoftwareStatementRecord): Promise<void> {
+    this.keysRevision++;
     addTo(this.softwareByOrg, ss.OrganisationId, ss.Id);
     return this.store.put(COLLECTIONS.softwareStatements, ss.Id, ss);
   }
@@ -213,6 +219,7 @@ export class DirectoryRepository {
     return this.store.list<CertificateRecord>(COLLECTIONS.certificates);
   }
   putCertificate(cert: CertificateRecord): Promise<void> {
+    this.keysRevision++;
     const previous = this.certificate(cert.kid);
     if (previous) for (const ss of previous.Associations) this.certsBySoftware.get(ss)?.delete(cert.kid);
     this.indexCertificate(cert);
