@@ -17,7 +17,7 @@ export const ORGANISATION_LIMITS = {
   certificates: {
     limit: 'maxCertificatesPerOrganisation',
     count: (ctx: DirectoryContext, orgId: string) => ctx.repo.certificateCountOf(orgId),
-    code: 'too_many_certificates',
+    code: 'too_many_organisation_certificates',
     what: 'certificates (revoked ones included)',
   },
   authorisationServers: {

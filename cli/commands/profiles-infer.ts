@@ -69,7 +69,7 @@ export async function profilesInfer(argv: string[]): Promise<number> {
   }
   writeFileSync(values.out, values.out.endsWith('.json') ? profileJson(content) : profileYaml(content));
   process.stderr.write(
-    `profile written to ${values.out} (${Object.keys(inferred.switches).length} switches from discovery, ${inferred.notAdvertised.length} not advertised)\nstart it: obmock up --bank bank=${values.out}\n`,
+    `profile written to ${values.out} (${Object.keys(inferred.switches).length} switches from discovery, ${inferred.notAdvertised.length} not advertised)\nstart it: npx --no-install obmock up --bank bank=${values.out}\n`,
   );
   return 0;
 }

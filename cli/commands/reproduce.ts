@@ -166,7 +166,8 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
   });
   const profileText = outFile.endsWith('.json') ? d.profileJson : d.profileYaml;
   writeFileSync(outFile, profileText);
-  const bankCommand = `obmock up --bank bank=${outFile}`;
+  // as the README runs obmock: in a checkout or a project that installed it (npx finds its bin)
+  const bankCommand = `npx --no-install obmock up --bank bank=${outFile}`;
   if (values.json) {
     process.stdout.write(
       `${JSON.stringify(

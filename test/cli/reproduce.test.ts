@@ -33,7 +33,7 @@ describe('obmock profiles infer', () => {
       const out = join(work, name);
       const r = obmock('profiles', 'infer', join(FIXTURES, 'discovery', 'ob-v3.1-legacy.json'), '--out', out);
       expect(r.status).toBe(0);
-      expect(r.stderr).toContain(`obmock up --bank bank=${out}`);
+      expect(r.stderr).toContain(`npx --no-install obmock up --bank bank=${out}`);
       const p = loadProfile(out);
       expect(p.settings.specVersion).toBe('3.1');
       expect(p.settings.registrationMediaTypes).toEqual(['application/jwt']);
@@ -81,7 +81,7 @@ describe('obmock reproduce', () => {
     expect(d.switches.requiredClaims).toEqual({ subject_type: 'pairwise' });
     expect(d.diagnosed).toEqual({ requiredClaims: { subject_type: 'pairwise' } });
     expect(d.ranked[0]).toMatchObject({ status: 400, error: 'invalid_client_metadata', matched: true });
-    expect(d.command).toBe(`obmock up --bank bank=${out}`);
+    expect(d.command).toBe(`npx --no-install obmock up --bank bank=${out}`);
     expect(readFileSync(out, 'utf8')).toContain(
       '  # diagnosed by replay: Banks requiring e.g. `subject_type: pairwise`.',
     );

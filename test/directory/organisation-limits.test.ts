@@ -91,7 +91,7 @@ describe('certificates per organisation', () => {
     expect(burst.map((r) => r.status).sort()).toEqual([201, 201, 409, 409]);
     for (const r of burst.filter((b) => b.status === 409))
       expect(r.body).toEqual({
-        error: 'too_many_certificates',
+        error: 'too_many_organisation_certificates',
         error_description: `organisation ${org.id} has reached its limit of 3 certificates (revoked ones included)`,
       });
     expect(d.ctx.repo.certificatesOfOrganisation(org.id)).toHaveLength(3);
@@ -102,7 +102,7 @@ describe('certificates per organisation', () => {
       .set('Content-Type', 'application/x-pem-file')
       .send(obwacCsr(key, org.id, ['tpp.example.com']));
     expect(wac.status).toBe(409);
-    expect(wac.body.error).toBe('too_many_certificates');
+    expect(wac.body.error).toBe('too_many_organisation_certificates');
   });
 });
 
