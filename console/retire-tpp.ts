@@ -3,14 +3,12 @@ import type { Exchange } from '../scenarios/types.js';
 import {
   type BankConnection,
   createHttpClient,
-  deleteRegistration,
+  deleteRegisteredClient,
   fetchDiscovery,
-  getToken,
   type HttpClient,
   type RegisteredClient,
   type TppMaterial,
 } from '../tpp-client/index.js';
-import { managementUrl } from './management-url.js';
 
 /** Each call of a retirement waits at most this long (the bank's DELETE, the directory's revoke…). */
 export const RETIRE_CALL_MS = 5_000;
@@ -99,16 +97,8 @@ export async function retireConsoleTpp(
         const bank = options.banks.find((b) => b.id === bankId);
         if (!bank) throw new Error('the bank is no longer configured');
         const conn: BankConnection = { http: mtls, discovery: await fetchDiscovery(mtls, bank.discovery) };
-        let bearer = registered.registration_access_token;
-        if (bearer === undefined) {
-          const token = await getToken(conn, registered, { retry: false, signing: material.signing });
-          if (!token.ok) throw new Error(`token refused: ${token.status} ${token.error}`);
-          bearer = token.token.access_token;
-        }
-        const res = await deleteRegistration(conn, registered.client_id, bearer, {
-          retry: false,
-          ...managementUrl(registered, conn.discovery),
-        });
+        const res = await deleteRegisteredClient(conn, registered, { signing: material.signing });
+        if (!res.ok && res.step === 'token') throw new Error(`token refused: ${res.status} ${res.error}`);
         if (!res.ok) throw new Error(`delete refused: ${res.status} ${res.error}`);
       };
       await Promise.all(

@@ -10,6 +10,7 @@ import {
   fetchDiscovery,
   getToken,
   type HttpClient,
+  managementBearer,
   onboardAtDirectory,
   type RegisteredClient,
   refreshSsa,
@@ -158,10 +159,9 @@ export function createConsoleTpp(options: ConsoleTppOptions) {
   async function managementToken(bank: BankConnection, bankId: string): Promise<string> {
     const registered = clients.get(bankId);
     if (!registered) throw new Error('register at this bank first');
-    if (typeof registered.registration_access_token === 'string') return registered.registration_access_token;
-    const res = await getToken(bank, registered, { retry: false, signing: material!.signing });
+    const res = await managementBearer(bank, registered, { signing: material!.signing });
     if (!res.ok) throw new Error(`token refused: ${res.status} ${res.error} ${res.error_description ?? ''}`);
-    return res.token.access_token;
+    return res.token;
   }
 
   /**

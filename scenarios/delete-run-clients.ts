@@ -1,5 +1,5 @@
 import type { LookupFunction } from 'node:net';
-import { createHttpClient, deleteRegistration, getToken } from '../tpp-client/index.js';
+import { createHttpClient, deleteRegisteredClient } from '../tpp-client/index.js';
 import { boundedMessage } from './bounded-message.js';
 import type { RunClients } from './run-clients.js';
 import type { RunClient } from './target.js';
@@ -76,25 +76,20 @@ export async function deleteRunClients(
         timeoutMs: opts.timeoutMs ?? 10_000,
         ...(opts.lookup ? { lookup: opts.lookup } : {}),
       });
-      const bank = { http, discovery: c.discovery };
-      let token = c.client.registration_access_token;
-      if (c.hints.managementAuth !== 'registration-access-token') {
-        const t = await getToken(bank, c.client, {
-          ...(c.hints.managementScope ? { scope: c.hints.managementScope } : {}),
-          signing: { keyPem: c.material.signing.keyPem, kid: c.material.signing.kid },
-          retry: false,
-        });
-        if (!t.ok) {
-          leave(c, `the token for it: ${t.status} ${t.error}`);
-          return;
-        }
-        token = t.token.access_token;
-      }
-      const res = await deleteRegistration(bank, c.client.client_id, token);
-      if (res.ok || res.status === 404) {
+      const res = await deleteRegisteredClient({ http, discovery: c.discovery }, c.client, {
+        ...(c.hints.managementScope ? { scope: c.hints.managementScope } : {}),
+        signing: { keyPem: c.material.signing.keyPem, kid: c.material.signing.kid },
+      });
+      if (res.ok || (res.step === 'delete' && res.status === 404)) {
         out.deleted++;
         clients.forget(c.client.client_id);
-      } else leave(c, `DELETE: ${res.status} ${res.error}`);
+      } else
+        leave(
+          c,
+          res.step === 'token'
+            ? `the token for it: ${res.status} ${res.error}`
+            : `DELETE: ${res.status} ${res.error}`,
+        );
     } catch (err) {
       leave(c, String((err as Error)?.message ?? err));
     } finally {

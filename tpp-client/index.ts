@@ -9,12 +9,17 @@ export { buildClientAssertion } from './bank/build-client-assertion.js';
 export { clientRegistrationUrl } from './bank/client-registration-url.js';
 export type { CreateConsentOptions } from './bank/create-consent.js';
 export { createConsent } from './bank/create-consent.js';
+export {
+  type DeleteRegisteredClientResult,
+  deleteRegisteredClient,
+} from './bank/delete-registered-client.js';
 export { deleteRegistration } from './bank/delete-registration.js';
 export { getConsent } from './bank/get-consent.js';
 export type { ManagementCallOptions } from './bank/get-registration.js';
 export { getRegistration } from './bank/get-registration.js';
 export type { GetTokenOptions } from './bank/get-token.js';
 export { getToken } from './bank/get-token.js';
+export { type ManagementBearerResult, managementBearer } from './bank/management-bearer.js';
 export { epochSeconds, normaliseClient } from './bank/normalise-client.js';
 export type { RegisterOptions } from './bank/register.js';
 export { register } from './bank/register.js';

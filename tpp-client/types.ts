@@ -127,7 +127,7 @@ export interface BankFailure {
   attempts?: number;
 }
 
-interface BankSuccess {
+export interface BankSuccess {
   ok: true;
   status: number;
   headers: Record<string, string>;
