@@ -18,6 +18,7 @@ import {
   signRegistrationJwt,
 } from '../../tpp-client/index.js';
 import { processCpuMs } from '../lib/cpu.js';
+import { measureSkeleton } from '../lib/e2e-skeleton.js';
 import { percentile } from '../lib/rate.js';
 import { withSandboxProcess } from '../lib/sandbox-process.js';
 import { withTempDir } from '../lib/temp-dir.js';
@@ -38,14 +39,14 @@ export const e2e: Figure = {
   lowerIsBetter: true,
   target: 3,
   async run(ctx) {
-    return withTempDir('obmock-bench-e2e-', (dataDir) =>
-      withSandboxProcess(dataDir, ctx.serverNodeArgs, async (s) => {
-        // The key pool: all 2 × RUNS RSA keys generated up front, concurrently in node's thread
-        // pool (crypto.generateKeyPair), before any flow is timed.
-        ctx.log(`  filling the key pool: ${2 * RUNS} RSA-2048 keys in parallel`);
-        const pool: KeyPair[] = await Promise.all(
-          Array.from({ length: 2 * RUNS }, () => generateRsaKeyPair(2048)),
-        );
+    return withTempDir('obmock-bench-e2e-', async (dataDir) => {
+      // The key pool: all 2 × RUNS RSA keys generated up front, concurrently in node's thread
+      // pool (crypto.generateKeyPair), before any flow is timed.
+      ctx.log(`  filling the key pool: ${2 * RUNS} RSA-2048 keys in parallel`);
+      const pool: KeyPair[] = await Promise.all(
+        Array.from({ length: 2 * RUNS }, () => generateRsaKeyPair(2048)),
+      );
+      const result = await withSandboxProcess(dataDir, ctx.serverNodeArgs, async (s) => {
         const times: number[] = [];
         // Where a flow's time goes, from this side: wall time of each stage, and the CPU both
         // processes spent over all flows (all threads; load on the machine stretches wall time
@@ -150,7 +151,18 @@ export const e2e: Figure = {
             `key pool: ${2 * RUNS} keys generated concurrently with crypto.generateKeyPair (libuv thread pool) before timing`,
           ],
         };
-      }),
-    );
+      });
+      // The same flow with nothing of obmock's in it (bench/lib/e2e-skeleton.ts), after the
+      // sandbox has stopped: what bare node:https, the flow's connections and its crypto cost here.
+      ctx.log('  the same flow on bare node:https (the skeleton)');
+      const bare = await measureSkeleton(`${dataDir}/bare-skeleton`, pool, RUNS, ctx.serverNodeArgs);
+      result.notes!.push(
+        `skeleton of the same flow, nothing of obmock's (bare node:https both sides, no framework, no store, no certificate building or claim checks; the same 9 calls, JWKS fetch, new mutual-TLS connection per TPP and signatures; the directory connection kept alive across TPPs): p50 ${bare.p50.toFixed(1)} ms, min ${bare.min.toFixed(1)} ms = ${(bare.p50 / result.floor!).toFixed(1)}× the floor; the sandbox takes ${(result.value / bare.p50).toFixed(2)}× the skeleton`,
+        `skeleton stages, p50 ms: ${Object.entries(bare.stages)
+          .map(([name, ms]) => `${name} ${ms.toFixed(1)}`)
+          .join(', ')}`,
+      );
+      return result;
+    });
   },
 };
