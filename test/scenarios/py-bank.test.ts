@@ -121,6 +121,13 @@ async function runAgainst(args: string[]): Promise<RunSummary> {
     // the bank reuses a CRL for 1 s: a revocation it has not seen in 5 s it never will
     const target = { ...(await targetFromConfig(discovery, config)), revocationWaitMs: 5000 };
     const summary = await runCatalogue(CATALOGUE, target, { concurrency: 4 });
+    // the counts docs/scenarios.md quotes for each run ("at the last run: …")
+    console.log(
+      `py-bank ${args.join(' ') || 'clean'}: ${summary.passed} passed, ${summary.failed} failed, ${summary.warnings} warning, ${summary.skipped} skipped, ${summary.blocked} blocked; skipped: ${summary.results
+        .filter((r) => r.outcome === 'skipped')
+        .map((r) => r.id)
+        .join(', ')}`,
+    );
     expect(stderr, 'the bank logged an internal error').not.toMatch(/internal error/);
     return summary;
   } finally {
