@@ -16,7 +16,8 @@ import { targetFromConfig } from '../../scenarios/tpp-config.js';
 
 /**
  * Verdicts from real runs: exit codes 0/1/2/3 of `obmock scenarios`, the messages for an
- * http:// target and an issuer URL, warnings (MAY) that pass unless --fail-on warning, and a
+ * http:// target and an issuer URL, warnings (SHOULD) that pass unless --fail-on warning and
+ * warnings (MAY) that pass even then, and a
  * bank whose baseline fails (it wants another `aud`): its negatives are blocked, not passed.
  */
 let dir: string;
@@ -29,6 +30,8 @@ beforeAll(async () => {
   const profiles: Record<string, Record<string, unknown>> = {
     otheraud: { audience: 'fixed:SomeoneElse0001' },
     anyaud: { audience: 'any' },
+    // accepts an SSA of any age: SSA-too-old is a SHOULD not met (reg.ssa-age)
+    oldssa: { ssaMaxAgeSeconds: 30 * 86400 },
     noredirect: { checkRedirectUris: false },
   };
   const banks = ['default=ob-v3.3', 'v31=ob-v3.1'];
@@ -95,7 +98,7 @@ describe('exit codes and messages of obmock scenarios --target', () => {
     expect(r.out).toMatch(/✗ REG-REDIRECT-http .*answered 201.*\[MUST reg\.redirect-https/);
   }, 120_000);
 
-  it('a MAY not met is a warning: exit 0, or 1 with --fail-on warning; JUnit shows it as a passing testcase', async () => {
+  it('a MAY not met is a warning: exit 0, also with --fail-on warning; JUnit shows it as a passing testcase', async () => {
     const args = ['--target', bank('anyaud').discovery, '--tpp-config', config, '--only', 'REG-AUD-wrong'];
     const out = join(dir, 'report');
     const r = await cli([...args, '--reporter', 'console', '--reporter', 'junit', '--out', out]);
@@ -106,6 +109,17 @@ describe('exit codes and messages of obmock scenarios --target', () => {
     expect(junit).toMatch(/failures="0" errors="0"/);
     expect(junit).toMatch(/<system-out>WARNING: MAY: the bank answered 201/);
     expect(junit).toMatch(/<property name="warning" value="MAY: /);
+    // the bank takes no option the spec leaves to it: nothing to fail, whatever --fail-on says
+    const strict = await cli([...args, '--fail-on', 'warning']);
+    expect(strict.out).toMatch(/1 warning/);
+    expect(strict.code).toBe(0);
+  }, 120_000);
+
+  it('a SHOULD not met is a warning: exit 0, or 1 with --fail-on warning', async () => {
+    const args = ['--target', bank('oldssa').discovery, '--tpp-config', config, '--only', 'SSA-too-old'];
+    const r = await cli(args);
+    expect(r.out).toMatch(/! SSA-too-old .*\[SHOULD reg\.ssa-age/);
+    expect(r.code).toBe(0);
     expect((await cli([...args, '--fail-on', 'warning'])).code).toBe(1);
   }, 120_000);
 
