@@ -26,7 +26,8 @@ Runs the scenario catalogue: full end-to-end registrations, each checking one
 rule of the spec. A MUST not met fails; a SHOULD or MAY not met warns.
 Exit codes: 0 nothing failed (warnings allowed), 1 at least one failure (or,
 with --fail-on warning, a SHOULD not met; a MAY not met never fails the run),
-2 usage or configuration error, 3 target unreachable or not a discovery document.
+2 usage or configuration error (also: the aud obmock guessed was refused, set
+hints.audience), 3 target unreachable or not a discovery document.
 
 Against a private sandbox (default): boots directory, bank and TPP in-process on
 free ports with a fresh data dir, then runs everything.
@@ -171,7 +172,10 @@ async function runScenarios(argv: string[]): Promise<number> {
       });
       for (const f of Object.values(written)) log(`report: ${f}`);
     }
-    return scenariosExitCode(summary, failOn);
+    const code = scenariosExitCode(summary, failOn);
+    if (code === 2 && summary.configurationProblem)
+      process.stderr.write(`obmock scenarios: ${oneLine(summary.configurationProblem)}\n`);
+    return code;
   } finally {
     await sandbox?.stop();
   }
