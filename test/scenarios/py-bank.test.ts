@@ -39,7 +39,7 @@ const skip = pythonSkip();
 
 /** What each broken rule must make the catalogue say: failed for a MUST, warning for a SHOULD/MAY. */
 const BREAKS: Record<string, Record<string, 'failed' | 'warning'>> = {
-  // RFC 7519 §4.1.7: jti "can be used" against replay — a SHOULD in the rule table
+  // RFC 7519 §4.1.7: jti "can be used" against replay — a MAY in the rule table
   'jti-replay': { 'REG-JTI-replay': 'warning' },
   'ssa-age': { 'SSA-too-old': 'warning', 'SSA-iat-future': 'warning' },
   // "An ASPSP … may validate the value of the claim" — a MAY; a bank that does not validate aud

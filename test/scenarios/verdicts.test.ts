@@ -32,6 +32,8 @@ beforeAll(async () => {
     anyaud: { audience: 'any' },
     // accepts an SSA of any age: SSA-too-old is a SHOULD not met (reg.ssa-age)
     oldssa: { ssaMaxAgeSeconds: 30 * 86400 },
+    // tolerates an iat two hours ahead: REG-IAT-future is accepted, which no sentence forbids
+    skew: { clockSkewSeconds: 7200 },
     noredirect: { checkRedirectUris: false },
   };
   const banks = ['default=ob-v3.3', 'v31=ob-v3.1'];
@@ -113,6 +115,13 @@ describe('exit codes and messages of obmock scenarios --target', () => {
     const strict = await cli([...args, '--fail-on', 'warning']);
     expect(strict.out).toMatch(/1 warning/);
     expect(strict.code).toBe(0);
+  }, 120_000);
+
+  it('an iat in the future accepted is a MAY warning (no sentence tells the bank to refuse it): exit 0 with --fail-on warning', async () => {
+    const args = ['--target', bank('skew').discovery, '--tpp-config', config, '--only', 'REG-IAT-future'];
+    const r = await cli([...args, '--fail-on', 'warning']);
+    expect(r.out).toMatch(/! REG-IAT-future .*\[MAY reg\.request-iat/);
+    expect(r.code).toBe(0);
   }, 120_000);
 
   it('a SHOULD not met is a warning: exit 0, or 1 with --fail-on warning', async () => {
