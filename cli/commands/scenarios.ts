@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { shippedProfileNames } from '../../aspsp-mock/index.js';
+import { loadProfile, ProfileError, shippedProfileNames } from '../../aspsp-mock/index.js';
 import { prepareRsaKeys } from '../../certs/index.js';
 import { catalogueRsaKeys } from '../../scenarios/catalogue/own-rsa-keys.js';
 import { renderRuleTable } from '../../scenarios/catalogue/rule-table.js';
@@ -107,6 +107,15 @@ async function runScenarios(argv: string[]): Promise<number> {
   }
   if (values.target && values.bank)
     throw new UsageError('--bank configures the sandbox bank; it does not apply with --target');
+  if (values.bank) {
+    // a profile that does not load is a configuration error (exit 2), not a failed scenario (1)
+    try {
+      loadProfile(values.bank);
+    } catch (err) {
+      if (err instanceof ProfileError) throw new UsageError(`--bank '${values.bank}': ${err.message}`);
+      throw err;
+    }
+  }
   const concurrency = wholeNumber('concurrency', values.concurrency, { min: 1, max: 32 }) ?? 4;
   const failOn = values['fail-on'] ?? 'failure';
   if (failOn !== 'failure' && failOn !== 'warning')

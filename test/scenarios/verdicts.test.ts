@@ -139,6 +139,11 @@ describe('exit codes and messages of obmock scenarios --target', () => {
       "obmock scenarios: --concurrency must be a whole number from 1 to 32 (got '0')\nRun 'obmock scenarios --help' for the options.\n",
     );
     expect((await cli(['--no-such-flag'])).code).toBe(2);
+    // a sandbox bank profile that does not load: a configuration error, not a failed scenario
+    const noProfile = await cli(['--bank', join(dir, 'missing-profile.yaml')]);
+    expect(noProfile.code).toBe(2);
+    expect(noProfile.err).toMatch(/--bank '.*missing-profile\.yaml': profile file .* not found/);
+    expect((await cli(['--bank', 'no-such-profile'])).code).toBe(2);
     const http = await cli([
       '--target',
       'http://bank.example/.well-known/openid-configuration',
