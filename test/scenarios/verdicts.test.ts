@@ -163,6 +163,41 @@ describe('exit codes and messages of obmock scenarios --target', () => {
     expect(missing.code).toBe(2);
   });
 
+  it('2: a --tpp-config whose files, material, directory or hints cannot be used (not 1: no scenario ran)', async () => {
+    const directory = {
+      url: sandbox.directory.url,
+      caBundle: 'ca.pem',
+      adminToken: sandbox.directory.adminToken,
+    };
+    const cases: [string, unknown, RegExp][] = [
+      ['misspelt-hint', { directory, hints: { audiance: 'x' } }, /hints\.audiance is not a hint/],
+      ['bad-media-type', { directory, hints: { mediaType: 'text/plain' } }, /hints\.mediaType must be/],
+      [
+        'no-ca-file',
+        { directory: { ...directory, caBundle: 'missing-ca.pem' } },
+        /directory\.caBundle: .*missing-ca\.pem/,
+      ],
+      [
+        'no-token-file',
+        { directory: { ...directory, adminToken: undefined, adminTokenFile: 'no-token' } },
+        /adminTokenFile/,
+      ],
+      [
+        'wrong-token',
+        { directory: { ...directory, adminToken: 'wrong' } },
+        /onboarding a TPP at the directory .*401/,
+      ],
+      ['no-material-dir', { materialDir: 'missing-material' }, /materialDir: /],
+    ];
+    for (const [name, content, message] of cases) {
+      const file = join(dir, `${name}.json`);
+      await writeFile(file, JSON.stringify(content));
+      const r = await cli(['--target', bank('default').discovery, '--tpp-config', file, '--only', 'DCR-001']);
+      expect(r.code, name).toBe(2);
+      expect(r.err, name).toMatch(message);
+    }
+  }, 120_000);
+
   it('3: an unreachable target', async () => {
     const r = await cli([
       '--target',
