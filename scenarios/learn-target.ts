@@ -8,6 +8,8 @@ export interface Learned {
   hints: BankHints;
   /** A few lines for the start of the run: what discovery said, what is in force, and warnings. */
   lines: string[];
+  /** The `aud` in force is a guess (the bank's issuer): no hint, directory record or `ob_organisation_id`. */
+  audienceGuessed: boolean;
 }
 
 /**
@@ -63,6 +65,8 @@ async function organisationOfBank(target: Target): Promise<string | undefined> {
   }
 }
 
+const AUDIENCE_GUESSED = 'the issuer (a guess)';
+
 const list = (v: readonly string[] | undefined) => (v && v.length > 0 ? v.join(', ') : 'not advertised');
 
 /**
@@ -102,7 +106,7 @@ export async function learnTarget(target: Target, discovery: Discovery): Promise
     else if (discovery.ob_organisation_id)
       [audience, audFrom] = [discovery.ob_organisation_id, 'discovery ob_organisation_id'];
     else {
-      [audience, audFrom] = [discovery.issuer, 'the issuer (a guess)'];
+      [audience, audFrom] = [discovery.issuer, AUDIENCE_GUESSED];
       warnings.push(
         "warning: aud is the bank's issuer, a guess: the spec wants the bank's OB organisation id — set hints.audience",
       );
@@ -128,5 +132,6 @@ export async function learnTarget(target: Target, discovery: Discovery): Promise
   return {
     hints: { ...h, specVersion, mediaType, audience },
     lines: [...lines, ...warnings].map(learnedLine),
+    audienceGuessed: audFrom === AUDIENCE_GUESSED,
   };
 }

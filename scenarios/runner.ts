@@ -9,6 +9,7 @@ import { boundedMessage } from './bounded-message.js';
 import { specRule, strongestLevel } from './catalogue/spec-rules.js';
 import { ExpectationFailed, ScenarioContext, Skipped } from './context.js';
 import { deleteRunClients } from './delete-run-clients.js';
+import { blockedByGuessedAudience, guessedAudienceProblem, sentRegistration } from './guessed-audience.js';
 import { learnTarget } from './learn-target.js';
 import type { FailedExpectation, SpecRule, StepRecord } from './records.js';
 import { RunClients } from './run-clients.js';
@@ -204,12 +205,15 @@ export async function runCatalogue(
   const timeoutMs = opts.timeoutMs ?? 60_000;
 
   const wanted = new Set(scenarios.map((s) => s.baseline).filter((b): b is string => b !== undefined));
+  // With a guessed aud, whether the bank takes it decides what a refused registration means.
+  if (learned.audienceGuessed && scenarios.length > 0) wanted.add('register');
   const baselines: BaselineResult[] = [];
   for (const b of BASELINES.filter((x) => wanted.has(x.id))) {
     const r = await runBaseline(b, effective, discovery, timeoutMs);
     if (r) baselines.push({ ...r, blocked: [] });
   }
   const failedBaseline = new Map(baselines.filter((b) => !b.ok).map((b) => [b.id, b]));
+  const guessRefused = learned.audienceGuessed ? failedBaseline.get('register') : undefined;
 
   const results: ScenarioResult[] = new Array(scenarios.length);
   const run = async (i: number): Promise<void> => {
@@ -236,7 +240,11 @@ export async function runCatalogue(
         steps: [],
       };
     } else {
-      results[i] = await runScenario(s, effective, discovery, timeoutMs);
+      const r = await runScenario(s, effective, discovery, timeoutMs);
+      if (guessRefused && r.outcome === 'failed' && sentRegistration(r, discovery)) {
+        guessRefused.blocked.push(r.id);
+        results[i] = blockedByGuessedAudience(r, guessRefused);
+      } else results[i] = r;
     }
     opts.onResult?.(results[i]);
   };
@@ -265,6 +273,14 @@ export async function runCatalogue(
     learned: learned.lines,
     baselines,
     results,
+    ...(guessRefused && results.some((r) => r.outcome === 'blocked')
+      ? {
+          configurationProblem: guessedAudienceProblem(
+            learned.hints.audience,
+            results.filter((r) => r.outcome === 'blocked').length,
+          ),
+        }
+      : {}),
     ...(cleanup ? { cleanup } : {}),
   };
 }

@@ -10,6 +10,7 @@ import {
   type SigningAlg,
   type TppMaterial,
 } from '../tpp-client/index.js';
+import { hintProblems } from './check-hints.js';
 import { type BankHints, SCENARIO_REDIRECT_URIS, type Target } from './target.js';
 import { checkTargetUrl, discoveryHint, TargetError, UsageError } from './target-errors.js';
 
@@ -69,17 +70,26 @@ export async function targetFromConfig(discoveryUrl: string, file: string): Prom
     throw new TppConfigError(
       `--tpp-config ${file}: give exactly one of material, materialDir, directory (got ${ways.join(', ') || 'none'})`,
     );
+  const wrongHints = hintProblems(config.hints);
+  if (wrongHints.length) throw new TppConfigError(`--tpp-config ${file}: ${wrongHints.join('; ')}`);
   const allowedHosts = config.allowedHosts ?? [];
   if (!Array.isArray(allowedHosts) || !allowedHosts.every((h) => typeof h === 'string' && h !== ''))
     throw new TppConfigError(`--tpp-config ${file}: allowedHosts must be an array of host names`);
-  const extraCas =
-    config.caBundle === undefined
-      ? []
-      : await Promise.all(
-          (Array.isArray(config.caBundle) ? config.caBundle : [config.caBundle]).map((p) =>
-            readFile(at(p), 'utf8'),
-          ),
-        );
+  // A file it names that cannot be read, material that does not load, a directory that does not
+  // answer or refuses the admin token: the configuration's problem (exit 2), not the bank's (1).
+  const step = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof UsageError || err instanceof TargetError) throw err;
+      throw new TppConfigError(`--tpp-config ${file}: ${what}: ${(err as Error).message}`);
+    }
+  };
+  const extraCaFiles =
+    config.caBundle === undefined ? [] : Array.isArray(config.caBundle) ? config.caBundle : [config.caBundle];
+  const extraCas = await step('caBundle', () =>
+    Promise.all(extraCaFiles.map((p) => readFile(at(p), 'utf8'))),
+  );
   let material: TppMaterial;
   let directory: Target['directory'];
   /** With a directory: the alg of the TPPs onboarded, once discovery has told it (see below). */
@@ -87,27 +97,31 @@ export async function targetFromConfig(discoveryUrl: string, file: string): Prom
   let onboardAgain: (() => Promise<TppMaterial>) | undefined;
   if (config.material) {
     const m = config.material;
-    material = await loadSuppliedMaterial({
-      transportCert: at(m.transportCert),
-      transportKey: at(m.transportKey),
-      signingKey: at(m.signingKey),
-      signingKid: m.signingKid,
-      ssa: at(m.ssa),
-      caBundle: (Array.isArray(m.caBundle) ? m.caBundle : [m.caBundle]).map(at),
-      ...(m.signingAlg ? { signingAlg: m.signingAlg } : {}),
-    });
+    material = await step('material', () =>
+      loadSuppliedMaterial({
+        transportCert: at(m.transportCert),
+        transportKey: at(m.transportKey),
+        signingKey: at(m.signingKey),
+        signingKid: m.signingKid,
+        ssa: at(m.ssa),
+        caBundle: (Array.isArray(m.caBundle) ? m.caBundle : [m.caBundle]).map(at),
+        ...(m.signingAlg ? { signingAlg: m.signingAlg } : {}),
+      }),
+    );
   } else if (config.materialDir) {
-    material = await loadMaterial(at(config.materialDir));
+    material = await step('materialDir', () => loadMaterial(at(config.materialDir!)));
     if (material.directory?.accessToken) material = await refreshSsa(material).catch(() => material);
   } else {
     const dir = config.directory!;
     const adminToken =
       dir.adminToken ??
-      (dir.adminTokenFile ? (await readFile(at(dir.adminTokenFile), 'utf8')).trim() : undefined);
+      (dir.adminTokenFile
+        ? (await step('directory.adminTokenFile', () => readFile(at(dir.adminTokenFile!), 'utf8'))).trim()
+        : undefined);
     if (!adminToken)
       throw new TppConfigError(`--tpp-config ${file}: directory needs adminToken or adminTokenFile`);
     const d = { url: dir.url, adminToken };
-    const caBundlePem = await readFile(at(dir.caBundle), 'utf8');
+    const caBundlePem = await step('directory.caBundle', () => readFile(at(dir.caBundle), 'utf8'));
     const onboard = () =>
       onboardAtDirectory({
         ...(signingAlg ? { signingAlg } : {}),
@@ -123,7 +137,7 @@ export async function targetFromConfig(discoveryUrl: string, file: string): Prom
           Roles: ['AISP', 'PISP'],
         },
       });
-    material = await onboard();
+    material = await step(`onboarding a TPP at the directory ${d.url}`, onboard);
     onboardAgain = onboard;
     // Every TPP onboarded later trusts the bank's server CA too, not only the first.
     directory = {

@@ -80,6 +80,12 @@ export interface RunSummary {
   learned?: string[];
   baselines?: BaselineResult[];
   results: ScenarioResult[];
+  /**
+   * Set when the run could not test the bank for a reason of its own configuration: the `aud` it
+   * guessed (the bank's issuer) was refused for a valid registration, so the scenarios that
+   * registered are blocked; `obmock scenarios` then exits 2 with this line.
+   */
+  configurationProblem?: string;
   /** The clients the run registered, deleted at its end (absent when kept: `keepClients`). */
   cleanup?: ClientCleanup;
 }

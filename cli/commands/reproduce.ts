@@ -1,7 +1,13 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { oneLine, terminalText } from '../../scenarios/reporters/text.js';
-import { type Diagnosis, type RankedVariant, reproduce } from '../../scenarios/reproduce/index.js';
+import {
+  type Diagnosis,
+  type RankedVariant,
+  ReproduceInputError,
+  reproduce,
+} from '../../scenarios/reproduce/index.js';
+import { UsageError } from '../usage-error.js';
 
 export const REPRODUCE_USAGE = `obmock reproduce --discovery URL|FILE --request FILE --response FILE [--out FILE] [--json]
 
@@ -25,7 +31,9 @@ variants by status, error code and the description's wording.
   --time-budget-s N      time for all replays (default 60)
 
 Exit code 0 when a variant reproduces the answer, 1 when none does, 2 on bad
-usage. See docs/reproduce.md.
+usage or an input it cannot use (a file missing or too large, a request or
+response it cannot read, a discovery document it cannot fetch or parse).
+See docs/reproduce.md.
 `;
 
 const MAX_INPUT = 256 * 1024;
@@ -35,9 +43,9 @@ function readInput(file: string, what: string): string {
   try {
     size = statSync(file).size;
   } catch {
-    throw new Error(`${what} file '${file}' not found`);
+    throw new UsageError(`${what} file '${file}' not found`);
   }
-  if (size > MAX_INPUT) throw new Error(`${what} file '${file}' is larger than ${MAX_INPUT} bytes`);
+  if (size > MAX_INPUT) throw new UsageError(`${what} file '${file}' is larger than ${MAX_INPUT} bytes`);
   return readFileSync(file, 'utf8');
 }
 
@@ -149,21 +157,31 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
     if (v === undefined) return def;
     const n = Number(v);
     if (!Number.isInteger(n) || n < min || n > max)
-      throw new Error(`--${name} must be a whole number ${min}–${max}`);
+      throw new UsageError(`--${name} must be a whole number ${min}–${max}`);
     return n;
   };
   const maxVariants = int('max-variants', values['max-variants'], 1, 1000, 150);
   const budgetS = int('time-budget-s', values['time-budget-s'], 1, 600, 60);
   const outFile = values.out ?? 'reproduced-profile.yaml';
-  const d = await reproduce({
-    discovery: values.discovery!,
-    request: readInput(values.request!, 'request'),
-    response: readInput(values.response!, 'response'),
-    ...(values['media-type'] ? { mediaType: values['media-type'] } : {}),
-    maxVariants,
-    timeBudgetMs: budgetS * 1000,
-    ...(values.ca ? { fetch: { ca: readFileSync(values.ca, 'utf8') } } : {}),
-  });
+  const request = readInput(values.request!, 'request');
+  const response = readInput(values.response!, 'response');
+  const ca = values.ca ? readInput(values.ca, 'CA') : undefined;
+  let d: Diagnosis;
+  try {
+    d = await reproduce({
+      discovery: values.discovery!,
+      request,
+      response,
+      ...(values['media-type'] ? { mediaType: values['media-type'] } : {}),
+      maxVariants,
+      timeBudgetMs: budgetS * 1000,
+      ...(ca ? { fetch: { ca } } : {}),
+    });
+  } catch (err) {
+    // an input it cannot use is the caller's to fix (exit 2), not "no variant matched" (exit 1)
+    if (err instanceof ReproduceInputError) throw new UsageError(err.message);
+    throw err;
+  }
   const profileText = outFile.endsWith('.json') ? d.profileJson : d.profileYaml;
   writeFileSync(outFile, profileText);
   // as the README runs obmock: in a checkout or a project that installed it (npx finds its bin)

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { shippedProfileNames } from '../../aspsp-mock/index.js';
+import { loadProfile, ProfileError, shippedProfileNames } from '../../aspsp-mock/index.js';
 import { prepareRsaKeys } from '../../certs/index.js';
 import { catalogueRsaKeys } from '../../scenarios/catalogue/own-rsa-keys.js';
 import { renderRuleTable } from '../../scenarios/catalogue/rule-table.js';
@@ -17,14 +17,17 @@ import { consoleProgress, consoleSummary, writeReports } from '../../scenarios/r
 import { oneLine } from '../../scenarios/reporters/text.js';
 import { TargetError, UsageError } from '../../scenarios/target-errors.js';
 import { targetFromConfig } from '../../scenarios/tpp-config.js';
+import { scenariosExitCode } from '../scenarios-exit-code.js';
 import { wholeNumber } from '../whole-number.js';
 
 export const SCENARIOS_USAGE = `obmock scenarios [options]
 
 Runs the scenario catalogue: full end-to-end registrations, each checking one
 rule of the spec. A MUST not met fails; a SHOULD or MAY not met warns.
-Exit codes: 0 nothing failed (warnings allowed), 1 at least one failure,
-2 usage or configuration error, 3 target unreachable or not a discovery document.
+Exit codes: 0 nothing failed (warnings allowed), 1 at least one failure (or,
+with --fail-on warning, a SHOULD not met; a MAY not met never fails the run),
+2 usage or configuration error (also: the aud obmock guessed was refused, set
+hints.audience), 3 target unreachable or not a discovery document.
 
 Against a private sandbox (default): boots directory, bank and TPP in-process on
 free ports with a fresh data dir, then runs everything.
@@ -41,7 +44,8 @@ Options:
   --list                list the selected scenarios and exit
   --rule-table          print the spec rule → scenario table (Markdown, as in docs/scenarios.md) and exit
   --key-cache DIR       reuse test RSA keys from DIR across runs (default .obmock/key-cache)
-  --fail-on LEVEL       failure (default) | warning: warnings fail the run too (exit 1)
+  --fail-on LEVEL       failure (default) | warning: a SHOULD not met fails the run too
+                        (exit 1); a MAY not met stays a warning that never fails it
   --revocation-wait S   how long a revoked certificate may take to be refused, seconds (default 30)
   --keep-clients        leave the clients the run registered at the bank (default: the run
                         deletes them when it ends, where the bank offers DELETE)
@@ -103,6 +107,15 @@ async function runScenarios(argv: string[]): Promise<number> {
   }
   if (values.target && values.bank)
     throw new UsageError('--bank configures the sandbox bank; it does not apply with --target');
+  if (values.bank) {
+    // a profile that does not load is a configuration error (exit 2), not a failed scenario (1)
+    try {
+      loadProfile(values.bank);
+    } catch (err) {
+      if (err instanceof ProfileError) throw new UsageError(`--bank '${values.bank}': ${err.message}`);
+      throw err;
+    }
+  }
   const concurrency = wholeNumber('concurrency', values.concurrency, { min: 1, max: 32 }) ?? 4;
   const failOn = values['fail-on'] ?? 'failure';
   if (failOn !== 'failure' && failOn !== 'warning')
@@ -168,7 +181,10 @@ async function runScenarios(argv: string[]): Promise<number> {
       });
       for (const f of Object.values(written)) log(`report: ${f}`);
     }
-    return summary.failed > 0 || (failOn === 'warning' && summary.warnings > 0) ? 1 : 0;
+    const code = scenariosExitCode(summary, failOn);
+    if (code === 2 && summary.configurationProblem)
+      process.stderr.write(`obmock scenarios: ${oneLine(summary.configurationProblem)}\n`);
+    return code;
   } finally {
     await sandbox?.stop();
   }

@@ -12,10 +12,13 @@ export function requestLog(logger: Logger) {
   if (logger.enabled?.('info') === false) return passThrough;
   return (req: Request, res: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
+    // read now: a router mounted under a prefix (a bank under /banks/{id}) strips it from
+    // req.path while it handles the request, and the response may finish in there
+    const path = req.path;
     res.on('finish', () => {
       logger.info('request', {
         method: req.method,
-        path: req.path,
+        path,
         status: res.statusCode,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
       });

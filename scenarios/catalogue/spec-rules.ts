@@ -69,10 +69,10 @@ export const SPEC_RULES: SpecRule[] = [
   },
   {
     id: 'reg.request-iat',
-    level: 'SHOULD',
+    level: 'MAY',
     source: `${DD} iat; RFC 7519 §4.1.6`,
     quote:
-      'iat: The time at which the request was issued by the TPP expressed as "seconds since the epoch" [obmock: no sentence tells the bank what to do with an iat in the future: a refusal is expected, its absence is a warning]',
+      'iat: The time at which the request was issued by the TPP expressed as "seconds since the epoch" [obmock: no sentence tells the bank what to do with an iat in the future, so refusing one is the bank\'s option: a refusal passes, an acceptance is a warning (MAY, never a failure)]',
   },
   {
     id: 'reg.request-lifetime',
@@ -103,10 +103,10 @@ export const SPEC_RULES: SpecRule[] = [
   },
   {
     id: 'reg.request-jti-replay',
-    level: 'SHOULD',
+    level: 'MAY',
     source: `RFC 7519 §4.1.7; ${DD} jti`,
     quote:
-      'The "jti" claim can be used to prevent the JWT from being replayed. [obmock: OB: "A unique identifier for the JWT"; refusing a replayed request is expected but no sentence makes it a MUST]',
+      'The "jti" claim can be used to prevent the JWT from being replayed. [obmock: OB: "A unique identifier for the JWT"; "can be used" leaves refusing a replayed request to the bank, as RFC 7523 §3 does for client assertions (token.assertion-replay, MAY): an acceptance is a warning (MAY, never a failure)]',
   },
   {
     id: 'reg.required-claims',

@@ -67,7 +67,7 @@ export function consoleSummary(summary: RunSummary, opts: ConsoleOptions = {}): 
   for (const b of (summary.baselines ?? []).filter((x) => !x.ok)) {
     lines.push(
       paint(`Baseline failed — ${clean(b.title)}: no, ${clean(b.reason ?? '')}`, COLOUR.failed, opts.color),
-      `  ${b.advice ? `what to change: ${clean(b.advice)}; ` : ''}${b.blocked.length} negative scenario(s) blocked, not passed`,
+      `  ${b.advice ? `what to change: ${clean(b.advice)}; ` : ''}${b.blocked.length} scenario(s) blocked, not passed`,
     );
   }
   const cleanup = cleanupLine(summary);
@@ -77,7 +77,7 @@ export function consoleSummary(summary: RunSummary, opts: ConsoleOptions = {}): 
   );
   for (const [o, title] of [
     ['failed', 'Failed (MUST):'],
-    ['warning', 'Warnings (SHOULD/MAY — do not fail the run unless --fail-on warning):'],
+    ['warning', 'Warnings (SHOULD/MAY — a SHOULD fails the run only with --fail-on warning, a MAY never):'],
   ] as const) {
     const list = summary.results.filter((r) => r.outcome === o);
     if (list.length === 0) continue;

@@ -32,6 +32,7 @@ export function toJsonReport(summary: RunSummary): string {
       blockedIds: run.results.filter((r) => r.outcome === 'blocked').map((r) => r.id),
       learned: run.learned ?? [],
       baselines: run.baselines ?? [],
+      ...(run.configurationProblem ? { configurationProblem: run.configurationProblem } : {}),
     },
     scenarios: run.results.map((r) => ({
       id: r.id,

@@ -60,6 +60,59 @@ describe('obmock reproduce', () => {
     expect(r.stderr).toContain('missing --request, --response');
   });
 
+  it('an input it cannot use exits 2 with the reason, apart from "no variant matched" (1)', () => {
+    const ex = join(FIXTURES, 'exchanges', 'forgerock-aud-issuer');
+    const discovery = join(FIXTURES, 'discovery', 'forgerock-style-v3.3.json');
+    const noStatus = join(work, 'no-status.json');
+    writeFileSync(noStatus, '{}');
+    const cases: [string[], RegExp][] = [
+      [
+        ['--request', join(work, 'missing.jwt'), '--response', join(ex, 'response.json')],
+        /request file .* not found/,
+      ],
+      [['--request', join(ex, 'request.jwt'), '--response', noStatus], /"status" must be an HTTP status/],
+      [
+        [
+          '--request',
+          join(ex, 'request.jwt'),
+          '--response',
+          join(ex, 'response.json'),
+          '--max-variants',
+          'many',
+        ],
+        /--max-variants must be a whole number/,
+      ],
+      [
+        [
+          '--request',
+          join(ex, 'request.jwt'),
+          '--response',
+          join(ex, 'response.json'),
+          '--ca',
+          join(work, 'no.pem'),
+        ],
+        /CA file .* not found/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const r = obmock('reproduce', '--discovery', discovery, ...args, '--out', join(work, 'unused.yaml'));
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).toContain("Run 'obmock reproduce --help' for the options.");
+    }
+    const missingDiscovery = obmock(
+      'reproduce',
+      '--discovery',
+      join(work, 'missing-discovery.json'),
+      '--request',
+      join(ex, 'request.jwt'),
+      '--response',
+      join(ex, 'response.json'),
+    );
+    expect(missingDiscovery.status).toBe(2);
+    expect(missingDiscovery.stderr).toMatch(/discovery file .* not found/);
+  });
+
   it('diagnoses a fixture exchange, prints JSON and writes the profile', () => {
     const ex = join(FIXTURES, 'exchanges', 'forgerock-subject-type');
     const out = join(work, 'reproduced.yaml');

@@ -36,6 +36,17 @@ describe('requestLog', () => {
     expect(JSON.stringify(lines[0])).not.toContain('secret');
   });
 
+  it('logs the whole path of a request answered inside a mounted router (a bank under /banks/{id})', async () => {
+    const { app, lines } = appWith('info');
+    const bank = express.Router();
+    bank.post('/register', (_req, res) => {
+      res.status(201).json({});
+    });
+    app.use('/banks/:id', bank);
+    expect((await request(app).post('/banks/picky/register')).status).toBe(201);
+    expect(lines.map((l) => l.path)).toEqual(['/banks/picky/register']);
+  });
+
   it.each([
     'warn',
     'error',

@@ -34,6 +34,7 @@ describe('learnTarget: where aud comes from', () => {
   it('no hint, no directory record, no ob_organisation_id: aud falls back to the issuer, with a warning', async () => {
     const learned = await learnTarget(target(), discovery());
     expect(learned.hints.audience).toBe(ISSUER);
+    expect(learned.audienceGuessed).toBe(true);
     expect(learned.lines).toContain(AUD_WARNING);
     expect(learned.lines.find((l) => l.startsWith('in force:'))).toContain(
       `aud ${ISSUER} (the issuer (a guess))`,
@@ -43,6 +44,7 @@ describe('learnTarget: where aud comes from', () => {
   it('discovery ob_organisation_id: that is aud, and no warning', async () => {
     const learned = await learnTarget(target(), discovery({ ob_organisation_id: '0015800001041RHAAY' }));
     expect(learned.hints.audience).toBe('0015800001041RHAAY');
+    expect(learned.audienceGuessed).toBe(false);
     expect(learned.lines).not.toContain(AUD_WARNING);
     expect(learned.lines.join('\n')).toContain('aud 0015800001041RHAAY (discovery ob_organisation_id)');
   });

@@ -5,12 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scenariosExitCode } from '../../cli/scenarios-exit-code.js';
 import {
   CATALOGUE,
   type RunSummary,
   runCatalogue,
   type Sandbox,
+  type Scenario,
+  selectScenarios,
   startSandbox,
+  type Target,
 } from '../../scenarios/index.js';
 import { targetFromConfig } from '../../scenarios/tpp-config.js';
 
@@ -35,7 +39,7 @@ const skip = pythonSkip();
 
 /** What each broken rule must make the catalogue say: failed for a MUST, warning for a SHOULD/MAY. */
 const BREAKS: Record<string, Record<string, 'failed' | 'warning'>> = {
-  // RFC 7519 §4.1.7: jti "can be used" against replay — a SHOULD in the rule table
+  // RFC 7519 §4.1.7: jti "can be used" against replay — a MAY in the rule table
   'jti-replay': { 'REG-JTI-replay': 'warning' },
   'ssa-age': { 'SSA-too-old': 'warning', 'SSA-iat-future': 'warning' },
   // "An ASPSP … may validate the value of the claim" — a MAY; a bank that does not validate aud
@@ -87,8 +91,17 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** Starts the Python bank (it enrols at the directory), runs the whole catalogue against it, stops it. */
-async function runAgainst(args: string[]): Promise<RunSummary> {
+/**
+ * Starts the Python bank (it enrols at the directory), runs the whole catalogue (or `opts.scenarios`)
+ * against it — with the target `--tpp-config` directory onboarding makes, or `opts.target` —, stops it.
+ */
+async function runAgainst(
+  args: string[],
+  opts: {
+    scenarios?: Scenario[];
+    target?: (bank: { discovery: string; orgId: string }) => Promise<Target>;
+  } = {},
+): Promise<RunSummary> {
   const ready = join(dir, `ready-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   const child: ChildProcess = spawn(
     'python3',
@@ -117,10 +130,20 @@ async function runAgainst(args: string[]): Promise<RunSummary> {
         throw new Error(`the py-bank did not start (${child.exitCode}): ${stderr}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const { discovery } = JSON.parse(await readFile(ready, 'utf8')) as { discovery: string };
+    const enrolled = JSON.parse(await readFile(ready, 'utf8')) as { discovery: string; orgId: string };
     // the bank reuses a CRL for 1 s: a revocation it has not seen in 5 s it never will
-    const target = { ...(await targetFromConfig(discovery, config)), revocationWaitMs: 5000 };
-    const summary = await runCatalogue(CATALOGUE, target, { concurrency: 4 });
+    const target = {
+      ...(await (opts.target ?? ((b) => targetFromConfig(b.discovery, config)))(enrolled)),
+      revocationWaitMs: 5000,
+    };
+    const summary = await runCatalogue(opts.scenarios ?? CATALOGUE, target, { concurrency: 4 });
+    // the counts docs/scenarios.md quotes for each run ("at the last run: …")
+    console.log(
+      `py-bank ${args.join(' ') || 'clean'}${opts.scenarios ? ` (${opts.scenarios.length} scenarios)` : ''}: ${summary.passed} passed, ${summary.failed} failed, ${summary.warnings} warning, ${summary.skipped} skipped, ${summary.blocked} blocked; skipped: ${summary.results
+        .filter((r) => r.outcome === 'skipped')
+        .map((r) => r.id)
+        .join(', ')}`,
+    );
     expect(stderr, 'the bank logged an internal error').not.toMatch(/internal error/);
     return summary;
   } finally {
@@ -184,6 +207,45 @@ describe.skipIf(skip)('the catalogue against the Python bank (test/fixtures/py-b
     expect(outcome(s, 'MGMT-PUT-redirect-not-in-ssa')?.reason).toMatch(
       /refuses every change of redirect_uris/,
     );
+  }, 120_000);
+
+  it('TPP material and no hints: the aud obmock guesses (the issuer) is refused, so what registered is blocked, not failed, and the run is a configuration error (exit 2)', async () => {
+    // what a bank team gets with --tpp-config {"materialDir": …} and no hints.audience: this bank
+    // publishes no ob_organisation_id and is looked up in no directory, and takes its organisation
+    // id only — as OB lets it ("may validate the value of the claim")
+    const material = await sandbox.createTpp();
+    const scenarios = selectScenarios(
+      CATALOGUE,
+      ['DCR-001', 'DCR-002', 'MGMT-GET-metadata', 'TOKEN-tls_client_auth', 'REG-REDIRECT-http'],
+      [],
+    );
+    const s = await runAgainst([], {
+      scenarios,
+      target: async (b) => ({ name: 'py-bank', discoveryUrl: b.discovery, hints: {}, material }),
+    });
+    expect(s.learned).toContain(
+      "warning: aud is the bank's issuer, a guess: the spec wants the bank's OB organisation id — set hints.audience",
+    );
+    expect(s.failed).toBe(0);
+    expect(outcome(s, 'DCR-001')?.outcome).toBe('passed');
+    for (const id of ['DCR-002', 'MGMT-GET-metadata', 'TOKEN-tls_client_auth', 'REG-REDIRECT-http']) {
+      expect(outcome(s, id)?.outcome, id).toBe('blocked');
+      expect(outcome(s, id)?.reason, id).toMatch(/aud/);
+    }
+    expect(s.configurationProblem).toMatch(/guessed .*set hints\.audience/);
+    expect(scenariosExitCode(s, 'failure')).toBe(2);
+    // the same material with the aud the bank wants: the valid registration passes
+    const right = await runAgainst([], {
+      scenarios: selectScenarios(CATALOGUE, ['DCR-002'], []),
+      target: async (b) => ({
+        name: 'py-bank',
+        discoveryUrl: b.discovery,
+        hints: { audience: b.orgId },
+        material,
+      }),
+    });
+    expect(outcome(right, 'DCR-002')?.outcome).toBe('passed');
+    expect(right.configurationProblem).toBeUndefined();
   }, 120_000);
 
   it.each(Object.entries(BREAKS))(

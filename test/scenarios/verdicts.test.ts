@@ -16,7 +16,8 @@ import { targetFromConfig } from '../../scenarios/tpp-config.js';
 
 /**
  * Verdicts from real runs: exit codes 0/1/2/3 of `obmock scenarios`, the messages for an
- * http:// target and an issuer URL, warnings (MAY) that pass unless --fail-on warning, and a
+ * http:// target and an issuer URL, warnings (SHOULD) that pass unless --fail-on warning and
+ * warnings (MAY) that pass even then, and a
  * bank whose baseline fails (it wants another `aud`): its negatives are blocked, not passed.
  */
 let dir: string;
@@ -29,6 +30,10 @@ beforeAll(async () => {
   const profiles: Record<string, Record<string, unknown>> = {
     otheraud: { audience: 'fixed:SomeoneElse0001' },
     anyaud: { audience: 'any' },
+    // accepts an SSA of any age: SSA-too-old is a SHOULD not met (reg.ssa-age)
+    oldssa: { ssaMaxAgeSeconds: 30 * 86400 },
+    // tolerates an iat two hours ahead: REG-IAT-future is accepted, which no sentence forbids
+    skew: { clockSkewSeconds: 7200 },
     noredirect: { checkRedirectUris: false },
   };
   const banks = ['default=ob-v3.3', 'v31=ob-v3.1'];
@@ -95,7 +100,7 @@ describe('exit codes and messages of obmock scenarios --target', () => {
     expect(r.out).toMatch(/✗ REG-REDIRECT-http .*answered 201.*\[MUST reg\.redirect-https/);
   }, 120_000);
 
-  it('a MAY not met is a warning: exit 0, or 1 with --fail-on warning; JUnit shows it as a passing testcase', async () => {
+  it('a MAY not met is a warning: exit 0, also with --fail-on warning; JUnit shows it as a passing testcase', async () => {
     const args = ['--target', bank('anyaud').discovery, '--tpp-config', config, '--only', 'REG-AUD-wrong'];
     const out = join(dir, 'report');
     const r = await cli([...args, '--reporter', 'console', '--reporter', 'junit', '--out', out]);
@@ -106,6 +111,24 @@ describe('exit codes and messages of obmock scenarios --target', () => {
     expect(junit).toMatch(/failures="0" errors="0"/);
     expect(junit).toMatch(/<system-out>WARNING: MAY: the bank answered 201/);
     expect(junit).toMatch(/<property name="warning" value="MAY: /);
+    // the bank takes no option the spec leaves to it: nothing to fail, whatever --fail-on says
+    const strict = await cli([...args, '--fail-on', 'warning']);
+    expect(strict.out).toMatch(/1 warning/);
+    expect(strict.code).toBe(0);
+  }, 120_000);
+
+  it('an iat in the future accepted is a MAY warning (no sentence tells the bank to refuse it): exit 0 with --fail-on warning', async () => {
+    const args = ['--target', bank('skew').discovery, '--tpp-config', config, '--only', 'REG-IAT-future'];
+    const r = await cli([...args, '--fail-on', 'warning']);
+    expect(r.out).toMatch(/! REG-IAT-future .*\[MAY reg\.request-iat/);
+    expect(r.code).toBe(0);
+  }, 120_000);
+
+  it('a SHOULD not met is a warning: exit 0, or 1 with --fail-on warning', async () => {
+    const args = ['--target', bank('oldssa').discovery, '--tpp-config', config, '--only', 'SSA-too-old'];
+    const r = await cli(args);
+    expect(r.out).toMatch(/! SSA-too-old .*\[SHOULD reg\.ssa-age/);
+    expect(r.code).toBe(0);
     expect((await cli([...args, '--fail-on', 'warning'])).code).toBe(1);
   }, 120_000);
 
@@ -116,6 +139,11 @@ describe('exit codes and messages of obmock scenarios --target', () => {
       "obmock scenarios: --concurrency must be a whole number from 1 to 32 (got '0')\nRun 'obmock scenarios --help' for the options.\n",
     );
     expect((await cli(['--no-such-flag'])).code).toBe(2);
+    // a sandbox bank profile that does not load: a configuration error, not a failed scenario
+    const noProfile = await cli(['--bank', join(dir, 'missing-profile.yaml')]);
+    expect(noProfile.code).toBe(2);
+    expect(noProfile.err).toMatch(/--bank '.*missing-profile\.yaml': profile file .* not found/);
+    expect((await cli(['--bank', 'no-such-profile'])).code).toBe(2);
     const http = await cli([
       '--target',
       'http://bank.example/.well-known/openid-configuration',
@@ -134,6 +162,41 @@ describe('exit codes and messages of obmock scenarios --target', () => {
     ]);
     expect(missing.code).toBe(2);
   });
+
+  it('2: a --tpp-config whose files, material, directory or hints cannot be used (not 1: no scenario ran)', async () => {
+    const directory = {
+      url: sandbox.directory.url,
+      caBundle: 'ca.pem',
+      adminToken: sandbox.directory.adminToken,
+    };
+    const cases: [string, unknown, RegExp][] = [
+      ['misspelt-hint', { directory, hints: { audiance: 'x' } }, /hints\.audiance is not a hint/],
+      ['bad-media-type', { directory, hints: { mediaType: 'text/plain' } }, /hints\.mediaType must be/],
+      [
+        'no-ca-file',
+        { directory: { ...directory, caBundle: 'missing-ca.pem' } },
+        /directory\.caBundle: .*missing-ca\.pem/,
+      ],
+      [
+        'no-token-file',
+        { directory: { ...directory, adminToken: undefined, adminTokenFile: 'no-token' } },
+        /adminTokenFile/,
+      ],
+      [
+        'wrong-token',
+        { directory: { ...directory, adminToken: 'wrong' } },
+        /onboarding a TPP at the directory .*401/,
+      ],
+      ['no-material-dir', { materialDir: 'missing-material' }, /materialDir: /],
+    ];
+    for (const [name, content, message] of cases) {
+      const file = join(dir, `${name}.json`);
+      await writeFile(file, JSON.stringify(content));
+      const r = await cli(['--target', bank('default').discovery, '--tpp-config', file, '--only', 'DCR-001']);
+      expect(r.code, name).toBe(2);
+      expect(r.err, name).toMatch(message);
+    }
+  }, 120_000);
 
   it('3: an unreachable target', async () => {
     const r = await cli([
@@ -185,7 +248,7 @@ describe('a bank whose baseline fails (it wants another aud, and no hint says so
     expect(b?.blocked.length).toBeGreaterThan(20);
     const text = consoleSummary(summary);
     expect(text.split('\n')[0]).toMatch(/^Baseline failed — a valid registration is accepted: .*aud/);
-    expect(text.split('\n')[1]).toMatch(/set hints\.audience.*negative scenario\(s\) blocked, not passed/);
+    expect(text.split('\n')[1]).toMatch(/set hints\.audience.*scenario\(s\) blocked, not passed/);
   });
 });
 
