@@ -39,6 +39,11 @@ export interface BankSettings {
   requiredClaims: Record<string, string>;
   /** Check redirect_uris (https, not localhost, within the SSA). Off only to imitate a broken bank. */
   checkRedirectUris: boolean;
+  /**
+   * The error code of a redirect URI refusal: RFC 7591's `invalid_redirect_uri` (strict default), or
+   * the generic `invalid_client_metadata` some banks answer for every metadata refusal.
+   */
+  redirectErrorCode: 'invalid_redirect_uri' | 'invalid_client_metadata';
   /** Check that the TLS certificate belongs to the SSA's organisation/software. Off only to imitate a broken bank. */
   checkCertificateBinding: boolean;
   /** Also require the TLS certificate to be published with use=tls in the software JWKS (as some gateways do). */
@@ -107,6 +112,7 @@ export const STRICT_OB_V33: BankSettings = {
   responseTypes: ['code', 'code id_token'],
   requiredClaims: {},
   checkRedirectUris: true,
+  redirectErrorCode: 'invalid_redirect_uri',
   checkCertificateBinding: true,
   requireTransportCertInJwks: false,
   scopeFormat: 'string',

@@ -149,6 +149,13 @@ export const SWITCHES: { [K in keyof BankSettings]: SwitchSpec } = {
     reproduces: 'A bank that does not check redirect URIs (a bug the scenarios must catch).',
     check: bool,
   },
+  redirectErrorCode: {
+    values: '"invalid_redirect_uri" | "invalid_client_metadata"',
+    doc: 'The error code of a refused redirect URI (http, localhost, not in the SSA, not a URL). RFC 7591 §3.2.2 defines `invalid_redirect_uri` for it; `invalid_client_metadata` is its generic code for any metadata value, which the spec also allows.',
+    reproduces:
+      'Banks that answer every metadata refusal, redirect URIs included, with `invalid_client_metadata`.',
+    check: oneOf('invalid_redirect_uri', 'invalid_client_metadata'),
+  },
   checkCertificateBinding: {
     values: 'true | false',
     doc: "Check that the TLS client certificate belongs to the SSA's organisation and software. `false` only to imitate a broken bank.",

@@ -3,8 +3,8 @@ import { freeTextProblem } from '../../lib/free-text.js';
 import { parseUrlRemembered } from '../../lib/parsed-url.js';
 import { validateObject } from '../../lib/validate.js';
 import { type BankContext, nowSeconds } from '../context.js';
-import { InvalidClientMetadata, InvalidRedirectUri, UnapprovedSoftwareStatement } from '../errors.js';
-import { SCOPE_ROLES } from '../settings.js';
+import { InvalidClientMetadata, UnapprovedSoftwareStatement } from '../errors.js';
+import { type BankSettings, SCOPE_ROLES } from '../settings.js';
 import {
   BASE62,
   FREE_TEXT_CLAIMS,
@@ -15,13 +15,11 @@ import {
 } from './claim-schema.js';
 import { scopeOfRole } from './eidas-roles.js';
 import { parseDnRemembered } from './parsed-dn.js';
+import { redirectRefusal } from './redirect-refusal.js';
 import type { SsaClaims } from './verify-ssa.js';
 
 type Claims = Record<string, unknown>;
 
-const refuseRedirectUri = (_field: string, message: string): never => {
-  throw new InvalidRedirectUri(message);
-};
 const refuseMetadata = (_field: string, message: string): never => {
   throw new InvalidClientMetadata(message);
 };
@@ -29,7 +27,9 @@ const refuseMetadata = (_field: string, message: string): never => {
 /** Step: every claim has the right type, presence and allowed value; free text has no control characters (tables in claim-schema). */
 export function checkClaimTypes(ctx: BankContext, claims: Claims): void {
   const schema = metadataSchema(ctx.settings, claims);
-  validateObject(claims, redirectSchema(ctx.settings), refuseRedirectUri);
+  validateObject(claims, redirectSchema(ctx.settings), (_field, message) => {
+    throw redirectRefusal(ctx.settings, message);
+  });
   validateObject(claims, schema, refuseMetadata);
   if (claims.backchannel_user_code_parameter_supported === true) {
     throw new InvalidClientMetadata('backchannel_user_code_parameter_supported must be false');
@@ -100,19 +100,26 @@ function isLocalHost(host: string): boolean {
  * Step: each redirect URI is https, not localhost, and one the SSA lists
  * (`unlistedAllowed`: an eIDAS statement without software_redirect_uris lists none).
  */
-export function checkRedirectUris(claims: Claims, ssa: SsaClaims, unlistedAllowed = false): void {
+export function checkRedirectUris(
+  settings: BankSettings,
+  claims: Claims,
+  ssa: SsaClaims,
+  unlistedAllowed = false,
+): void {
+  const refuse = (uri: string, why: string): never => {
+    throw redirectRefusal(settings, `redirect_uris: '${uri}' ${why}`);
+  };
   for (const uri of claims.redirect_uris as string[]) {
     const url = parseUrlRemembered(uri);
-    if (!url) throw new InvalidRedirectUri(`redirect_uris: '${uri}' is not a URL`);
-    if (url.protocol !== 'https:') throw new InvalidRedirectUri(`redirect_uris: '${uri}' must use https`);
-    if (isLocalHost(url.hostname))
-      throw new InvalidRedirectUri(`redirect_uris: '${uri}' must not point at localhost`);
-    if (url.hash) throw new InvalidRedirectUri(`redirect_uris: '${uri}' must not have a fragment`);
-    if (
+    if (!url) refuse(uri, 'is not a URL');
+    else if (url.protocol !== 'https:') refuse(uri, 'must use https');
+    else if (isLocalHost(url.hostname)) refuse(uri, 'must not point at localhost');
+    else if (url.hash) refuse(uri, 'must not have a fragment');
+    else if (
       !(unlistedAllowed && ssa.software_redirect_uris.length === 0) &&
       !ssa.software_redirect_uris.includes(uri)
     ) {
-      throw new InvalidRedirectUri(`redirect_uris: '${uri}' is not in the SSA's software_redirect_uris`);
+      refuse(uri, "is not in the SSA's software_redirect_uris");
     }
   }
 }

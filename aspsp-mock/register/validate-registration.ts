@@ -83,7 +83,7 @@ function checkRequestClaims(
     checks.skip('jti', NO_JWT_CLAIMS);
   }
   if (s.checkRedirectUris && claims.redirect_uris !== undefined)
-    checks.step('redirect-uris', () => checkRedirectUris(claims, ssa, eidas));
+    checks.step('redirect-uris', () => checkRedirectUris(s, claims, ssa, eidas));
   else
     checks.skip(
       'redirect-uris',

@@ -7,6 +7,13 @@ const DCR = 'OBIE conformance-dcr';
 /** Refusals of a request whose iss is not the SSA's software_id (the spec names no code). */
 export const ISS_ERRORS = ['invalid_client_metadata', 'invalid_software_statement'];
 /**
+ * Refusals of a redirect URI (http, localhost, not in the SSA): RFC 7591 §3.2.2 defines
+ * `invalid_redirect_uri` for "one or more redirection URIs" and `invalid_client_metadata` for "one
+ * of the client metadata fields", and requires neither over the other; the OB swagger's 400 lists
+ * both. Only `DCR-FORK-redirect-not-in-ssa` demands the first, as the OBIE conformance tool does.
+ */
+export const REDIRECT_ERRORS = ['invalid_redirect_uri', 'invalid_client_metadata'];
+/**
  * Refusals of a request not signed with a key of the SSA's JWKS. The spec names no code; the
  * signature is the "holder-of-key proof-of-possession … that the TPP app was the originally
  * intended recipient of the SSA" (OB Directory, Request Validation), so a bank may call the

@@ -2,7 +2,7 @@ import { decodeSsa, type RegisteredClient, SCOPE_FOR_ROLE } from '../../tpp-clie
 import type { RequestOptions, ScenarioContext } from '../context.js';
 import type { Need, Scenario } from '../types.js';
 import { acceptableRedirects } from './acceptable-redirects.js';
-import { ISS_ERRORS } from './conformance.js';
+import { ISS_ERRORS, REDIRECT_ERRORS } from './conformance.js';
 
 const OB = 'OB DCR v3.3';
 
@@ -137,7 +137,7 @@ const RULES: Rule[] = [
     title: 'redirect URI over http → 400',
     reference: `${OB}: redirect_uris use https`,
     change: () => ({ redirectUris: ['http://tpp.example.com/cb'] }),
-    error: 'invalid_redirect_uri',
+    error: REDIRECT_ERRORS,
     tags: ['redirect'],
   },
   {
@@ -146,7 +146,7 @@ const RULES: Rule[] = [
     title: 'redirect URI to localhost → 400',
     reference: `${OB}: redirect_uris must not point at localhost`,
     change: () => ({ redirectUris: ['https://localhost/cb'] }),
-    error: 'invalid_redirect_uri',
+    error: REDIRECT_ERRORS,
     tags: ['redirect'],
   },
   {
@@ -155,7 +155,7 @@ const RULES: Rule[] = [
     title: 'redirect URI the SSA does not list → 400',
     reference: `${OB}: redirect_uris ⊆ software_redirect_uris`,
     change: () => ({ redirectUris: ['https://attacker.example.net/callback'] }),
-    error: 'invalid_redirect_uri',
+    error: REDIRECT_ERRORS,
     tags: ['redirect'],
   },
   {

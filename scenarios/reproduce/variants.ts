@@ -75,6 +75,7 @@ export const REPLAY_CANDIDATES: Partial<Record<keyof BankSettings, Candidates>> 
   ),
   requiredClaims: each('requiredClaims', () => [{}, { subject_type: 'pairwise' }]),
   checkRedirectUris: each('checkRedirectUris', () => [true, false]),
+  redirectErrorCode: each('redirectErrorCode', () => ['invalid_redirect_uri', 'invalid_client_metadata']),
   createStatus: each('createStatus', () => [200, 201]),
   ssaMaxAgeSeconds: each('ssaMaxAgeSeconds', () => [60, 300, 3600, 86400]),
   clockSkewSeconds: each('clockSkewSeconds', () => [0, 30, 300]),

@@ -35,6 +35,7 @@ const VARIANTS: Record<string, Partial<BankSettings>> = {
   codeIdTokenOnly: { responseTypes: ['code id_token'] },
   pairwise: { requiredClaims: { subject_type: 'pairwise' } },
   noRedirectCheck: { checkRedirectUris: false },
+  genericRedirectCode: { redirectErrorCode: 'invalid_client_metadata' },
   noBinding: { checkCertificateBinding: false },
   tlsInJwks: { requireTransportCertInJwks: true },
   shapes: {
@@ -251,6 +252,23 @@ describe('each switch changes exactly what it documents', () => {
   it('checkRedirectUris false accepts a redirect the SSA does not list (a broken bank)', async () => {
     expect(await statusOf(reg('strict', { redirect_uris: ['https://evil.example/cb'] }))).toBe(400);
     expect(await statusOf(reg('noRedirectCheck', { redirect_uris: ['https://evil.example/cb'] }))).toBe(201);
+  });
+
+  it('redirectErrorCode invalid_client_metadata refuses each bad redirect URI with that code instead of invalid_redirect_uri', async () => {
+    for (const uris of [
+      ['https://evil.example/cb'],
+      ['http://tpp.example.com/cb'],
+      ['https://localhost/cb'],
+      ['not a url'],
+    ]) {
+      const strict = await reg('strict', { redirect_uris: uris });
+      expect(strict.status).toBe(400);
+      expect(strict.json().error).toBe('invalid_redirect_uri');
+      const generic = await reg('genericRedirectCode', { redirect_uris: uris });
+      expect(generic.status).toBe(400);
+      expect(generic.json().error).toBe('invalid_client_metadata');
+      expect(generic.json().error_description).toBe(strict.json().error_description);
+    }
   });
 
   it("checkCertificateBinding false accepts another software's certificate (a broken bank)", async () => {

@@ -35,6 +35,8 @@ beforeAll(async () => {
     // tolerates an iat two hours ahead: REG-IAT-future is accepted, which no sentence forbids
     skew: { clockSkewSeconds: 7200 },
     noredirect: { checkRedirectUris: false },
+    // refuses bad redirect URIs with RFC 7591's generic code, which the spec allows
+    genericredirect: { redirectErrorCode: 'invalid_client_metadata' },
   };
   const banks = ['default=ob-v3.3', 'v31=ob-v3.1'];
   for (const [id, switches] of Object.entries(profiles)) {
@@ -98,6 +100,27 @@ describe('exit codes and messages of obmock scenarios --target', () => {
     ]);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/✗ REG-REDIRECT-http .*answered 201.*\[MUST reg\.redirect-https/);
+  }, 120_000);
+
+  it('a redirect URI refused with invalid_client_metadata passes the spec rules; only the OBIE conformance fork, which expects invalid_redirect_uri, fails', async () => {
+    const r = await cli([
+      '--target',
+      bank('genericredirect').discovery,
+      '--tpp-config',
+      config,
+      '--only',
+      'REG-REDIRECT-*',
+      '--only',
+      'DCR-FORK-redirect-not-in-ssa',
+    ]);
+    expect(r.out).toMatch(/✓ REG-REDIRECT-http /);
+    expect(r.out).toMatch(/✓ REG-REDIRECT-localhost /);
+    expect(r.out).toMatch(/✓ REG-REDIRECT-not-in-ssa /);
+    expect(r.out).toMatch(
+      /✗ DCR-FORK-redirect-not-in-ssa .*expected error invalid_redirect_uri, got invalid_client_metadata/,
+    );
+    expect(r.out).toMatch(/3 passed, 1 failed/);
+    expect(r.code).toBe(1);
   }, 120_000);
 
   it('a MAY not met is a warning: exit 0, also with --fail-on warning; JUnit shows it as a passing testcase', async () => {
