@@ -94,10 +94,11 @@ export const management: Scenario[] = [
           await t.request({ redirectUris: ['https://attacker.example.net/callback'] }),
         ),
       );
-      if (!res.ok && res.status === 400 && !REDIRECT_ERRORS.includes(res.error)) {
-        // Two rules broken at once when the bank refuses every redirect_uris change (OB DCR PUT:
-        // "may reject the request if it does not support changes to certain claims"): which
-        // refusal wins is the bank's choice. A valid change refused alike tells that bank apart.
+      if (!res.ok && res.status === 400) {
+        // A refusal counts only if its positive twin passes: a bank that refuses every
+        // redirect_uris change (OB DCR PUT: "may reject the request if it does not support changes
+        // to certain claims") would refuse this one whatever the URI. A valid change to another
+        // URI of the SSA, refused alike, tells that bank apart.
         const registered = t.validRedirect() ?? [];
         const other = acceptableRedirects(t).find((u) => !registered.includes(u));
         if (other) {

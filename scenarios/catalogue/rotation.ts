@@ -29,7 +29,7 @@ async function newSigningKey(t: ScenarioContext): Promise<{ keyPem: string; cert
 
 /**
  * Registers signed with a key uploaded to the directory just now. A refusal is a bank that has not
- * refetched the software JWKS on the unknown kid: rule reg.jwks-refresh (SHOULD) — the request is
+ * refetched the software JWKS on the unknown kid: rule reg.jwks-refresh (MAY) — the request is
  * signed with a key of the JWKS, as reg.request-signature demands of it.
  */
 async function registerWithNewKey(

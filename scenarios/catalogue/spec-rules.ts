@@ -399,10 +399,10 @@ export const SPEC_RULES: SpecRule[] = [
   // ——— keys and the TPP library
   {
     id: 'reg.jwks-refresh',
-    level: 'SHOULD',
+    level: 'MAY',
     source: 'OpenID Connect Core 1.0 §10.1.1; OB Directory keystore',
     quote:
-      'The verifier knows to go back to the jwks_uri location to re-retrieve the keys when it sees an unfamiliar kid value. [obmock: not checked against the text: no stored copy was found]',
+      "The verifier knows to go back to the jwks_uri location to re-retrieve the keys when it sees an unfamiliar kid value. [obmock: a description of the rotation practice, with no MUST or SHOULD, and no OB sentence bounds how long a bank may cache the software JWKS: refetching on an unknown kid is the bank's option, so a refusal of the new key is a warning (MAY, never a failure). Not checked against the text: no stored copy was found]",
   },
   {
     id: 'tpp.retry',

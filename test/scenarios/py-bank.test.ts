@@ -47,7 +47,8 @@ const BREAKS: Record<string, Record<string, 'failed' | 'warning'>> = {
   aud: { 'REG-AUD-wrong': 'warning', 'REG-REQ-aud': 'warning' },
   // org_status "Included to cater for voluntary withdrawal": no sentence obliges the refusal — a MAY
   'org-status': { 'SSA-org-suspended': 'warning' },
-  // a key uploaded just now is refused until the JWKS cache expires: reg.jwks-refresh, a SHOULD
+  // a key uploaded just now is refused until the JWKS cache expires: reg.jwks-refresh, a MAY (the
+  // sentence describes the practice, with no MUST or SHOULD)
   'jwks-stale': { 'ROT-new-signing-key': 'warning', 'ROT-revoked-signing-key': 'warning' },
   unsigned: { 'REG-ALG-none': 'failed' },
   'token-unbound': { 'MGMT-GET-token-other-certificate': 'failed' },
