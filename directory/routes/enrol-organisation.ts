@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { compactVerify, decodeProtectedHeader } from 'jose';
 import {
   type CertificateInfo,
   type CertificateType,
@@ -8,10 +7,10 @@ import {
   parseCertificate,
   verifyCertificate,
 } from '../../certs/index.js';
+import { BadRequest } from '../../lib/errors.js';
 import { jsonObject, mediaType } from '../../lib/http/index.js';
 import { base62Id, newOrganisationId } from '../../lib/ids.js';
 import type { DirectoryContext } from '../context.js';
-import { joseRefusal } from '../jose-refusal.js';
 import {
   type CertificateRecord,
   type OAuthClientRecord,
@@ -22,9 +21,11 @@ import {
 import { presentedCertificate } from '../oauth/presented-certificate.js';
 import { GRANTABLE } from '../oauth/scopes.js';
 import { MEDIA, sendJson } from '../respond.js';
+import { jwkProblem } from '../validation/jwk.js';
 import { EMAIL_ADDRESS } from '../validation/schemas.js';
 import { type DirectorySchema, validateDirectoryObject } from '../validation/validate.js';
 import { EnrolmentRefused, EnrolmentUnauthenticated } from './enrol-errors.js';
+import { readQsealStatement } from './read-qseal-statement.js';
 
 /** Media types of the swagger's Enrol request body. */
 export const ENROL_MEDIA = [MEDIA.json, MEDIA.jwt, 'application/jose'];
@@ -65,9 +66,6 @@ const ROLE_OF: Record<string, SoftwareRole> = {
   PSP_IC: 'CBPII',
   PSP_AS: 'ASPSP',
 };
-const MAX_JWS_CHARS = 32_768;
-/** Algorithms of a QSeal-onboarding JWS. */
-const QSEAL_JWS_ALGS = ['PS256', 'RS256', 'ES256'];
 
 const organisationIdentifierOf = (info: CertificateInfo): string | undefined =>
   info.subject.find((a) => a.name === 'organizationIdentifier')?.value;
@@ -100,56 +98,55 @@ function presentedQwac(ctx: DirectoryContext, req: Request): CertificateInfo {
   return trustedQualified(ctx, presented.der, 'web', (m) => new EnrolmentUnauthenticated(m));
 }
 
+/** Step: the JSON body as an object; anything else is refused in the enrolment's own terms. */
+function jsonMetadata(req: Request): Record<string, unknown> {
+  try {
+    return jsonObject(req);
+  } catch (err) {
+    if (!(err instanceof BadRequest)) throw err;
+    throw new EnrolmentRefused('invalid_client_metadata', `body: ${err.message}`);
+  }
+}
+
 /** Step: the client metadata — the JSON body, or the payload of a JWS signed with the QSealC of its x5c. */
 async function enrolmentMetadata(
   ctx: DirectoryContext,
   req: Request,
   qwac: CertificateInfo,
 ): Promise<{ metadata: Record<string, unknown>; qseal?: CertificateInfo }> {
-  if (mediaType(req) === MEDIA.json) return { metadata: jsonObject(req) };
-  const jws = (req.rawBody ?? Buffer.alloc(0)).toString('utf8').trim();
-  if (jws.length > MAX_JWS_CHARS || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(jws))
-    throw new EnrolmentRefused('invalid_software_statement', 'body: not a compact JWS');
-  let x5c: unknown;
-  try {
-    x5c = decodeProtectedHeader(jws).x5c;
-  } catch {
-    throw new EnrolmentRefused('invalid_software_statement', 'body: the JWS header is not JSON');
-  }
-  if (!Array.isArray(x5c) || x5c.length === 0 || x5c.length > 3 || typeof x5c[0] !== 'string')
-    throw new EnrolmentRefused(
-      'invalid_software_statement',
-      'JWS header: x5c with the QSealC first is required',
+  if (mediaType(req) === MEDIA.json) return { metadata: jsonMetadata(req) };
+  return readQsealStatement((req.rawBody ?? Buffer.alloc(0)).toString('utf8'), ctx.now(), (der) => {
+    const qseal = trustedQualified(
+      ctx,
+      der,
+      'eseal',
+      (m) => new EnrolmentRefused('unapproved_software_statement', `x5c: ${m}`),
     );
-  const qseal = trustedQualified(
-    ctx,
-    Buffer.from(x5c[0], 'base64'),
-    'eseal',
-    (m) => new EnrolmentRefused('unapproved_software_statement', `x5c: ${m}`),
-  );
-  if (organisationIdentifierOf(qseal) !== organisationIdentifierOf(qwac))
-    throw new EnrolmentRefused(
-      'unapproved_software_statement',
-      'x5c: the QSealC and the QWAC name different organisations (organizationIdentifier)',
-    );
-  let payload: Uint8Array;
-  try {
-    ({ payload } = await compactVerify(jws, qseal.publicKey, { algorithms: QSEAL_JWS_ALGS }));
-  } catch (err) {
-    throw new EnrolmentRefused(
-      'invalid_software_statement',
-      `the JWS is refused: ${joseRefusal(err, jws, QSEAL_JWS_ALGS, 'the QSealC key')}`,
-    );
-  }
-  let metadata: unknown;
-  try {
-    metadata = JSON.parse(new TextDecoder().decode(payload));
-  } catch {
-    throw new EnrolmentRefused('invalid_software_statement', 'the JWS payload is not JSON');
-  }
-  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
-    throw new EnrolmentRefused('invalid_software_statement', 'the JWS payload is not a JSON object');
-  return { metadata: metadata as Record<string, unknown>, qseal };
+    if (organisationIdentifierOf(qseal) !== organisationIdentifierOf(qwac))
+      throw new EnrolmentRefused(
+        'unapproved_software_statement',
+        'x5c: the QSealC and the QWAC name different organisations (organizationIdentifier)',
+      );
+    return qseal;
+  });
+}
+
+/** Step: each `jwks` entry is a public JWK by directory/validation/jwk.ts, and no two share a `kid`. */
+function checkJwks(jwks: unknown): void {
+  if (!Array.isArray(jwks)) return;
+  const kids = new Set<unknown>();
+  jwks.forEach((jwk, i) => {
+    const problem = jwkProblem(jwk, `jwks[${i}]`);
+    if (problem) throw new EnrolmentRefused('invalid_client_metadata', problem);
+    const kid = (jwk as Record<string, unknown>).kid;
+    if (kid === undefined) return;
+    if (kids.has(kid))
+      throw new EnrolmentRefused(
+        'invalid_client_metadata',
+        `jwks[${i}].kid is the kid of another key in jwks`,
+      );
+    kids.add(kid);
+  });
 }
 
 function certificateRecord(
@@ -196,6 +193,7 @@ export function enrolOrganisation(ctx: DirectoryContext) {
     const body = validateDirectoryObject(metadata, ENROL, (_f, message) => {
       throw new EnrolmentRefused('invalid_client_metadata', message);
     });
+    checkJwks(body.jwks);
     const identifier = organisationIdentifierOf(qwac) as string;
     if (inFlight.has(identifier))
       throw new EnrolmentRefused(

@@ -15,11 +15,16 @@ export interface DirectoryRule extends FieldRule {
 
 export type DirectorySchema = Record<string, DirectoryRule>;
 
+/** A UTF-16 surrogate without its pair: no character, and not encodable as UTF-8. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** The directory's own checks of one string of `field`, after lib/validate's. */
 function checkDirectoryString(field: string, s: string, rule: DirectoryRule, fail: Fail): void {
   if (rule.text) {
     const problem = freeTextProblem(s);
     if (problem) fail(field, `${field} ${problem}`);
+    if (LONE_SURROGATE.test(s))
+      fail(field, `${field} must be well-formed Unicode (it holds a lone surrogate, which is no character)`);
   }
   if (rule.pattern && !rule.pattern.re.test(s)) fail(field, `${field} must be ${rule.pattern.says}`);
 }
