@@ -34,9 +34,27 @@ function parseContacts(entries: Record<string, unknown>[]): Contact[] {
   });
 }
 
+/**
+ * The roles each organisation type may hold: a TPP holds TPP roles only (its software statements
+ * and certificates carry its roles, and ASPSP is no TPP's), a bank holds ASPSP and may hold TPP
+ * roles beside it.
+ */
+const ROLES_OF_TYPE: Record<
+  OrganisationRecord['OrganisationType'],
+  (roles: SoftwareRole[]) => string | undefined
+> = {
+  tpp: (roles) =>
+    roles.includes('ASPSP')
+      ? 'Roles must not hold ASPSP for a tpp organisation (AISP, PISP, CBPII)'
+      : undefined,
+  aspsp: (roles) => (roles.includes('ASPSP') ? undefined : 'Roles must hold ASPSP for an aspsp organisation'),
+};
+
 function parseOrganisation(req: Request): OrganisationInput {
   const body = validateBody(jsonObject(req), ORGANISATION_CREATE);
   const roles = [...new Set(body.Roles as SoftwareRole[])];
+  const roleProblem = ROLES_OF_TYPE[body.OrganisationType as OrganisationRecord['OrganisationType']](roles);
+  if (roleProblem) throw new BadRequest(roleProblem);
   const contacts = parseContacts((body.Contacts as Record<string, unknown>[] | undefined) ?? []);
   return {
     OrganisationName: body.OrganisationName as string,
