@@ -20,6 +20,7 @@ import {
 } from '../model.js';
 import { presentedCertificate } from '../oauth/presented-certificate.js';
 import { GRANTABLE } from '../oauth/scopes.js';
+import { withNewOrganisationIdentifier } from '../organisation-identifiers.js';
 import { MEDIA, sendJson } from '../respond.js';
 import { jwkProblem } from '../validation/jwk.js';
 import { EMAIL_ADDRESS } from '../validation/schemas.js';
@@ -185,8 +186,6 @@ function certificateRecord(
  * its OAuth client bound to the QWAC → 201 Enrol201CreatedResponseSchema.
  */
 export function enrolOrganisation(ctx: DirectoryContext) {
-  // Identifiers being enrolled right now: two concurrent enrolments of one organisation make one.
-  const inFlight = new Set<string>();
   return async (req: Request, res: Response): Promise<void> => {
     const qwac = presentedQwac(ctx, req);
     const { metadata, qseal } = await enrolmentMetadata(ctx, req, qwac);
@@ -195,17 +194,6 @@ export function enrolOrganisation(ctx: DirectoryContext) {
     });
     checkJwks(body.jwks);
     const identifier = organisationIdentifierOf(qwac) as string;
-    if (inFlight.has(identifier))
-      throw new EnrolmentRefused(
-        'invalid_client_metadata',
-        `organizationIdentifier ${identifier} is being enrolled`,
-      );
-    const taken = ctx.repo.organisations().find((o) => o.OrganisationIdentifier === identifier);
-    if (taken)
-      throw new EnrolmentRefused(
-        'invalid_client_metadata',
-        `organizationIdentifier ${identifier} is already enrolled as organisation ${taken.OrganisationId}`,
-      );
     const subjectDn = dnToString(qwac.subject);
     if (body.tls_client_auth_subject_dn !== subjectDn)
       throw new EnrolmentRefused(
@@ -241,15 +229,23 @@ export function enrolOrganisation(ctx: DirectoryContext) {
       x5tS256: wacRecord.x5tS256,
       CreatedAt: now.toISOString(),
     };
-    inFlight.add(identifier);
-    try {
-      await ctx.repo.putOrganisation(org);
-      await ctx.repo.putCertificate(wacRecord);
-      if (qseal) await ctx.repo.putCertificate(certificateRecord(ctx, qseal, id, 'qseal'));
-      await ctx.repo.putOAuthClient(client);
-    } finally {
-      inFlight.delete(identifier);
-    }
+    await withNewOrganisationIdentifier(
+      ctx,
+      identifier,
+      (holder) =>
+        new EnrolmentRefused(
+          'invalid_client_metadata',
+          holder
+            ? `organizationIdentifier ${identifier} is already enrolled as organisation ${holder}`
+            : `organizationIdentifier ${identifier} is being enrolled`,
+        ),
+      async () => {
+        await ctx.repo.putOrganisation(org);
+        await ctx.repo.putCertificate(wacRecord);
+        if (qseal) await ctx.repo.putCertificate(certificateRecord(ctx, qseal, id, 'qseal'));
+        await ctx.repo.putOAuthClient(client);
+      },
+    );
     res.location(`/v2.1/organisation/${id}`);
     sendJson(
       req,

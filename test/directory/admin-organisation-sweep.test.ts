@@ -74,11 +74,14 @@ const validBody = (): Record<string, unknown> => ({
 
 let d: TestDirectory;
 let org: TestOrganisation;
+/** An OrganisationIdentifier given to an organisation by the admin. */
+const TAKEN = 'PSDUK-UKBXXX-TAKEN01';
 const PATHS = ['/admin/organisations', '/v2.1/organisation'];
 
 beforeAll(async () => {
   d = await testDirectory();
   org = await createOrganisation(d);
+  await createOrganisation(d, { OrganisationIdentifier: TAKEN });
 });
 afterAll(() => d?.cleanup());
 
@@ -136,6 +139,8 @@ describe('POST /admin/organisations, one field changed at a time, under both adm
     );
     changes.push(['(extra)', { name: 'a field the body does not name', apply: set('NotInTheSchema', 'x') }]);
     let sent = 0;
+    /** The identifiers given so far: each may be given once. */
+    const given = new Set<string>();
     for (const [field, mutation] of changes) {
       const key = `${field}: ${mutation.name}`;
       const probe = mutation.apply(validBody());
@@ -146,7 +151,23 @@ describe('POST /admin/organisations, one field changed at a time, under both adm
         const body = mutation.apply(validBody());
         const before = await stored(d);
         const res = await post(path, JSON.stringify(body));
+        // A fixed identifier (`at maxLength`) is created under the first path only: it is then taken.
+        const taken =
+          typeof body.OrganisationIdentifier === 'string' && given.has(body.OrganisationIdentifier);
+        if (accepted && taken) {
+          problems.push(
+            ...(await refusalProblems(
+              d,
+              `${key} @ ${path}`,
+              res,
+              { status: 409, error: 'conflict', names: 'OrganisationIdentifier' },
+              before,
+            )),
+          );
+          continue;
+        }
         if (accepted) {
+          if (res.status === 201) given.add(String(res.body.OrganisationIdentifier));
           problems.push(...(await readBackProblems(`${key} @ ${path}`, res, body)));
           continue;
         }
@@ -238,6 +259,17 @@ const HOSTILE: Row[] = [
     name: 'OrganisationIdentifier with a NUL',
     body: json({ OrganisationIdentifier: 'PSDGB\u0000' }),
     want: bad('OrganisationIdentifier'),
+  },
+  // One organisation per OrganisationIdentifier (its QWACs and QSealCs carry it; banks bind them by it).
+  {
+    name: "OrganisationIdentifier another organisation's (given)",
+    body: () => json({ OrganisationIdentifier: TAKEN })(),
+    want: bad('OrganisationIdentifier', 'conflict', 409),
+  },
+  {
+    name: "OrganisationIdentifier another organisation's (its default, PSDGB-OB-Unknown<id>)",
+    body: () => json({ OrganisationIdentifier: `PSDGB-OB-Unknown${org.id}` })(),
+    want: bad('OrganisationIdentifier', 'conflict', 409),
   },
   // Contacts, entry by entry.
   { name: 'a contact without Email', body: contact({ Email: undefined }), want: bad('Contacts[0].Email') },
@@ -377,5 +409,19 @@ describe('POST /admin/organisations with hostile bodies and credentials', () => 
         await refusalProblems(d, path, res, { status: 403, error: 'access_denied' }, before, [org.token]),
       ).toEqual([]);
     }
+  });
+});
+
+describe('POST /admin/organisations: two creations of one OrganisationIdentifier at once', () => {
+  it('make one organisation; the other is 409 conflict', async () => {
+    const body = JSON.stringify({ ...validBody(), OrganisationIdentifier: 'PSDGB-FCA-RACE01' });
+    const answers = await Promise.all(PATHS.flatMap((path) => [post(path, body), post(path, body)]));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409]);
+    const listed = await request(d.app)
+      .get('/admin/organisations')
+      .set('Authorization', `Bearer ${d.adminToken}`);
+    expect(
+      listed.body.filter((o: Record<string, unknown>) => o.OrganisationIdentifier === 'PSDGB-FCA-RACE01'),
+    ).toHaveLength(1);
   });
 });

@@ -1,10 +1,11 @@
 import type { Request, Response } from 'express';
-import { BadRequest, NotFound } from '../../../lib/errors.js';
+import { BadRequest, Conflict, NotFound } from '../../../lib/errors.js';
 import { jsonObject } from '../../../lib/http/index.js';
 import { newOrganisationId, newSecret } from '../../../lib/ids.js';
 import { hashToken } from '../../auth.js';
 import type { DirectoryContext } from '../../context.js';
 import type { Contact, OrganisationRecord, OrganisationStatus, SoftwareRole } from '../../model.js';
+import { withNewOrganisationIdentifier } from '../../organisation-identifiers.js';
 import { MEDIA, sendJson } from '../../respond.js';
 import { CONTACT, ORGANISATION_CREATE } from '../../validation/schemas.js';
 import { validateBody, validateDirectoryObject } from '../../validation/validate.js';
@@ -94,7 +95,15 @@ export function createOrganisation(ctx: DirectoryContext) {
     // Both writes join one group commit (one fsync) and are durable before the answer; the
     // organisation is queued first, so a crash can lose its credential but never keep a
     // credential without its organisation.
-    const [, token] = await Promise.all([ctx.repo.putOrganisation(org), issueCredential(ctx, id)]);
+    const [, token] = await withNewOrganisationIdentifier(
+      ctx,
+      org.OrganisationIdentifier,
+      (holder) =>
+        new Conflict(
+          `OrganisationIdentifier ${org.OrganisationIdentifier} is ${holder ? `the identifier of organisation ${holder}` : 'being given to another organisation'} already`,
+        ),
+      () => Promise.all([ctx.repo.putOrganisation(org), issueCredential(ctx, id)]),
+    );
     res.location(`/admin/organisations/${id}`);
     sendJson(req, res, 201, { ...adminOrganisationView(org), AccessToken: token }, [MEDIA.json]);
   };
