@@ -425,3 +425,26 @@ describe('POST /admin/organisations: two creations of one OrganisationIdentifier
     ).toHaveLength(1);
   });
 });
+
+describe('POST /organisation/tpp with the admin token (the unversioned path names the type)', () => {
+  it('creates a tpp; an aspsp body is 400 naming OrganisationType, nothing stored', async () => {
+    const tpp = validBody();
+    expect(await readBackProblems('tpp', await post('/organisation/tpp', JSON.stringify(tpp)), tpp)).toEqual(
+      [],
+    );
+    const before = await stored(d);
+    const res = await post(
+      '/organisation/tpp',
+      JSON.stringify({ ...validBody(), OrganisationType: 'aspsp', Roles: ['ASPSP'] }),
+    );
+    expect(
+      await refusalProblems(
+        d,
+        'aspsp',
+        res,
+        { status: 400, error: 'invalid_request', names: 'OrganisationType' },
+        before,
+      ),
+    ).toEqual([]);
+  });
+});

@@ -82,6 +82,12 @@ async function issueCredential(ctx: DirectoryContext, orgId: string): Promise<st
 export function createOrganisation(ctx: DirectoryContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const input = parseOrganisation(req);
+    // The unversioned POST /organisation/{OrganisationType} names the type in its path too.
+    const inPath = req.params.OrganisationType;
+    if (inPath !== undefined && inPath !== input.OrganisationType)
+      throw new BadRequest(
+        `OrganisationType ${input.OrganisationType} is not the type in the path (${inPath})`,
+      );
     const id = newOrganisationId();
     const now = ctx.now().toISOString();
     const org: OrganisationRecord = {
