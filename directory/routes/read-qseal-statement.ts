@@ -7,6 +7,8 @@ import { EnrolmentRefused } from './enrol-errors.js';
 
 /** Algorithms of a QSeal-onboarding JWS. */
 export const QSEAL_JWS_ALGS = ['PS256', 'RS256', 'ES256'];
+/** The key type each of those algorithms signs with. */
+const ALG_KEY_TYPE: Record<string, 'RSA' | 'EC'> = { PS256: 'RSA', RS256: 'RSA', ES256: 'EC' };
 const MAX_JWS_CHARS = 32_768;
 /** x5c: the QSealC, then at most its issuing and root certificates (the swagger's example). */
 const MAX_X5C = 3;
@@ -29,7 +31,15 @@ function base64(s: string): Buffer | undefined {
  * (x5c[0]): `kid`, `jku`, `x5u` and `jwk` never choose it and are never fetched.
  */
 const HEADER_RULES: [member: string, problem: (h: ProtectedHeaderParameters) => string | undefined][] = [
-  ['alg', (h) => (typeof h.alg === 'string' ? undefined : 'alg is required')],
+  [
+    'alg',
+    (h) =>
+      typeof h.alg === 'string'
+        ? undefined
+        : h.alg === undefined
+          ? 'alg is required'
+          : 'alg must be a string',
+  ],
   [
     'kid',
     (h) =>
@@ -100,6 +110,12 @@ export async function readQsealStatement(
   const thumbprint = thumbprintProblem(header, der);
   if (thumbprint) throw refused(`JWS header: ${thumbprint}`);
   const qseal = trusted(der);
+  const keyType = qseal.publicKey.asymmetricKeyType === 'ec' ? 'EC' : 'RSA';
+  const fitting = QSEAL_JWS_ALGS.filter((a) => ALG_KEY_TYPE[a] === keyType);
+  if (QSEAL_JWS_ALGS.includes(header.alg as string) && ALG_KEY_TYPE[header.alg as string] !== keyType)
+    throw refused(
+      `the JWS is refused: algorithm ${header.alg} does not fit the QSealC's ${keyType} key; use ${fitting.join(' or ')}`,
+    );
   try {
     const { payload } = await jwtVerify(jws, qseal.publicKey, {
       algorithms: QSEAL_JWS_ALGS,

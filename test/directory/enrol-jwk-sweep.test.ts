@@ -217,7 +217,7 @@ const REFUSED: Row[] = [
   {
     name: 'x5t not the thumbprint',
     jwks: () => [{ ...rsa, x5c, x5t: b64u(Buffer.alloc(20)) }],
-    names: 'jwks[0].x5t',
+    names: 'jwks[0].x5t is not the thumbprint',
   },
   {
     name: 'x5t of the wrong length',
@@ -226,8 +226,8 @@ const REFUSED: Row[] = [
   },
   {
     name: 'x5t#S256 not the thumbprint',
-    jwks: () => [{ ...rsa, x5c, 'x5t#S256': x5t('sha1') }],
-    names: 'jwks[0].x5t#S256',
+    jwks: () => [{ ...rsa, x5c, 'x5t#S256': b64u(Buffer.alloc(32)) }],
+    names: 'jwks[0].x5t#S256 is not the thumbprint',
   },
   {
     name: 'x5t#S256 not base64url',
