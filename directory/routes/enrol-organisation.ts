@@ -5,6 +5,7 @@ import {
   type CertificateType,
   dnToString,
   parseCertificate,
+  type VerifyFailureReason,
   verifyCertificate,
 } from '../../certs/index.js';
 import { BadRequest } from '../../lib/errors.js';
@@ -71,6 +72,17 @@ const ROLE_OF: Record<string, SoftwareRole> = {
 const organisationIdentifierOf = (info: CertificateInfo): string | undefined =>
   info.subject.find((a) => a.name === 'organizationIdentifier')?.value;
 
+/**
+ * Why a certificate is not trusted, in the directory's words where the check's own message would
+ * quote the certificate (its issuer name is the caller's text: any length, line breaks, anything).
+ * The other reasons' messages name only the sandbox CA's certificates and dates.
+ */
+const UNTRUSTED: Partial<Record<VerifyFailureReason, string>> = {
+  malformed: 'it is not an X.509 certificate that can be read',
+  untrusted: "it is not issued by the sandbox's QTSP (the directory CA), or its signature does not verify",
+  bad_crl: "the directory's CRL cannot be read",
+};
+
 /** Step: a certificate chaining to the sandbox's QTSP (the directory CA), in date, not revoked, of the QcType wanted. */
 function trustedQualified(
   ctx: DirectoryContext,
@@ -83,7 +95,7 @@ function trustedQualified(
     crlDer: ctx.crl.der,
     now: ctx.now(),
   });
-  if (!check.ok) throw fail(`the certificate is not trusted: ${check.message}`);
+  if (!check.ok) throw fail(`the certificate is not trusted: ${UNTRUSTED[check.reason] ?? check.message}`);
   const info = parseCertificate(der);
   const name = qcType === 'web' ? 'QWAC' : 'QSealC';
   if (info.qcType !== qcType) throw fail(`the certificate is not a ${name} (qcStatements QcType ${qcType})`);

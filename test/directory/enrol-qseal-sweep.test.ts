@@ -2,7 +2,8 @@ import { createHash, createHmac, type KeyObject, sign } from 'node:crypto';
 import type { Server } from 'node:https';
 import { join } from 'node:path';
 import { exportJWK } from 'jose';
-import { request } from 'undici';
+import forge from 'node-forge';
+import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCsr, issueCertificate, loadOrCreateCa, parseCsr } from '../../certs/index.js';
 import { keyPool, type TestDirectory, testDirectory } from '../helpers/directory.js';
@@ -95,6 +96,27 @@ function qseal(
   }).der.toString('base64');
 }
 
+/** Text no answer may echo: a fake stack frame, a path, a loopback URL, line breaks. */
+const HOSTILE_NAME = `x\r\n    at evil (/home/app/src/x.ts:1:1) http://127.0.0.1:8080/internal ${'A'.repeat(2000)}`;
+
+/** A self-signed certificate (standard base64 DER) on `key` whose subject and issuer CN are HOSTILE_NAME. */
+function hostileCertificate(key: EnrolmentIdentity['key']): string {
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.setRsaPublicKey(
+    (forge.pki.privateKeyFromPem(key.privateKeyPem) as forge.pki.rsa.PrivateKey).n,
+    (forge.pki.privateKeyFromPem(key.privateKeyPem) as forge.pki.rsa.PrivateKey).e,
+  );
+  cert.serialNumber = '01';
+  cert.validity.notBefore = new Date(Date.now() - 60_000);
+  cert.validity.notAfter = new Date(Date.now() + 86_400_000);
+  const names = [{ name: 'commonName', value: HOSTILE_NAME }];
+  cert.setSubject(names);
+  cert.setIssuer(names);
+  cert.sign(forge.pki.privateKeyFromPem(key.privateKeyPem), forge.md.sha256.create());
+  return forge.util.encode64(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes());
+}
+
+let hostile: string;
 let otherKey: KeyObject;
 /** A QSealC of another CA. */
 let selfSigned: string;
@@ -228,6 +250,11 @@ const REFUSED: Row[] = [
   {
     name: 'x5c[0] self-signed (not of the QTSP)',
     body: (b) => b.jws({ x5c: [selfSigned] }),
+    want: refuse('x5c', 'unapproved_software_statement'),
+  },
+  {
+    name: 'x5c[0] a certificate whose issuer name is hostile (never echoed)',
+    body: (b) => b.jws({ x5c: [hostile] }),
     want: refuse('x5c', 'unapproved_software_statement'),
   },
   {
@@ -382,6 +409,7 @@ beforeAll(async () => {
   https = await httpsDirectory(d);
   shared = enrolmentIdentity(d, await keyPool.take());
   otherKey = (await keyPool.take()).privateKey;
+  hostile = hostileCertificate(shared.key);
   privateJwk = (await exportJWK(shared.key.privateKey)) as Record<string, unknown>;
   // A QSealC of a CA made here, not of the sandbox's QTSP.
   const foreign = await loadOrCreateCa(join(d.dataDir, 'foreign-ca'), {
@@ -446,6 +474,8 @@ describe('eIDAS self-enrolment, the signed (QSeal) form, part by part', () => {
       problems.push(
         ...(await refusalProblems(d, row.name, res, row.want, before, [String(privateJwk.d)], health)),
       );
+      if (res.text.includes('AAAAAAAAAA') || res.text.includes('evil'))
+        problems.push(`${row.name}: a name from the request echoed in ${res.text.slice(0, 200)}`);
       for (const internal of LIBRARY_INTERNALS)
         if (res.text.includes(internal))
           problems.push(`${row.name}: library text "${internal}" in ${res.text}`);
@@ -453,4 +483,36 @@ describe('eIDAS self-enrolment, the signed (QSeal) form, part by part', () => {
     expect(problems, problems.join('\n')).toEqual([]);
     console.info(`QSeal enrolment: ${REFUSED.length} refusals, ${ACCEPTED.length} enrolments`);
   }, 120_000);
+});
+
+describe('eIDAS self-enrolment over mutual TLS with a certificate whose names are hostile', () => {
+  it('is 401 invalid_client, naming none of them, nothing stored', async () => {
+    const pem = `-----BEGIN CERTIFICATE-----\n${hostile.match(/.{1,64}/g)?.join('\n')}\n-----END CERTIFICATE-----\n`;
+    const agent = new Agent({
+      connect: { ca: d.ctx.ca.bundlePem, cert: pem, key: shared.key.privateKeyPem },
+    });
+    try {
+      const before = await stored(d);
+      const res = await postEnrolment(
+        https.url,
+        { agent },
+        'application/json',
+        JSON.stringify(enrolmentMetadata(shared)),
+      );
+      const problems = await refusalProblems(
+        d,
+        'hostile QWAC',
+        res,
+        { status: 401, error: 'invalid_client' },
+        before,
+        [],
+        health,
+      );
+      if (res.text.includes('AAAAAAAAAA') || res.text.includes('evil'))
+        problems.push(`echoed: ${res.text.slice(0, 200)}`);
+      expect(problems, problems.join('\n')).toEqual([]);
+    } finally {
+      await agent.close();
+    }
+  });
 });
