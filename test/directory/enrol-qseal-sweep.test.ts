@@ -198,6 +198,11 @@ const REFUSED: Row[] = [
     body: (b) => signed({ x5c: b.x5c }, JSON.stringify(b.meta), b.who.key.privateKey),
     want: refuse('alg'),
   },
+  {
+    name: 'alg a stack-frame-like text (never echoed)',
+    body: (b) => b.jws({ alg: 'at evil (/home/x.ts:1)' }),
+    want: refuse('not an algorithm name'),
+  },
   { name: 'alg PS512 (not taken)', body: (b) => b.jws({ alg: 'PS512' }), want: refuse('PS512') },
   {
     name: 'alg ES256 over an RSA signature',
