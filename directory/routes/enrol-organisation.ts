@@ -23,7 +23,7 @@ import { presentedCertificate } from '../oauth/presented-certificate.js';
 import { GRANTABLE } from '../oauth/scopes.js';
 import { withNewOrganisationIdentifier } from '../organisation-identifiers.js';
 import { MEDIA, sendJson } from '../respond.js';
-import { jwkProblem } from '../validation/jwk.js';
+import { jwkProblem } from '../validation/jwk-problem.js';
 import { EMAIL_ADDRESS } from '../validation/schemas.js';
 import { type DirectorySchema, validateDirectoryObject } from '../validation/validate.js';
 import { EnrolmentRefused, EnrolmentUnauthenticated } from './enrol-errors.js';
@@ -144,7 +144,7 @@ async function enrolmentMetadata(
   });
 }
 
-/** Step: each `jwks` entry is a public JWK by directory/validation/jwk.ts, and no two share a `kid`. */
+/** Step: each `jwks` entry is a public JWK by directory/validation/jwk-problem.ts, and no two share a `kid`. */
 function checkJwks(jwks: unknown): void {
   if (!Array.isArray(jwks)) return;
   const kids = new Set<unknown>();

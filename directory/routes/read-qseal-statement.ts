@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { decodeProtectedHeader, type JWTPayload, jwtVerify, type ProtectedHeaderParameters } from 'jose';
 import type { CertificateInfo } from '../../certs/index.js';
 import { joseRefusal } from '../jose-refusal.js';
-import { jwkProblem } from '../validation/jwk.js';
+import { canonicalBase64 } from '../validation/base64.js';
+import { jwkProblem } from '../validation/jwk-problem.js';
 import { EnrolmentRefused } from './enrol-errors.js';
 
 /** Algorithms of a QSeal-onboarding JWS. */
@@ -18,13 +19,6 @@ const CLOCK_TOLERANCE_S = 60;
 const TYPES = ['jwt', 'jose', 'application/jwt', 'application/jose'];
 
 const refused = (description: string) => new EnrolmentRefused('invalid_software_statement', description);
-
-/** Padded standard base64 in its canonical spelling (RFC 7515 §4.1.6: x5c entries are base64, not base64url). */
-function base64(s: string): Buffer | undefined {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(s) || s.length % 4 !== 0) return undefined;
-  const bytes = Buffer.from(s, 'base64');
-  return bytes.toString('base64') === s ? bytes : undefined;
-}
 
 /**
  * The header rules, in order, each naming the member it refuses. The key is the QSealC's
@@ -60,7 +54,7 @@ const HEADER_RULES: [member: string, problem: (h: ProtectedHeaderParameters) => 
       const x5c = h.x5c as unknown;
       if (!Array.isArray(x5c) || x5c.length === 0 || x5c.length > MAX_X5C)
         return `x5c with the QSealC first (at most ${MAX_X5C} certificates) is required`;
-      const bad = x5c.findIndex((c) => typeof c !== 'string' || c.length > 16_384 || !base64(c));
+      const bad = x5c.findIndex((c) => typeof c !== 'string' || c.length > 16_384 || !canonicalBase64(c));
       return bad < 0 ? undefined : `x5c[${bad}] must be standard (padded) base64 of a DER certificate`;
     },
   ],
@@ -106,7 +100,7 @@ export async function readQsealStatement(
     const found = problem(header);
     if (found) throw refused(`JWS header: ${found}`);
   }
-  const der = base64((header.x5c as string[])[0]) as Buffer;
+  const der = canonicalBase64((header.x5c as string[])[0]) as Buffer;
   const thumbprint = thumbprintProblem(header, der);
   if (thumbprint) throw refused(`JWS header: ${thumbprint}`);
   const qseal = trusted(der);

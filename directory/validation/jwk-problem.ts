@@ -1,4 +1,5 @@
 import { createHash, createPublicKey, X509Certificate } from 'node:crypto';
+import { canonicalBase64, canonicalBase64url } from './base64.js';
 import { type DirectorySchema, validateDirectoryObject } from './validate.js';
 
 /**
@@ -67,20 +68,6 @@ const THUMBPRINTS: [member: 'x5t' | 'x5t#S256', digest: string, bytes: number][]
   ['x5t#S256', 'sha256', 32],
 ];
 
-/** Unpadded base64url in its one canonical spelling (RFC 7515 §2). */
-function base64url(s: string): Buffer | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(s)) return undefined;
-  const bytes = Buffer.from(s, 'base64url');
-  return bytes.toString('base64url') === s ? bytes : undefined;
-}
-
-/** Padded standard base64, as x5c entries are (RFC 7517 §4.7: base64, not base64url). */
-function base64(s: string): Buffer | undefined {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(s) || s.length % 4 !== 0) return undefined;
-  const bytes = Buffer.from(s, 'base64');
-  return bytes.toString('base64') === s ? bytes : undefined;
-}
-
 function bitLength(bytes: Buffer): number {
   let i = 0;
   while (i < bytes.length && bytes[i] === 0) i++;
@@ -93,7 +80,7 @@ class JwkRefused extends Error {}
 /** The key's own members: base64url values of the right size, a key node:crypto can build. */
 function checkKeyValue(jwk: Record<string, unknown>, at: string, refuse: (m: string) => never): void {
   const value = (member: string): Buffer => {
-    const bytes = base64url(jwk[member] as string);
+    const bytes = canonicalBase64url(jwk[member] as string);
     if (!bytes) refuse(`${at}.${member} must be unpadded base64url`);
     return bytes;
   };
@@ -130,7 +117,7 @@ function publicMembers(jwk: Record<string, unknown>): { kty: string; [k: string]
 function checkCertificates(jwk: Record<string, unknown>, at: string, refuse: (m: string) => never): void {
   const x5c = jwk.x5c as string[] | undefined;
   const ders = (x5c ?? []).map((entry, i) => {
-    const der = base64(entry);
+    const der = canonicalBase64(entry);
     if (!der) refuse(`${at}.x5c[${i}] must be standard (padded) base64 of a DER certificate`);
     return der;
   });
@@ -148,7 +135,7 @@ function checkCertificates(jwk: Record<string, unknown>, at: string, refuse: (m:
   }
   for (const [member, digest, bytes] of THUMBPRINTS) {
     if (jwk[member] === undefined) continue;
-    const thumbprint = base64url(jwk[member] as string);
+    const thumbprint = canonicalBase64url(jwk[member] as string);
     if (!thumbprint || thumbprint.length !== bytes)
       refuse(`${at}.${member} must be the base64url of a ${bytes}-byte certificate thumbprint`);
     if (ders.length > 0 && !createHash(digest).update(ders[0]).digest().equals(thumbprint))
