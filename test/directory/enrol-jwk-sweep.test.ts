@@ -255,6 +255,11 @@ const FORMS: [string, (who: EnrolmentIdentity, jwks: unknown) => Promise<[string
   ['qseal', async (who, jwks) => ['application/jwt', await qsealJws(who, enrolmentMetadata(who, { jwks }))]],
 ];
 
+/** The three paths the swagger gives the enrolment, taken in turn (one handler serves them). */
+const PATHS = ['/v2.1/organisation', '/v2/organisation', '/organisation/tpp'];
+let turn = 0;
+const nextPath = () => PATHS[turn++ % PATHS.length];
+
 const health = async () => (await request(`${https.url}/health`, { dispatcher: shared.agent })).statusCode;
 
 describe('eIDAS self-enrolment: the JWKs of jwks, member by member, in both body forms', () => {
@@ -264,7 +269,8 @@ describe('eIDAS self-enrolment: the JWKs of jwks, member by member, in both body
       for (const [form, body] of FORMS) {
         const who = enrolmentIdentity(d, shared.key);
         fresh.push(who);
-        const res = await postEnrolment(https.url, who, ...(await body(who, row.jwks())));
+        const [type, text] = await body(who, row.jwks());
+        const res = await postEnrolment(https.url, who, type, text, nextPath());
         if (res.status !== 201)
           problems.push(`${row.name} (${form}): ${res.status} ${res.text.slice(0, 300)}`);
       }
@@ -282,7 +288,8 @@ describe('eIDAS self-enrolment: the JWKs of jwks, member by member, in both body
         const who = enrolmentIdentity(d, shared.key);
         fresh.push(who);
         const before = await stored(d);
-        const res = await postEnrolment(https.url, who, ...(await body(who, row.jwks())));
+        const [type, text] = await body(who, row.jwks());
+        const res = await postEnrolment(https.url, who, type, text, nextPath());
         problems.push(
           ...(await refusalProblems(
             d,

@@ -455,6 +455,11 @@ function build(): Build {
   };
 }
 
+/** The three paths the swagger gives the enrolment, taken in turn (one handler serves them). */
+const PATHS = ['/v2.1/organisation', '/v2/organisation', '/organisation/tpp'];
+let turn = 0;
+const nextPath = () => PATHS[turn++ % PATHS.length];
+
 const health = async () => (await request(`${https.url}/health`, { dispatcher: shared.agent })).statusCode;
 
 describe('eIDAS self-enrolment, the signed (QSeal) form, part by part', () => {
@@ -462,7 +467,13 @@ describe('eIDAS self-enrolment, the signed (QSeal) form, part by part', () => {
     const problems: string[] = [];
     for (const row of ACCEPTED) {
       const b = build();
-      const res = await postEnrolment(https.url, b.who, row.type ?? 'application/jwt', row.body(b));
+      const res = await postEnrolment(
+        https.url,
+        b.who,
+        row.type ?? 'application/jwt',
+        row.body(b),
+        nextPath(),
+      );
       if (res.status !== 201) problems.push(`${row.name}: ${res.status} ${res.text.slice(0, 300)}`);
     }
     expect(problems, problems.join('\n')).toEqual([]);
@@ -475,7 +486,13 @@ describe('eIDAS self-enrolment, the signed (QSeal) form, part by part', () => {
       if (!row.want) throw new Error(`${row.name}: a refused row names its refusal`);
       const b = build();
       const before = await stored(d);
-      const res = await postEnrolment(https.url, b.who, row.type ?? 'application/jwt', row.body(b));
+      const res = await postEnrolment(
+        https.url,
+        b.who,
+        row.type ?? 'application/jwt',
+        row.body(b),
+        nextPath(),
+      );
       problems.push(
         ...(await refusalProblems(d, row.name, res, row.want, before, [String(privateJwk.d)], health)),
       );
