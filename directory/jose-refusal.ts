@@ -10,13 +10,16 @@ const CLAIM_EXPECTED: Record<string, string> = {
   iat: 'its iat is in the future',
 };
 
-const LONGEST_ALG_SHOWN = 20;
+/** What a JWA algorithm name looks like (RFC 7518 §3.1, §4.1: HS256, RSA-OAEP-256, ECDH-ES+A128KW…). */
+const ALG_NAME = /^[A-Za-z0-9+-]{1,20}$/;
 
 /** The header's `alg`, quoted for a refusal (never more than a short token). */
 function algOf(jws: string): string {
   try {
     const alg = decodeProtectedHeader(jws).alg;
-    return typeof alg === 'string' ? alg.slice(0, LONGEST_ALG_SHOWN) : '(none)';
+    if (typeof alg !== 'string') return '(none)';
+    // Only a name shaped like a JWA algorithm is quoted: the header is the caller's text.
+    return ALG_NAME.test(alg) ? alg : '(not an algorithm name)';
   } catch {
     return '(unreadable)';
   }

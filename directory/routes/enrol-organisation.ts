@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { compactVerify, decodeProtectedHeader } from 'jose';
 import {
   type CertificateInfo,
   type CertificateType,
   dnToString,
   parseCertificate,
+  type VerifyFailureReason,
   verifyCertificate,
 } from '../../certs/index.js';
+import { BadRequest } from '../../lib/errors.js';
 import { jsonObject, mediaType } from '../../lib/http/index.js';
 import { base62Id, newOrganisationId } from '../../lib/ids.js';
 import type { DirectoryContext } from '../context.js';
-import { joseRefusal } from '../jose-refusal.js';
 import {
   type CertificateRecord,
   type OAuthClientRecord,
@@ -21,10 +21,13 @@ import {
 } from '../model.js';
 import { presentedCertificate } from '../oauth/presented-certificate.js';
 import { GRANTABLE } from '../oauth/scopes.js';
+import { withNewOrganisationIdentifier } from '../organisation-identifiers.js';
 import { MEDIA, sendJson } from '../respond.js';
+import { jwkProblem } from '../validation/jwk-problem.js';
 import { EMAIL_ADDRESS } from '../validation/schemas.js';
 import { type DirectorySchema, validateDirectoryObject } from '../validation/validate.js';
 import { EnrolmentRefused, EnrolmentUnauthenticated } from './enrol-errors.js';
+import { readQsealStatement } from './read-qseal-statement.js';
 
 /** Media types of the swagger's Enrol request body. */
 export const ENROL_MEDIA = [MEDIA.json, MEDIA.jwt, 'application/jose'];
@@ -65,12 +68,20 @@ const ROLE_OF: Record<string, SoftwareRole> = {
   PSP_IC: 'CBPII',
   PSP_AS: 'ASPSP',
 };
-const MAX_JWS_CHARS = 32_768;
-/** Algorithms of a QSeal-onboarding JWS. */
-const QSEAL_JWS_ALGS = ['PS256', 'RS256', 'ES256'];
 
 const organisationIdentifierOf = (info: CertificateInfo): string | undefined =>
   info.subject.find((a) => a.name === 'organizationIdentifier')?.value;
+
+/**
+ * Why a certificate is not trusted, in the directory's words where the check's own message would
+ * quote the certificate (its issuer name is the caller's text: any length, line breaks, anything).
+ * The other reasons' messages name only the sandbox CA's certificates and dates.
+ */
+const UNTRUSTED: Partial<Record<VerifyFailureReason, string>> = {
+  malformed: 'it is not an X.509 certificate that can be read',
+  untrusted: "it is not issued by the sandbox's QTSP (the directory CA), or its signature does not verify",
+  bad_crl: "the directory's CRL cannot be read",
+};
 
 /** Step: a certificate chaining to the sandbox's QTSP (the directory CA), in date, not revoked, of the QcType wanted. */
 function trustedQualified(
@@ -84,7 +95,7 @@ function trustedQualified(
     crlDer: ctx.crl.der,
     now: ctx.now(),
   });
-  if (!check.ok) throw fail(`the certificate is not trusted: ${check.message}`);
+  if (!check.ok) throw fail(`the certificate is not trusted: ${UNTRUSTED[check.reason] ?? check.message}`);
   const info = parseCertificate(der);
   const name = qcType === 'web' ? 'QWAC' : 'QSealC';
   if (info.qcType !== qcType) throw fail(`the certificate is not a ${name} (qcStatements QcType ${qcType})`);
@@ -100,56 +111,55 @@ function presentedQwac(ctx: DirectoryContext, req: Request): CertificateInfo {
   return trustedQualified(ctx, presented.der, 'web', (m) => new EnrolmentUnauthenticated(m));
 }
 
+/** Step: the JSON body as an object; anything else is refused in the enrolment's own terms. */
+function jsonMetadata(req: Request): Record<string, unknown> {
+  try {
+    return jsonObject(req);
+  } catch (err) {
+    if (!(err instanceof BadRequest)) throw err;
+    throw new EnrolmentRefused('invalid_client_metadata', `body: ${err.message}`);
+  }
+}
+
 /** Step: the client metadata — the JSON body, or the payload of a JWS signed with the QSealC of its x5c. */
 async function enrolmentMetadata(
   ctx: DirectoryContext,
   req: Request,
   qwac: CertificateInfo,
 ): Promise<{ metadata: Record<string, unknown>; qseal?: CertificateInfo }> {
-  if (mediaType(req) === MEDIA.json) return { metadata: jsonObject(req) };
-  const jws = (req.rawBody ?? Buffer.alloc(0)).toString('utf8').trim();
-  if (jws.length > MAX_JWS_CHARS || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(jws))
-    throw new EnrolmentRefused('invalid_software_statement', 'body: not a compact JWS');
-  let x5c: unknown;
-  try {
-    x5c = decodeProtectedHeader(jws).x5c;
-  } catch {
-    throw new EnrolmentRefused('invalid_software_statement', 'body: the JWS header is not JSON');
-  }
-  if (!Array.isArray(x5c) || x5c.length === 0 || x5c.length > 3 || typeof x5c[0] !== 'string')
-    throw new EnrolmentRefused(
-      'invalid_software_statement',
-      'JWS header: x5c with the QSealC first is required',
+  if (mediaType(req) === MEDIA.json) return { metadata: jsonMetadata(req) };
+  return readQsealStatement((req.rawBody ?? Buffer.alloc(0)).toString('utf8'), ctx.now(), (der) => {
+    const qseal = trustedQualified(
+      ctx,
+      der,
+      'eseal',
+      (m) => new EnrolmentRefused('unapproved_software_statement', `x5c: ${m}`),
     );
-  const qseal = trustedQualified(
-    ctx,
-    Buffer.from(x5c[0], 'base64'),
-    'eseal',
-    (m) => new EnrolmentRefused('unapproved_software_statement', `x5c: ${m}`),
-  );
-  if (organisationIdentifierOf(qseal) !== organisationIdentifierOf(qwac))
-    throw new EnrolmentRefused(
-      'unapproved_software_statement',
-      'x5c: the QSealC and the QWAC name different organisations (organizationIdentifier)',
-    );
-  let payload: Uint8Array;
-  try {
-    ({ payload } = await compactVerify(jws, qseal.publicKey, { algorithms: QSEAL_JWS_ALGS }));
-  } catch (err) {
-    throw new EnrolmentRefused(
-      'invalid_software_statement',
-      `the JWS is refused: ${joseRefusal(err, jws, QSEAL_JWS_ALGS, 'the QSealC key')}`,
-    );
-  }
-  let metadata: unknown;
-  try {
-    metadata = JSON.parse(new TextDecoder().decode(payload));
-  } catch {
-    throw new EnrolmentRefused('invalid_software_statement', 'the JWS payload is not JSON');
-  }
-  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
-    throw new EnrolmentRefused('invalid_software_statement', 'the JWS payload is not a JSON object');
-  return { metadata: metadata as Record<string, unknown>, qseal };
+    if (organisationIdentifierOf(qseal) !== organisationIdentifierOf(qwac))
+      throw new EnrolmentRefused(
+        'unapproved_software_statement',
+        'x5c: the QSealC and the QWAC name different organisations (organizationIdentifier)',
+      );
+    return qseal;
+  });
+}
+
+/** Step: each `jwks` entry is a public JWK by directory/validation/jwk-problem.ts, and no two share a `kid`. */
+function checkJwks(jwks: unknown): void {
+  if (!Array.isArray(jwks)) return;
+  const kids = new Set<unknown>();
+  jwks.forEach((jwk, i) => {
+    const problem = jwkProblem(jwk, `jwks[${i}]`);
+    if (problem) throw new EnrolmentRefused('invalid_client_metadata', problem);
+    const kid = (jwk as Record<string, unknown>).kid;
+    if (kid === undefined) return;
+    if (kids.has(kid))
+      throw new EnrolmentRefused(
+        'invalid_client_metadata',
+        `jwks[${i}].kid is the kid of another key in jwks`,
+      );
+    kids.add(kid);
+  });
 }
 
 function certificateRecord(
@@ -188,26 +198,14 @@ function certificateRecord(
  * its OAuth client bound to the QWAC → 201 Enrol201CreatedResponseSchema.
  */
 export function enrolOrganisation(ctx: DirectoryContext) {
-  // Identifiers being enrolled right now: two concurrent enrolments of one organisation make one.
-  const inFlight = new Set<string>();
   return async (req: Request, res: Response): Promise<void> => {
     const qwac = presentedQwac(ctx, req);
     const { metadata, qseal } = await enrolmentMetadata(ctx, req, qwac);
     const body = validateDirectoryObject(metadata, ENROL, (_f, message) => {
       throw new EnrolmentRefused('invalid_client_metadata', message);
     });
+    checkJwks(body.jwks);
     const identifier = organisationIdentifierOf(qwac) as string;
-    if (inFlight.has(identifier))
-      throw new EnrolmentRefused(
-        'invalid_client_metadata',
-        `organizationIdentifier ${identifier} is being enrolled`,
-      );
-    const taken = ctx.repo.organisations().find((o) => o.OrganisationIdentifier === identifier);
-    if (taken)
-      throw new EnrolmentRefused(
-        'invalid_client_metadata',
-        `organizationIdentifier ${identifier} is already enrolled as organisation ${taken.OrganisationId}`,
-      );
     const subjectDn = dnToString(qwac.subject);
     if (body.tls_client_auth_subject_dn !== subjectDn)
       throw new EnrolmentRefused(
@@ -243,15 +241,23 @@ export function enrolOrganisation(ctx: DirectoryContext) {
       x5tS256: wacRecord.x5tS256,
       CreatedAt: now.toISOString(),
     };
-    inFlight.add(identifier);
-    try {
-      await ctx.repo.putOrganisation(org);
-      await ctx.repo.putCertificate(wacRecord);
-      if (qseal) await ctx.repo.putCertificate(certificateRecord(ctx, qseal, id, 'qseal'));
-      await ctx.repo.putOAuthClient(client);
-    } finally {
-      inFlight.delete(identifier);
-    }
+    await withNewOrganisationIdentifier(
+      ctx,
+      identifier,
+      (holder) =>
+        new EnrolmentRefused(
+          'invalid_client_metadata',
+          holder
+            ? `organizationIdentifier ${identifier} is already enrolled as organisation ${holder}`
+            : `organizationIdentifier ${identifier} is being enrolled`,
+        ),
+      async () => {
+        await ctx.repo.putOrganisation(org);
+        await ctx.repo.putCertificate(wacRecord);
+        if (qseal) await ctx.repo.putCertificate(certificateRecord(ctx, qseal, id, 'qseal'));
+        await ctx.repo.putOAuthClient(client);
+      },
+    );
     res.location(`/v2.1/organisation/${id}`);
     sendJson(
       req,

@@ -59,6 +59,7 @@ interface Case {
 const admin = () => d.adminToken;
 const tokA = () => a.token;
 const orgs = () => '/admin/organisations';
+const LONE = 'must be well-formed Unicode (it holds a lone surrogate, which is no character)';
 const ssPath = () => `/v2.1/organisation/${a.id}/software-statement`;
 const ssOne = () => `/v2.1/organisation/${a.id}/software-statement/${ssId}`;
 const contactPath = (type: string) => () => `/v2.1/organisation/${a.id}/contact/${type}`;
@@ -306,6 +307,31 @@ const cases: Case[] = [
         ],
       }),
     description: `CSR subject: O ${BIDI}`,
+  },
+  // Lone surrogates: no character, no UTF-8 form; also in URIs, which are signed into SSAs as sent.
+  {
+    name: 'RedirectUri with a lone surrogate',
+    method: 'post',
+    path: ssPath,
+    token: tokA,
+    body: () => '{"ClientName": "X", "RedirectUri": ["https://x.example/\\ud800"]}',
+    description: `RedirectUri[0] ${LONE}`,
+  },
+  {
+    name: 'ClientUri with a lone surrogate (update)',
+    method: 'put',
+    path: ssOne,
+    token: tokA,
+    body: () => '{"ClientUri": "https://x.example/\\udfff"}',
+    description: `ClientUri ${LONE}`,
+  },
+  {
+    name: 'OrganisationName with a lone surrogate',
+    method: 'post',
+    path: orgs,
+    token: admin,
+    body: () => JSON.stringify({ ...org, OrganisationName: 'Acme ' }).replace('Acme ', 'Acme \\ud83d'),
+    description: `OrganisationName ${LONE}`,
   },
 ];
 

@@ -552,7 +552,7 @@ describe('bad input to the operations of the whole v2.1 surface', () => {
         type: 'application/json',
         body: () => '{"client_name":',
         status: 400,
-        error: 'invalid_request',
+        error: 'invalid_client_metadata',
       },
       {
         name: 'a QSealC over mutual TLS',

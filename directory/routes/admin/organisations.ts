@@ -1,10 +1,11 @@
 import type { Request, Response } from 'express';
-import { BadRequest, NotFound } from '../../../lib/errors.js';
+import { BadRequest, Conflict, NotFound } from '../../../lib/errors.js';
 import { jsonObject } from '../../../lib/http/index.js';
 import { newOrganisationId, newSecret } from '../../../lib/ids.js';
 import { hashToken } from '../../auth.js';
 import type { DirectoryContext } from '../../context.js';
 import type { Contact, OrganisationRecord, OrganisationStatus, SoftwareRole } from '../../model.js';
+import { withNewOrganisationIdentifier } from '../../organisation-identifiers.js';
 import { MEDIA, sendJson } from '../../respond.js';
 import { CONTACT, ORGANISATION_CREATE } from '../../validation/schemas.js';
 import { validateBody, validateDirectoryObject } from '../../validation/validate.js';
@@ -34,9 +35,27 @@ function parseContacts(entries: Record<string, unknown>[]): Contact[] {
   });
 }
 
+/**
+ * The roles each organisation type may hold: a TPP holds TPP roles only (its software statements
+ * and certificates carry its roles, and ASPSP is no TPP's), a bank holds ASPSP and may hold TPP
+ * roles beside it.
+ */
+const ROLES_OF_TYPE: Record<
+  OrganisationRecord['OrganisationType'],
+  (roles: SoftwareRole[]) => string | undefined
+> = {
+  tpp: (roles) =>
+    roles.includes('ASPSP')
+      ? 'Roles must not hold ASPSP for a tpp organisation (AISP, PISP, CBPII)'
+      : undefined,
+  aspsp: (roles) => (roles.includes('ASPSP') ? undefined : 'Roles must hold ASPSP for an aspsp organisation'),
+};
+
 function parseOrganisation(req: Request): OrganisationInput {
   const body = validateBody(jsonObject(req), ORGANISATION_CREATE);
   const roles = [...new Set(body.Roles as SoftwareRole[])];
+  const roleProblem = ROLES_OF_TYPE[body.OrganisationType as OrganisationRecord['OrganisationType']](roles);
+  if (roleProblem) throw new BadRequest(roleProblem);
   const contacts = parseContacts((body.Contacts as Record<string, unknown>[] | undefined) ?? []);
   return {
     OrganisationName: body.OrganisationName as string,
@@ -63,6 +82,12 @@ async function issueCredential(ctx: DirectoryContext, orgId: string): Promise<st
 export function createOrganisation(ctx: DirectoryContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const input = parseOrganisation(req);
+    // The unversioned POST /organisation/{OrganisationType} names the type in its path too.
+    const inPath = req.params.OrganisationType;
+    if (inPath !== undefined && inPath !== input.OrganisationType)
+      throw new BadRequest(
+        `OrganisationType ${input.OrganisationType} is not the type in the path (${inPath})`,
+      );
     const id = newOrganisationId();
     const now = ctx.now().toISOString();
     const org: OrganisationRecord = {
@@ -76,7 +101,15 @@ export function createOrganisation(ctx: DirectoryContext) {
     // Both writes join one group commit (one fsync) and are durable before the answer; the
     // organisation is queued first, so a crash can lose its credential but never keep a
     // credential without its organisation.
-    const [, token] = await Promise.all([ctx.repo.putOrganisation(org), issueCredential(ctx, id)]);
+    const [, token] = await withNewOrganisationIdentifier(
+      ctx,
+      org.OrganisationIdentifier,
+      (holder) =>
+        new Conflict(
+          `OrganisationIdentifier ${org.OrganisationIdentifier} is ${holder ? `the identifier of organisation ${holder}` : 'being given to another organisation'} already`,
+        ),
+      () => Promise.all([ctx.repo.putOrganisation(org), issueCredential(ctx, id)]),
+    );
     res.location(`/admin/organisations/${id}`);
     sendJson(req, res, 201, { ...adminOrganisationView(org), AccessToken: token }, [MEDIA.json]);
   };
