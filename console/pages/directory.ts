@@ -82,7 +82,7 @@ export function directoryPages(ctx: ConsoleContext): Router {
         <input type="hidden" name="_csrf" value="${csrf}">
         <label>Name <input type="text" name="name" required maxlength="140" value="Workshop TPP ${req.consoleSession!.number}"></label>
         <label>Type <select name="type"><option value="tpp">TPP</option><option value="aspsp">ASPSP (bank)</option></select></label>
-        <fieldset><legend>Roles</legend>${ROLES.map(
+        <fieldset><legend>Roles (an ASPSP always gets the ASPSP role; a TPP may not have it)</legend>${ROLES.map(
           (role) =>
             html`<label><input type="checkbox" name="roles" value="${role}" ${role === 'AISP' ? html`checked` : ''}> ${role}</label>`,
         )}</fieldset>
@@ -92,10 +92,15 @@ export function directoryPages(ctx: ConsoleContext): Router {
   };
 
   const create: Handler = async (req, res) => {
-    const roles = ([] as unknown[]).concat(req.body.roles ?? []).map(String);
+    const type = field(req, 'type');
+    const ticked = ([] as unknown[]).concat(req.body.roles ?? []).map(String);
+    // A bank holds the ASPSP role (the directory refuses an aspsp without it): the form's Type
+    // says ASPSP already, so the role is added rather than the form sent back. A TPP that ticked
+    // ASPSP is left for the directory to refuse, with its message.
+    const roles = type === 'aspsp' && !ticked.includes('ASPSP') ? [...ticked, 'ASPSP'] : ticked;
     const created = await dir.json<Organisation & { AccessToken: string }>('POST', '/admin/organisations', {
       OrganisationName: field(req, 'name'),
-      OrganisationType: field(req, 'type'),
+      OrganisationType: type,
       Roles: roles,
       LegalName: `${field(req, 'name')} Ltd`,
     });

@@ -151,6 +151,33 @@ describe('CSRF', () => {
     expect(res.status).toBe(401);
   });
 
+  it('an ASPSP made with only AISP ticked gets the ASPSP role the directory requires of a bank', async () => {
+    const { cookie, csrf } = await signIn();
+    const res = await post(
+      '/directory/organisations',
+      { name: 'Console bank check', type: 'aspsp', roles: 'AISP', _csrf: csrf },
+      { cookie },
+    );
+    expect(res.status).toBe(303);
+    const agent = new Agent({ connect: { ca: t.sb.caBundle } });
+    try {
+      const list = await request(`${t.sb.directory.url}/admin/organisations`, {
+        dispatcher: agent,
+        headers: { authorization: `Bearer ${t.sb.directory.adminToken}` },
+      });
+      const orgs = (await list.body.json()) as {
+        OrganisationName: string;
+        OrganisationType: string;
+        Roles: string[];
+      }[];
+      const bank = orgs.find((o) => o.OrganisationName === 'Console bank check');
+      expect(bank).toMatchObject({ OrganisationType: 'aspsp' });
+      expect([...bank!.Roles].sort()).toEqual(['AISP', 'ASPSP']);
+    } finally {
+      await agent.close();
+    }
+  });
+
   it('with the token the same form works', async () => {
     const { cookie, csrf } = await signIn();
     const res = await post(
