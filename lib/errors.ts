@@ -66,12 +66,26 @@ export class PayloadTooLarge extends HttpError {
   }
 }
 
+/**
+ * A media type as RFC 9110 §8.3.1 writes one (type "/" subtype, token characters, optional
+ * parameters), at most 100 characters: only such a Content-Type is quoted back to its caller.
+ */
+const MEDIA_TYPE_SHOWN =
+  /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:\s*;\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+=(?:[!#$%&'*+.^_`|~0-9A-Za-z-]+|"[^"\\]*"))*$/;
+
 export class UnsupportedMediaType extends HttpError {
   constructor(got: string | undefined, accepted: string[]) {
+    // The header is the caller's text (up to Node's 16 KiB of header): quoted only when it reads
+    // as a media type, so an answer never carries back whatever a caller wrote there.
+    const shown = !got
+      ? '(none)'
+      : got.length <= 100 && MEDIA_TYPE_SHOWN.test(got)
+        ? `'${got}'`
+        : '(not a media type)';
     super(
       415,
       'unsupported_media_type',
-      `Content-Type ${got ? `'${got}'` : '(none)'} is not accepted; use one of: ${accepted.join(', ')}`,
+      `Content-Type ${shown} is not accepted; use one of: ${accepted.join(', ')}`,
     );
   }
 }
