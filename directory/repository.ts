@@ -70,6 +70,12 @@ export class DirectoryRepository {
    * written): what is built from them may be kept while it stands.
    */
   keysRevision = 0;
+  /**
+   * OrganisationId → the {@link keysRevision} of the last write of one of its certificates (none
+   * since start: 0). Every certificate of an organisation's listings is one of its own, so what is
+   * built from them may be kept while this stands; other organisations' writes leave it alone.
+   */
+  private readonly certificatesWritten = new Map<string, number>();
 
   /**
    * A repository over `store`. Unless `index` is false, its indexes are built
@@ -218,8 +224,24 @@ export class DirectoryRepository {
   allCertificates(): CertificateRecord[] {
     return this.store.list<CertificateRecord>(COLLECTIONS.certificates);
   }
+  /** The kids of {@link certificatesOfOrganisation}, reading no record. */
+  certificateKidsOfOrganisation(orgId: string): string[] {
+    return [...(this.certsByOrg.get(orgId) ?? [])];
+  }
+  /** The kids of {@link certificatesOfSoftware}, reading no record. */
+  certificateKidsOfSoftware(ssId: string): string[] {
+    return [...(this.certsBySoftware.get(ssId) ?? [])];
+  }
+  /**
+   * Moves whenever one of the organisation's certificates is written (issued, revoked,
+   * associated or not): its certificate listings built at one value stand until it moves.
+   */
+  certificatesRevisionOf(orgId: string): number {
+    return this.certificatesWritten.get(orgId) ?? 0;
+  }
   putCertificate(cert: CertificateRecord): Promise<void> {
     this.keysRevision++;
+    this.certificatesWritten.set(cert.OrganisationId, this.keysRevision);
     const previous = this.certificate(cert.kid);
     if (previous) for (const ss of previous.Associations) this.certsBySoftware.get(ss)?.delete(cert.kid);
     this.indexCertificate(cert);
