@@ -10,7 +10,8 @@ import { softwareStatementInPath } from './software-statements.js';
 
 /**
  * Bytes of certificate listings kept over all organisations: about 19,000 certificates' views
- * (each ≈3.4 KB with its x5c), so two listings of an organisation at its default limit of 10,000.
+ * (each ≈3.4 KB with its x5c), so the whole listing of an organisation at its default limit of
+ * 10,000 (34 MB) and more.
  */
 export const MAX_KEPT_LISTING_BYTES = 64 * 1024 * 1024;
 
