@@ -30,9 +30,15 @@ export interface KeptListings {
    * the same listing and revision share one build.
    */
   listing<T>(request: ListingRequest<T>): Promise<BuiltListing>;
-  /** Listings kept and their bytes (never more than the bound). */
+  /** Listings kept and what they weigh: their bytes plus {@link ENTRY_BYTES} each (never more than the bound). */
   kept(): { listings: number; bytes: number };
 }
+
+/**
+ * What a kept listing weighs besides its bytes (its key, entry and pieces): so that listings
+ * kept stay bounded in number too, however small (an empty one is a dozen bytes).
+ */
+export const ENTRY_BYTES = 512;
 
 /** A piece of the body is cut once it holds this many characters. */
 const CHUNK_CHARS = 256 * 1024;
@@ -64,33 +70,34 @@ async function build<T>(request: ListingRequest<T>, revision: number): Promise<B
 }
 
 /**
- * Listings built once and kept while their revision stands, at most `maxBytes` of them in all
- * (the least recently asked for going first; a listing larger than that is built for each asker
- * and not kept). Builds run in slices, so that a listing of thousands of records never holds the
+ * Listings built once and kept while their revision stands, weighing at most `maxBytes` in all
+ * (the least recently asked for going first; a listing heavier than that is built for each
+ * asker and not kept). Builds run in slices, so that a listing of thousands of records never holds the
  * event loop for long, whether it is kept or not.
  */
 export function keptListings(options: { maxBytes: number }): KeptListings {
   const kept = new Map<string, BuiltListing>();
   const building = new Map<string, { revision: number; done: Promise<BuiltListing> }>();
   let keptBytes = 0;
+  const weight = (listing: BuiltListing) => listing.bytes + ENTRY_BYTES;
   const forget = (key: string): void => {
     const old = kept.get(key);
     if (!old) return;
     kept.delete(key);
-    keptBytes -= old.bytes;
+    keptBytes -= weight(old);
   };
   const keep = (key: string, listing: BuiltListing): void => {
     const old = kept.get(key);
     // a build started before a newer one but finished after it does not replace it
     if (old && old.revision > listing.revision) return;
     forget(key);
-    if (listing.bytes > options.maxBytes) return;
+    if (weight(listing) > options.maxBytes) return;
     for (const [k] of kept) {
-      if (keptBytes + listing.bytes <= options.maxBytes) break;
+      if (keptBytes + weight(listing) <= options.maxBytes) break;
       forget(k);
     }
     kept.set(key, listing);
-    keptBytes += listing.bytes;
+    keptBytes += weight(listing);
   };
   return {
     listing<T>(request: ListingRequest<T>): Promise<BuiltListing> {

@@ -1,6 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { type BuiltListing, keptListings, type ListingRequest } from '../../directory/kept-listings.js';
+import {
+  type BuiltListing,
+  ENTRY_BYTES,
+  keptListings,
+  type ListingRequest,
+} from '../../directory/kept-listings.js';
 
 /** `{"items":[…]}` of `n` items of `size` characters each, built as `revision`, counting the renders. */
 function request(key: string, revision: number, n: number, size = 10, renders = { count: 0 }) {
@@ -52,7 +57,7 @@ describe('kept listings', () => {
     const next = await listings.listing(request('a', 2, 10, 10, renders));
     expect(next.revision).toBe(2);
     expect(renders.count).toBe(20);
-    expect(listings.kept()).toEqual({ listings: 1, bytes: next.bytes });
+    expect(listings.kept()).toEqual({ listings: 1, bytes: next.bytes + ENTRY_BYTES });
   });
 
   it('a build started before a newer one and finished after it does not replace it', async () => {
@@ -73,7 +78,7 @@ describe('kept listings', () => {
   it('hold at most maxBytes, the least recently asked for going first, and never one larger than that', async () => {
     const sizeOf = async (n: number) =>
       (await keptListings({ maxBytes: 1e9 }).listing(request('x', 1, n))).bytes;
-    const each = await sizeOf(20);
+    const each = (await sizeOf(20)) + ENTRY_BYTES;
     const listings = keptListings({ maxBytes: each * 3 });
     const renders = { count: 0 };
     for (const key of ['a', 'b', 'c']) await listings.listing(request(key, 1, 20, 10, renders));
@@ -88,12 +93,19 @@ describe('kept listings', () => {
     await listings.listing(request('b', 1, 20, 10, renders));
     expect(renders.count).toBe(20); // gone first, built again
 
-    const huge = await listings.listing(request('huge', 1, 200));
+    const huge = await listings.listing(request('huge', 1, 400));
     expect(huge.bytes).toBeGreaterThan(each * 3);
     expect(listings.kept().bytes).toBeLessThanOrEqual(each * 3);
     renders.count = 0;
-    await listings.listing(request('huge', 1, 200, 10, renders));
-    expect(renders.count).toBe(200); // not kept
+    await listings.listing(request('huge', 1, 400, 10, renders));
+    expect(renders.count).toBe(400); // not kept
+  });
+
+  it('count each listing kept as at least ENTRY_BYTES, so that empty ones stay bounded in number', async () => {
+    const listings = keptListings({ maxBytes: 10 * ENTRY_BYTES + 200 });
+    for (let i = 0; i < 1000; i++) await listings.listing(request(`empty${i}`, 1, 0));
+    expect(listings.kept().listings).toBeLessThanOrEqual(10);
+    expect(listings.kept().bytes).toBeLessThanOrEqual(10 * ENTRY_BYTES + 200);
   });
 
   it('give the event loop back while a long listing is built', async () => {
