@@ -32,12 +32,11 @@ import {
   listAuthorisationServers,
   updateAuthorisationServer,
 } from './routes/authorisation-servers.js';
+import { listOrganisationCertificates, listSoftwareCertificates } from './routes/certificate-listings.js';
 import {
   associateCertificate,
   getAssociatedCertificate,
   getCertificate,
-  listOrganisationCertificates,
-  listSoftwareCertificates,
   revokeCertificate,
   uploadOrganisationCsr,
   uploadSoftwareCsr,

@@ -66,10 +66,19 @@ export class DirectoryRepository {
   /** kid → serial and revocation time of each revoked certificate: the CRL's entries, without reading every certificate. */
   private readonly revoked = new Map<string, RevokedEntry>();
   /**
-   * Counts the writes that can change a keystore file (a certificate or a software statement
-   * written): what is built from them may be kept while it stands.
+   * Counts the writes that can change a keystore file or a certificate listing (a certificate or
+   * a software statement written); each organisation's last one is what
+   * {@link keysRevisionOf} and {@link certificatesRevisionOf} answer.
    */
   keysRevision = 0;
+  /**
+   * OrganisationId → the {@link keysRevision} of the last write of one of its certificates (none
+   * since start: 0). Every certificate of an organisation's listings is one of its own, so what is
+   * built from them may be kept while this stands; other organisations' writes leave it alone.
+   */
+  private readonly certificatesWritten = new Map<string, number>();
+  /** OrganisationId → the {@link keysRevision} of the last write of one of its certificates or software statements. */
+  private readonly keysWritten = new Map<string, number>();
 
   /**
    * A repository over `store`. Unless `index` is false, its indexes are built
@@ -175,6 +184,7 @@ export class DirectoryRepository {
   }
   putSoftwareStatement(ss: SoftwareStatementRecord): Promise<void> {
     this.keysRevision++;
+    this.keysWritten.set(ss.OrganisationId, this.keysRevision);
     addTo(this.softwareByOrg, ss.OrganisationId, ss.Id);
     return this.store.put(COLLECTIONS.softwareStatements, ss.Id, ss);
   }
@@ -218,8 +228,32 @@ export class DirectoryRepository {
   allCertificates(): CertificateRecord[] {
     return this.store.list<CertificateRecord>(COLLECTIONS.certificates);
   }
+  /** The kids of {@link certificatesOfOrganisation}, reading no record. */
+  certificateKidsOfOrganisation(orgId: string): string[] {
+    return [...(this.certsByOrg.get(orgId) ?? [])];
+  }
+  /** The kids of {@link certificatesOfSoftware}, reading no record. */
+  certificateKidsOfSoftware(ssId: string): string[] {
+    return [...(this.certsBySoftware.get(ssId) ?? [])];
+  }
+  /**
+   * Moves whenever one of the organisation's certificates is written (issued, revoked,
+   * associated or not): its certificate listings built at one value stand until it moves.
+   */
+  certificatesRevisionOf(orgId: string): number {
+    return this.certificatesWritten.get(orgId) ?? 0;
+  }
+  /**
+   * Moves whenever one of the organisation's certificates or software statements is written:
+   * its keystore files (whose keys depend on both) built at one value stand until it moves.
+   */
+  keysRevisionOf(orgId: string): number {
+    return this.keysWritten.get(orgId) ?? 0;
+  }
   putCertificate(cert: CertificateRecord): Promise<void> {
     this.keysRevision++;
+    this.certificatesWritten.set(cert.OrganisationId, this.keysRevision);
+    this.keysWritten.set(cert.OrganisationId, this.keysRevision);
     const previous = this.certificate(cert.kid);
     if (previous) for (const ss of previous.Associations) this.certsBySoftware.get(ss)?.delete(cert.kid);
     this.indexCertificate(cert);

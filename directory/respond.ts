@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { MethodNotAllowed } from '../lib/errors.js';
 import { negotiate } from '../lib/http/index.js';
@@ -42,6 +44,32 @@ export function sendText(req: Request, res: Response, status: number, type: stri
   res.setHeader('Content-Length', bytes.length);
   if (req.method === 'HEAD') res.end();
   else res.end(bytes);
+}
+
+/**
+ * `sendText` of a body already encoded, in pieces: each is written once the connection has taken
+ * the one before (a body of megabytes is not encrypted and queued in one go). A client that goes
+ * away mid-body ends the sending, not in an error.
+ */
+export async function sendChunks(
+  req: Request,
+  res: Response,
+  status: number,
+  type: string,
+  body: { chunks: Buffer[]; bytes: number },
+): Promise<void> {
+  res.statusCode = status;
+  res.setHeader('Content-Type', `${type}; charset=utf-8`);
+  res.setHeader('Content-Length', body.bytes);
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  try {
+    await pipeline(Readable.from(body.chunks), res);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw err;
+  }
 }
 
 /** Terminal handler for a route's other methods: 405 with Allow. */

@@ -49,7 +49,8 @@ const PSD2_ROLE: Record<SoftwareRole, Psd2Role> = {
   CBPII: 'PSP_IC',
 };
 
-function certificateTypeInPath(req: Request, allowed: readonly string[]): CertificateType {
+/** The {CertificateType} of the path, one of `allowed` (else 400). */
+export function certificateTypeInPath(req: Request, allowed: readonly string[]): CertificateType {
   const type = String(req.params.CertificateType);
   if (!allowed.includes(type)) {
     throw new BadRequest(`certificate type '${type}' is not one of: ${allowed.join(', ')}`);
@@ -203,33 +204,6 @@ export function uploadOrganisationCsr(ctx: DirectoryContext) {
     const type = certificateTypeInPath(req, ORGANISATION_CERT_TYPES);
     const csr = parseUploadedCsr(req);
     respondCreated(ctx, req, res, await issueAndStore(ctx, type, csr, org));
-  };
-}
-
-function sendKeys(ctx: DirectoryContext, req: Request, res: Response, certs: CertificateRecord[]): void {
-  sendJson(req, res, 200, { keys: certs.map((c) => certificateView(ctx, c)) }, [MEDIA.jwkSet, MEDIA.json]);
-}
-
-/** GET /v2.1/organisation/{id}/certificate[/{type}]: every certificate of the organisation (all types). */
-export function listOrganisationCertificates(ctx: DirectoryContext) {
-  return (req: Request, res: Response): void => {
-    const org = organisationInPath(ctx, req, 'read');
-    const type = req.params.CertificateType ? certificateTypeInPath(req, ORGANISATION_CERT_TYPES) : undefined;
-    const certs = ctx.repo
-      .certificatesOfOrganisation(org.OrganisationId)
-      .filter((c) => (type ? c.type === type : true));
-    sendKeys(ctx, req, res, certs);
-  };
-}
-
-/** GET …/software-statement/{id}/certificate[/{type}]. */
-export function listSoftwareCertificates(ctx: DirectoryContext) {
-  return (req: Request, res: Response): void => {
-    const org = organisationInPath(ctx, req, 'read');
-    const ss = softwareStatementInPath(ctx, req, org);
-    const type = req.params.CertificateType ? certificateTypeInPath(req, SOFTWARE_CERT_TYPES) : undefined;
-    const certs = ctx.repo.certificatesOfSoftware(ss.Id).filter((c) => (type ? c.type === type : true));
-    sendKeys(ctx, req, res, certs);
   };
 }
 

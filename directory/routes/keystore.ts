@@ -2,27 +2,15 @@ import type { Request, Response } from 'express';
 import { NotFound } from '../../lib/errors.js';
 import { negotiate } from '../../lib/http/index.js';
 import type { DirectoryContext } from '../context.js';
+import { keptListings } from '../kept-listings.js';
 import type { CertificateRecord } from '../model.js';
-import { MEDIA, sendJson, sendText } from '../respond.js';
+import { MEDIA, sendChunks, sendJson } from '../respond.js';
 import { certificateJwk } from '../views/certificate.js';
 
 /** A JWKS as application/json, cacheable for a minute (as the OB keystore's files). */
 function sendJwks(req: Request, res: Response, keys: Record<string, unknown>[]): void {
   res.setHeader('Cache-Control', 'max-age=60');
   sendJson(req, res, 200, { keys }, [MEDIA.json]);
-}
-
-/** `sendJwks` of a JWKS already serialised. */
-function sendJwksText(req: Request, res: Response, text: string): void {
-  res.setHeader('Cache-Control', 'max-age=60');
-  sendText(req, res, 200, negotiate(req, [MEDIA.json]), text);
-}
-
-/** A revoked JWKS file as built: the keys' revision it was built at, its number of keys, its text. */
-interface KeptFile {
-  revision: number;
-  keys: number;
-  text: string;
 }
 
 /** GET /keystore/openbanking.jwks: the directory's SSA signing key(s). */
@@ -52,7 +40,7 @@ export function organisationKeystore(ctx: DirectoryContext) {
       return;
     }
     const jwks = /^(.+)\.jwks$/.exec(file);
-    const certs = jwks ? jwksCertificates(ctx, orgId, jwks[1], 'Active') : undefined;
+    const certs = jwks ? jwksCertificates(ctx, orgId, jwks[1]) : undefined;
     if (!certs) throw new NotFound(`no keystore file ${file}`);
     sendJwks(
       req,
@@ -63,78 +51,76 @@ export function organisationKeystore(ctx: DirectoryContext) {
 }
 
 /**
- * The keys of `{id}.jwks` in an organisation's keystore: its organisation
- * certificates (id = the organisation) or one software statement's, with the
- * given status. A deactivated software statement has no active keys: all its
- * keys are listed as revoked. Undefined when there is no such file.
+ * The active keys of `{id}.jwks` in an organisation's keystore: its organisation certificates
+ * (id = the organisation) or one software statement's. A deactivated software statement has no
+ * active keys. Undefined when there is no such file.
  */
-function jwksCertificates(
-  ctx: DirectoryContext,
-  orgId: string,
-  id: string,
-  status: 'Active' | 'Revoked',
-): CertificateRecord[] | undefined {
+function jwksCertificates(ctx: DirectoryContext, orgId: string, id: string): CertificateRecord[] | undefined {
   if (id === orgId) {
-    return (
-      status === 'Active'
-        ? ctx.repo.activeCertificatesOfOrganisation(orgId)
-        : ctx.repo.certificatesOfOrganisation(orgId)
-    ).filter((c) => !c.SoftwareStatementId && c.status === status);
+    return ctx.repo.activeCertificatesOfOrganisation(orgId).filter((c) => !c.SoftwareStatementId);
   }
   const ss = ctx.repo.softwareStatement(id);
   if (!ss || ss.OrganisationId !== orgId) return undefined;
-  if (status === 'Active') return ss.Active ? ctx.repo.activeCertificatesOfSoftware(id) : [];
-  const certs = ctx.repo.certificatesOfSoftware(id);
-  if (!ss.Active) return certs;
-  return certs.filter((c) => c.status === status);
+  return ss.Active ? ctx.repo.activeCertificatesOfSoftware(id) : [];
 }
 
-/** Revoked keys kept at most, over all kept revoked JWKS files of a directory (each ≈3 KB with its x5c); the oldest built go first. */
-export const MAX_KEPT_REVOKED_KEYS = 20_000;
+/**
+ * The keys of `revoked/{id}.jwks`: the certificates to look at (kids, no record read) and which
+ * of them are in the file. The organisation's file has its revoked organisation certificates; a
+ * software statement's has its revoked ones, or all of them once it is deactivated. Undefined
+ * when there is no such file.
+ */
+function revokedJwksKeys(
+  ctx: DirectoryContext,
+  orgId: string,
+  id: string,
+): { kids: () => string[]; listed: (cert: CertificateRecord) => boolean } | undefined {
+  if (id === orgId) {
+    return {
+      kids: () => ctx.repo.certificateKidsOfOrganisation(orgId),
+      listed: (c) => !c.SoftwareStatementId && c.status === 'Revoked',
+    };
+  }
+  const ss = ctx.repo.softwareStatement(id);
+  if (!ss || ss.OrganisationId !== orgId) return undefined;
+  return {
+    kids: () => ctx.repo.certificateKidsOfSoftware(id),
+    listed: ss.Active ? (c) => c.status === 'Revoked' : () => true,
+  };
+}
+
+/** Bytes of revoked JWKS files kept over all organisations: about 20,000 revoked keys (each ≈3 KB with its x5c). */
+export const MAX_KEPT_REVOKED_BYTES = 64 * 1024 * 1024;
 
 /**
  * GET /keystore/{org}/revoked/{id}.jwks: revoked keys of the organisation or of one software
  * statement. The file is public and an organisation may have thousands of revoked certificates
- * (up to its limit), each to be read and turned into a JWK, so a file once built is kept while no
- * certificate or software statement has been written since (`keysRevision`): a caller asking for
- * it in a loop costs a map lookup, not thousands of record reads.
+ * (up to its limit), each to be read and turned into a JWK, so a file is built in slices (the
+ * event loop given back every few milliseconds) and kept while none of the organisation's
+ * certificates or software statements has been written since (`keysRevisionOf`): a caller asking
+ * for it in a loop costs a map lookup, not thousands of record reads, and other organisations'
+ * writes leave it standing.
  */
 export function revokedKeystore(ctx: DirectoryContext) {
-  const kept = new Map<string, KeptFile>();
-  let keptKeys = 0;
-  // an empty file weighs one key, so that files kept stay bounded in number too
-  const weight = (f: KeptFile) => Math.max(1, f.keys);
-  const keep = (key: string, file: KeptFile): void => {
-    const old = kept.get(key);
-    if (old) {
-      kept.delete(key);
-      keptKeys -= weight(old);
-    }
-    if (weight(file) > MAX_KEPT_REVOKED_KEYS) return;
-    for (const [k, f] of kept) {
-      if (keptKeys + weight(file) <= MAX_KEPT_REVOKED_KEYS) break;
-      kept.delete(k);
-      keptKeys -= weight(f);
-    }
-    kept.set(key, file);
-    keptKeys += weight(file);
-  };
-  return (req: Request, res: Response): void => {
+  const kept = keptListings({ maxBytes: MAX_KEPT_REVOKED_BYTES });
+  return async (req: Request, res: Response): Promise<void> => {
     const orgId = String(req.params.org);
-    const match = /^(.+)\.jwks$/.exec(String(req.params.file));
-    const key = `${orgId}/${match?.[1] ?? ''}`;
-    const hit = kept.get(key);
-    if (match && hit && hit.revision === ctx.repo.keysRevision) {
-      sendJwksText(req, res, hit.text);
-      return;
-    }
-    const revision = ctx.repo.keysRevision;
-    const certs =
-      match && ctx.repo.organisation(orgId) ? jwksCertificates(ctx, orgId, match[1], 'Revoked') : undefined;
-    if (!certs) throw new NotFound('no such keystore file');
-    const text = JSON.stringify({ keys: certs.map((c) => certificateJwk(ctx, c)) });
-    keep(key, { revision, keys: certs.length, text });
-    sendJwksText(req, res, text);
+    const id = /^(.+)\.jwks$/.exec(String(req.params.file))?.[1];
+    const keys =
+      id !== undefined && ctx.repo.organisation(orgId) ? revokedJwksKeys(ctx, orgId, id) : undefined;
+    if (!keys) throw new NotFound('no such keystore file');
+    const file = await kept.listing({
+      key: `${orgId}/${id}`,
+      revision: ctx.repo.keysRevisionOf(orgId),
+      items: keys.kids,
+      render: (kid) => {
+        const cert = ctx.repo.certificate(kid);
+        return cert && keys.listed(cert) ? JSON.stringify(certificateJwk(ctx, cert)) : undefined;
+      },
+      member: 'keys',
+    });
+    res.setHeader('Cache-Control', 'max-age=60');
+    await sendChunks(req, res, 200, negotiate(req, [MEDIA.json]), file);
   };
 }
 
