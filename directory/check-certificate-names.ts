@@ -46,9 +46,8 @@ function namesOf(cert: CertificateRecord): string[] {
 /** Names the sandbox's own services answer on: the directory's, loopback, and those in the banks' certificates. */
 function reservedNames(ctx: DirectoryContext): Set<string> {
   const reserved = new Set([normalise(ctx.config.host), normalise(new URL(ctx.baseUrl).hostname)]);
-  for (const org of ctx.repo.organisations()) {
-    if (org.OrganisationType !== 'aspsp') continue;
-    for (const cert of ctx.repo.certificatesOfOrganisation(org.OrganisationId)) {
+  for (const orgId of ctx.repo.aspspOrganisationIds()) {
+    for (const cert of ctx.repo.certificatesOfOrganisation(orgId)) {
       if (cert.status === 'Active' && NAMED_TYPES.has(cert.type))
         for (const n of namesOf(cert)) reserved.add(n);
     }

@@ -22,8 +22,8 @@ export async function withNewOrganisationIdentifier<T>(
     pending.set(ctx.repo, claimed);
   }
   if (claimed.has(identifier)) throw refuse(undefined);
-  const holder = ctx.repo.organisations().find((o) => o.OrganisationIdentifier === identifier);
-  if (holder) throw refuse(holder.OrganisationId);
+  const holder = ctx.repo.organisationWithIdentifier(identifier);
+  if (holder) throw refuse(holder);
   claimed.add(identifier);
   try {
     return await create();

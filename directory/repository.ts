@@ -59,6 +59,10 @@ export class DirectoryRepository {
   private readonly certsByOrg = new Map<string, Set<string>>();
   private readonly certsBySoftware = new Map<string, Set<string>>();
   private readonly softwareByOrg = new Map<string, Set<string>>();
+  /** OrganisationIdentifier (2.5.4.97) → OrganisationId: one organisation per identifier. */
+  private readonly orgByIdentifier = new Map<string, string>();
+  /** The ids of the aspsp organisations. */
+  private readonly aspspOrgs = new Set<string>();
   /** OAuth ClientID → OrganisationId. */
   private readonly oauthClientIds = new Map<string, string>();
   /** Serial (lowercase hex) → kid, for the OCSP responder. */
@@ -89,6 +93,8 @@ export class DirectoryRepository {
     options: { index?: boolean } = {},
   ) {
     if (options.index === false) return;
+    for (const [, org] of store.entries<OrganisationRecord>(COLLECTIONS.organisations))
+      this.indexOrganisation(org);
     for (const [, cert] of store.entries<CertificateRecord>(COLLECTIONS.certificates))
       this.indexCertificate(cert);
     for (const [, ss] of store.entries<SoftwareStatementRecord>(COLLECTIONS.softwareStatements))
@@ -104,6 +110,9 @@ export class DirectoryRepository {
    */
   static async open(store: Store): Promise<DirectoryRepository> {
     const repo = new DirectoryRepository(store, { index: false });
+    await inSlices(store.entries<OrganisationRecord>(COLLECTIONS.organisations), ([, org]) =>
+      repo.indexOrganisation(org),
+    );
     await inSlices(store.entries<CertificateRecord>(COLLECTIONS.certificates), ([, cert]) =>
       repo.indexCertificate(cert),
     );
@@ -113,6 +122,12 @@ export class DirectoryRepository {
     for (const c of store.list<OAuthClientRecord>(COLLECTIONS.oauthClients))
       repo.oauthClientIds.set(c.ClientID, c.OrganisationId);
     return repo;
+  }
+
+  private indexOrganisation(org: OrganisationRecord): void {
+    this.orgByIdentifier.set(org.OrganisationIdentifier, org.OrganisationId);
+    if (org.OrganisationType === 'aspsp') this.aspspOrgs.add(org.OrganisationId);
+    else this.aspspOrgs.delete(org.OrganisationId);
   }
 
   private indexCertificate(cert: CertificateRecord): void {
@@ -136,7 +151,19 @@ export class DirectoryRepository {
     return this.store.list<OrganisationRecord>(COLLECTIONS.organisations);
   }
   putOrganisation(org: OrganisationRecord): Promise<void> {
+    const before = this.organisation(org.OrganisationId);
+    if (before && before.OrganisationIdentifier !== org.OrganisationIdentifier)
+      this.orgByIdentifier.delete(before.OrganisationIdentifier);
+    this.indexOrganisation(org);
     return this.store.put(COLLECTIONS.organisations, org.OrganisationId, org);
+  }
+  /** The id of the organisation whose OrganisationIdentifier this is, reading no record. */
+  organisationWithIdentifier(identifier: string): string | undefined {
+    return this.orgByIdentifier.get(identifier);
+  }
+  /** The ids of the aspsp organisations, reading no record. */
+  aspspOrganisationIds(): string[] {
+    return [...this.aspspOrgs];
   }
 
   // credentials
