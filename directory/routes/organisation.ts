@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { organisationInPath } from '../auth.js';
 import type { DirectoryContext } from '../context.js';
+import type { OrganisationRecord } from '../model.js';
 import { MEDIA, sendJson } from '../respond.js';
 import { scimOrganisationView } from '../views/organisation.js';
 
@@ -22,8 +23,15 @@ export function listOrganisations(ctx: DirectoryContext) {
     const principal = req.principal!;
     // The unversioned GET /organisation/{OrganisationType} lists one type only.
     const type = req.params.OrganisationType;
-    const visible = ctx.repo
-      .organisations()
+    // An organisation sees itself and the banks: read from the indexes, so that a TPP asking in a
+    // loop never makes the directory read every organisation (one more with every scenario run).
+    const candidates =
+      principal.kind === 'admin'
+        ? ctx.repo.organisations()
+        : [...new Set([principal.organisationId, ...ctx.repo.aspspOrganisationIds()])]
+            .map((id) => ctx.repo.organisation(id))
+            .filter((o): o is OrganisationRecord => o !== undefined);
+    const visible = candidates
       .filter((o) => type === undefined || o.OrganisationType === type)
       .filter(
         (o) =>

@@ -38,6 +38,37 @@ describe('organisation indexes', () => {
     }
   });
 
+  it("a TPP's listing of organisations shows itself and the banks, reading no other organisation", async () => {
+    const me = await createOrganisation(d, { OrganisationName: 'Listing TPP' });
+    const other = await createOrganisation(d, { OrganisationName: 'Other TPP' });
+    const bank = await createOrganisation(d, {
+      OrganisationName: 'Listing bank',
+      OrganisationType: 'aspsp',
+      Roles: ['ASPSP'],
+    });
+    const listed = vi.spyOn(d.ctx.repo, 'organisations');
+    try {
+      const res = await request(d.app).get('/v2.1/organisation').set('Authorization', `Bearer ${me.token}`);
+      expect(res.status).toBe(200);
+      const ids = (res.body.Resources as { id?: string; OrganisationId?: string }[]).map((r) =>
+        JSON.stringify(r),
+      );
+      expect(ids.some((r) => r.includes(me.id))).toBe(true);
+      expect(ids.some((r) => r.includes(bank.id))).toBe(true);
+      expect(ids.some((r) => r.includes(other.id))).toBe(false);
+      expect(res.body.totalResults).toBe(res.body.Resources.length);
+      expect(listed).not.toHaveBeenCalled();
+      // the admin still sees every organisation
+      const all = await request(d.app)
+        .get('/v2.1/organisation')
+        .set('Authorization', `Bearer ${d.adminToken}`);
+      expect(all.status).toBe(200);
+      expect(JSON.stringify(all.body.Resources)).toContain(other.id);
+    } finally {
+      listed.mockRestore();
+    }
+  });
+
   it('are rebuilt from the store at start, in slices or at once', async () => {
     await createOrganisation(d, { OrganisationIdentifier: 'PSDGB-FCA-900003' });
     const bank = await createOrganisation(d, { OrganisationType: 'aspsp', Roles: ['ASPSP'] });
