@@ -175,11 +175,11 @@ describe('up on a port already taken', () => {
 describe('temporary folders', () => {
   const sandboxDirs = (dir: string) => readdirSync(dir).filter((f) => f.startsWith('obmock-sandbox-'));
 
-  it('a scenarios run that fails to start removes its sandbox folder', async () => {
+  it('a scenarios run refused before it starts (an unknown profile: a configuration error, exit 2) leaves no sandbox folder', async () => {
     const tmp = join(work, 'tmp-fail');
     mkdirSync(tmp);
     const r = await obmock(['scenarios', '--bank', 'no-such-profile', '--only', 'DCR-001'], { TMPDIR: tmp });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain("unknown profile 'no-such-profile'");
     expect(sandboxDirs(tmp)).toEqual([]);
   });
