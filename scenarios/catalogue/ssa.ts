@@ -1,6 +1,6 @@
 import { CompactSign } from 'jose';
 import { decodeSsa, directoryCall, fetchSsa } from '../../tpp-client/index.js';
-import type { ScenarioContext } from '../context.js';
+import type { ScenarioContext, ScenarioTpp } from '../context.js';
 import type { Scenario } from '../types.js';
 import { strangerKey } from './stranger-key.js';
 
@@ -15,6 +15,25 @@ const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
 /** Registers the TPP with its valid request, the software statement being the one change. */
 async function registerWithSsa(t: ScenarioContext, what: string, ssa: string) {
   return t.step(`register with ${what}`, async () => t.register(await t.request({ softwareStatement: ssa })));
+}
+
+/**
+ * The positive twin of a scenario that changes a TPP of its own (`newTpp`) at the directory: that
+ * TPP's valid request, registered before the change. The `register` baseline shows only the main
+ * TPP registering; a bank that refuses the new one whatever (an organisation it has not onboarded,
+ * the ES256 key it signs with where the bank lists ES256) would refuse it after the change too,
+ * so the scenario is blocked. Not tried at a bank that refuses or returns a second registration
+ * of the same software (`duplicateRegistration`): the twin would change the answer it checks.
+ */
+async function expectNewTppRegisters(t: ScenarioContext, tpp: ScenarioTpp): Promise<void> {
+  if ((t.target.hints.duplicateRegistration ?? 'allow') !== 'allow') return;
+  const res = await t.step('register its valid request first (the positive twin)', async () =>
+    t.register(await t.request({}, tpp), { tpp }),
+  );
+  if (!res.ok)
+    t.block(
+      `the new TPP's valid request was refused before the change: ${res.status} ${res.error} ${res.error_description ?? ''}`,
+    );
 }
 
 /** Problems with the software statement itself: signature, freshness, and the directory's say. */
@@ -116,6 +135,7 @@ export const ssa: Scenario[] = [
     async run(t) {
       const tpp = await t.step('onboard a TPP of its own', () => t.newTpp());
       const m = tpp.material;
+      await expectNewTppRegisters(t, tpp);
       await t.step('deactivate its software statement', () =>
         directoryCall(t.directory(tpp), 'deactivate the software statement', {
           method: 'PUT',
@@ -147,6 +167,7 @@ export const ssa: Scenario[] = [
     async run(t) {
       const tpp = await t.step('onboard a TPP of its own', () => t.newTpp());
       const m = tpp.material;
+      await expectNewTppRegisters(t, tpp);
       const admin = t.directoryPowers().adminToken;
       const dir = t.directory(tpp);
       const orgPath = `/admin/organisations/${m.organisationId}`;

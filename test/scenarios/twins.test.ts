@@ -17,6 +17,8 @@ interface Case {
   switches: Record<string, unknown>;
   /** Hints the run uses instead of the sandbox's (what a misconfigured run would send). */
   hints?: Target['hints'];
+  /** Changes the run's target (e.g. the TPPs its directory onboards). */
+  target?: (t: Target) => Target;
   /** A fault added to the bank before the run (docs/faults.md). */
   fault?: Record<string, unknown>;
   /** What the bank refuses, for the test's name. */
@@ -77,6 +79,26 @@ const CASES: Record<string, Case> = {
     inScenario: true,
     passed: ['MGMT-DELETE-no-token'],
   },
+  // A bank that refuses every TPP onboarded during the run (as one that lets in only the
+  // organisations it onboarded itself would): here each new TPP signs with a kid its software
+  // JWKS lacks. The main TPP registers (the `register` baseline passes); the scenarios that
+  // deactivate or suspend a TPP of their own must first see that TPP register.
+  'new-tpp': {
+    switches: {},
+    target: (t) => ({
+      ...t,
+      directory: t.directory && {
+        ...t.directory,
+        newTpp: async (o) => {
+          const m = await t.directory!.newTpp(o);
+          return { ...m, signing: { ...m.signing, kid: 'not-in-the-software-jwks' } };
+        },
+      },
+    }),
+    refuses: 'every TPP onboarded during the run (a kid its software JWKS lacks)',
+    blocked: ['SSA-software-deactivated', 'SSA-org-suspended'],
+    inScenario: true,
+  },
   // The consent endpoint's clock two hours ahead: every access token has expired there (401).
   consent: {
     switches: {},
@@ -119,7 +141,8 @@ beforeAll(async () => {
   sandbox = await startSandbox({ banks, keyPoolSize: 6 });
   for (const [id, c] of Object.entries(CASES)) {
     if (c.fault) sandbox.faults.add(c.fault as never, id);
-    const target = await sandbox.target(id);
+    const started = await sandbox.target(id);
+    const target = c.target ? c.target(started) : started;
     const ids = new Set([...c.blocked, ...(c.passed ?? [])]);
     summaries[id] = await runCatalogue(
       CATALOGUE.filter((s) => ids.has(s.id)),
