@@ -71,14 +71,6 @@ export const BASELINES: Baseline[] = [
       },
     }),
   ),
-  {
-    id: 'management',
-    title: 'a registered client gets a management token',
-    async run(t) {
-      const client = await t.step('register with a valid request', () => t.registerValid());
-      await t.step('management token', () => t.managementToken(client));
-    },
-  },
   // Each management operation with the client's own token: a refusal of the same call without a
   // token, with another's, for an unknown or deleted client counts only if this one goes through.
   {

@@ -18,21 +18,26 @@ async function registerWithSsa(t: ScenarioContext, what: string, ssa: string) {
 }
 
 /**
- * The positive twin of a scenario that changes a TPP of its own (`newTpp`) at the directory: that
- * TPP's valid request, registered before the change. The `register` baseline shows only the main
- * TPP registering; a bank that refuses the new one whatever (an organisation it has not onboarded,
- * the ES256 key it signs with where the bank lists ES256) would refuse it after the change too,
- * so the scenario is blocked. Not tried at a bank that refuses or returns a second registration
- * of the same software (`duplicateRegistration`): the twin would change the answer it checks.
+ * The positive twin of a scenario that changes a TPP of its own (`newTpp`) at the directory: a
+ * freshly onboarded TPP's valid request, registered before the change. The `register` baseline
+ * shows only the main TPP registering; a bank that refuses new TPPs whatever (an organisation it
+ * has not onboarded itself, the ES256 key they sign with where the bank lists ES256) would refuse
+ * the changed one too, so the scenario is blocked. `sameSoftware`: the twin is the scenario's own
+ * TPP, which is not tried at a bank that refuses or returns a second registration of the same
+ * software (`duplicateRegistration`): the twin would change the answer the scenario checks.
  */
-async function expectNewTppRegisters(t: ScenarioContext, tpp: ScenarioTpp): Promise<void> {
-  if ((t.target.hints.duplicateRegistration ?? 'allow') !== 'allow') return;
-  const res = await t.step('register its valid request first (the positive twin)', async () =>
+async function expectNewTppRegisters(
+  t: ScenarioContext,
+  tpp: ScenarioTpp,
+  sameSoftware: boolean,
+): Promise<void> {
+  if (sameSoftware && (t.target.hints.duplicateRegistration ?? 'allow') !== 'allow') return;
+  const res = await t.step("register a new TPP's valid request first (the positive twin)", async () =>
     t.register(await t.request({}, tpp), { tpp }),
   );
   if (!res.ok)
     t.block(
-      `the new TPP's valid request was refused before the change: ${res.status} ${res.error} ${res.error_description ?? ''}`,
+      `a freshly onboarded TPP's valid request was refused before any change: ${res.status} ${res.error} ${res.error_description ?? ''}`,
     );
 }
 
@@ -133,9 +138,14 @@ export const ssa: Scenario[] = [
     tags: ['register', 'negative', 'ssa', 'directory'],
     needs: ['jws-requests', 'ob-directory-trust', 'our-directory'],
     async run(t) {
+      // The twin is another TPP onboarded the same way: registering this one first would have the
+      // bank fetch (and may cache) the very software JWKS whose keys the deactivation removes.
+      const twin = await t.step('onboard a TPP the same way, for the positive twin', () =>
+        t.newTpp('TPP-2 (twin)'),
+      );
+      await expectNewTppRegisters(t, twin, false);
       const tpp = await t.step('onboard a TPP of its own', () => t.newTpp());
       const m = tpp.material;
-      await expectNewTppRegisters(t, tpp);
       await t.step('deactivate its software statement', () =>
         directoryCall(t.directory(tpp), 'deactivate the software statement', {
           method: 'PUT',
@@ -167,7 +177,7 @@ export const ssa: Scenario[] = [
     async run(t) {
       const tpp = await t.step('onboard a TPP of its own', () => t.newTpp());
       const m = tpp.material;
-      await expectNewTppRegisters(t, tpp);
+      await expectNewTppRegisters(t, tpp, true);
       const admin = t.directoryPowers().adminToken;
       const dir = t.directory(tpp);
       const orgPath = `/admin/organisations/${m.organisationId}`;
