@@ -1,3 +1,4 @@
+import { createConsent } from '../tpp-client/index.js';
 import type { ScenarioContext } from './context.js';
 import type { Need } from './records.js';
 
@@ -12,6 +13,9 @@ export interface Baseline {
   needs?: Need[];
   run(t: ScenarioContext): Promise<void>;
 }
+
+/** The token endpoint auth methods a negative scenario may authenticate with (one baseline each). */
+const TOKEN_METHODS = ['tls_client_auth', 'private_key_jwt', 'client_secret_basic'] as const;
 
 export const BASELINES: Baseline[] = [
   {
@@ -50,12 +54,75 @@ export const BASELINES: Baseline[] = [
       t.expectStatus(res, 200);
     },
   },
+  // The token endpoint with one auth method: the negatives that authenticate with that method
+  // (a wrong secret, a replayed or misaddressed assertion, another certificate) rest on it, not
+  // on the default method's token, which a bank refusing every assertion still issues.
+  ...TOKEN_METHODS.map(
+    (method): Baseline => ({
+      id: `token-${method}`,
+      title: `a client registered with ${method} gets a client-credentials token`,
+      needs: [method],
+      async run(t) {
+        const client = await t.step(`register with ${method}`, () =>
+          t.registerValid({ tokenEndpointAuthMethod: method }),
+        );
+        const res = await t.step(`client-credentials token (${method})`, () => t.token(client));
+        t.expectStatus(res, 200);
+      },
+    }),
+  ),
+  // Each management operation with the client's own token: a refusal of the same call without a
+  // token, with another's, for an unknown or deleted client counts only if this one goes through.
   {
-    id: 'management',
-    title: 'a registered client gets a management token',
+    id: 'management-get',
+    title: "GET /register/{ClientId} with the client's own management token → 200",
+    needs: ['management-get'],
     async run(t) {
       const client = await t.step('register with a valid request', () => t.registerValid());
-      await t.step('management token', () => t.managementToken(client));
+      const token = await t.step('management token', () => t.managementToken(client));
+      const res = await t.step('GET the client', () => t.getRegistration(client.client_id, token));
+      t.expectStatus(res, 200);
+    },
+  },
+  {
+    id: 'management-put',
+    title: "PUT /register/{ClientId} with the client's own management token and its valid request → 200",
+    needs: ['management-put'],
+    async run(t) {
+      const client = await t.step('register with a valid request', () => t.registerValid());
+      const token = await t.step('management token', () => t.managementToken(client));
+      const res = await t.step('PUT the valid request again', async () =>
+        t.updateRegistration(client.client_id, token, await t.request()),
+      );
+      t.expectStatus(res, 200);
+    },
+  },
+  {
+    id: 'management-delete',
+    title: "DELETE /register/{ClientId} with the client's own management token → 204",
+    needs: ['management-delete'],
+    async run(t) {
+      const client = await t.step('register with a valid request', () => t.registerValid());
+      const token = await t.step('management token', () => t.managementToken(client));
+      const res = await t.step('DELETE the client', () => t.deleteRegistration(client.client_id, token));
+      t.expectStatus(res, 204);
+    },
+  },
+  {
+    id: 'consent',
+    title: 'a client-credentials token (scope accounts) creates an account-access-consent → 201',
+    needs: ['consents'],
+    async run(t) {
+      const client = await t.step('register with a valid request', () => t.registerValid());
+      const token = await t.step('client-credentials token with scope accounts', async () => {
+        const res = await t.token(client, { scope: 'accounts' });
+        t.expectStatus(res, 200);
+        return res.ok ? res.token.access_token : '';
+      });
+      const res = await t.step('create an account-access-consent', () =>
+        createConsent(t.tpp.bank, token, { retry: false, resourceBaseUrl: t.target.hints.resourceBaseUrl }),
+      );
+      t.expectStatus(res, 201);
     },
   },
 ];

@@ -54,6 +54,16 @@ export class Skipped extends Error {
   }
 }
 
+/**
+ * A negative scenario whose positive twin (the same request without the defect) was refused
+ * in the scenario itself: its refusal proves nothing against this bank; `reason` says which.
+ */
+export class Blocked extends Error {
+  constructor(reason: string) {
+    super(boundedMessage(reason));
+  }
+}
+
 /** The `error` of a refusal that happened in the TLS handshake (no HTTP answer at all). */
 export const HANDSHAKE_REFUSED = 'refused in the TLS handshake';
 
@@ -180,6 +190,14 @@ export class ScenarioContext {
 
   skip(reason: string): never {
     throw new Skipped(reason);
+  }
+
+  /**
+   * Ends a negative scenario as `blocked`: its positive twin, run here, was refused, so the
+   * bank would refuse the negative request without its defect too.
+   */
+  block(reason: string): never {
+    throw new Blocked(reason);
   }
 
   fail(message: string, rule?: string): never {

@@ -7,7 +7,7 @@ import {
 import { adviceFor, BASELINES, type Baseline } from './baselines.js';
 import { boundedMessage } from './bounded-message.js';
 import { specRule, strongestLevel } from './catalogue/spec-rules.js';
-import { ExpectationFailed, ScenarioContext, Skipped } from './context.js';
+import { Blocked, ExpectationFailed, ScenarioContext, Skipped } from './context.js';
 import { deleteRunClients } from './delete-run-clients.js';
 import { blockedByGuessedAudience, guessedAudienceProblem, sentRegistration } from './guessed-audience.js';
 import { learnTarget } from './learn-target.js';
@@ -121,6 +121,14 @@ export async function runScenario(
         ...base,
         outcome: 'skipped',
         reason: err.message,
+        durationMs: Date.now() - started,
+        steps: t.steps,
+      };
+    if (err instanceof Blocked)
+      return {
+        ...base,
+        outcome: 'blocked',
+        reason: `its positive twin failed: ${err.message}`,
         durationMs: Date.now() - started,
         steps: t.steps,
       };

@@ -45,6 +45,30 @@ async function fromThrowawayCa(material: TppMaterial): Promise<TppMaterial> {
   }
 }
 
+/**
+ * The positive twin of a scenario presenting a certificate made outside the directory's upload
+ * flow (expired, or from another CA): a currently valid certificate made the same way — the same
+ * key and subject from the directory's CA, never uploaded to the software JWKS. A bank that
+ * refuses it (one that looks the certificate up in the JWKS, say) would refuse the defective one
+ * whatever its defect, so the scenario is blocked. Nothing is checked when the directory cannot
+ * issue such a certificate.
+ */
+async function expectFreshCertificateAccepted(t: ScenarioContext): Promise<void> {
+  const issue = t.target.directory?.issueTransportCertificate;
+  if (!issue) return;
+  const material = await t.step('a valid transport certificate of the same key, made the same way', () =>
+    issue(t.tpp.material, {}),
+  );
+  const fresh = t.tppWith(material, 'TPP (fresh certificate)');
+  const res = await t.step('register over it (the positive twin)', async () =>
+    t.attempt(async () => t.register(await t.request({}, fresh), { tpp: fresh })),
+  );
+  if (!res.ok)
+    t.block(
+      `a valid certificate made the same way (not uploaded to the software JWKS) was refused too: ${res.status} ${res.error} ${res.error_description ?? ''}`,
+    );
+}
+
 /** The client certificate (mutual TLS): who may present which certificate (RFC 8705, OB DCR v3.3). */
 export const certificates: Scenario[] = [
   {
@@ -79,6 +103,7 @@ export const certificates: Scenario[] = [
           validityDays: 30,
         }),
       );
+      await expectFreshCertificateAccepted(t);
       const expired = t.tppWith(material, 'TPP (expired certificate)');
       const res = await t.step('register over the expired certificate', async () =>
         t.attempt(async () => t.register(await t.request({}, expired), { tpp: expired })),
@@ -124,6 +149,7 @@ export const certificates: Scenario[] = [
       const material = await t.step('the same subject and key, certified by a throwaway CA', () =>
         fromThrowawayCa(t.tpp.material),
       );
+      await expectFreshCertificateAccepted(t);
       const rogue = t.tppWith(material, 'TPP (untrusted CA)');
       const res = await t.step('register over that certificate', async () =>
         t.attempt(async () => t.register(await t.request({}, rogue), { tpp: rogue })),
@@ -165,7 +191,7 @@ export const certificates: Scenario[] = [
   {
     id: 'CERT-token-other-organisation',
     rules: ['token.cert-owner'],
-    baseline: 'register-private_key_jwt',
+    baseline: 'token-private_key_jwt',
     title:
       "private_key_jwt token over another organisation's certificate → 401 or 400 invalid_client (MAY: a warning when issued)",
     reference:
@@ -188,7 +214,7 @@ export const certificates: Scenario[] = [
   {
     id: 'TOKEN-revoked-certificate',
     rules: ['token.cert-revoked'],
-    baseline: 'management',
+    baseline: 'management-get',
     title: 'a token obtained over a certificate, used after that certificate was revoked → refused',
     reference: 'RFC 8705 §3; RFC 5280 §6.3; retried until refused, up to --revocation-wait (default 30 s)',
     tags: ['token', 'negative', 'certificate', 'directory'],

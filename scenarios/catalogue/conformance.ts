@@ -80,7 +80,7 @@ export const conformance: Scenario[] = [
   {
     id: 'DCR-003',
     rules: ['mgmt.deleted'],
-    baseline: 'management',
+    baseline: 'management-get',
     conformanceCase: 'DCR-003',
     title: 'after delete, GET of the registration → 401',
     reference: `${DCR} DCR-003; OB DCR v3.3: unknown or deleted ClientId → 401`,
@@ -161,7 +161,7 @@ export const conformance: Scenario[] = [
   {
     id: 'DCR-007',
     rules: ['mgmt.auth'],
-    baseline: 'management',
+    baseline: 'management-get',
     conformanceCase: 'DCR-007',
     title: 'GET with an empty bearer → 401',
     reference: `${DCR} DCR-007; RFC 6750 §3.1`,
@@ -199,7 +199,7 @@ export const conformance: Scenario[] = [
   {
     id: 'DCR-009',
     rules: ['mgmt.deleted'],
-    baseline: 'management',
+    baseline: 'management-put',
     conformanceCase: 'DCR-009',
     title: 'PUT to a deleted client → 401',
     reference: `${DCR} DCR-009; OB DCR v3.3: unknown or deleted ClientId → 401`,
@@ -220,7 +220,7 @@ export const conformance: Scenario[] = [
   {
     id: 'DCR-010',
     rules: ['mgmt.deleted'],
-    baseline: 'management',
+    baseline: 'management-get',
     conformanceCase: 'DCR-010',
     title: 'GET of a deleted client → 401',
     reference: `${DCR} DCR-010; OB DCR v3.3`,

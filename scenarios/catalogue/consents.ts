@@ -62,7 +62,7 @@ export const consents: Scenario[] = [
   {
     id: 'CONSENT-scope-without-accounts',
     rules: ['consent.auth', 'consent.auth-status'],
-    baseline: 'token',
+    baseline: 'consent',
     title: 'consent with a token lacking scope accounts → 403',
     reference: `${AIS}: the token needs scope accounts; RFC 6750 §3.1 insufficient_scope`,
     tags: ['consents', 'negative', 'scope'],
@@ -85,7 +85,7 @@ export const consents: Scenario[] = [
   {
     id: 'CONSENT-no-token',
     rules: ['consent.auth', 'consent.auth-status'],
-    baseline: 'token',
+    baseline: 'consent',
     title: 'consent without an access token → 401',
     reference: `${AIS}; RFC 6750 §3.1`,
     tags: ['consents', 'negative'],
@@ -112,7 +112,7 @@ export const consents: Scenario[] = [
   {
     id: 'CONSENT-token-other-certificate',
     rules: ['token.cert-bound'],
-    baseline: 'token',
+    baseline: 'consent',
     title: 'consent with a token presented over another certificate → 401',
     reference: `RFC 8705 §3 (certificate-bound access tokens); ${AIS}`,
     tags: ['consents', 'negative', 'certificate'],

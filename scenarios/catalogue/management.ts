@@ -78,7 +78,7 @@ export const management: Scenario[] = [
   {
     id: 'MGMT-PUT-redirect-not-in-ssa',
     rules: ['reg.redirect-subset'],
-    baseline: 'management',
+    baseline: 'management-put',
     title:
       'PUT with a redirect URI the SSA does not list → 400 (invalid_redirect_uri or invalid_client_metadata)',
     reference: `${OB} PUT /register/{ClientId}: the request is validated as for POST`,
@@ -117,7 +117,7 @@ export const management: Scenario[] = [
   {
     id: 'MGMT-GET-no-token',
     rules: ['mgmt.auth'],
-    baseline: 'management',
+    baseline: 'management-get',
     title: 'GET without an Authorization header → 401',
     reference: `${OB}; RFC 6750 §3.1`,
     tags: ['management', 'negative'],
@@ -131,7 +131,7 @@ export const management: Scenario[] = [
   {
     id: 'MGMT-GET-other-client-token',
     rules: ['mgmt.auth'],
-    baseline: 'management',
+    baseline: 'management-get',
     title: "GET with another client's token → 401 or 403",
     reference: `${OB}: the token must be the client's own; RFC 7592 §2`,
     tags: ['management', 'negative'],
@@ -149,7 +149,7 @@ export const management: Scenario[] = [
   {
     id: 'MGMT-GET-token-other-certificate',
     rules: ['token.cert-bound'],
-    baseline: 'management',
+    baseline: 'management-get',
     title: 'GET with a token presented over another certificate → 401',
     reference: 'RFC 8705 §3 (certificate-bound access tokens); OB DCR v3.3',
     tags: ['management', 'negative', 'certificate'],
@@ -171,7 +171,7 @@ export const management: Scenario[] = [
   {
     id: 'MGMT-GET-unknown-client',
     rules: ['mgmt.deleted'],
-    baseline: 'management',
+    baseline: 'management-get',
     title: 'GET of an unknown client id → 401',
     reference: `${OB}: an unknown ClientId → 401`,
     tags: ['management', 'negative'],
@@ -188,13 +188,20 @@ export const management: Scenario[] = [
   {
     id: 'MGMT-DELETE-then-token',
     rules: ['mgmt.deleted', 'token.client-auth'],
-    baseline: 'management',
+    baseline: 'management-delete',
     title: 'after DELETE, a token request for the client → 401 or 400 invalid_client',
     reference: `${OB} DELETE /register/{ClientId}; RFC 6749 §5.2 invalid_client`,
     tags: ['management', 'negative', 'token'],
     needs: ['management-delete'],
     async run(t) {
       const client = await t.step('register', () => t.registerValid());
+      // The positive twin: the same token request before the delete. A bank refusing it already
+      // would refuse it after the delete whatever the delete did.
+      const before = await t.step('token for the client before the delete', () => t.token(client));
+      if (!before.ok)
+        t.block(
+          `the same token request was refused before the delete: ${before.status} ${before.error} ${before.error_description ?? ''}`,
+        );
       const token = await t.step('management token', () => t.managementToken(client));
       await t.step('delete', async () =>
         t.expectStatus(await t.deleteRegistration(client.client_id, token), 204),
@@ -208,7 +215,7 @@ export const management: Scenario[] = [
       (who): Scenario => ({
         id: `MGMT-${method}-${who}`,
         rules: ['mgmt.auth'],
-        baseline: 'management',
+        baseline: method === 'PUT' ? 'management-put' : 'management-delete',
         title: `${method} ${who === 'no-token' ? 'without an Authorization header → 401' : "with another client's token → 401 or 403"}`,
         reference: `${OB} ${method} /register/{ClientId}: the token must be the client's own; RFC 6750 §3.1`,
         tags: ['management', 'negative'],

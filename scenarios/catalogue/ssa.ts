@@ -1,6 +1,6 @@
 import { CompactSign } from 'jose';
 import { decodeSsa, directoryCall, fetchSsa } from '../../tpp-client/index.js';
-import type { ScenarioContext } from '../context.js';
+import type { ScenarioContext, ScenarioTpp } from '../context.js';
 import type { Scenario } from '../types.js';
 import { strangerKey } from './stranger-key.js';
 
@@ -15,6 +15,30 @@ const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
 /** Registers the TPP with its valid request, the software statement being the one change. */
 async function registerWithSsa(t: ScenarioContext, what: string, ssa: string) {
   return t.step(`register with ${what}`, async () => t.register(await t.request({ softwareStatement: ssa })));
+}
+
+/**
+ * The positive twin of a scenario that changes a TPP of its own (`newTpp`) at the directory: a
+ * freshly onboarded TPP's valid request, registered before the change. The `register` baseline
+ * shows only the main TPP registering; a bank that refuses new TPPs whatever (an organisation it
+ * has not onboarded itself, the ES256 key they sign with where the bank lists ES256) would refuse
+ * the changed one too, so the scenario is blocked. `sameSoftware`: the twin is the scenario's own
+ * TPP, which is not tried at a bank that refuses or returns a second registration of the same
+ * software (`duplicateRegistration`): the twin would change the answer the scenario checks.
+ */
+async function expectNewTppRegisters(
+  t: ScenarioContext,
+  tpp: ScenarioTpp,
+  sameSoftware: boolean,
+): Promise<void> {
+  if (sameSoftware && (t.target.hints.duplicateRegistration ?? 'allow') !== 'allow') return;
+  const res = await t.step("register a new TPP's valid request first (the positive twin)", async () =>
+    t.register(await t.request({}, tpp), { tpp }),
+  );
+  if (!res.ok)
+    t.block(
+      `a freshly onboarded TPP's valid request was refused before any change: ${res.status} ${res.error} ${res.error_description ?? ''}`,
+    );
 }
 
 /** Problems with the software statement itself: signature, freshness, and the directory's say. */
@@ -114,6 +138,12 @@ export const ssa: Scenario[] = [
     tags: ['register', 'negative', 'ssa', 'directory'],
     needs: ['jws-requests', 'ob-directory-trust', 'our-directory'],
     async run(t) {
+      // The twin is another TPP onboarded the same way: registering this one first would have the
+      // bank fetch (and may cache) the very software JWKS whose keys the deactivation removes.
+      const twin = await t.step('onboard a TPP the same way, for the positive twin', () =>
+        t.newTpp('TPP-2 (twin)'),
+      );
+      await expectNewTppRegisters(t, twin, false);
       const tpp = await t.step('onboard a TPP of its own', () => t.newTpp());
       const m = tpp.material;
       await t.step('deactivate its software statement', () =>
@@ -147,6 +177,7 @@ export const ssa: Scenario[] = [
     async run(t) {
       const tpp = await t.step('onboard a TPP of its own', () => t.newTpp());
       const m = tpp.material;
+      await expectNewTppRegisters(t, tpp, true);
       const admin = t.directoryPowers().adminToken;
       const dir = t.directory(tpp);
       const orgPath = `/admin/organisations/${m.organisationId}`;

@@ -38,7 +38,7 @@ export const token: Scenario[] = [
   {
     id: 'TOKEN-secret-wrong',
     rules: ['token.client-auth'],
-    baseline: 'token',
+    baseline: 'token-client_secret_basic',
     title: 'client_secret_basic with a wrong secret → 401 invalid_client',
     reference: 'RFC 6749 §5.2 invalid_client',
     tags: ['token', 'negative'],
@@ -60,7 +60,7 @@ export const token: Scenario[] = [
   {
     id: 'TOKEN-assertion-replay',
     rules: ['token.assertion-replay'],
-    baseline: 'token',
+    baseline: 'token-private_key_jwt',
     title: 'private_key_jwt assertion used twice → 401',
     reference: 'RFC 7523 §3 (jti single use); FAPI',
     tags: ['token', 'negative'],
@@ -93,7 +93,7 @@ export const token: Scenario[] = [
   {
     id: 'TOKEN-assertion-audience',
     rules: ['token.client-auth'],
-    baseline: 'token',
+    baseline: 'token-private_key_jwt',
     title: 'private_key_jwt assertion for another audience → 401',
     reference: 'RFC 7523 §3 aud',
     tags: ['token', 'negative'],
@@ -115,7 +115,7 @@ export const token: Scenario[] = [
   {
     id: 'TOKEN-unbound-certificate',
     rules: ['token.client-auth'],
-    baseline: 'token',
+    baseline: 'token-tls_client_auth',
     title: "token request over another TPP's certificate → 401",
     reference: 'RFC 8705 §2 (tls_client_auth binds the client to its certificate)',
     tags: ['token', 'negative', 'certificate'],

@@ -59,6 +59,30 @@ describe('the spec rule table', () => {
     }
   });
 
+  it('every baseline is some scenario’s, and needs nothing its scenarios do not (else a scenario would run with its twin skipped)', () => {
+    for (const b of BASELINES) {
+      const resting = CATALOGUE.filter((s) => s.baseline === b.id);
+      expect(resting.length, b.id).toBeGreaterThan(0);
+      for (const s of resting)
+        for (const n of b.needs ?? []) expect(s.needs ?? [], `${s.id} on ${b.id}`).toContain(n);
+    }
+  });
+
+  it('a negative on the token endpoint, management or consents rests on a baseline of that path, not on a registration or a token alone', () => {
+    const on = (s: (typeof CATALOGUE)[number], need: string) => (s.needs ?? []).includes(need as never);
+    for (const s of CATALOGUE.filter((x) => x.baseline)) {
+      if (on(s, 'consents')) expect(s.baseline, s.id).toBe('consent');
+      else if (s.id.startsWith('TOKEN-') && on(s, 'private_key_jwt'))
+        expect(s.baseline, s.id).toBe('token-private_key_jwt');
+      else if (s.id.startsWith('TOKEN-') && on(s, 'client_secret_basic'))
+        expect(s.baseline, s.id).toBe('token-client_secret_basic');
+      else if (s.id.startsWith('TOKEN-') && on(s, 'tls_client_auth'))
+        expect(s.baseline, s.id).toBe('token-tls_client_auth');
+      else if (s.tags.includes('management'))
+        expect(s.baseline, s.id).toMatch(/^management-(get|put|delete)$/);
+    }
+  });
+
   it('docs/scenarios.md holds exactly the table generated from the code', () => {
     const doc = readFileSync(new URL('../../docs/scenarios.md', import.meta.url), 'utf8');
     const start = doc.indexOf(RULE_TABLE_START);
