@@ -160,6 +160,13 @@ export const SPEC_RULES: SpecRule[] = [
       'Each of the URIs must adhere to the following rules: The URI MUST use the https scheme The URI MUST NOT contain a host with a value of localhost',
   },
   {
+    id: 'reg.redirect-error-code',
+    level: 'MAY',
+    source: 'RFC 7591 §3.2.2; OBIE conformance-dcr forks',
+    quote:
+      'invalid_redirect_uri: The value of one or more redirection URIs is invalid. [obmock: the code RFC 7591 defines for a refused redirect URI, which the OBIE conformance tool\'s fork expects; no sentence requires it over invalid_client_metadata, "The value of one of the client metadata fields is invalid", so the generic code is a warning (MAY, never a failure), shown where the official tool would fail the bank. RFC 7591 wording not checked against a stored copy]',
+  },
+  {
     id: 'reg.response-types',
     level: 'MUST',
     source: `${DD}; ${SW('v3.3')} response_types enum; RFC 7591 §2`,
