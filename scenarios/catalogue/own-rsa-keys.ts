@@ -32,8 +32,9 @@ export const OWN_KEYS: Readonly<Record<string, OwnKeys>> = {
   'DIR-OAUTH-onboard': { rsa: 2, likeOthers: 1 },
   'DIR-OAUTH-wrong-scope': { rsa: 1 },
   'DIR-OAUTH-other-certificate': { rsa: 1 },
-  // a TPP of another organisation of their own (they suspend or deactivate it)
-  'SSA-software-deactivated': OTHER_TPP,
+  // a TPP of another organisation of their own (they suspend or deactivate it); the deactivation
+  // scenario onboards a second one the same way for its positive twin
+  'SSA-software-deactivated': { rsa: 2 * OTHER_TPP.rsa!, likeOthers: 2 * OTHER_TPP.likeOthers! },
   'SSA-org-suspended': OTHER_TPP,
 };
 

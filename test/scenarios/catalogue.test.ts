@@ -69,7 +69,7 @@ describe('the scenario catalogue against the default sandbox (with a bank per sh
     // profile banks' are EC), the main TPP's 2, and every key the scenarios make for themselves
     const made = readdirSync(keyCache).filter((f) => /^rsa-2048-\d+\.pem$/.test(f));
     expect(made.length).toBe(5 + 2 + ownKeys);
-    expect(ownKeys).toBe(13);
+    expect(ownKeys).toBe(14);
   });
 
   it('passes the happy path of every shipped bank profile', () => {

@@ -6,8 +6,9 @@ import { stubBankTarget } from './stub-bank-target.js';
 
 /**
  * The consent refusals against a stub bank that registers every request and issues a token to
- * every client, and whose account-access-consents endpoint answers the status the first path
- * segment names to every call. A refusal is the MUST (consent.auth); its status is RFC 6750
+ * every client (the token names its scope), and whose account-access-consents endpoint creates
+ * the consent for a token with scope accounts (the positive twin, the `consent` baseline) and
+ * answers the status the first path segment names to every other call (201: to every call). A refusal is the MUST (consent.auth); its status is RFC 6750
  * §3.1's SHOULD, and OB lets an ASPSP "return other standard HTTP status codes"
  * (consent.auth-status): another 4xx is a warning, a success a failure.
  */
@@ -34,10 +35,14 @@ beforeAll(async () => {
       const { iss: _i, iat: _t, exp: _e, aud: _a, jti: _j, ...metadata } = payload(req.body);
       return sendJson(res, 201, { client_id: `c-${Math.random().toString(36).slice(2)}`, ...metadata });
     }
-    if (what === '/token')
-      return sendJson(res, 200, { access_token: 'a'.repeat(32), token_type: 'Bearer', expires_in: 300 });
+    if (what === '/token') {
+      const scope = new URLSearchParams(String(req.body)).get('scope') ?? '';
+      const access_token = `scope.${scope.split(' ').join('.')}.${'a'.repeat(24)}`;
+      return sendJson(res, 200, { access_token, token_type: 'Bearer', expires_in: 300 });
+    }
     if (what === '/open-banking/v3.1/aisp/account-access-consents') {
-      const status = Number(mode);
+      const scopes = (req.headers.authorization ?? '').replace(/^Bearer /, '').split('.');
+      const status = scopes[0] === 'scope' && scopes.includes('accounts') ? 201 : Number(mode);
       return status === 201
         ? sendJson(res, 201, { Data: { ConsentId: 'x', Status: 'AwaitingAuthorisation' }, Risk: {} })
         : sendJson(res, status, { Code: String(status), Message: 'refused', Errors: [] });
@@ -62,7 +67,7 @@ async function consents(mode: string): Promise<RunSummary> {
 const byId = (s: RunSummary, id: string) => s.results.find((r) => r.id === id)!;
 
 describe('consent refusals: refused is the MUST, the status a SHOULD', () => {
-  it('401 to every call: no token passes; a token lacking scope accounts refused with 401 is a warning', async () => {
+  it('401 to every call but a valid one: no token passes; a token lacking scope accounts refused with 401 is a warning', async () => {
     const s = await consents('401');
     expect(byId(s, 'CONSENT-no-token').outcome).toBe('passed');
     const scope = byId(s, 'CONSENT-scope-without-accounts');
@@ -72,7 +77,7 @@ describe('consent refusals: refused is the MUST, the status a SHOULD', () => {
     expect(scope.expectation?.message).toMatch(/answered 401.*expected 403/);
   }, 120_000);
 
-  it('403 to every call: a missing token refused with 403 is a warning', async () => {
+  it('403 to every call but a valid one: a missing token refused with 403 is a warning', async () => {
     const s = await consents('403');
     expect(byId(s, 'CONSENT-scope-without-accounts').outcome).toBe('passed');
     const none = byId(s, 'CONSENT-no-token');
