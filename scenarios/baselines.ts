@@ -1,5 +1,5 @@
 import { createConsent } from '../tpp-client/index.js';
-import type { ScenarioContext } from './context.js';
+import type { AnyResult, ScenarioContext } from './context.js';
 import type { Need } from './records.js';
 
 /**
@@ -13,6 +13,37 @@ export interface Baseline {
   needs?: Need[];
   run(t: ScenarioContext): Promise<void>;
 }
+
+/** The management operations, one baseline each: the call with the client's own token, and its answer. */
+const MANAGEMENT_CALLS: {
+  id: 'management-get' | 'management-put' | 'management-delete';
+  title: string;
+  step: string;
+  call: (t: ScenarioContext, clientId: string, token: string) => Promise<AnyResult>;
+  status: number;
+}[] = [
+  {
+    id: 'management-get',
+    title: "GET /register/{ClientId} with the client's own management token → 200",
+    step: 'GET the client',
+    call: (t, clientId, token) => t.getRegistration(clientId, token),
+    status: 200,
+  },
+  {
+    id: 'management-put',
+    title: "PUT /register/{ClientId} with the client's own management token and its valid request → 200",
+    step: 'PUT the valid request again',
+    call: async (t, clientId, token) => t.updateRegistration(clientId, token, await t.request()),
+    status: 200,
+  },
+  {
+    id: 'management-delete',
+    title: "DELETE /register/{ClientId} with the client's own management token → 204",
+    step: 'DELETE the client',
+    call: (t, clientId, token) => t.deleteRegistration(clientId, token),
+    status: 204,
+  },
+];
 
 /** The token endpoint auth methods a negative scenario may authenticate with (one baseline each). */
 const TOKEN_METHODS = ['tls_client_auth', 'private_key_jwt', 'client_secret_basic'] as const;
@@ -73,41 +104,19 @@ export const BASELINES: Baseline[] = [
   ),
   // Each management operation with the client's own token: a refusal of the same call without a
   // token, with another's, for an unknown or deleted client counts only if this one goes through.
-  {
-    id: 'management-get',
-    title: "GET /register/{ClientId} with the client's own management token → 200",
-    needs: ['management-get'],
-    async run(t) {
-      const client = await t.step('register with a valid request', () => t.registerValid());
-      const token = await t.step('management token', () => t.managementToken(client));
-      const res = await t.step('GET the client', () => t.getRegistration(client.client_id, token));
-      t.expectStatus(res, 200);
-    },
-  },
-  {
-    id: 'management-put',
-    title: "PUT /register/{ClientId} with the client's own management token and its valid request → 200",
-    needs: ['management-put'],
-    async run(t) {
-      const client = await t.step('register with a valid request', () => t.registerValid());
-      const token = await t.step('management token', () => t.managementToken(client));
-      const res = await t.step('PUT the valid request again', async () =>
-        t.updateRegistration(client.client_id, token, await t.request()),
-      );
-      t.expectStatus(res, 200);
-    },
-  },
-  {
-    id: 'management-delete',
-    title: "DELETE /register/{ClientId} with the client's own management token → 204",
-    needs: ['management-delete'],
-    async run(t) {
-      const client = await t.step('register with a valid request', () => t.registerValid());
-      const token = await t.step('management token', () => t.managementToken(client));
-      const res = await t.step('DELETE the client', () => t.deleteRegistration(client.client_id, token));
-      t.expectStatus(res, 204);
-    },
-  },
+  ...MANAGEMENT_CALLS.map(
+    ({ id, title, step, call, status }): Baseline => ({
+      id,
+      title,
+      needs: [id],
+      async run(t) {
+        const client = await t.step('register with a valid request', () => t.registerValid());
+        const token = await t.step('management token', () => t.managementToken(client));
+        const res = await t.step(step, () => call(t, client.client_id, token));
+        t.expectStatus(res, status);
+      },
+    }),
+  ),
   {
     id: 'consent',
     title: 'a client-credentials token (scope accounts) creates an account-access-consent → 201',

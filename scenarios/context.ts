@@ -67,7 +67,7 @@ export class Blocked extends Error {
 /** The `error` of a refusal that happened in the TLS handshake (no HTTP answer at all). */
 export const HANDSHAKE_REFUSED = 'refused in the TLS handshake';
 
-type AnyResult =
+export type AnyResult =
   | { ok: true; status: number }
   | (Pick<BankFailure, 'ok' | 'status' | 'error'> & { error_description?: string; handshake?: boolean });
 

@@ -41,7 +41,9 @@ beforeAll(async () => {
       return sendJson(res, 200, { access_token, token_type: 'Bearer', expires_in: 300 });
     }
     if (what === '/open-banking/v3.1/aisp/account-access-consents') {
-      const scopes = (req.headers.authorization ?? '').replace(/^Bearer /, '').split('.');
+      const scopes = String(req.headers.authorization ?? '')
+        .replace(/^Bearer /, '')
+        .split('.');
       const status = scopes[0] === 'scope' && scopes.includes('accounts') ? 201 : Number(mode);
       return status === 201
         ? sendJson(res, 201, { Data: { ConsentId: 'x', Status: 'AwaitingAuthorisation' }, Risk: {} })
