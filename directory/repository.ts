@@ -1,7 +1,6 @@
-import { performance } from 'node:perf_hooks';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { RevokedEntry } from '../certs/index.js';
 import type { Store } from '../lib/store/index.js';
+import { readInSlices } from '../lib/store/read-in-slices.js';
 import {
   type AuthorisationServerRecord,
   type CertificateRecord,
@@ -24,22 +23,6 @@ export function directoryCollections(certificateShards: number): Record<string, 
     [COLLECTIONS.oauthClients]: 2,
     [COLLECTIONS.meta]: 1,
   };
-}
-
-/** Work done at start between two yields to the event loop while the indexes are built. */
-const INDEX_SLICE_MS = 10;
-
-/** Calls `fn` on each item, giving the event loop back every INDEX_SLICE_MS of work. */
-async function inSlices<T>(items: Iterable<T>, fn: (item: T) => void): Promise<void> {
-  let sliceStart = performance.now();
-  let n = 0;
-  for (const item of items) {
-    fn(item);
-    if (++n % 64 === 0 && performance.now() - sliceStart > INDEX_SLICE_MS) {
-      await yieldToEventLoop();
-      sliceStart = performance.now();
-    }
-  }
 }
 
 function addTo(index: Map<string, Set<string>>, key: string, value: string): void {
@@ -104,19 +87,19 @@ export class DirectoryRepository {
   }
 
   /**
-   * A repository whose indexes are built a slice at a time, the event loop
-   * given back every INDEX_SLICE_MS: at start the certificates are read one by
-   * one (180,000 of them take seconds), and nothing else may wait that long.
+   * A repository whose indexes are built a slice at a time, the event loop given back every few
+   * milliseconds (lib/store/read-in-slices.ts): at start the certificates are read one by one
+   * (180,000 of them take seconds), and nothing else may wait that long.
    */
   static async open(store: Store): Promise<DirectoryRepository> {
     const repo = new DirectoryRepository(store, { index: false });
-    await inSlices(store.entries<OrganisationRecord>(COLLECTIONS.organisations), ([, org]) =>
+    await readInSlices(store.entries<OrganisationRecord>(COLLECTIONS.organisations), ([, org]) =>
       repo.indexOrganisation(org),
     );
-    await inSlices(store.entries<CertificateRecord>(COLLECTIONS.certificates), ([, cert]) =>
+    await readInSlices(store.entries<CertificateRecord>(COLLECTIONS.certificates), ([, cert]) =>
       repo.indexCertificate(cert),
     );
-    await inSlices(store.entries<SoftwareStatementRecord>(COLLECTIONS.softwareStatements), ([, ss]) =>
+    await readInSlices(store.entries<SoftwareStatementRecord>(COLLECTIONS.softwareStatements), ([, ss]) =>
       addTo(repo.softwareByOrg, ss.OrganisationId, ss.Id),
     );
     for (const c of store.list<OAuthClientRecord>(COLLECTIONS.oauthClients))

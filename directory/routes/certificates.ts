@@ -13,6 +13,7 @@ import { BadRequest, Conflict, NotFound } from '../../lib/errors.js';
 import { freeTextProblem } from '../../lib/free-text.js';
 import { jsonObject } from '../../lib/http/index.js';
 import { organisationInPath } from '../auth.js';
+import { certificateKeyMembers } from '../certificate-key-members.js';
 import { checkCertificateNames } from '../check-certificate-names.js';
 import type { DirectoryContext } from '../context.js';
 import type {
@@ -117,7 +118,6 @@ async function issueAndStore(
       validityDays: ctx.config.certificateValidityDays,
       now: ctx.now(),
     });
-    const jwk = csr.publicKey.export({ format: 'jwk' });
     const record: CertificateRecord = {
       kid: issued.kid,
       OrganisationId: org.OrganisationId,
@@ -130,10 +130,7 @@ async function issueAndStore(
       serialHex: issued.serialHex,
       notBefore: issued.notBefore.toISOString(),
       notAfter: issued.notAfter.toISOString(),
-      kty: String(jwk.kty),
-      n: String(jwk.n ?? ''),
-      e: String(jwk.e ?? ''),
-      ...(jwk.kty === 'EC' ? { crv: String(jwk.crv), x: String(jwk.x), y: String(jwk.y) } : {}),
+      ...certificateKeyMembers(csr.publicKey),
       x5tS256: issued.x5tS256,
       createdAt: ctx.now().toISOString(),
     };

@@ -11,6 +11,7 @@ import {
 import { BadRequest } from '../../lib/errors.js';
 import { jsonObject, mediaType } from '../../lib/http/index.js';
 import { base62Id, newOrganisationId } from '../../lib/ids.js';
+import { certificateKeyMembers } from '../certificate-key-members.js';
 import type { DirectoryContext } from '../context.js';
 import {
   type CertificateRecord,
@@ -168,7 +169,6 @@ function certificateRecord(
   orgId: string,
   type: CertificateType,
 ): CertificateRecord {
-  const jwk = info.publicKey.export({ format: 'jwk' });
   return {
     kid: info.x5t,
     OrganisationId: orgId,
@@ -180,9 +180,7 @@ function certificateRecord(
     serialHex: info.serialHex,
     notBefore: info.notBefore.toISOString(),
     notAfter: info.notAfter.toISOString(),
-    kty: String(jwk.kty),
-    n: String(jwk.n ?? ''),
-    e: String(jwk.e ?? ''),
+    ...certificateKeyMembers(info.publicKey),
     x5tS256: createHash('sha256').update(info.der).digest('base64url'),
     createdAt: ctx.now().toISOString(),
   };
