@@ -61,16 +61,35 @@ const signingKey = createPrivateKey(config.signingKeyPem);
 const signingPublic = createPublicKey(signingKey);
 const issuing = new X509Certificate(config.issuingCertPem);
 
+/**
+ * What the servers remember, each at most {@link MAX_RECORDS} entries (the oldest forgotten first):
+ * a measurement makes a few dozen flows.
+ */
+const MAX_RECORDS = 1_000;
+/** The longest body read, and the longest a call (here, or the JWKS fetch) may take. */
+const MAX_BODY_BYTES = 1024 * 1024;
+const CALL_TIMEOUT_MS = 10_000;
+
 /** The software statements' public keys, as the directory's JWKS serves them. */
 const statements = new Map<string, { jwks: string }>();
 /** Clients by id: the certificate they are bound to. */
 const clients = new Map<string, string>();
-const tokens = new Set<string>();
+const tokens = new Map<string, true>();
+
+function remember<V>(records: Map<string, V>, key: string, value: V): void {
+  if (records.size >= MAX_RECORDS) records.delete(records.keys().next().value as string);
+  records.set(key, value);
+}
 
 function body(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
-    req.on('data', (c: Buffer) => parts.push(c));
+    let bytes = 0;
+    req.on('data', (c: Buffer) => {
+      bytes += c.length;
+      if (bytes > MAX_BODY_BYTES) req.destroy(new Error('body too large'));
+      else parts.push(c);
+    });
     req.on('end', () => resolve(Buffer.concat(parts)));
     req.on('error', reject);
   });
@@ -99,7 +118,7 @@ const directory = https.createServer(
       if (req.method === 'POST' && kind === 'statements' && !id) {
         const sid = randomUUID();
         const { jwk } = JSON.parse(raw.toString()) as { jwk: object };
-        statements.set(sid, { jwks: JSON.stringify({ keys: [jwk] }) });
+        remember(statements, sid, { jwks: JSON.stringify({ keys: [jwk] }) });
         return answer(res, 201, { SoftwareStatementId: sid });
       }
       if (req.method === 'POST' && kind === 'statements' && sub === 'certificates') {
@@ -131,11 +150,19 @@ function fetchJwks(port: number, id: string): Promise<{ keys: object[] }> {
   directoryAgent ??= new https.Agent({ keepAlive: true, ca: config.caBundlePem });
   return new Promise((resolve, reject) => {
     const req = https.request(
-      { host: '127.0.0.1', port, path: `/jwks/${id}`, agent: directoryAgent, servername: 'localhost' },
+      {
+        host: '127.0.0.1',
+        port,
+        path: `/jwks/${id}`,
+        agent: directoryAgent,
+        servername: 'localhost',
+        timeout: CALL_TIMEOUT_MS,
+      },
       (res) => {
         body(res).then((b) => resolve(JSON.parse(b.toString()) as { keys: object[] }), reject);
       },
     );
+    req.on('timeout', () => req.destroy(new Error('JWKS fetch timed out')));
     req.on('error', reject);
     req.end();
   });
@@ -190,7 +217,7 @@ const bank = https.createServer(
           return answer(res, 400, { error: 'invalid_client_metadata' });
         }
         const clientId = randomUUID();
-        clients.set(clientId, peer.fingerprint256);
+        remember(clients, clientId, peer.fingerprint256);
         return answer(res, 201, { client_id: clientId, token_endpoint_auth_method: 'tls_client_auth' });
       }
       if (req.method === 'POST' && req.url === '/token') {
@@ -199,7 +226,7 @@ const bank = https.createServer(
         const peer = socket.getPeerCertificate(false);
         if (!bound || bound !== peer.fingerprint256) return answer(res, 401, { error: 'invalid_client' });
         const token = randomUUID();
-        tokens.add(token);
+        remember(tokens, token, true);
         return answer(res, 200, { access_token: token, token_type: 'Bearer', expires_in: 3600 });
       }
       if (req.method === 'POST' && req.url === '/account-access-consents') {

@@ -64,6 +64,7 @@ export function callSkeleton(
         path,
         agent,
         servername: 'localhost',
+        timeout: 10_000,
         headers:
           payload === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(payload) },
       },
@@ -79,6 +80,7 @@ export function callSkeleton(
         res.on('error', reject);
       },
     );
+    req.on('timeout', () => req.destroy(new Error(`skeleton ${path}: no answer within 10 s`)));
     req.on('error', reject);
     req.end(payload);
   });

@@ -167,6 +167,13 @@ describe('the end-to-end skeleton (bench/lib/e2e-skeleton.ts)', () => {
     }
   });
 
+  it('cuts a body over 1 MiB and keeps serving', async () => {
+    await expect(
+      callSkeleton(dirAgent, s.info.directoryPort, 'POST', '/statements', 'x'.repeat(2 * 1024 * 1024)),
+    ).rejects.toThrow();
+    expect(await runSkeletonFlow(s, dirAgent, tpp(1))).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('measures flows and each stage', async () => {
     const r = await measureSkeleton(join(work, 'measured'), keys.slice(0, 4), 2, []);
     expect(r.p50).toBeGreaterThan(0);
